@@ -1,0 +1,10 @@
+export * from './gen/edoc/v1/common_pb';
+export * from './gen/edoc/v1/document_pb';
+export * from './gen/edoc/v1/events_pb';
+export * from './gen/edoc/v1/ward_pb';
+export { create, toBinary, fromBinary, clone, equals, toJson } from '@bufbuild/protobuf';
+export type { MessageShape, MessageInitShape, DescMessage } from '@bufbuild/protobuf';
+export { timestampFromDate, timestampDate, timestampNow } from '@bufbuild/protobuf/wkt';
+export type { Timestamp } from '@bufbuild/protobuf/wkt';
+export * from './message-types';
+export * from './status-codes';

@@ -1,0 +1,47 @@
+import type { DescMessage } from '@bufbuild/protobuf';
+import {
+  DeliveryCreatedSchema,
+  DeliveryStatusChangedSchema,
+  DocumentFailedSchema,
+  DocumentIssuedSchema,
+  DocumentNumberedSchema,
+  DocumentSubmittedSchema,
+  PersonSignatureAppliedSchema,
+  RegisterEntryRecordedSchema,
+  StatusReportedSchema,
+} from './gen/edoc/v1/events_pb';
+import { DeliverySchema, StatusReportSchema } from './gen/edoc/v1/ward_pb';
+
+/** The AMQP content type of every edoc message body. */
+export const PROTOBUF_CONTENT_TYPE = 'application/x-protobuf';
+
+/**
+ * Each message that crosses a service boundary, with the routing key it is
+ * published under. The AMQP `type` property is the schema's full name.
+ */
+export const MessageTypes = {
+  documentSubmitted: { schema: DocumentSubmittedSchema, routingKey: 'document.submitted' },
+  personSignatureApplied: { schema: PersonSignatureAppliedSchema, routingKey: 'document.person_signed' },
+  documentNumbered: { schema: DocumentNumberedSchema, routingKey: 'document.numbered' },
+  documentIssued: { schema: DocumentIssuedSchema, routingKey: 'document.issued' },
+  documentFailed: { schema: DocumentFailedSchema, routingKey: 'document.failed' },
+  deliveryCreated: { schema: DeliveryCreatedSchema, routingKey: 'delivery.created' },
+  statusReported: { schema: StatusReportedSchema, routingKey: 'status.reported' },
+  deliveryStatusChanged: { schema: DeliveryStatusChangedSchema, routingKey: 'delivery.status_changed' },
+  registerEntryRecorded: { schema: RegisterEntryRecordedSchema, routingKey: 'register.recorded' },
+  // Published to the inbox exchange with the recipient's code as routing key.
+  delivery: { schema: DeliverySchema, routingKey: '' },
+  // Published by ward systems to the status exchange with their own code as routing key.
+  statusReport: { schema: StatusReportSchema, routingKey: '' },
+} as const satisfies Record<string, { schema: DescMessage; routingKey: string }>;
+
+export type MessageTypeName = keyof typeof MessageTypes;
+
+const schemasByTypeName = new Map<string, DescMessage>(
+  Object.values(MessageTypes).map((entry) => [entry.schema.typeName, entry.schema]),
+);
+
+/** The schema for an AMQP `type` property, or undefined for a type edoc does not know. */
+export function schemaForType(typeName: string): DescMessage | undefined {
+  return schemasByTypeName.get(typeName);
+}
