@@ -25,6 +25,8 @@ export interface EdocConfig {
   archiveBucket: string;
   maxFileBytes: number;
   directoryFile: string;
+  /** Users and their roles (the demo seed by default). */
+  usersFile: string;
   /** Attempts before a message that keeps failing is dead-lettered. */
   deliveryLimit: number;
   prefetch: number;
@@ -44,6 +46,7 @@ export function loadConfig(): EdocConfig {
     archiveBucket: env('EDOC_ARCHIVE_BUCKET', 'edoc-archive'),
     maxFileBytes: envInt('EDOC_MAX_FILE_BYTES', 50 * 1024 * 1024),
     directoryFile: resolve(env('EDOC_DIRECTORY_FILE', resolve(projectRoot, 'deploy/seed/demo-district.json'))),
+    usersFile: resolve(env('EDOC_USERS_FILE', resolve(projectRoot, 'deploy/seed/demo-users.json'))),
     deliveryLimit: envInt('EDOC_DELIVERY_LIMIT', 5),
     prefetch: envInt('EDOC_PREFETCH', 16),
   };

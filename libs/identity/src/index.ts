@@ -1,0 +1,12 @@
+export * from './principal';
+export * from './errors';
+export { TOKEN_ISSUER, TOKEN_AUDIENCE } from './token-claims';
+export * from './auth-keys';
+export * from './token-issuer';
+export * from './token-verifier';
+export * from './organisation-access';
+export * from './user-seed';
+export { IdentityModule, type IdentityModuleOptions } from './nest/identity.module';
+export { AuthGuard } from './nest/auth.guard';
+export { Public, Roles, IS_PUBLIC_KEY, ROLES_KEY } from './nest/metadata';
+export { CurrentPrincipal, PRINCIPAL_REQUEST_FIELD } from './nest/current-principal';

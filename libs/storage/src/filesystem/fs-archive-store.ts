@@ -1,0 +1,102 @@
+import { chmod, link, mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { dirname, join, resolve, sep } from 'node:path';
+import { normaliseArchiveName, normaliseArchivePrefix } from '../archive-name';
+import { ArchiveConflictError, InvalidArchiveNameError, ObjectNotFoundError } from '../errors';
+import { sha256Hex } from '../hashing';
+import type { ArchivePutOptions, ArchiveStore, ArchivedObject } from '../stores';
+import { assertRetainUntil } from '../retention';
+import { isErrnoCode } from './fs-errors';
+import { syncDirectory, writeTempFile } from './temp-file';
+
+const TMP_DIR = '.tmp';
+
+/**
+ * Write-once archive on the local filesystem. A file is made read-only (0444) before it gets its name,
+ * and the name is taken with link(2), which fails if the name exists: two writers racing for one name
+ * cannot both win, and nothing ever replaces an archived file. This guards against mistakes, not
+ * against an administrator with root: the audit hash chain is the evidence against tampering.
+ */
+export class FilesystemArchiveStore implements ArchiveStore {
+  readonly root: string;
+
+  constructor(root: string) {
+    this.root = resolve(root);
+  }
+
+  async putOnce(name: string, data: Buffer, opts: ArchivePutOptions = {}): Promise<ArchivedObject> {
+    const key = normaliseArchiveName(name);
+    assertRetainUntil(opts.retainUntil);
+    if (!Buffer.isBuffer(data)) throw new TypeError(`putOnce("${key}") expects a Buffer`);
+    const sha256 = sha256Hex(data);
+    const finalPath = this.pathOf(key);
+    const temp = await writeTempFile(join(this.root, TMP_DIR), data);
+    try {
+      await chmod(temp.path, 0o444);
+      try {
+        await mkdir(dirname(finalPath), { recursive: true });
+      } catch (error) {
+        if (isErrnoCode(error, 'EEXIST', 'ENOTDIR')) throw new InvalidArchiveNameError(key, 'a leading part of it is already an archived object');
+        throw error;
+      }
+      try {
+        await link(temp.path, finalPath);
+      } catch (error) {
+        if (!isErrnoCode(error, 'EEXIST')) throw error;
+        if (!(await stat(finalPath)).isFile()) throw new InvalidArchiveNameError(key, 'it is the folder of other archived objects');
+        if (sha256Hex(await readFile(finalPath)) !== sha256) throw new ArchiveConflictError(key);
+      }
+      await syncDirectory(dirname(finalPath));
+      return { key, sha256, locked: 'read-only-file' };
+    } finally {
+      await rm(temp.path, { force: true });
+    }
+  }
+
+  async get(name: string): Promise<Buffer> {
+    const key = normaliseArchiveName(name);
+    try {
+      return await readFile(this.pathOf(key));
+    } catch (error) {
+      if (isErrnoCode(error, 'ENOENT', 'EISDIR', 'ENOTDIR')) throw new ObjectNotFoundError(key);
+      throw error;
+    }
+  }
+
+  async stat(name: string): Promise<{ size: number } | undefined> {
+    const key = normaliseArchiveName(name);
+    try {
+      const info = await stat(this.pathOf(key));
+      return info.isFile() ? { size: info.size } : undefined;
+    } catch (error) {
+      if (isErrnoCode(error, 'ENOENT', 'ENOTDIR')) return undefined;
+      throw error;
+    }
+  }
+
+  async list(prefix?: string): Promise<string[]> {
+    const wanted = normaliseArchivePrefix(prefix);
+    let entries;
+    try {
+      entries = await readdir(this.root, { recursive: true, withFileTypes: true });
+    } catch (error) {
+      if (isErrnoCode(error, 'ENOENT')) return [];
+      throw error;
+    }
+    const names: string[] = [];
+    for (const entry of entries) {
+      if (!entry.isFile()) continue;
+      const relative = join(entry.parentPath, entry.name).slice(this.root.length + 1).split(sep).join('/');
+      if (relative.startsWith(`${TMP_DIR}/`)) continue;
+      if (relative.startsWith(wanted)) names.push(relative);
+    }
+    return names.sort();
+  }
+
+  async objectLockSupported(): Promise<boolean> {
+    return false;
+  }
+
+  private pathOf(key: string): string {
+    return join(this.root, ...key.split('/'));
+  }
+}

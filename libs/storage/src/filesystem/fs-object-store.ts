@@ -1,0 +1,100 @@
+import { chmod, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import type { Readable } from 'node:stream';
+import { ChecksumMismatchError, ObjectNotFoundError } from '../errors';
+import { assertPutInput, assertWithinLimit, sha256Hex, sha256OfStream } from '../hashing';
+import { normaliseSha256, objectKeyFor, sha256OfKey } from '../object-key';
+import type { ObjectStore, PutOptions, StoredObject } from '../stores';
+import { isErrnoCode } from './fs-errors';
+import { syncDirectory, writeTempFile } from './temp-file';
+
+/**
+ * Content-addressed files under one folder: `sha256/ab/abcdef…` (fanned out by the first two hex digits
+ * so no folder grows huge). Temporary files live in `.tmp` of the same folder, so publishing is a
+ * same-filesystem rename: readers see the whole object or none.
+ */
+export class FilesystemObjectStore implements ObjectStore {
+  readonly root: string;
+  private readonly tmpDir: string;
+
+  constructor(root: string) {
+    this.root = resolve(root);
+    this.tmpDir = join(this.root, '.tmp');
+  }
+
+  async put(data: Buffer | Readable, opts: PutOptions = {}): Promise<StoredObject> {
+    assertPutInput(data);
+    const expected = opts.expectedSha256 === undefined ? undefined : normaliseSha256(opts.expectedSha256);
+    if (Buffer.isBuffer(data)) {
+      // Hashing first lets a repeated put of the same bytes skip the write altogether.
+      assertWithinLimit(data.length, opts.maxBytes);
+      const sha256 = sha256Hex(data);
+      if (expected !== undefined && expected !== sha256) throw new ChecksumMismatchError(expected, sha256);
+      if (await this.exists(objectKeyFor(sha256))) return { key: objectKeyFor(sha256), sha256, size: data.length };
+    }
+    const temp = await writeTempFile(this.tmpDir, data, opts.maxBytes);
+    try {
+      if (expected !== undefined && expected !== temp.sha256) throw new ChecksumMismatchError(expected, temp.sha256);
+      const key = objectKeyFor(temp.sha256);
+      const finalPath = this.pathOf(temp.sha256);
+      if (!(await this.exists(key))) {
+        await chmod(temp.path, 0o444);
+        await mkdir(dirname(finalPath), { recursive: true });
+        await rename(temp.path, finalPath);
+        await syncDirectory(dirname(finalPath));
+      }
+      return { key, sha256: temp.sha256, size: temp.size };
+    } finally {
+      await rm(temp.path, { force: true });
+    }
+  }
+
+  async get(key: string): Promise<Buffer> {
+    const path = this.pathOf(sha256OfKey(key));
+    try {
+      return await readFile(path);
+    } catch (error) {
+      if (isErrnoCode(error, 'ENOENT')) throw new ObjectNotFoundError(key);
+      throw error;
+    }
+  }
+
+  async getStream(key: string): Promise<Readable> {
+    const path = this.pathOf(sha256OfKey(key));
+    // Opening first turns a missing file into an error here rather than a late 'error' event.
+    try {
+      const handle = await open(path, 'r');
+      return handle.createReadStream();
+    } catch (error) {
+      if (isErrnoCode(error, 'ENOENT')) throw new ObjectNotFoundError(key);
+      throw error;
+    }
+  }
+
+  async stat(key: string): Promise<{ size: number } | undefined> {
+    try {
+      const info = await stat(this.pathOf(sha256OfKey(key)));
+      return { size: info.size };
+    } catch (error) {
+      if (isErrnoCode(error, 'ENOENT')) return undefined;
+      throw error;
+    }
+  }
+
+  async exists(key: string): Promise<boolean> {
+    return (await this.stat(key)) !== undefined;
+  }
+
+  async delete(key: string): Promise<void> {
+    await rm(this.pathOf(sha256OfKey(key)), { force: true });
+  }
+
+  async verify(key: string): Promise<boolean> {
+    const sha256 = sha256OfKey(key);
+    return (await sha256OfStream(await this.getStream(key))) === sha256;
+  }
+
+  private pathOf(sha256: string): string {
+    return join(this.root, 'sha256', sha256.slice(0, 2), sha256);
+  }
+}

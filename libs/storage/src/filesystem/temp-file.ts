@@ -1,0 +1,59 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, open, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { HashingMeter, assertWithinLimit, sha256Hex } from '../hashing';
+
+export interface WrittenTemp {
+  path: string;
+  sha256: string;
+  size: number;
+}
+
+/**
+ * Writes data to a fresh file in `dir`, hashing it on the way, and flushes it to disk so a later rename
+ * publishes complete bytes. On any failure the temporary file is removed and the error rethrown.
+ */
+export async function writeTempFile(dir: string, data: Buffer | Readable, maxBytes?: number): Promise<WrittenTemp> {
+  await mkdir(dir, { recursive: true });
+  const path = join(dir, `${randomUUID()}.part`);
+  const handle = await open(path, 'wx', 0o600);
+  try {
+    let sha256: string;
+    let size: number;
+    if (Buffer.isBuffer(data)) {
+      assertWithinLimit(data.length, maxBytes);
+      await handle.writeFile(data);
+      sha256 = sha256Hex(data);
+      size = data.length;
+    } else {
+      // A plain loop rather than pipeline(): the handle stays ours to fsync, and a throw here
+      // (size limit, failed write) destroys the source stream through the iterator's return().
+      const meter = new HashingMeter(maxBytes);
+      for await (const chunk of data) {
+        const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
+        meter.update(bytes);
+        await handle.write(bytes);
+      }
+      sha256 = meter.digest();
+      size = meter.size;
+    }
+    await handle.sync();
+    await handle.close();
+    return { path, sha256, size };
+  } catch (error) {
+    await handle.close().catch(() => undefined);
+    await rm(path, { force: true });
+    throw error;
+  }
+}
+
+/** Makes a rename or link durable: the directory entry itself must reach the disk. */
+export async function syncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,0 +1,42 @@
+import type { S3Settings } from '@edoc/config';
+import { Client } from 'minio';
+import { StorageBackendError, StorageError } from '../errors';
+
+export function createS3Client(settings: S3Settings): Client {
+  return new Client({
+    endPoint: settings.endpoint,
+    port: settings.port,
+    useSSL: settings.useSSL,
+    accessKey: settings.accessKey,
+    secretKey: settings.secretKey,
+    region: settings.region,
+    // MinIO behind a plain host name or IP address: bucket in the path, never in the host name.
+    pathStyle: true,
+  });
+}
+
+/** `host:port` of the server, for error messages (credentials never appear there). */
+export function describeEndpoint(settings: S3Settings): string {
+  const scheme = settings.useSSL ? 'https' : 'http';
+  return settings.port === undefined ? `${scheme}://${settings.endpoint}` : `${scheme}://${settings.endpoint}:${settings.port}`;
+}
+
+/** The S3 error code (NoSuchKey, NotImplemented, …) of a minio error, if it has one. */
+export function s3ErrorCode(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+export function isNotFound(error: unknown): boolean {
+  const code = s3ErrorCode(error);
+  return code === 'NoSuchKey' || code === 'NotFound' || code === 'NoSuchVersion';
+}
+
+/** Wraps an unexpected backend failure so callers see what was attempted and where, not a bare socket error. */
+export function backendError(action: string, where: string, error: unknown): StorageError {
+  if (error instanceof StorageError) return error;
+  const code = s3ErrorCode(error);
+  const detail = error instanceof Error ? error.message : String(error);
+  return new StorageBackendError(`S3 ${action} at ${where} failed: ${code === undefined ? detail : `${code}: ${detail}`}`, error);
+}

@@ -1,0 +1,112 @@
+import { createReadStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import type { Client } from 'minio';
+import { ChecksumMismatchError, ObjectNotFoundError } from '../errors';
+import { assertPutInput, assertWithinLimit, readAll, sha256Hex, sha256OfStream } from '../hashing';
+import { normaliseSha256, objectKeyFor, sha256OfKey } from '../object-key';
+import type { ObjectStore, PutOptions, StoredObject } from '../stores';
+import { writeTempFile } from '../filesystem/temp-file';
+import { BucketGuard } from './bucket-guard';
+import { backendError, isNotFound } from './s3-client';
+
+const DEFAULT_MEDIA_TYPE = 'application/octet-stream';
+
+/**
+ * Content-addressed objects in one S3 bucket. A stream is first spooled to a local temporary file while
+ * it is hashed (memory stays bounded and the key is known before upload); the upload is a single PUT or
+ * a multipart upload, both of which S3 makes visible only when complete, so no partial object is seen.
+ */
+export class S3ObjectStore implements ObjectStore {
+  private readonly guard: BucketGuard;
+
+  constructor(
+    private readonly client: Client,
+    readonly bucket: string,
+    region: string,
+    private readonly where: string,
+  ) {
+    this.guard = new BucketGuard(client, bucket, region, where, false);
+  }
+
+  async put(data: Buffer | Readable, opts: PutOptions = {}): Promise<StoredObject> {
+    assertPutInput(data);
+    const expected = opts.expectedSha256 === undefined ? undefined : normaliseSha256(opts.expectedSha256);
+    const headers = { 'Content-Type': opts.mediaType ?? DEFAULT_MEDIA_TYPE };
+    if (Buffer.isBuffer(data)) {
+      assertWithinLimit(data.length, opts.maxBytes);
+      const sha256 = sha256Hex(data);
+      if (expected !== undefined && expected !== sha256) throw new ChecksumMismatchError(expected, sha256);
+      return this.upload(sha256, data.length, () => data, headers);
+    }
+    const spoolDir = await mkdtemp(join(tmpdir(), 'edoc-s3-put-'));
+    try {
+      const temp = await writeTempFile(spoolDir, data, opts.maxBytes);
+      if (expected !== undefined && expected !== temp.sha256) throw new ChecksumMismatchError(expected, temp.sha256);
+      return await this.upload(temp.sha256, temp.size, () => createReadStream(temp.path), headers);
+    } finally {
+      await rm(spoolDir, { recursive: true, force: true });
+    }
+  }
+
+  async get(key: string): Promise<Buffer> {
+    return readAll(await this.getStream(key));
+  }
+
+  async getStream(key: string): Promise<Readable> {
+    sha256OfKey(key);
+    await this.guard.ensure();
+    try {
+      return await this.client.getObject(this.bucket, key);
+    } catch (error) {
+      if (isNotFound(error)) throw new ObjectNotFoundError(key);
+      throw backendError(`reading "${this.bucket}/${key}"`, this.where, error);
+    }
+  }
+
+  async stat(key: string): Promise<{ size: number } | undefined> {
+    sha256OfKey(key);
+    await this.guard.ensure();
+    try {
+      const info = await this.client.statObject(this.bucket, key);
+      return { size: info.size };
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw backendError(`checking "${this.bucket}/${key}"`, this.where, error);
+    }
+  }
+
+  async exists(key: string): Promise<boolean> {
+    return (await this.stat(key)) !== undefined;
+  }
+
+  async delete(key: string): Promise<void> {
+    sha256OfKey(key);
+    await this.guard.ensure();
+    try {
+      await this.client.removeObject(this.bucket, key);
+    } catch (error) {
+      if (isNotFound(error)) return;
+      throw backendError(`deleting "${this.bucket}/${key}"`, this.where, error);
+    }
+  }
+
+  async verify(key: string): Promise<boolean> {
+    const sha256 = sha256OfKey(key);
+    return (await sha256OfStream(await this.getStream(key))) === sha256;
+  }
+
+  private async upload(sha256: string, size: number, body: () => Buffer | Readable, headers: Record<string, string>): Promise<StoredObject> {
+    const key = objectKeyFor(sha256);
+    if (!(await this.exists(key))) {
+      try {
+        await this.client.putObject(this.bucket, key, body(), size, headers);
+      } catch (error) {
+        throw backendError(`writing "${this.bucket}/${key}"`, this.where, error);
+      }
+    }
+    return { key, sha256, size };
+  }
+}
