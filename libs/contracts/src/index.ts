@@ -8,3 +8,4 @@ export { timestampFromDate, timestampDate, timestampNow } from '@bufbuild/protob
 export type { Timestamp } from '@bufbuild/protobuf/wkt';
 export * from './message-types';
 export * from './status-codes';
+export * from './status-machine';

@@ -1,0 +1,21 @@
+# One image for every edoc service and the CLI; docker-compose picks the service with EDOC_SERVICE.
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+COPY libs ./libs
+COPY services ./services
+COPY cli ./cli
+COPY bin ./bin
+COPY scripts ./scripts
+COPY proto ./proto
+COPY deploy ./deploy
+COPY .swcrc tsconfig.json ./
+RUN npm ci --no-audit --no-fund && node scripts/build.mjs && npm prune --omit=dev
+
+FROM node:20-bookworm-slim
+WORKDIR /app
+ENV NODE_ENV=production EDOC_HOST=0.0.0.0 EDOC_DATA_DIR=/var/lib/edoc
+COPY --from=build /app /app
+RUN mkdir -p /var/lib/edoc && chown node:node /var/lib/edoc
+USER node
+CMD ["sh", "-c", "exec node --enable-source-maps services/${EDOC_SERVICE:?set EDOC_SERVICE}/dist/main.js"]

@@ -1,0 +1,34 @@
+import { Command, CommanderError } from 'commander';
+import { buildDownloadCommand } from './commands/download';
+import { buildInboxCommand } from './commands/inbox';
+import { buildProvisionCommand } from './commands/provision';
+import { buildReportCommand } from './commands/report';
+import { buildSendCommand } from './commands/send';
+import { buildStatusCommand } from './commands/status';
+import { buildUpCommand } from './commands/up';
+
+export function buildProgram(): Command {
+  const program = new Command('edoc')
+    .description('edoc: the e-document exchange of a district, its departments and its wards')
+    .showHelpAfterError()
+    .exitOverride();
+  for (const command of [buildUpCommand(), buildProvisionCommand(), buildSendCommand(), buildInboxCommand(), buildStatusCommand(), buildReportCommand(), buildDownloadCommand()]) {
+    program.addCommand(command.exitOverride());
+  }
+  return program;
+}
+
+/** Runs the command line; bin/edoc.js calls it. */
+export async function run(argv: string[] = process.argv): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      process.exitCode = error.exitCode;
+      return;
+    }
+    console.error(`edoc: ${(error as Error).message}`);
+    process.exitCode = 1;
+  }
+}
+

@@ -1,0 +1,41 @@
+import 'reflect-metadata';
+import { INestApplication, Logger, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { envInt, loadConfig } from '@edoc/config';
+import { EdocTransport } from '@edoc/messaging';
+import { ServiceReadiness } from './readiness';
+import { SERVICE_OPTIONS, ServiceOptions } from './service-options';
+
+/**
+ * Starts one service: HTTP at once (so probes answer), the database and broker in the
+ * background with retries, and consumers once the schema is migrated.
+ */
+export async function bootstrapService(rootModule: Type<unknown>): Promise<INestApplication> {
+  const app = await NestFactory.create(rootModule, { bufferLogs: false });
+  const options = app.get<ServiceOptions>(SERVICE_OPTIONS);
+  const config = loadConfig();
+  const logger = new Logger(options.name);
+  app.enableShutdownHooks();
+  const port = envInt('EDOC_PORT', options.defaultPort);
+  await app.listen(port, process.env.EDOC_HOST ?? '127.0.0.1');
+  logger.log(`HTTP on port ${port}`);
+
+  const readiness = app.get(ServiceReadiness);
+  await readiness.start();
+  if (options.queues.length > 0) {
+    app.connectMicroservice({
+      strategy: new EdocTransport({ connection: readiness.broker(), queues: options.queues, prefetch: config.prefetch, deliveryLimit: config.deliveryLimit, serviceName: options.name }),
+    });
+    await app.startAllMicroservices();
+    logger.log(`consuming ${options.queues.join(', ')}`);
+  }
+  return app;
+}
+
+/** The main() of a service: bootstrap, and exit non-zero with the reason when that fails. */
+export function runService(rootModule: Type<unknown>): void {
+  bootstrapService(rootModule).catch((error: Error) => {
+    new Logger('bootstrap').error(error.message, error.stack);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,19 @@
+import type { EdocConfig } from '@edoc/config';
+
+/** What makes one edoc service different from the others. */
+export interface ServiceOptions {
+  /** "intake", "signing", ...: also the PostgreSQL schema the service owns. */
+  name: string;
+  /** HTTP port when EDOC_PORT is not set. */
+  defaultPort: number;
+  /** Queues the service consumes (declared by provisioning, never here). */
+  queues: string[];
+  /** Folder of the service's own SQL migrations. */
+  migrationsDir: string;
+  /** Called once the database is migrated and the broker is reachable, before consuming starts. */
+  onReady?: (config: EdocConfig) => Promise<void>;
+}
+
+export const SERVICE_OPTIONS = Symbol('SERVICE_OPTIONS');
+export const EDOC_CONFIG = Symbol('EDOC_CONFIG');
+export const OBJECT_STORE = Symbol('OBJECT_STORE');

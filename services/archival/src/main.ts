@@ -1,0 +1,4 @@
+import { runService } from '@edoc/runtime';
+import { ArchivalModule } from './archival.module';
+
+runService(ArchivalModule);

@@ -1,0 +1,1 @@
+export const ARCHIVE_STORE = Symbol('ARCHIVE_STORE');

@@ -1,0 +1,30 @@
+import { Controller } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import { Delivery, DeliveryCreated, DeliveryCreatedSchema, DeliverySchema, DeliveryStatusChanged, DeliveryStatusChangedSchema } from '@edoc/contracts';
+import { EdocMessageContext } from '@edoc/messaging';
+import { ArrivalService } from '../services/arrival.service';
+import { DeliveryViewService } from '../services/delivery-view.service';
+
+@Controller()
+export class DeliveryEventsHandler {
+  constructor(
+    private readonly arrivals: ArrivalService,
+    private readonly views: DeliveryViewService,
+  ) {}
+
+  /** A delivery to a unit on the built-in inbox (queue intake.inbox). */
+  @EventPattern(DeliverySchema.typeName)
+  delivered(@Payload() delivery: Delivery, @Ctx() ctx: EdocMessageContext): Promise<void> {
+    return this.arrivals.onDelivery(delivery, ctx.messageId);
+  }
+
+  @EventPattern(DeliveryCreatedSchema.typeName)
+  created(@Payload() event: DeliveryCreated, @Ctx() ctx: EdocMessageContext): Promise<void> {
+    return this.views.onCreated(event, ctx.messageId);
+  }
+
+  @EventPattern(DeliveryStatusChangedSchema.typeName)
+  statusChanged(@Payload() event: DeliveryStatusChanged, @Ctx() ctx: EdocMessageContext): Promise<void> {
+    return this.views.onStatusChanged(event, ctx.messageId);
+  }
+}

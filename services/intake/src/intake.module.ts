@@ -1,0 +1,42 @@
+import { Module } from '@nestjs/common';
+import { join } from 'node:path';
+import { RuntimeModule } from '@edoc/runtime';
+import { DocumentsController } from './controllers/documents.controller';
+import { FilesController } from './controllers/files.controller';
+import { InboxController } from './controllers/inbox.controller';
+import { DeliveryEventsHandler } from './handlers/delivery-events.handler';
+import { DocumentEventsHandler } from './handlers/document-events.handler';
+import { DeliveriesRepository } from './repositories/deliveries.repository';
+import { DocumentsRepository } from './repositories/documents.repository';
+import { RegistersRepository } from './repositories/registers.repository';
+import { UsersRepository } from './repositories/users.repository';
+import { ArrivalService } from './services/arrival.service';
+import { DeliveryViewService } from './services/delivery-view.service';
+import { DocumentOutcomeService } from './services/document-outcome.service';
+import { DocumentViewService } from './services/document-view.service';
+import { FileAccessService } from './services/file-access.service';
+import { InboxService } from './services/inbox.service';
+import { NumberingService } from './services/numbering.service';
+import { SubmissionService } from './services/submission.service';
+
+export const INTAKE_QUEUES = ['intake.events', 'intake.inbox'];
+
+@Module({
+  imports: [RuntimeModule.forService({ name: 'intake', defaultPort: 3000, queues: INTAKE_QUEUES, migrationsDir: join(__dirname, '..', 'migrations') })],
+  controllers: [DocumentsController, InboxController, FilesController, DocumentEventsHandler, DeliveryEventsHandler],
+  providers: [
+    DocumentsRepository,
+    RegistersRepository,
+    DeliveriesRepository,
+    UsersRepository,
+    SubmissionService,
+    NumberingService,
+    DocumentOutcomeService,
+    ArrivalService,
+    DeliveryViewService,
+    DocumentViewService,
+    InboxService,
+    FileAccessService,
+  ],
+})
+export class IntakeModule {}

@@ -1,0 +1,4 @@
+import { runService } from '@edoc/runtime';
+import { IntakeModule } from './intake.module';
+
+runService(IntakeModule);

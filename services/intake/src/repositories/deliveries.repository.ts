@@ -1,0 +1,170 @@
+import { Injectable } from '@nestjs/common';
+import { Database, Queryable } from '@edoc/db';
+import { DocumentMetadata, DocumentMetadataSchema, FileRef, FileRefSchema, fromJson, JsonValue, toJson } from '../proto-json';
+
+export interface DeliveryRecord {
+  deliveryId: string;
+  documentId: string;
+  senderCode: string;
+  recipientCode: string;
+  channel: string;
+  status: number | null;
+  recallPending: boolean;
+  metadata: DocumentMetadata | null;
+  file: FileRef | null;
+  attachments: FileRef[];
+  arrivedAt: Date | null;
+  arrivalNumber: number | null;
+  updatedAt: Date;
+}
+
+export interface StatusHistoryEntry {
+  status: number;
+  reason: string;
+  reportedBy: string;
+  occurredAt: Date;
+}
+
+interface DeliveryRow {
+  delivery_id: string;
+  document_id: string;
+  sender_code: string;
+  recipient_code: string;
+  channel: string;
+  status: number | null;
+  recall_pending: boolean;
+  metadata: JsonValue | null;
+  file: JsonValue | null;
+  attachments: JsonValue[] | null;
+  arrived_at: Date | null;
+  arrival_number: number | null;
+  updated_at: Date;
+}
+
+function toRecord(row: DeliveryRow): DeliveryRecord {
+  return {
+    deliveryId: row.delivery_id,
+    documentId: row.document_id,
+    senderCode: row.sender_code,
+    recipientCode: row.recipient_code,
+    channel: row.channel,
+    status: row.status,
+    recallPending: row.recall_pending,
+    metadata: row.metadata === null ? null : fromJson(DocumentMetadataSchema, row.metadata),
+    file: row.file === null ? null : fromJson(FileRefSchema, row.file),
+    attachments: (row.attachments ?? []).map((a) => fromJson(FileRefSchema, a)),
+    arrivedAt: row.arrived_at,
+    arrivalNumber: row.arrival_number,
+    updatedAt: row.updated_at,
+  };
+}
+
+const SELECT = `SELECT d.delivery_id, d.document_id, d.sender_code, d.recipient_code, d.channel, d.status, d.recall_pending, d.metadata, d.file,
+  d.attachments, d.arrived_at, e.number AS arrival_number, d.updated_at
+  FROM intake.deliveries d LEFT JOIN intake.register_entries e ON e.entry_id = d.incoming_entry_id`;
+
+/**
+ * Every delivery as intake sees it: for the sender, each recipient's status; for a recipient on
+ * the built-in inbox, the document itself. Events may arrive in any order, so each writer
+ * upserts only the columns it knows.
+ */
+@Injectable()
+export class DeliveriesRepository {
+  constructor(private readonly db: Database) {}
+
+  async upsertCreated(tx: Queryable, d: { deliveryId: string; documentId: string; senderCode: string; recipientCode: string; channel: string; createdAt: Date }): Promise<void> {
+    await tx.query(
+      `INSERT INTO intake.deliveries (delivery_id, document_id, sender_code, recipient_code, channel, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (delivery_id) DO UPDATE SET channel = EXCLUDED.channel, updated_at = now()`,
+      [d.deliveryId, d.documentId, d.senderCode, d.recipientCode, d.channel, d.createdAt],
+    );
+  }
+
+  /** Records the arrival in a built-in inbox; false when it had already arrived (a redelivery). */
+  async recordArrival(
+    tx: Queryable,
+    d: { deliveryId: string; documentId: string; senderCode: string; recipientCode: string; metadata: DocumentMetadata; file: FileRef; attachments: FileRef[]; arrivedAt: Date; entryId: string },
+  ): Promise<void> {
+    await tx.query(
+      // The arrival is status 01 itself: the recipient sees it at once, before routing echoes it back.
+      `INSERT INTO intake.deliveries (delivery_id, document_id, sender_code, recipient_code, channel, metadata, file, attachments, arrived_at, incoming_entry_id, status)
+       VALUES ($1, $2, $3, $4, 'builtin', $5, $6, $7, $8, $9, 1)
+       ON CONFLICT (delivery_id) DO UPDATE SET metadata = EXCLUDED.metadata, file = EXCLUDED.file, attachments = EXCLUDED.attachments,
+         arrived_at = EXCLUDED.arrived_at, incoming_entry_id = EXCLUDED.incoming_entry_id, channel = 'builtin',
+         status = COALESCE(intake.deliveries.status, 1), updated_at = now()`,
+      [
+        d.deliveryId, d.documentId, d.senderCode, d.recipientCode, toJson(DocumentMetadataSchema, d.metadata), toJson(FileRefSchema, d.file),
+        JSON.stringify(d.attachments.map((a) => toJson(FileRefSchema, a))), d.arrivedAt, d.entryId,
+      ],
+    );
+  }
+
+  async hasArrived(tx: Queryable, deliveryId: string): Promise<boolean> {
+    const { rows } = await tx.query(`SELECT 1 FROM intake.deliveries WHERE delivery_id = $1 AND arrived_at IS NOT NULL`, [deliveryId]);
+    return rows.length > 0;
+  }
+
+  async applyStatus(
+    tx: Queryable,
+    s: { deliveryId: string; documentId: string; senderCode: string; recipientCode: string; status: number; reportedStatus: number; sequence: bigint; recallPending: boolean; reason: string; reportedBy: string; occurredAt: Date },
+  ): Promise<void> {
+    await tx.query(
+      `INSERT INTO intake.deliveries (delivery_id, document_id, sender_code, recipient_code, status, recall_pending, status_sequence)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (delivery_id) DO UPDATE SET status = EXCLUDED.status, recall_pending = EXCLUDED.recall_pending,
+         status_sequence = EXCLUDED.status_sequence, updated_at = now()
+       WHERE intake.deliveries.status_sequence < EXCLUDED.status_sequence`,
+      [s.deliveryId, s.documentId, s.senderCode, s.recipientCode, s.status, s.recallPending, s.sequence.toString()],
+    );
+    await tx.query(
+      `INSERT INTO intake.status_history (delivery_id, status, reason, reported_by, occurred_at) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT DO NOTHING`,
+      [s.deliveryId, s.reportedStatus, s.reason, s.reportedBy, s.occurredAt],
+    );
+  }
+
+  async find(deliveryId: string, tx: Queryable = this.db): Promise<DeliveryRecord | undefined> {
+    const { rows } = await tx.query<DeliveryRow>(`${SELECT} WHERE d.delivery_id = $1`, [deliveryId]);
+    return rows[0] === undefined ? undefined : toRecord(rows[0]);
+  }
+
+  async listInbox(recipientCode: string, limit: number): Promise<DeliveryRecord[]> {
+    const { rows } = await this.db.query<DeliveryRow>(`${SELECT} WHERE d.recipient_code = $1 AND d.arrived_at IS NOT NULL ORDER BY d.arrived_at DESC LIMIT $2`, [recipientCode, limit]);
+    return rows.map(toRecord);
+  }
+
+  async listForDocument(documentId: string): Promise<DeliveryRecord[]> {
+    const { rows } = await this.db.query<DeliveryRow>(`${SELECT} WHERE d.document_id = $1 ORDER BY d.recipient_code`, [documentId]);
+    return rows.map(toRecord);
+  }
+
+  async history(deliveryIds: string[]): Promise<Map<string, StatusHistoryEntry[]>> {
+    const { rows } = await this.db.query<{ delivery_id: string; status: number; reason: string; reported_by: string; occurred_at: Date }>(
+      `SELECT delivery_id, status, reason, reported_by, occurred_at FROM intake.status_history WHERE delivery_id = ANY($1::uuid[]) ORDER BY occurred_at, id`,
+      [deliveryIds],
+    );
+    const byDelivery = new Map<string, StatusHistoryEntry[]>();
+    for (const row of rows) {
+      const list = byDelivery.get(row.delivery_id) ?? [];
+      list.push({ status: row.status, reason: row.reason, reportedBy: row.reported_by, occurredAt: row.occurred_at });
+      byDelivery.set(row.delivery_id, list);
+    }
+    return byDelivery;
+  }
+
+  /** Whether a delivery to this organisation carried the file (the recipient may download it). */
+  async recipientHoldsFile(recipientCode: string, sha256: string): Promise<boolean> {
+    const { rows } = await this.db.query(
+      `SELECT 1 FROM intake.deliveries d JOIN intake.documents doc ON doc.document_id = d.document_id
+       WHERE d.recipient_code = $1 AND d.status IS DISTINCT FROM 14
+         AND (doc.issued_file->>'sha256' = $2 OR doc.issued_attachments @> jsonb_build_array(jsonb_build_object('sha256', $2::text)))
+       UNION ALL
+       SELECT 1 FROM intake.deliveries d WHERE d.recipient_code = $1 AND d.status IS DISTINCT FROM 14
+         AND (d.file->>'sha256' = $2 OR d.attachments @> jsonb_build_array(jsonb_build_object('sha256', $2::text)))
+       LIMIT 1`,
+      [recipientCode, sha256],
+    );
+    return rows.length > 0;
+  }
+}

@@ -1,0 +1,133 @@
+import { Injectable } from '@nestjs/common';
+import { Database, Queryable } from '@edoc/db';
+import { DocumentMetadata, DocumentMetadataSchema, FileRef, FileRefSchema, fromJson, toJson, JsonValue } from '../proto-json';
+
+export type DocumentState = 'submitted' | 'person_signed' | 'numbered' | 'issued' | 'failed';
+
+export interface DocumentRecord {
+  documentId: string;
+  issuerCode: string;
+  state: DocumentState;
+  metadata: DocumentMetadata;
+  mainFile: FileRef;
+  attachments: FileRef[];
+  submittedBy: string;
+  submittedAt: Date;
+  number: number | null;
+  notation: string | null;
+  issuedDate: string | null;
+  issuedFile: FileRef | null;
+  issuedAttachments: FileRef[];
+  issuedAt: Date | null;
+  failureStage: string | null;
+  failureReason: string | null;
+}
+
+interface DocumentRow {
+  document_id: string;
+  issuer_code: string;
+  state: DocumentState;
+  metadata: JsonValue;
+  main_file: JsonValue;
+  attachments: JsonValue[];
+  submitted_by: string;
+  submitted_at: Date;
+  number: number | null;
+  notation: string | null;
+  issued_date: string | null;
+  issued_file: JsonValue | null;
+  issued_attachments: JsonValue[] | null;
+  issued_at: Date | null;
+  failure_stage: string | null;
+  failure_reason: string | null;
+}
+
+const file = (json: JsonValue): FileRef => fromJson(FileRefSchema, json);
+const fileJson = (ref: FileRef): JsonValue => toJson(FileRefSchema, ref);
+
+function toRecord(row: DocumentRow): DocumentRecord {
+  return {
+    documentId: row.document_id,
+    issuerCode: row.issuer_code,
+    state: row.state,
+    metadata: fromJson(DocumentMetadataSchema, row.metadata),
+    mainFile: file(row.main_file),
+    attachments: row.attachments.map(file),
+    submittedBy: row.submitted_by,
+    submittedAt: row.submitted_at,
+    number: row.number,
+    notation: row.notation,
+    issuedDate: row.issued_date,
+    issuedFile: row.issued_file === null ? null : file(row.issued_file),
+    issuedAttachments: (row.issued_attachments ?? []).map(file),
+    issuedAt: row.issued_at,
+    failureStage: row.failure_stage,
+    failureReason: row.failure_reason,
+  };
+}
+
+const COLUMNS = `document_id, issuer_code, state, metadata, main_file, attachments, submitted_by, submitted_at, number, notation,
+  to_char(issued_date, 'YYYY-MM-DD') AS issued_date, issued_file, issued_attachments, issued_at, failure_stage, failure_reason`;
+
+/** Documents as the issuing clerk's office keeps them, from draft to issue. */
+@Injectable()
+export class DocumentsRepository {
+  constructor(private readonly db: Database) {}
+
+  async insert(tx: Queryable, doc: { metadata: DocumentMetadata; mainFile: FileRef; attachments: FileRef[]; submittedBy: string; submittedAt: Date }): Promise<void> {
+    const m = doc.metadata;
+    await tx.query(
+      `INSERT INTO intake.documents (document_id, issuer_code, type_code, subject, legal_normative, state, metadata, main_file, attachments, submitted_by, submitted_at)
+       VALUES ($1, $2, $3, $4, $5, 'submitted', $6, $7, $8, $9, $10)`,
+      [m.documentId, m.issuerCode, m.typeCode, m.subject, m.legalNormative, toJson(DocumentMetadataSchema, m), fileJson(doc.mainFile), JSON.stringify(doc.attachments.map(fileJson)), doc.submittedBy, doc.submittedAt],
+    );
+  }
+
+  async find(documentId: string, tx: Queryable = this.db): Promise<DocumentRecord | undefined> {
+    const { rows } = await tx.query<DocumentRow>(`SELECT ${COLUMNS} FROM intake.documents WHERE document_id = $1`, [documentId]);
+    return rows[0] === undefined ? undefined : toRecord(rows[0]);
+  }
+
+  /** Locks the row for the rest of the transaction, so two handlers never number the same draft. */
+  async findForUpdate(tx: Queryable, documentId: string): Promise<DocumentRecord | undefined> {
+    const { rows } = await tx.query<DocumentRow>(`SELECT ${COLUMNS} FROM intake.documents WHERE document_id = $1 FOR UPDATE`, [documentId]);
+    return rows[0] === undefined ? undefined : toRecord(rows[0]);
+  }
+
+  async listByIssuer(issuerCode: string, limit: number): Promise<DocumentRecord[]> {
+    const { rows } = await this.db.query<DocumentRow>(`SELECT ${COLUMNS} FROM intake.documents WHERE issuer_code = $1 ORDER BY submitted_at DESC LIMIT $2`, [issuerCode, limit]);
+    return rows.map(toRecord);
+  }
+
+  async markNumbered(tx: Queryable, documentId: string, metadata: DocumentMetadata): Promise<void> {
+    await tx.query(
+      `UPDATE intake.documents SET state = 'numbered', number = $2, notation = $3, issued_date = $4, metadata = $5, updated_at = now() WHERE document_id = $1`,
+      [documentId, metadata.number, metadata.notation, metadata.issuedDate, toJson(DocumentMetadataSchema, metadata)],
+    );
+  }
+
+  async markIssued(tx: Queryable, documentId: string, issued: { file: FileRef; attachments: FileRef[]; issuedAt: Date }): Promise<void> {
+    await tx.query(
+      `UPDATE intake.documents SET state = 'issued', issued_file = $2, issued_attachments = $3, issued_at = $4, updated_at = now() WHERE document_id = $1`,
+      [documentId, fileJson(issued.file), JSON.stringify(issued.attachments.map(fileJson)), issued.issuedAt],
+    );
+  }
+
+  async markFailed(tx: Queryable, documentId: string, stage: string, reason: string): Promise<void> {
+    await tx.query(`UPDATE intake.documents SET state = 'failed', failure_stage = $2, failure_reason = $3, updated_at = now() WHERE document_id = $1`, [documentId, stage, reason]);
+  }
+
+  async markPersonSigned(tx: Queryable, documentId: string): Promise<void> {
+    await tx.query(`UPDATE intake.documents SET state = 'person_signed', updated_at = now() WHERE document_id = $1 AND state = 'submitted'`, [documentId]);
+  }
+
+  /** Whether any document of this issuer holds the file, as draft or issued copy. */
+  async issuerHoldsFile(issuerCode: string, sha256: string): Promise<boolean> {
+    const { rows } = await this.db.query(
+      `SELECT 1 FROM intake.documents WHERE issuer_code = $1 AND (main_file->>'sha256' = $2 OR issued_file->>'sha256' = $2
+         OR attachments @> jsonb_build_array(jsonb_build_object('sha256', $2::text)) OR issued_attachments @> jsonb_build_array(jsonb_build_object('sha256', $2::text))) LIMIT 1`,
+      [issuerCode, sha256],
+    );
+    return rows.length > 0;
+  }
+}

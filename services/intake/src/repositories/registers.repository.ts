@@ -1,0 +1,128 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Database, Queryable } from '@edoc/db';
+
+export type RegisterBook = 'outgoing' | 'incoming';
+export type RegisterSeries = 'normal' | 'legal';
+export type Medium = 'electronic' | 'paper' | 'both';
+
+export interface NewRegisterEntry {
+  orgCode: string;
+  book: RegisterBook;
+  year: number;
+  series: RegisterSeries;
+  number: number;
+  medium: Medium;
+  documentId?: string;
+  deliveryId?: string;
+  numberNotation: string;
+  documentDate?: string;
+  typeCode: string;
+  subject: string;
+  counterpart: string;
+  signer?: string;
+  handler?: string;
+  dueDate?: string;
+  copies?: number;
+  notes?: string;
+  recordedAt: Date;
+}
+
+export interface RegisterEntry extends NewRegisterEntry {
+  entryId: string;
+}
+
+interface EntryRow {
+  entry_id: string;
+  org_code: string;
+  book: RegisterBook;
+  year: number;
+  series: RegisterSeries;
+  number: number;
+  medium: Medium;
+  document_id: string | null;
+  delivery_id: string | null;
+  number_notation: string;
+  document_date: string | null;
+  type_code: string;
+  subject: string;
+  counterpart: string;
+  signer: string;
+  handler: string;
+  due_date: string | null;
+  copies: number | null;
+  notes: string;
+  recorded_at: Date;
+}
+
+function toEntry(row: EntryRow): RegisterEntry {
+  return {
+    entryId: row.entry_id,
+    orgCode: row.org_code,
+    book: row.book,
+    year: row.year,
+    series: row.series,
+    number: row.number,
+    medium: row.medium,
+    documentId: row.document_id ?? undefined,
+    deliveryId: row.delivery_id ?? undefined,
+    numberNotation: row.number_notation,
+    documentDate: row.document_date ?? undefined,
+    typeCode: row.type_code,
+    subject: row.subject,
+    counterpart: row.counterpart,
+    signer: row.signer,
+    handler: row.handler,
+    dueDate: row.due_date ?? undefined,
+    copies: row.copies ?? undefined,
+    notes: row.notes,
+    recordedAt: row.recorded_at,
+  };
+}
+
+/** The books (sổ đăng ký) of every organisation, and the counters that number them. */
+@Injectable()
+export class RegistersRepository {
+  constructor(private readonly db: Database) {}
+
+  /**
+   * The next number of a series. The counter row stays locked until the caller's transaction
+   * ends, so concurrent clerks queue here; if the transaction rolls back, so does the number:
+   * no duplicates and no gaps.
+   */
+  async takeNextNumber(tx: Queryable, orgCode: string, book: RegisterBook, year: number, series: RegisterSeries): Promise<number> {
+    const { rows } = await tx.query<{ last_number: number }>(
+      `INSERT INTO intake.register_counters (org_code, book, year, series, last_number) VALUES ($1, $2, $3, $4, 1)
+       ON CONFLICT (org_code, book, year, series) DO UPDATE SET last_number = intake.register_counters.last_number + 1
+       RETURNING last_number`,
+      [orgCode, book, year, series],
+    );
+    return rows[0].last_number;
+  }
+
+  async insert(tx: Queryable, entry: NewRegisterEntry): Promise<RegisterEntry> {
+    const entryId = randomUUID();
+    await tx.query(
+      `INSERT INTO intake.register_entries (entry_id, org_code, book, year, series, number, medium, document_id, delivery_id, number_notation,
+         document_date, type_code, subject, counterpart, signer, handler, due_date, copies, notes, recorded_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)`,
+      [
+        entryId, entry.orgCode, entry.book, entry.year, entry.series, entry.number, entry.medium, entry.documentId ?? null, entry.deliveryId ?? null,
+        entry.numberNotation, entry.documentDate || null, entry.typeCode, entry.subject, entry.counterpart, entry.signer ?? '', entry.handler ?? '',
+        entry.dueDate || null, entry.copies ?? null, entry.notes ?? '', entry.recordedAt,
+      ],
+    );
+    return { ...entry, entryId };
+  }
+
+  async list(orgCode: string, book: RegisterBook, year: number, limit = 1000): Promise<RegisterEntry[]> {
+    const { rows } = await this.db.query<EntryRow>(
+      `SELECT entry_id, org_code, book, year, series, number, medium, document_id, delivery_id, number_notation,
+              to_char(document_date, 'YYYY-MM-DD') AS document_date, type_code, subject, counterpart, signer, handler,
+              to_char(due_date, 'YYYY-MM-DD') AS due_date, copies, notes, recorded_at
+       FROM intake.register_entries WHERE org_code = $1 AND book = $2 AND year = $3 ORDER BY series, number LIMIT $4`,
+      [orgCode, book, year, limit],
+    );
+    return rows.map(toEntry);
+  }
+}

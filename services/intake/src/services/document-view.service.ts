@@ -1,0 +1,89 @@
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { statusCodeText } from '@edoc/contracts';
+import { Directory } from '@edoc/directory';
+import type { Principal } from '@edoc/identity';
+import { numberAndNotation } from '../domain/numbering';
+import { DeliveriesRepository } from '../repositories/deliveries.repository';
+import { DocumentRecord, DocumentsRepository } from '../repositories/documents.repository';
+
+export interface DocumentView {
+  documentId: string;
+  issuerCode: string;
+  typeCode: string;
+  subject: string;
+  state: string;
+  numberNotation: string | null;
+  issuedDate: string | null;
+  edxmlDocumentId: string | null;
+  submittedAt: string;
+  issuedAt: string | null;
+  file: { sha256: string; size: number } | null;
+  attachments: { sha256: string; size: number; fileName: string }[];
+  failure: { stage: string; reason: string } | null;
+  deliveries: {
+    deliveryId: string;
+    recipientCode: string;
+    recipientName: string;
+    channel: string;
+    status: string | null;
+    recallPending: boolean;
+    updatedAt: string;
+    history: { status: string; reason: string; reportedBy: string; occurredAt: string }[];
+  }[];
+}
+
+/** What the issuing unit sees of its documents and of each recipient's status. */
+@Injectable()
+export class DocumentViewService {
+  constructor(
+    private readonly documents: DocumentsRepository,
+    private readonly deliveries: DeliveriesRepository,
+    private readonly directory: Directory,
+  ) {}
+
+  async list(principal: Principal, limit = 100): Promise<Omit<DocumentView, 'deliveries'>[]> {
+    const records = await this.documents.listByIssuer(principal.orgCode, limit);
+    return records.map((record) => this.summary(record));
+  }
+
+  async get(principal: Principal, documentId: string): Promise<DocumentView> {
+    const record = /^[0-9a-f-]{36}$/i.test(documentId) ? await this.documents.find(documentId) : undefined;
+    if (record === undefined || (record.issuerCode !== principal.orgCode && !principal.roles.includes('admin'))) {
+      throw new NotFoundException(`no document ${documentId} issued by ${principal.orgCode}`);
+    }
+    const deliveries = await this.deliveries.listForDocument(documentId);
+    const history = await this.deliveries.history(deliveries.map((d) => d.deliveryId));
+    return {
+      ...this.summary(record),
+      deliveries: deliveries.map((d) => ({
+        deliveryId: d.deliveryId,
+        recipientCode: d.recipientCode,
+        recipientName: this.directory.get(d.recipientCode)?.name ?? d.recipientCode,
+        channel: d.channel,
+        status: d.status === null ? null : statusCodeText(d.status),
+        recallPending: d.recallPending,
+        updatedAt: d.updatedAt.toISOString(),
+        history: (history.get(d.deliveryId) ?? []).map((h) => ({ status: statusCodeText(h.status), reason: h.reason, reportedBy: h.reportedBy, occurredAt: h.occurredAt.toISOString() })),
+      })),
+    };
+  }
+
+  private summary(record: DocumentRecord): Omit<DocumentView, 'deliveries'> {
+    const issued = record.issuedFile;
+    return {
+      documentId: record.documentId,
+      issuerCode: record.issuerCode,
+      typeCode: record.metadata.typeCode,
+      subject: record.metadata.subject,
+      state: record.state,
+      numberNotation: record.number === null || record.notation === null ? null : numberAndNotation(record.number, record.notation),
+      issuedDate: record.issuedDate,
+      edxmlDocumentId: record.metadata.edxmlDocumentId || null,
+      submittedAt: record.submittedAt.toISOString(),
+      issuedAt: record.issuedAt?.toISOString() ?? null,
+      file: issued === null ? null : { sha256: issued.sha256, size: Number(issued.size) },
+      attachments: record.issuedAttachments.map((a) => ({ sha256: a.sha256, size: Number(a.size), fileName: a.fileName })),
+      failure: record.failureStage === null ? null : { stage: record.failureStage, reason: record.failureReason ?? '' },
+    };
+  }
+}

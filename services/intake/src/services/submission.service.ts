@@ -1,0 +1,98 @@
+import { BadRequestException, HttpException, Inject, Injectable, PayloadTooLargeException, UnprocessableEntityException, UnsupportedMediaTypeException } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { create, DocumentMetadataSchema, FileRef, FileRefSchema, timestampFromDate } from '@edoc/contracts';
+import { Database } from '@edoc/db';
+import { Directory } from '@edoc/directory';
+import type { Principal } from '@edoc/identity';
+import type { ObjectStore } from '@edoc/storage';
+import { EDOC_CONFIG, EventOutbox, OBJECT_STORE } from '@edoc/runtime';
+import type { EdocConfig } from '@edoc/config';
+import { checkPdfUpload, UploadProblem } from '../domain/pdf-upload';
+import { SubmissionInput, validateSubmission } from '../domain/submission';
+import { vietnamDate } from '../domain/vietnam-time';
+import { DocumentsRepository } from '../repositories/documents.repository';
+import { UsersRepository } from '../repositories/users.repository';
+
+export interface UploadedFile {
+  originalname: string;
+  mimetype: string;
+  buffer: Buffer;
+}
+
+export interface SubmissionReceipt {
+  documentId: string;
+  state: 'submitted';
+  recipients: string[];
+}
+
+function rejectUpload(problem: UploadProblem): HttpException {
+  if (problem.status === 413) return new PayloadTooLargeException(problem.reason);
+  if (problem.status === 415) return new UnsupportedMediaTypeException(problem.reason);
+  return new BadRequestException(problem.reason);
+}
+
+/**
+ * A clerk hands in a draft: every rule is checked before anything is stored, so a refused
+ * submission leaves no file, no record and no message behind.
+ */
+@Injectable()
+export class SubmissionService {
+  constructor(
+    private readonly db: Database,
+    private readonly documents: DocumentsRepository,
+    private readonly users: UsersRepository,
+    private readonly directory: Directory,
+    private readonly events: EventOutbox,
+    @Inject(OBJECT_STORE) private readonly store: ObjectStore,
+    @Inject(EDOC_CONFIG) private readonly config: EdocConfig,
+  ) {}
+
+  async submit(principal: Principal, input: SubmissionInput, main: UploadedFile | undefined, attachments: UploadedFile[]): Promise<SubmissionReceipt> {
+    if (main === undefined) throw new BadRequestException('file: the document (a PDF) is required in the multipart field "file"');
+    const sender = this.directory.require(principal.orgCode);
+    const now = new Date();
+    const result = validateSubmission(input, {
+      senderCode: sender.code,
+      today: vietnamDate(now),
+      expandRecipients: (entries) => this.directory.expandRecipients(entries),
+      isSignerOf: (username, orgCode) => this.users.isSignerOf(username, orgCode),
+    });
+    if (!result.ok) throw new UnprocessableEntityException(result.problems);
+    for (const [name, upload] of [['file', main] as const, ...attachments.map((a, i) => [`attachments[${i}]`, a] as const)]) {
+      const problem = checkPdfUpload(`${name} (${upload.originalname})`, upload.buffer, this.config.maxFileBytes);
+      if (problem !== undefined) throw rejectUpload(problem);
+    }
+
+    const value = result.value;
+    const signer = this.users.require(value.signerUsername);
+    const mainRef = await this.storeFile(main);
+    const attachmentRefs = await Promise.all(attachments.map((a) => this.storeFile(a)));
+    const documentId = randomUUID();
+    const metadata = create(DocumentMetadataSchema, {
+      documentId,
+      issuerCode: sender.code,
+      typeCode: value.typeCode,
+      subject: value.subject,
+      place: value.place || sender.placeName,
+      signer: { competence: signer.competence, position: signer.position, fullName: signer.fullName, userId: signer.username },
+      priority: value.priority,
+      dueDate: value.dueDate,
+      recipientCodes: value.recipientCodes,
+      toPlaces: value.toPlaces,
+      responseFor: value.responseFor,
+      steeringType: value.steeringType,
+      legalNormative: value.legalNormative,
+      draftingUnit: value.draftingUnit,
+    });
+    await this.db.transaction(async (tx) => {
+      await this.documents.insert(tx, { metadata, mainFile: mainRef, attachments: attachmentRefs, submittedBy: principal.username, submittedAt: now });
+      await this.events.emit(tx, 'documentSubmitted', { metadata, mainFile: mainRef, attachments: attachmentRefs, submittedBy: principal.username, submittedAt: timestampFromDate(now) });
+    });
+    return { documentId, state: 'submitted', recipients: value.recipientCodes };
+  }
+
+  private async storeFile(upload: UploadedFile): Promise<FileRef> {
+    const stored = await this.store.put(upload.buffer, { mediaType: 'application/pdf' });
+    return create(FileRefSchema, { objectKey: stored.key, sha256: stored.sha256, size: BigInt(stored.size), mediaType: 'application/pdf', fileName: upload.originalname });
+  }
+}

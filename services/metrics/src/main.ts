@@ -1,0 +1,4 @@
+import { runService } from '@edoc/runtime';
+import { MetricsModule } from './metrics.module';
+
+runService(MetricsModule);

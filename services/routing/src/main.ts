@@ -1,0 +1,4 @@
+import { runService } from '@edoc/runtime';
+import { RoutingModule } from './routing.module';
+
+runService(RoutingModule);

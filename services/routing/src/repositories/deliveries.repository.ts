@@ -1,0 +1,83 @@
+import { Injectable } from '@nestjs/common';
+import { toJson } from '@bufbuild/protobuf';
+import { DocumentMetadata, DocumentMetadataSchema, FileRef, FileRefSchema, StatusCode } from '@edoc/contracts';
+import { Queryable } from '@edoc/db';
+
+export interface RoutedDelivery {
+  deliveryId: string;
+  documentId: string;
+  senderCode: string;
+  recipientCode: string;
+  channel: 'builtin' | 'queue';
+  status: StatusCode | undefined;
+  recallFrom: StatusCode | undefined;
+  recallPending: boolean;
+}
+
+interface DeliveryRow {
+  delivery_id: string;
+  document_id: string;
+  sender_code: string;
+  recipient_code: string;
+  channel: 'builtin' | 'queue';
+  status: number | null;
+  recall_from: number | null;
+  recall_pending: boolean;
+}
+
+/** Deliveries and their status history: routing is the owner of every delivery's state. */
+@Injectable()
+export class RoutingRepository {
+  /** False when the document was already routed (a redelivered document.issued). */
+  async insertDocument(tx: Queryable, doc: { metadata: DocumentMetadata; file: FileRef; attachments: FileRef[]; issuedAt: Date }): Promise<boolean> {
+    const { rowCount } = await tx.query(
+      `INSERT INTO routing.documents (document_id, sender_code, metadata, file, attachments, priority, issued_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (document_id) DO NOTHING`,
+      [
+        doc.metadata.documentId, doc.metadata.issuerCode, toJson(DocumentMetadataSchema, doc.metadata), toJson(FileRefSchema, doc.file),
+        JSON.stringify(doc.attachments.map((a) => toJson(FileRefSchema, a))), doc.metadata.priority, doc.issuedAt,
+      ],
+    );
+    return rowCount === 1;
+  }
+
+  async insertDelivery(tx: Queryable, d: { deliveryId: string; documentId: string; recipientCode: string; channel: 'builtin' | 'queue' }): Promise<void> {
+    await tx.query(`INSERT INTO routing.deliveries (delivery_id, document_id, recipient_code, channel) VALUES ($1, $2, $3, $4)`, [d.deliveryId, d.documentId, d.recipientCode, d.channel]);
+  }
+
+  /** The delivery, locked until the transaction ends: reports on one delivery are applied one at a time. */
+  async lock(tx: Queryable, deliveryId: string): Promise<RoutedDelivery | undefined> {
+    const { rows } = await tx.query<DeliveryRow>(
+      `SELECT d.delivery_id, d.document_id, doc.sender_code, d.recipient_code, d.channel, d.status, d.recall_from, d.recall_pending
+       FROM routing.deliveries d JOIN routing.documents doc USING (document_id) WHERE d.delivery_id = $1 FOR UPDATE OF d`,
+      [deliveryId],
+    );
+    const row = rows[0];
+    if (row === undefined) return undefined;
+    return {
+      deliveryId: row.delivery_id,
+      documentId: row.document_id,
+      senderCode: row.sender_code,
+      recipientCode: row.recipient_code,
+      channel: row.channel,
+      status: row.status ?? undefined,
+      recallFrom: row.recall_from ?? undefined,
+      recallPending: row.recall_pending,
+    };
+  }
+
+  /** Stores the new state and appends the report; returns the report's sequence number. */
+  async recordStatus(
+    tx: Queryable,
+    change: { deliveryId: string; status: StatusCode | undefined; recallFrom: StatusCode | undefined; recallPending: boolean; reported: StatusCode; reason: string; reportedBy: string; occurredAt: Date },
+  ): Promise<bigint> {
+    await tx.query(`UPDATE routing.deliveries SET status = $2, recall_from = $3, recall_pending = $4, updated_at = now() WHERE delivery_id = $1`, [
+      change.deliveryId, change.status ?? null, change.recallFrom ?? null, change.recallPending,
+    ]);
+    const { rows } = await tx.query<{ id: string }>(
+      `INSERT INTO routing.status_history (delivery_id, status, reason, reported_by, occurred_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+      [change.deliveryId, change.reported, change.reason, change.reportedBy, change.occurredAt],
+    );
+    return BigInt(rows[0].id);
+  }
+}

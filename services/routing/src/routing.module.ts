@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { join } from 'node:path';
+import { RuntimeModule } from '@edoc/runtime';
+import { RoutingHandler } from './handlers/routing.handler';
+import { RoutingRepository } from './repositories/deliveries.repository';
+import { FanOutService } from './services/fan-out.service';
+import { StatusService } from './services/status.service';
+
+export const ROUTING_QUEUES = ['routing.events', 'routing.status'];
+
+@Module({
+  imports: [RuntimeModule.forService({ name: 'routing', defaultPort: 3002, queues: ROUTING_QUEUES, migrationsDir: join(__dirname, '..', 'migrations') })],
+  controllers: [RoutingHandler],
+  providers: [RoutingRepository, FanOutService, StatusService],
+})
+export class RoutingModule {}

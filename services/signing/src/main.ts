@@ -1,0 +1,4 @@
+import { runService } from '@edoc/runtime';
+import { SigningModule } from './signing.module';
+
+runService(SigningModule);

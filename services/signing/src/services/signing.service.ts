@@ -1,0 +1,168 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { clone, create, DocumentMetadata, DocumentMetadataSchema, DocumentNumbered, DocumentSubmitted, FileRef, FileRefSchema, timestampFromDate } from '@edoc/contracts';
+import { Database } from '@edoc/db';
+import { Directory } from '@edoc/directory';
+import { Inbox, PermanentMessageError } from '@edoc/messaging';
+import { PdfSignError, signPdf } from '@edoc/pdf-sign';
+import { EventOutbox, OBJECT_STORE } from '@edoc/runtime';
+import type { ObjectStore } from '@edoc/storage';
+import { JobsRepository } from '../repositories/jobs.repository';
+import { CredentialsRepository } from '../repositories/credentials.repository';
+import { TimestampService } from './timestamp.service';
+import { SigningMetrics } from './signing-metrics';
+
+const TRANSIENT_SIGNING_ERRORS = new Set(['TIMESTAMP_FAILED', 'IO_ERROR']);
+
+/** A problem with the document or the keys: retrying cannot help, the clerk must act. */
+class DocumentCannotBeSigned extends Error {}
+
+/**
+ * The two signatures of Decree 30: the competent person's first; then, once the register has
+ * numbered the document, the organisation's over the seal area, and on every attachment.
+ */
+@Injectable()
+export class SigningService {
+  private readonly logger = new Logger(SigningService.name);
+
+  constructor(
+    private readonly db: Database,
+    private readonly inbox: Inbox,
+    private readonly jobs: JobsRepository,
+    private readonly credentials: CredentialsRepository,
+    private readonly timestamps: TimestampService,
+    private readonly directory: Directory,
+    private readonly events: EventOutbox,
+    private readonly metrics: SigningMetrics,
+    @Inject(OBJECT_STORE) private readonly store: ObjectStore,
+  ) {}
+
+  async onSubmitted(event: DocumentSubmitted, messageId: string): Promise<void> {
+    const metadata = event.metadata;
+    if (metadata === undefined || event.mainFile === undefined) throw new PermanentMessageError('document.submitted without metadata or file');
+    if ((await this.jobs.find(metadata.documentId)) !== undefined) return;
+    let signed: FileRef;
+    try {
+      const signer = metadata.signer;
+      if (signer === undefined || signer.userId === '') throw new DocumentCannotBeSigned('the document names no signer');
+      const pdf = await this.fetch(event.mainFile);
+      const identity = this.guard(() => this.credentials.person(signer.userId));
+      const bytes = await this.sign('person', () =>
+        signPdf(pdf, {
+          identity,
+          appearance: { kind: 'person', competence: signer.competence, position: signer.position, fullName: signer.fullName },
+          reason: `Ký ban hành: ${metadata.subject.slice(0, 120)}`,
+          location: metadata.place,
+          timestamp: this.timestamps.provider(),
+          fieldName: 'NguoiKy',
+        }),
+      );
+      signed = await this.put(bytes, event.mainFile.fileName);
+    } catch (error) {
+      if (!(error instanceof DocumentCannotBeSigned)) throw error;
+      return this.fail(metadata, event, messageId, 'person_signature', error.message);
+    }
+    await this.db.transaction(async (tx) => {
+      if (!(await this.inbox.claim(tx, messageId, 'signing.person'))) return;
+      await this.jobs.insert(tx, { metadata, mainFile: event.mainFile!, attachments: event.attachments, personSignedFile: signed, state: 'person_signed' });
+      await this.events.emit(tx, 'personSignatureApplied', { documentId: metadata.documentId, issuerCode: metadata.issuerCode, signedFile: signed, signedAt: timestampFromDate(new Date()) });
+    });
+  }
+
+  async onNumbered(event: DocumentNumbered, messageId: string): Promise<void> {
+    const job = await this.jobs.find(event.documentId);
+    if (job === undefined) throw new PermanentMessageError(`document.numbered for ${event.documentId}, which signing never received`);
+    if (job.state !== 'person_signed' || job.personSignedFile === null) return;
+    const metadata = clone(DocumentMetadataSchema, job.metadata);
+    Object.assign(metadata, { number: event.number, notation: event.notation, issuedDate: event.issuedDate, edxmlDocumentId: event.edxmlDocumentId });
+    const numberNotation = `${String(event.number).padStart(2, '0')}/${event.notation}`;
+    const issuedAt = new Date();
+    let issued: FileRef;
+    let attachments: FileRef[];
+    try {
+      const organisation = this.directory.require(job.issuerCode);
+      const identity = this.guard(() => this.credentials.organisation(job.issuerCode));
+      const pdf = await this.fetch(job.personSignedFile);
+      const bytes = await this.sign('organisation', () =>
+        signPdf(pdf, {
+          identity,
+          appearance: { kind: 'organisation', numberNotation, issuedDate: event.issuedDate, orgName: organisation.name },
+          reason: `Ban hành ${numberNotation}`,
+          location: metadata.place,
+          timestamp: this.timestamps.provider(),
+          fieldName: 'CoQuan',
+        }),
+      );
+      issued = await this.put(bytes, job.mainFile.fileName);
+      attachments = [];
+      for (const [index, attachment] of job.attachments.entries()) {
+        const attachmentPdf = await this.fetch(attachment);
+        const signedAttachment = await this.sign('attachment', () =>
+          signPdf(attachmentPdf, { identity, appearance: { kind: 'attachment', numberNotation, time: issuedAt }, timestamp: this.timestamps.provider(), fieldName: `CoQuan_PhuLuc${index + 1}` }),
+        );
+        attachments.push(await this.put(signedAttachment, attachment.fileName));
+      }
+    } catch (error) {
+      if (!(error instanceof DocumentCannotBeSigned)) throw error;
+      return this.fail(metadata, undefined, messageId, 'organisation_signature', error.message);
+    }
+    await this.db.transaction(async (tx) => {
+      if (!(await this.inbox.claim(tx, messageId, 'signing.organisation'))) return;
+      await this.jobs.markIssued(tx, job.documentId, metadata, issued);
+      await this.events.emit(tx, 'documentIssued', { metadata, file: issued, attachments, issuedAt: timestampFromDate(issuedAt) });
+    });
+    this.logger.log(`issued ${numberNotation} of ${job.issuerCode} (${job.documentId})`);
+  }
+
+  private async fail(metadata: DocumentMetadata, submitted: DocumentSubmitted | undefined, messageId: string, stage: string, reason: string): Promise<void> {
+    this.logger.warn(`document ${metadata.documentId} cannot be signed (${stage}): ${reason}`);
+    await this.db.transaction(async (tx) => {
+      if (!(await this.inbox.claim(tx, messageId, `signing.${stage}`))) return;
+      if (submitted !== undefined) {
+        await this.jobs.insert(tx, { metadata, mainFile: submitted.mainFile!, attachments: submitted.attachments, personSignedFile: null, state: 'failed', failureReason: reason });
+      } else {
+        await this.jobs.markFailed(tx, metadata.documentId, reason);
+      }
+      await this.events.emit(tx, 'documentFailed', { documentId: metadata.documentId, issuerCode: metadata.issuerCode, stage, reason, failedAt: timestampFromDate(new Date()) });
+    });
+  }
+
+  /** Reads a file named by a claim check and refuses it when the bytes do not match the digest. */
+  private async fetch(ref: FileRef): Promise<Buffer> {
+    const bytes = await this.store.get(ref.objectKey).catch((error: Error) => {
+      if (/not found|no such|missing/i.test(error.message)) throw new PermanentMessageError(`claim check points at a missing object ${ref.objectKey}`);
+      throw error;
+    });
+    if (createHash('sha256').update(bytes).digest('hex') !== ref.sha256) throw new PermanentMessageError(`object ${ref.objectKey} does not have SHA-256 ${ref.sha256}`);
+    return bytes;
+  }
+
+  private async put(bytes: Buffer, fileName: string): Promise<FileRef> {
+    const stored = await this.store.put(bytes, { mediaType: 'application/pdf' });
+    return create(FileRefSchema, { objectKey: stored.key, sha256: stored.sha256, size: BigInt(stored.size), mediaType: 'application/pdf', fileName });
+  }
+
+  private guard<T>(load: () => T): T {
+    try {
+      return load();
+    } catch (error) {
+      throw new DocumentCannotBeSigned((error as Error).message);
+    }
+  }
+
+  /**
+   * A refusal of the signing library concerns this document (broken or encrypted PDF, bad key) and
+   * is final; a time-stamp authority that does not answer is a passing fault, so the message is retried.
+   */
+  private async sign(kind: string, run: () => Promise<Buffer>): Promise<Buffer> {
+    const stop = this.metrics.startTimer(kind);
+    try {
+      return await run();
+    } catch (error) {
+      if (error instanceof PdfSignError && !TRANSIENT_SIGNING_ERRORS.has(error.code)) throw new DocumentCannotBeSigned(error.message);
+      throw error;
+    } finally {
+      stop();
+    }
+  }
+}
