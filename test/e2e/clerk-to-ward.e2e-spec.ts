@@ -106,7 +106,9 @@ describe('one document from a district clerk to a department and two wards', () 
     const connection = await amqp.connect(exchange.wardAmqpUrl(BACH_KHOA));
     try {
       const channel = await connection.createConfirmChannel();
-      const message = await waitFor('a delivery in the ward queue', async () => (await channel.get(ward.queue, { noAck: false })) || undefined);
+      // The document is KHẨN: it travels on the urgent twin of the ward's queue.
+      expect(await channel.get(ward.queue)).toBe(false);
+      const message = await waitFor('a delivery in the urgent ward queue', async () => (await channel.get(`${ward.queue}.urgent`, { noAck: false })) || undefined);
       expect(message.properties.type).toBe('edoc.v1.Delivery');
       const delivery = fromBinary(DeliverySchema, message.content);
       expect(delivery).toMatchObject({ documentId, recipientCode: BACH_KHOA, senderCode: DISTRICT });

@@ -1,6 +1,7 @@
 import type { DescMessage } from '@bufbuild/protobuf';
 import {
   DeliveryCreatedSchema,
+  DeliveryReceiptOverdueSchema,
   DeliveryStatusChangedSchema,
   DocumentFailedSchema,
   DocumentIssuedSchema,
@@ -28,6 +29,7 @@ export const MessageTypes = {
   deliveryCreated: { schema: DeliveryCreatedSchema, routingKey: 'delivery.created' },
   statusReported: { schema: StatusReportedSchema, routingKey: 'status.reported' },
   deliveryStatusChanged: { schema: DeliveryStatusChangedSchema, routingKey: 'delivery.status_changed' },
+  deliveryReceiptOverdue: { schema: DeliveryReceiptOverdueSchema, routingKey: 'delivery.receipt_overdue' },
   registerEntryRecorded: { schema: RegisterEntryRecordedSchema, routingKey: 'register.recorded' },
   // Published to the inbox exchange with the recipient's code as routing key.
   delivery: { schema: DeliverySchema, routingKey: '' },

@@ -3,7 +3,9 @@ import { INestApplication, Logger, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { envInt, loadConfig } from '@edoc/config';
 import { EdocTransport } from '@edoc/messaging';
+import { serveOpenApi } from './open-api';
 import { ServiceReadiness } from './readiness';
+import { withUrgentTwins } from './topology';
 import { SERVICE_OPTIONS, ServiceOptions } from './service-options';
 
 /**
@@ -16,6 +18,7 @@ export async function bootstrapService(rootModule: Type<unknown>): Promise<INest
   const config = loadConfig();
   const logger = new Logger(options.name);
   app.enableShutdownHooks();
+  if (options.openApi !== undefined) serveOpenApi(app, options.openApi);
   const port = envInt('EDOC_PORT', options.defaultPort);
   await app.listen(port, process.env.EDOC_HOST ?? '127.0.0.1');
   logger.log(`HTTP on port ${port}`);
@@ -24,10 +27,10 @@ export async function bootstrapService(rootModule: Type<unknown>): Promise<INest
   await readiness.start();
   if (options.queues.length > 0) {
     app.connectMicroservice({
-      strategy: new EdocTransport({ connection: readiness.broker(), queues: options.queues, prefetch: config.prefetch, deliveryLimit: config.deliveryLimit, serviceName: options.name }),
+      strategy: new EdocTransport({ connection: readiness.broker(), queues: withUrgentTwins(options.queues), prefetch: config.prefetch, deliveryLimit: config.deliveryLimit, serviceName: options.name }),
     });
     await app.startAllMicroservices();
-    logger.log(`consuming ${options.queues.join(', ')}`);
+    logger.log(`consuming ${withUrgentTwins(options.queues).join(', ')}`);
   }
   return app;
 }

@@ -10,6 +10,8 @@ export interface ServiceOptions {
   queues: string[];
   /** Folder of the service's own SQL migrations. */
   migrationsDir: string;
+  /** Serve an OpenAPI description at /docs (and /docs-json) with this title. */
+  openApi?: { title: string; description: string };
   /** Called once the database is migrated and the broker is reachable, before consuming starts. */
   onReady?: (config: EdocConfig) => Promise<void>;
 }

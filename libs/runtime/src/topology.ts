@@ -1,8 +1,28 @@
 import type { Directory } from '@edoc/directory';
-import { EdocExchanges, Topology, wardInboxQueue } from '@edoc/messaging';
+import { EdocExchanges, Topology, TopologyQueue, wardInboxQueue } from '@edoc/messaging';
+
+import { URGENT_SUFFIX } from './events';
 
 const { events: EVENTS_EXCHANGE, inbox: INBOX_EXCHANGE, status: STATUS_EXCHANGE, deadLetter: DEAD_LETTER_EXCHANGE } = EdocExchanges;
 const events = (...keys: string[]) => keys.map((routingKey) => ({ exchange: EVENTS_EXCHANGE, routingKey }));
+
+/** The queue of the urgent path next to a queue. */
+export function urgentQueue(queue: string): string {
+  return `${queue}${URGENT_SUFFIX}`;
+}
+
+/** Queues a service consumes: each of its queues and the urgent twin where one exists. */
+export function withUrgentTwins(queues: string[]): string[] {
+  return queues.flatMap((queue) => (queue === 'routing.status' ? [queue] : [urgentQueue(queue), queue]));
+}
+
+/**
+ * The urgent twin of a queue: the same bindings with the urgent suffix. It holds only the few urgent
+ * messages, so they are consumed at once instead of waiting behind a backlog of normal ones.
+ */
+function twin(queue: TopologyQueue): TopologyQueue {
+  return { name: urgentQueue(queue.name), bindings: queue.bindings.filter((b) => b.routingKey !== '#').map((b) => ({ exchange: b.exchange, routingKey: `${b.routingKey}${URGENT_SUFFIX}` })) };
+}
 
 /**
  * Every exchange, queue and binding of the exchange, declared once by provisioning. Units on
@@ -11,6 +31,15 @@ const events = (...keys: string[]) => keys.map((routingKey) => ({ exchange: EVEN
 export function edocTopology(directory: Directory, deliveryLimit?: number): Topology {
   const builtin = directory.list().filter((org) => org.channel !== 'queue');
   const wards = directory.list().filter((org) => org.channel === 'queue');
+  const queues: TopologyQueue[] = [
+    { name: 'signing.events', bindings: events('document.submitted', 'document.numbered') },
+    { name: 'intake.events', bindings: events('document.person_signed', 'document.issued', 'document.failed', 'delivery.created', 'delivery.status_changed', 'delivery.receipt_overdue') },
+    { name: 'intake.inbox', bindings: builtin.map((org) => ({ exchange: INBOX_EXCHANGE, routingKey: org.code })) },
+    { name: 'routing.events', bindings: events('document.issued', 'status.reported') },
+    { name: 'archival.events', bindings: events('#') },
+    { name: 'metrics.events', bindings: events('register.recorded', 'document.issued', 'delivery.created', 'delivery.status_changed') },
+    ...wards.map((org) => ({ name: wardInboxQueue(org.code), bindings: [{ exchange: INBOX_EXCHANGE, routingKey: org.code }] })),
+  ];
   return {
     deadLetterExchange: DEAD_LETTER_EXCHANGE,
     deliveryLimit,
@@ -19,15 +48,6 @@ export function edocTopology(directory: Directory, deliveryLimit?: number): Topo
       { name: INBOX_EXCHANGE, type: 'direct' },
       { name: STATUS_EXCHANGE, type: 'topic' },
     ],
-    queues: [
-      { name: 'signing.events', bindings: events('document.submitted', 'document.numbered') },
-      { name: 'intake.events', bindings: events('document.person_signed', 'document.issued', 'document.failed', 'delivery.created', 'delivery.status_changed') },
-      { name: 'intake.inbox', bindings: builtin.map((org) => ({ exchange: INBOX_EXCHANGE, routingKey: org.code })) },
-      { name: 'routing.events', bindings: events('document.issued', 'status.reported') },
-      { name: 'routing.status', bindings: [{ exchange: STATUS_EXCHANGE, routingKey: '#' }] },
-      { name: 'archival.events', bindings: events('document.issued') },
-      { name: 'metrics.events', bindings: events('register.recorded', 'document.issued', 'delivery.created', 'delivery.status_changed') },
-      ...wards.map((org) => ({ name: wardInboxQueue(org.code), bindings: [{ exchange: INBOX_EXCHANGE, routingKey: org.code }] })),
-    ],
+    queues: [...queues.flatMap((queue) => [queue, twin(queue)]), { name: 'routing.status', bindings: [{ exchange: STATUS_EXCHANGE, routingKey: '#' }] }],
   };
 }

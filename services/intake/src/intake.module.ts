@@ -4,6 +4,7 @@ import { RuntimeModule } from '@edoc/runtime';
 import { DocumentsController } from './controllers/documents.controller';
 import { FilesController } from './controllers/files.controller';
 import { InboxController } from './controllers/inbox.controller';
+import { RegistersController } from './controllers/registers.controller';
 import { DeliveryEventsHandler } from './handlers/delivery-events.handler';
 import { DocumentEventsHandler } from './handlers/document-events.handler';
 import { DeliveriesRepository } from './repositories/deliveries.repository';
@@ -17,13 +18,29 @@ import { DocumentViewService } from './services/document-view.service';
 import { FileAccessService } from './services/file-access.service';
 import { InboxService } from './services/inbox.service';
 import { NumberingService } from './services/numbering.service';
+import { PaperRegistrationService } from './services/paper-registration.service';
+import { RecallService } from './services/recall.service';
+import { RegisterPrintService } from './services/register-print.service';
+import { RegisterViewService } from './services/register-view.service';
 import { SubmissionService } from './services/submission.service';
 
 export const INTAKE_QUEUES = ['intake.events', 'intake.inbox'];
 
 @Module({
-  imports: [RuntimeModule.forService({ name: 'intake', defaultPort: 3000, queues: INTAKE_QUEUES, migrationsDir: join(__dirname, '..', 'migrations') })],
-  controllers: [DocumentsController, InboxController, FilesController, DocumentEventsHandler, DeliveryEventsHandler],
+  imports: [RuntimeModule.forService({
+      name: 'intake',
+      defaultPort: 3000,
+      queues: INTAKE_QUEUES,
+      migrationsDir: join(__dirname, '..', 'migrations'),
+      openApi: {
+        title: 'edoc intake',
+        description:
+          'The clerk\'s office of the e-document exchange: submit documents to be signed and sent, follow each recipient\'s status, ' +
+          'read the built-in inbox and report statuses, keep the registers (sổ đăng ký) and register paper documents. ' +
+          'Every route needs a bearer token; `npm start` prints demo tokens.',
+      },
+    }),],
+  controllers: [DocumentsController, InboxController, FilesController, RegistersController, DocumentEventsHandler, DeliveryEventsHandler],
   providers: [
     DocumentsRepository,
     RegistersRepository,
@@ -37,6 +54,10 @@ export const INTAKE_QUEUES = ['intake.events', 'intake.inbox'];
     DocumentViewService,
     InboxService,
     FileAccessService,
+    RegisterViewService,
+    RegisterPrintService,
+    PaperRegistrationService,
+    RecallService,
   ],
 })
 export class IntakeModule {}

@@ -4,6 +4,8 @@ import { RuntimeModule } from '@edoc/runtime';
 import { RoutingHandler } from './handlers/routing.handler';
 import { RoutingRepository } from './repositories/deliveries.repository';
 import { FanOutService } from './services/fan-out.service';
+import { ReceiptRulesConfig } from './services/receipt-rules.config';
+import { ReceiptWatchService } from './services/receipt-watch.service';
 import { StatusService } from './services/status.service';
 
 export const ROUTING_QUEUES = ['routing.events', 'routing.status'];
@@ -11,6 +13,6 @@ export const ROUTING_QUEUES = ['routing.events', 'routing.status'];
 @Module({
   imports: [RuntimeModule.forService({ name: 'routing', defaultPort: 3002, queues: ROUTING_QUEUES, migrationsDir: join(__dirname, '..', 'migrations') })],
   controllers: [RoutingHandler],
-  providers: [RoutingRepository, FanOutService, StatusService],
+  providers: [RoutingRepository, FanOutService, StatusService, ReceiptRulesConfig, ReceiptWatchService],
 })
 export class RoutingModule {}

@@ -1,9 +1,11 @@
 import { BadRequestException, Body, Controller, Get, HttpCode, Param, Post, UploadedFiles, UseInterceptors } from '@nestjs/common';
 import { FileFieldsInterceptor } from '@nestjs/platform-express';
+import { ApiBody, ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, Roles } from '@edoc/identity';
 import { loadConfig } from '@edoc/config';
 import { SubmissionInput } from '../domain/submission';
 import { DocumentView, DocumentViewService } from '../services/document-view.service';
+import { RecallReceipt, RecallService } from '../services/recall.service';
 import { SubmissionReceipt, SubmissionService, UploadedFile } from '../services/submission.service';
 
 const MAX_ATTACHMENTS = 20;
@@ -20,14 +22,40 @@ function parseMetadata(body: Record<string, unknown>): SubmissionInput {
   }
 }
 
+@ApiTags('documents')
 @Controller('documents')
 export class DocumentsController {
   constructor(
     private readonly submissions: SubmissionService,
     private readonly views: DocumentViewService,
+    private readonly recalls: RecallService,
   ) {}
 
   @Post()
+  @ApiOperation({ summary: 'Submit a PDF to be signed (person, then organisation), numbered and sent to its recipients' })
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['file', 'metadata'],
+      properties: {
+        file: { type: 'string', format: 'binary', description: 'the document, a PDF' },
+        attachments: { type: 'array', items: { type: 'string', format: 'binary' }, description: 'attachments in separate PDF files' },
+        metadata: {
+          type: 'string',
+          description:
+            'JSON: { type ("CV", "QĐ", ...), subject (≤ 500 characters), recipients (organisation codes or groups: all-wards, all-departments, all-units), ' +
+            'signer (username), urgency (normal, khẩn, thượng khẩn, hỏa tốc), dueDate (yyyy-mm-dd), draftingUnit, responseFor (edXML id of a received document), ' +
+            'businessType (new, update, replace) with replaces (document id), secrecy (state secrets are refused) }',
+        },
+      },
+    },
+  })
+  @ApiResponse({ status: 202, description: 'accepted: signing, numbering and delivery follow' })
+  @ApiResponse({ status: 400, description: 'empty or truncated file, metadata not JSON' })
+  @ApiResponse({ status: 413, description: 'file over the configured limit (default 50 MB)' })
+  @ApiResponse({ status: 415, description: 'not a PDF' })
+  @ApiResponse({ status: 422, description: 'a rule is broken: each problem names its field' })
   @HttpCode(202)
   @Roles('clerk')
   @UseInterceptors(
@@ -47,13 +75,26 @@ export class DocumentsController {
     return this.submissions.submit(principal, parseMetadata(body), files?.file?.[0], files?.attachments ?? []);
   }
 
+  /** Takes an issued document back (status 13 to every recipient that has not completed it). */
+  @Post(':documentId/recall')
+  @ApiOperation({ summary: 'Recall (thu hồi) an issued document: 13 to every recipient that has not completed it; the sender\'s copy is frozen' })
+  @ApiBody({ schema: { type: 'object', required: ['reason'], properties: { reason: { type: 'string' } } } })
+  @ApiResponse({ status: 409, description: 'not issued, or every recipient completed or refused it' })
+  @HttpCode(202)
+  @Roles('clerk')
+  recall(@CurrentPrincipal() principal: Principal, @Param('documentId') documentId: string, @Body() body: { reason?: unknown }): Promise<RecallReceipt> {
+    return this.recalls.recall(principal, documentId, body?.reason);
+  }
+
   @Get()
+  @ApiOperation({ summary: "The unit's documents, newest first" })
   @Roles('clerk', 'signer', 'admin')
   async list(@CurrentPrincipal() principal: Principal): Promise<{ items: Omit<DocumentView, 'deliveries'>[] }> {
     return { items: await this.views.list(principal) };
   }
 
   @Get(':documentId')
+  @ApiOperation({ summary: 'A document and each recipient\'s status with its history' })
   @Roles('clerk', 'signer', 'admin')
   get(@CurrentPrincipal() principal: Principal, @Param('documentId') documentId: string): Promise<DocumentView> {
     return this.views.get(principal, documentId);

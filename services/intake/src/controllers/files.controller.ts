@@ -1,13 +1,16 @@
 import { Controller, Get, Param, StreamableFile } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, Roles } from '@edoc/identity';
 import { FileAccessService } from '../services/file-access.service';
 
+@ApiTags('files')
 @Controller('files')
 export class FilesController {
   constructor(private readonly files: FileAccessService) {}
 
   /** The bytes of a file by SHA-256: what a recipient (clerk or ward system) fetches after a delivery. */
   @Get(':sha256')
+  @ApiOperation({ summary: 'The bytes of a file by SHA-256, for its issuer, its recipients (clerks and ward systems) and administrators' })
   @Roles('clerk', 'signer', 'admin', 'ward-system')
   async download(@CurrentPrincipal() principal: Principal, @Param('sha256') sha256: string): Promise<StreamableFile> {
     const { stream, size } = await this.files.open(principal, sha256);

@@ -1,4 +1,4 @@
-import { Priority, SteeringType } from '@edoc/contracts';
+import { BusinessType, Priority, SteeringType } from '@edoc/contracts';
 import { canonicalTypeCode } from './document-types';
 
 export const MAX_SUBJECT_LENGTH = 500;
@@ -18,6 +18,9 @@ export interface SubmissionInput {
   legalNormative?: unknown;
   secrecy?: unknown;
   place?: unknown;
+  /** "update" or "replace" with `replaces`: the new document updates or replaces an issued one. */
+  businessType?: unknown;
+  replaces?: unknown;
 }
 
 /** A submission that passed every rule, with recipients expanded to organisation codes. */
@@ -34,6 +37,8 @@ export interface ValidSubmission {
   steeringType: SteeringType;
   legalNormative: boolean;
   place: string;
+  businessType: BusinessType;
+  replaces: string;
 }
 
 /** What the rules need to know about the world. */
@@ -53,6 +58,12 @@ const URGENCY: Readonly<Record<string, Priority>> = {
   'thuong-khan': Priority.VERY_URGENT,
   'hoa-toc': Priority.FLASH,
   'hoa-toc-hen-gio': Priority.FLASH_TIMED,
+};
+
+const BUSINESS_TYPES: Readonly<Record<string, BusinessType>> = {
+  new: BusinessType.NEW_UNSPECIFIED,
+  update: BusinessType.UPDATE,
+  replace: BusinessType.REPLACE,
 };
 
 /** The secrecy grades of state secrets (độ mật); none of them may travel through edoc. */
@@ -137,7 +148,17 @@ export function validateSubmission(input: SubmissionInput, context: SubmissionCo
     problems.push('legalNormative: must be true or false');
   }
 
-  if (problems.length > 0 || typeCode === undefined || priority === undefined) return { ok: false, problems };
+  const businessText = slug(text(input.businessType) || 'new');
+  const businessType = BUSINESS_TYPES[businessText];
+  const replaces = text(input.replaces);
+  if (businessType === undefined) problems.push(`businessType: unknown "${text(input.businessType)}" (new, update or replace)`);
+  else if (businessType !== BusinessType.NEW_UNSPECIFIED && !/^[0-9a-f-]{36}$/i.test(replaces)) {
+    problems.push(`replaces: an ${businessText} names the id of the issued document it ${businessText}s`);
+  } else if (businessType === BusinessType.NEW_UNSPECIFIED && replaces !== '') {
+    problems.push('replaces: only an update or a replacement names a document it replaces (set businessType)');
+  }
+
+  if (problems.length > 0 || typeCode === undefined || priority === undefined || businessType === undefined) return { ok: false, problems };
   return {
     ok: true,
     value: {
@@ -153,6 +174,8 @@ export function validateSubmission(input: SubmissionInput, context: SubmissionCo
       steeringType: steering as SteeringType,
       legalNormative,
       place: text(input.place),
+      businessType,
+      replaces,
     },
   };
 }

@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import { Delivery, DeliveryCreated, DeliveryCreatedSchema, DeliverySchema, DeliveryStatusChanged, DeliveryStatusChangedSchema } from '@edoc/contracts';
+import { Delivery, DeliveryCreated, DeliveryCreatedSchema, DeliveryReceiptOverdue, DeliveryReceiptOverdueSchema, DeliverySchema, DeliveryStatusChanged, DeliveryStatusChangedSchema } from '@edoc/contracts';
 import { EdocMessageContext } from '@edoc/messaging';
 import { ArrivalService } from '../services/arrival.service';
 import { DeliveryViewService } from '../services/delivery-view.service';
@@ -26,5 +26,10 @@ export class DeliveryEventsHandler {
   @EventPattern(DeliveryStatusChangedSchema.typeName)
   statusChanged(@Payload() event: DeliveryStatusChanged, @Ctx() ctx: EdocMessageContext): Promise<void> {
     return this.views.onStatusChanged(event, ctx.messageId);
+  }
+
+  @EventPattern(DeliveryReceiptOverdueSchema.typeName)
+  receiptOverdue(@Payload() event: DeliveryReceiptOverdue, @Ctx() ctx: EdocMessageContext): Promise<void> {
+    return this.views.onReceiptOverdue(event, ctx.messageId);
   }
 }

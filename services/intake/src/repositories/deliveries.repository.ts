@@ -16,6 +16,9 @@ export interface DeliveryRecord {
   arrivedAt: Date | null;
   arrivalNumber: number | null;
   updatedAt: Date;
+  createdAt: Date;
+  receiptOverdueAt: Date | null;
+  copyDestroyedAt: Date | null;
 }
 
 export interface StatusHistoryEntry {
@@ -39,6 +42,9 @@ interface DeliveryRow {
   arrived_at: Date | null;
   arrival_number: number | null;
   updated_at: Date;
+  created_at: Date;
+  receipt_overdue_at: Date | null;
+  recipient_copy_destroyed_at: Date | null;
 }
 
 function toRecord(row: DeliveryRow): DeliveryRecord {
@@ -56,11 +62,14 @@ function toRecord(row: DeliveryRow): DeliveryRecord {
     arrivedAt: row.arrived_at,
     arrivalNumber: row.arrival_number,
     updatedAt: row.updated_at,
+    createdAt: row.created_at,
+    receiptOverdueAt: row.receipt_overdue_at,
+    copyDestroyedAt: row.recipient_copy_destroyed_at,
   };
 }
 
 const SELECT = `SELECT d.delivery_id, d.document_id, d.sender_code, d.recipient_code, d.channel, d.status, d.recall_pending, d.metadata, d.file,
-  d.attachments, d.arrived_at, e.number AS arrival_number, d.updated_at
+  d.attachments, d.arrived_at, e.number AS arrival_number, d.updated_at, d.created_at, d.receipt_overdue_at, d.recipient_copy_destroyed_at
   FROM intake.deliveries d LEFT JOIN intake.register_entries e ON e.entry_id = d.incoming_entry_id`;
 
 /**
@@ -98,6 +107,47 @@ export class DeliveriesRepository {
         JSON.stringify(d.attachments.map((a) => toJson(FileRefSchema, a))), d.arrivedAt, d.entryId,
       ],
     );
+  }
+
+  async markReceiptOverdue(tx: Queryable, deliveryId: string, at: Date): Promise<void> {
+    await tx.query(`UPDATE intake.deliveries SET receipt_overdue_at = $2, updated_at = now() WHERE delivery_id = $1 AND receipt_overdue_at IS NULL`, [deliveryId, at]);
+  }
+
+  /**
+   * An agreed recall destroys the recipient's copy and its metadata; the register keeps the
+   * arrival number with a note, so the recall stays on record. Returns the files it released.
+   */
+  async destroyRecipientCopy(tx: Queryable, deliveryId: string, note: string, at: Date): Promise<string[]> {
+    const { rows } = await tx.query<{ file: JsonValue | null; attachments: JsonValue[] | null; incoming_entry_id: string | null }>(
+      `SELECT file, attachments, incoming_entry_id FROM intake.deliveries WHERE delivery_id = $1 AND arrived_at IS NOT NULL AND recipient_copy_destroyed_at IS NULL FOR UPDATE`,
+      [deliveryId],
+    );
+    const row = rows[0];
+    if (row === undefined) return [];
+    await tx.query(`UPDATE intake.deliveries SET metadata = NULL, file = NULL, attachments = NULL, recipient_copy_destroyed_at = $2, updated_at = now() WHERE delivery_id = $1`, [deliveryId, at]);
+    if (row.incoming_entry_id !== null) {
+      await tx.query(`UPDATE intake.register_entries SET subject = '[Đã thu hồi]', notes = $2 WHERE entry_id = $1`, [row.incoming_entry_id, note]);
+    }
+    const refs = [row.file, ...(row.attachments ?? [])].filter((f): f is JsonValue => f !== null).map((f) => fromJson(FileRefSchema, f).sha256);
+    return refs;
+  }
+
+  /** Whether any delivery still holds the file. */
+  async referencesFile(tx: Queryable, sha256: string): Promise<boolean> {
+    const { rows } = await tx.query(
+      `SELECT 1 FROM intake.deliveries WHERE file->>'sha256' = $1 OR attachments @> jsonb_build_array(jsonb_build_object('sha256', $1::text)) LIMIT 1`,
+      [sha256],
+    );
+    return rows.length > 0;
+  }
+
+  /** Whether a document with this edXML id arrived in the unit's built-in inbox (and was not taken back). */
+  async received(recipientCode: string, edxmlDocumentId: string): Promise<boolean> {
+    const { rows } = await this.db.query(
+      `SELECT 1 FROM intake.deliveries WHERE recipient_code = $1 AND arrived_at IS NOT NULL AND metadata->>'edxmlDocumentId' = $2 LIMIT 1`,
+      [recipientCode, edxmlDocumentId],
+    );
+    return rows.length > 0;
   }
 
   async hasArrived(tx: Queryable, deliveryId: string): Promise<boolean> {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Database, Queryable } from '@edoc/db';
 import { DocumentMetadata, DocumentMetadataSchema, FileRef, FileRefSchema, fromJson, toJson, JsonValue } from '../proto-json';
 
-export type DocumentState = 'submitted' | 'person_signed' | 'numbered' | 'issued' | 'failed';
+export type DocumentState = 'submitted' | 'person_signed' | 'numbered' | 'issued' | 'failed' | 'recalled';
 
 export interface DocumentRecord {
   documentId: string;
@@ -115,6 +115,25 @@ export class DocumentsRepository {
 
   async markFailed(tx: Queryable, documentId: string, stage: string, reason: string): Promise<void> {
     await tx.query(`UPDATE intake.documents SET state = 'failed', failure_stage = $2, failure_reason = $3, updated_at = now() WHERE document_id = $1`, [documentId, stage, reason]);
+  }
+
+  /** Freezes the sender's copy: a recalled document takes no further recall, update or replacement. */
+  async markRecalled(tx: Queryable, documentId: string, reason: string, at: Date): Promise<boolean> {
+    const { rowCount } = await tx.query(
+      `UPDATE intake.documents SET state = 'recalled', recall_reason = $2, recalled_at = $3, updated_at = now() WHERE document_id = $1 AND state = 'issued'`,
+      [documentId, reason, at],
+    );
+    return rowCount === 1;
+  }
+
+  /** Whether any document still holds the file as its draft, issued copy or attachment. */
+  async referencesFile(tx: Queryable, sha256: string): Promise<boolean> {
+    const { rows } = await tx.query(
+      `SELECT 1 FROM intake.documents WHERE main_file->>'sha256' = $1 OR issued_file->>'sha256' = $1
+         OR attachments @> jsonb_build_array(jsonb_build_object('sha256', $1::text)) OR issued_attachments @> jsonb_build_array(jsonb_build_object('sha256', $1::text)) LIMIT 1`,
+      [sha256],
+    );
+    return rows.length > 0;
   }
 
   async markPersonSigned(tx: Queryable, documentId: string): Promise<void> {

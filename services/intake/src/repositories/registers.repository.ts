@@ -115,14 +115,58 @@ export class RegistersRepository {
     return { ...entry, entryId };
   }
 
-  async list(orgCode: string, book: RegisterBook, year: number, limit = 1000): Promise<RegisterEntry[]> {
+  /** Entries of one book and year, for one organisation or (orgCode undefined) all of them, in register order. */
+  async list(query: { orgCode?: string; book: RegisterBook; year: number; medium?: Medium; limit?: number }): Promise<RegisterEntry[]> {
     const { rows } = await this.db.query<EntryRow>(
       `SELECT entry_id, org_code, book, year, series, number, medium, document_id, delivery_id, number_notation,
               to_char(document_date, 'YYYY-MM-DD') AS document_date, type_code, subject, counterpart, signer, handler,
               to_char(due_date, 'YYYY-MM-DD') AS due_date, copies, notes, recorded_at
-       FROM intake.register_entries WHERE org_code = $1 AND book = $2 AND year = $3 ORDER BY series, number LIMIT $4`,
-      [orgCode, book, year, limit],
+       FROM intake.register_entries
+       WHERE ($1::text IS NULL OR org_code = $1) AND book = $2 AND year = $3 AND ($4::text IS NULL OR medium = $4)
+       ORDER BY org_code, series, number LIMIT $5`,
+      [query.orgCode ?? null, query.book, query.year, query.medium ?? null, query.limit ?? 100_000],
     );
     return rows.map(toEntry);
   }
+
+  /**
+   * The follow-up book (sổ theo dõi giải quyết): incoming documents with a deadline, how far their
+   * handling went (the built-in inbox status) and the outgoing reply that answers them, if any.
+   */
+  async followUp(orgCode: string, year: number): Promise<FollowUpRow[]> {
+    const { rows } = await this.db.query<{
+      entry_id: string; number: number; number_notation: string; subject: string; counterpart: string; handler: string;
+      due_date: string; status: number | null; reply: string | null; medium: Medium; notes: string;
+    }>(
+      `SELECT e.entry_id, e.number, e.number_notation, e.subject, e.counterpart, e.handler, to_char(e.due_date, 'YYYY-MM-DD') AS due_date,
+              d.status, e.medium, e.notes,
+              (SELECT r.number_notation FROM intake.documents doc JOIN intake.register_entries r ON r.document_id = doc.document_id AND r.book = 'outgoing'
+                 WHERE doc.issuer_code = e.org_code AND d.metadata IS NOT NULL AND doc.metadata->>'responseFor' = d.metadata->>'edxmlDocumentId'
+                 ORDER BY r.recorded_at LIMIT 1) AS reply
+       FROM intake.register_entries e LEFT JOIN intake.deliveries d ON d.delivery_id = e.delivery_id
+       WHERE e.org_code = $1 AND e.book = 'incoming' AND e.year = $2 AND e.due_date IS NOT NULL
+       ORDER BY e.due_date, e.number`,
+      [orgCode, year],
+    );
+    return rows.map((r) => ({
+      entryId: r.entry_id, arrivalNumber: r.number, numberNotation: r.number_notation, subject: r.subject, author: r.counterpart, handler: r.handler,
+      dueDate: r.due_date, status: r.status, reply: r.reply, medium: r.medium, notes: r.notes,
+    }));
+  }
 }
+
+export interface FollowUpRow {
+  entryId: string;
+  arrivalNumber: number;
+  numberNotation: string;
+  subject: string;
+  author: string;
+  handler: string;
+  dueDate: string;
+  /** The delivery's status for an electronic document; null for paper or before any report. */
+  status: number | null;
+  reply: string | null;
+  medium: Medium;
+  notes: string;
+}
+

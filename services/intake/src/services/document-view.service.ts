@@ -28,8 +28,19 @@ export interface DocumentView {
     status: string | null;
     recallPending: boolean;
     updatedAt: string;
+    /** The recipient has not confirmed arrival (01) in time: 15 minutes for HỎA TỐC, the working day otherwise. */
+    receiptOverdue: boolean;
+    /** Whether the first 01 came the same Vietnam day the delivery was sent; null before any 01. */
+    receiptConfirmedSameDay: boolean | null;
     history: { status: string; reason: string; reportedBy: string; occurredAt: string }[];
   }[];
+}
+
+const vietnamDay = (instant: Date) => new Date(instant.getTime() + 7 * 3600_000).toISOString().slice(0, 10);
+
+function sameDayReceipt(sentAt: Date, history: { status: number; occurredAt: Date }[]): boolean | null {
+  const arrival = history.find((h) => h.status === 1 || h.status === 3);
+  return arrival === undefined ? null : vietnamDay(arrival.occurredAt) === vietnamDay(sentAt);
 }
 
 /** What the issuing unit sees of its documents and of each recipient's status. */
@@ -63,6 +74,8 @@ export class DocumentViewService {
         status: d.status === null ? null : statusCodeText(d.status),
         recallPending: d.recallPending,
         updatedAt: d.updatedAt.toISOString(),
+        receiptOverdue: d.receiptOverdueAt !== null && d.status === null,
+        receiptConfirmedSameDay: sameDayReceipt(d.createdAt, history.get(d.deliveryId) ?? []),
         history: (history.get(d.deliveryId) ?? []).map((h) => ({ status: statusCodeText(h.status), reason: h.reason, reportedBy: h.reportedBy, occurredAt: h.occurredAt.toISOString() })),
       })),
     };

@@ -43,6 +43,13 @@ export class InboxService {
     return records.map((record) => this.view(record));
   }
 
+  /** Incoming documents whose due date has passed without handling completed (06). */
+  async overdue(principal: Principal): Promise<InboxItemView[]> {
+    const today = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
+    const items = await this.list(principal, 10_000);
+    return items.filter((item) => item.dueDate !== null && item.dueDate < today && item.status !== '06' && item.file !== null);
+  }
+
   async get(principal: Principal, deliveryId: string): Promise<InboxItemView> {
     return this.view(await this.own(principal, deliveryId));
   }
@@ -85,7 +92,7 @@ export class InboxService {
       senderName: this.directory.get(record.senderCode)?.name ?? record.senderCode,
       numberNotation: m ? numberAndNotation(m.number, m.notation) : '',
       typeCode: m?.typeCode ?? '',
-      subject: m?.subject ?? '',
+      subject: m?.subject ?? (record.copyDestroyedAt !== null ? '[Đã thu hồi]' : ''),
       dueDate: m?.dueDate || null,
       urgency: m?.priority ?? 0,
       arrivalNumber: record.arrivalNumber,

@@ -3,7 +3,7 @@ import { clone, DocumentMetadataSchema, Medium, PersonSignatureApplied, Register
 import { Database, sqlState } from '@edoc/db';
 import { Directory } from '@edoc/directory';
 import { Inbox, PermanentMessageError } from '@edoc/messaging';
-import { EventOutbox } from '@edoc/runtime';
+import { EventOutbox, isUrgent } from '@edoc/runtime';
 import { buildNotation, edxmlDocumentId, numberAndNotation } from '../domain/numbering';
 import { vietnamDate, vietnamYear } from '../domain/vietnam-time';
 import { DocumentsRepository } from '../repositories/documents.repository';
@@ -88,7 +88,7 @@ export class NumberingService {
       issuedDate,
       edxmlDocumentId: metadata.edxmlDocumentId,
       numberedAt: timestampFromDate(now),
-    });
+    }, { urgent: isUrgent(metadata.priority) });
     await this.events.emit(tx, 'registerEntryRecorded', {
       entryId: entry.entryId,
       orgCode: issuer.code,

@@ -5,11 +5,12 @@ import { Database } from '@edoc/db';
 import { Directory } from '@edoc/directory';
 import type { Principal } from '@edoc/identity';
 import type { ObjectStore } from '@edoc/storage';
-import { EDOC_CONFIG, EventOutbox, OBJECT_STORE } from '@edoc/runtime';
+import { EDOC_CONFIG, EventOutbox, isUrgent, OBJECT_STORE } from '@edoc/runtime';
 import type { EdocConfig } from '@edoc/config';
 import { checkPdfUpload, UploadProblem } from '../domain/pdf-upload';
-import { SubmissionInput, validateSubmission } from '../domain/submission';
+import { SubmissionInput, ValidSubmission, validateSubmission } from '../domain/submission';
 import { vietnamDate } from '../domain/vietnam-time';
+import { DeliveriesRepository } from '../repositories/deliveries.repository';
 import { DocumentsRepository } from '../repositories/documents.repository';
 import { UsersRepository } from '../repositories/users.repository';
 
@@ -40,6 +41,7 @@ export class SubmissionService {
   constructor(
     private readonly db: Database,
     private readonly documents: DocumentsRepository,
+    private readonly deliveries: DeliveriesRepository,
     private readonly users: UsersRepository,
     private readonly directory: Directory,
     private readonly events: EventOutbox,
@@ -64,6 +66,7 @@ export class SubmissionService {
     }
 
     const value = result.value;
+    await this.checkReferences(sender.code, value);
     const signer = this.users.require(value.signerUsername);
     const mainRef = await this.storeFile(main);
     const attachmentRefs = await Promise.all(attachments.map((a) => this.storeFile(a)));
@@ -83,12 +86,28 @@ export class SubmissionService {
       steeringType: value.steeringType,
       legalNormative: value.legalNormative,
       draftingUnit: value.draftingUnit,
+      businessType: value.businessType,
+      replacesDocumentId: value.replaces,
     });
     await this.db.transaction(async (tx) => {
       await this.documents.insert(tx, { metadata, mainFile: mainRef, attachments: attachmentRefs, submittedBy: principal.username, submittedAt: now });
-      await this.events.emit(tx, 'documentSubmitted', { metadata, mainFile: mainRef, attachments: attachmentRefs, submittedBy: principal.username, submittedAt: timestampFromDate(now) });
+      await this.events.emit(tx, 'documentSubmitted', { metadata, mainFile: mainRef, attachments: attachmentRefs, submittedBy: principal.username, submittedAt: timestampFromDate(now) }, { urgent: isUrgent(value.priority) });
     });
     return { documentId, state: 'submitted', recipients: value.recipientCodes };
+  }
+
+  /** A reply must answer a document the unit received; an update or replacement must concern its own issued document. */
+  private async checkReferences(senderCode: string, value: ValidSubmission): Promise<void> {
+    const problems: string[] = [];
+    if (value.responseFor !== '' && !(await this.deliveries.received(senderCode, value.responseFor))) {
+      problems.push(`responseFor: ${senderCode} never received a document "${value.responseFor}" (give the edXML id of a document in its inbox)`);
+    }
+    if (value.replaces !== '') {
+      const original = await this.documents.find(value.replaces);
+      if (original === undefined || original.issuerCode !== senderCode) problems.push(`replaces: ${senderCode} issued no document ${value.replaces}`);
+      else if (original.state !== 'issued') problems.push(`replaces: document ${value.replaces} is ${original.state}, only an issued document can be updated or replaced`);
+    }
+    if (problems.length > 0) throw new UnprocessableEntityException(problems);
   }
 
   private async storeFile(upload: UploadedFile): Promise<FileRef> {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { toJson } from '@bufbuild/protobuf';
+import { fromJson, JsonValue, toJson } from '@bufbuild/protobuf';
 import { DocumentMetadata, DocumentMetadataSchema, FileRef, FileRefSchema, StatusCode } from '@edoc/contracts';
 import { Queryable } from '@edoc/db';
 
@@ -25,6 +25,16 @@ interface DeliveryRow {
   recall_pending: boolean;
 }
 
+export interface OverdueReceipt {
+  deliveryId: string;
+  documentId: string;
+  senderCode: string;
+  recipientCode: string;
+  priority: number;
+  createdAt: Date;
+  deadline: Date;
+}
+
 /** Deliveries and their status history: routing is the owner of every delivery's state. */
 @Injectable()
 export class RoutingRepository {
@@ -41,8 +51,31 @@ export class RoutingRepository {
     return rowCount === 1;
   }
 
-  async insertDelivery(tx: Queryable, d: { deliveryId: string; documentId: string; recipientCode: string; channel: 'builtin' | 'queue' }): Promise<void> {
-    await tx.query(`INSERT INTO routing.deliveries (delivery_id, document_id, recipient_code, channel) VALUES ($1, $2, $3, $4)`, [d.deliveryId, d.documentId, d.recipientCode, d.channel]);
+  async insertDelivery(tx: Queryable, d: { deliveryId: string; documentId: string; recipientCode: string; channel: 'builtin' | 'queue'; receiptDeadline: Date }): Promise<void> {
+    await tx.query(`INSERT INTO routing.deliveries (delivery_id, document_id, recipient_code, channel, receipt_deadline) VALUES ($1, $2, $3, $4, $5)`, [
+      d.deliveryId, d.documentId, d.recipientCode, d.channel, d.receiptDeadline,
+    ]);
+  }
+
+  /** Deliveries still without any status whose receipt deadline has passed and that were not raised yet. */
+  async overdueReceipts(tx: Queryable, now: Date, limit: number): Promise<OverdueReceipt[]> {
+    const { rows } = await tx.query<{ delivery_id: string; document_id: string; sender_code: string; recipient_code: string; priority: number; created_at: Date; receipt_deadline: Date }>(
+      `SELECT d.delivery_id, d.document_id, doc.sender_code, d.recipient_code, doc.priority, d.created_at, d.receipt_deadline
+       FROM routing.deliveries d JOIN routing.documents doc USING (document_id)
+       WHERE d.status IS NULL AND d.receipt_alerted_at IS NULL AND d.receipt_deadline < $1
+       ORDER BY d.receipt_deadline LIMIT $2 FOR UPDATE OF d SKIP LOCKED`,
+      [now, limit],
+    );
+    return rows.map((r) => ({ deliveryId: r.delivery_id, documentId: r.document_id, senderCode: r.sender_code, recipientCode: r.recipient_code, priority: r.priority, createdAt: r.created_at, deadline: r.receipt_deadline }));
+  }
+
+  async markReceiptAlerted(tx: Queryable, deliveryId: string, at: Date): Promise<void> {
+    await tx.query(`UPDATE routing.deliveries SET receipt_alerted_at = $2 WHERE delivery_id = $1`, [deliveryId, at]);
+  }
+
+  async documentMetadata(tx: Queryable, documentId: string): Promise<DocumentMetadata> {
+    const { rows } = await tx.query<{ metadata: JsonValue }>(`SELECT metadata FROM routing.documents WHERE document_id = $1`, [documentId]);
+    return fromJson(DocumentMetadataSchema, rows[0].metadata);
   }
 
   /** The delivery, locked until the transaction ends: reports on one delivery are applied one at a time. */

@@ -5,7 +5,9 @@ import { Directory } from '@edoc/directory';
 import { Inbox, PermanentMessageError } from '@edoc/messaging';
 import { EventOutbox } from '@edoc/runtime';
 import { RoutingRepository } from '../repositories/deliveries.repository';
+import { receiptDeadline } from '../domain/receipt-deadline';
 import { deliveryIdFor } from './delivery-id';
+import { ReceiptRulesConfig } from './receipt-rules.config';
 
 /** The path clients fetch a delivered file from: GET <intake>/files/<sha256>. */
 export const DOWNLOAD_PATH = '/files';
@@ -24,6 +26,7 @@ export class FanOutService {
     private readonly routing: RoutingRepository,
     private readonly directory: Directory,
     private readonly events: EventOutbox,
+    private readonly receiptRules: ReceiptRulesConfig,
   ) {}
 
   async onIssued(event: DocumentIssued, messageId: string): Promise<void> {
@@ -42,7 +45,8 @@ export class FanOutService {
       for (const recipient of recipients) {
         const deliveryId = deliveryIdFor(metadata.documentId, recipient.code);
         const channel = recipient.channel === 'queue' ? 'queue' : 'builtin';
-        await this.routing.insertDelivery(tx, { deliveryId, documentId: metadata.documentId, recipientCode: recipient.code, channel });
+        const receiptDeadlineAt = receiptDeadline(new Date(), metadata.priority, this.receiptRules);
+        await this.routing.insertDelivery(tx, { deliveryId, documentId: metadata.documentId, recipientCode: recipient.code, channel, receiptDeadline: receiptDeadlineAt });
         const delivery = {
           deliveryId,
           documentId: metadata.documentId,

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { applyStatus, StatusCode, StatusReport, timestampDate, timestampFromDate } from '@edoc/contracts';
+import { applyStatus, BusinessType, StatusCode, StatusReport, timestampDate, timestampFromDate } from '@edoc/contracts';
 import { Database } from '@edoc/db';
 import { Inbox, PermanentMessageError } from '@edoc/messaging';
 import { EventOutbox } from '@edoc/runtime';
 import { RoutingRepository } from '../repositories/deliveries.repository';
 import { wardBrokerUser } from './delivery-id';
+import { DOWNLOAD_PATH } from './fan-out.service';
 
 /**
  * Applies status reports to deliveries. Routing accepts a status only from the unit that owns
@@ -56,6 +57,15 @@ export class StatusService {
         reportedBy: report.fromCode,
         occurredAt,
       });
+      if (decision.recorded === StatusCode.RECALL_REQUESTED && delivery.channel === 'queue') {
+        // A ward system learns of the recall on its own queue: the same delivery id, business type RECALL.
+        const metadata = await this.routing.documentMetadata(tx, delivery.documentId);
+        await this.events.deliver(
+          tx,
+          { deliveryId: delivery.deliveryId, documentId: delivery.documentId, senderCode: delivery.senderCode, recipientCode: delivery.recipientCode, businessType: BusinessType.RECALL, metadata, downloadPath: DOWNLOAD_PATH, createdAt: timestampFromDate(occurredAt) },
+          metadata.priority,
+        );
+      }
       await this.events.emit(tx, 'deliveryStatusChanged', {
         deliveryId: delivery.deliveryId,
         documentId: delivery.documentId,

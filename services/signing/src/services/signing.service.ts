@@ -5,7 +5,7 @@ import { Database } from '@edoc/db';
 import { Directory } from '@edoc/directory';
 import { Inbox, PermanentMessageError } from '@edoc/messaging';
 import { PdfSignError, signPdf } from '@edoc/pdf-sign';
-import { EventOutbox, OBJECT_STORE } from '@edoc/runtime';
+import { EventOutbox, isUrgent, OBJECT_STORE } from '@edoc/runtime';
 import type { ObjectStore } from '@edoc/storage';
 import { JobsRepository } from '../repositories/jobs.repository';
 import { CredentialsRepository } from '../repositories/credentials.repository';
@@ -65,7 +65,7 @@ export class SigningService {
     await this.db.transaction(async (tx) => {
       if (!(await this.inbox.claim(tx, messageId, 'signing.person'))) return;
       await this.jobs.insert(tx, { metadata, mainFile: event.mainFile!, attachments: event.attachments, personSignedFile: signed, state: 'person_signed' });
-      await this.events.emit(tx, 'personSignatureApplied', { documentId: metadata.documentId, issuerCode: metadata.issuerCode, signedFile: signed, signedAt: timestampFromDate(new Date()) });
+      await this.events.emit(tx, 'personSignatureApplied', { documentId: metadata.documentId, issuerCode: metadata.issuerCode, signedFile: signed, signedAt: timestampFromDate(new Date()) }, { urgent: isUrgent(metadata.priority) });
     });
   }
 
@@ -109,7 +109,7 @@ export class SigningService {
     await this.db.transaction(async (tx) => {
       if (!(await this.inbox.claim(tx, messageId, 'signing.organisation'))) return;
       await this.jobs.markIssued(tx, job.documentId, metadata, issued);
-      await this.events.emit(tx, 'documentIssued', { metadata, file: issued, attachments, issuedAt: timestampFromDate(issuedAt) });
+      await this.events.emit(tx, 'documentIssued', { metadata, file: issued, attachments, issuedAt: timestampFromDate(issuedAt) }, { urgent: isUrgent(metadata.priority) });
     });
     this.logger.log(`issued ${numberNotation} of ${job.issuerCode} (${job.documentId})`);
   }

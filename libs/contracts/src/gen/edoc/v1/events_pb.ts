@@ -4,7 +4,7 @@
 
 import type { GenEnum, GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { enumDesc, fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
-import type { FileRef, Medium, StatusCode } from "./common_pb";
+import type { FileRef, Medium, Priority, StatusCode } from "./common_pb";
 import { file_edoc_v1_common } from "./common_pb";
 import type { DocumentMetadata } from "./document_pb";
 import { file_edoc_v1_document } from "./document_pb";
@@ -18,7 +18,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file edoc/v1/events.proto.
  */
 export const file_edoc_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("ChRlZG9jL3YxL2V2ZW50cy5wcm90bxIHZWRvYy52MSLUAQoRRG9jdW1lbnRTdWJtaXR0ZWQSKwoIbWV0YWRhdGEYASABKAsyGS5lZG9jLnYxLkRvY3VtZW50TWV0YWRhdGESIwoJbWFpbl9maWxlGAIgASgLMhAuZWRvYy52MS5GaWxlUmVmEiUKC2F0dGFjaG1lbnRzGAMgAygLMhAuZWRvYy52MS5GaWxlUmVmEhQKDHN1Ym1pdHRlZF9ieRgEIAEoCRIwCgxzdWJtaXR0ZWRfYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIpgBChZQZXJzb25TaWduYXR1cmVBcHBsaWVkEhMKC2RvY3VtZW50X2lkGAEgASgJEhMKC2lzc3Vlcl9jb2RlGAIgASgJEiUKC3NpZ25lZF9maWxlGAMgASgLMhAuZWRvYy52MS5GaWxlUmVmEi0KCXNpZ25lZF9hdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAivwEKEERvY3VtZW50TnVtYmVyZWQSEwoLZG9jdW1lbnRfaWQYASABKAkSEwoLaXNzdWVyX2NvZGUYAiABKAkSDgoGbnVtYmVyGAMgASgNEhAKCG5vdGF0aW9uGAQgASgJEhMKC2lzc3VlZF9kYXRlGAUgASgJEhkKEWVkeG1sX2RvY3VtZW50X2lkGAYgASgJEi8KC251bWJlcmVkX2F0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKzAQoORG9jdW1lbnRJc3N1ZWQSKwoIbWV0YWRhdGEYASABKAsyGS5lZG9jLnYxLkRvY3VtZW50TWV0YWRhdGESHgoEZmlsZRgCIAEoCzIQLmVkb2MudjEuRmlsZVJlZhIlCgthdHRhY2htZW50cxgDIAMoCzIQLmVkb2MudjEuRmlsZVJlZhItCglpc3N1ZWRfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIogBCg5Eb2N1bWVudEZhaWxlZBITCgtkb2N1bWVudF9pZBgBIAEoCRITCgtpc3N1ZXJfY29kZRgCIAEoCRINCgVzdGFnZRgDIAEoCRIOCgZyZWFzb24YBCABKAkSLQoJZmFpbGVkX2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJHCg9EZWxpdmVyeUNyZWF0ZWQSIwoIZGVsaXZlcnkYASABKAsyES5lZG9jLnYxLkRlbGl2ZXJ5Eg8KB2NoYW5uZWwYAiABKAkiNwoOU3RhdHVzUmVwb3J0ZWQSJQoGcmVwb3J0GAEgASgLMhUuZWRvYy52MS5TdGF0dXNSZXBvcnQi7wIKFURlbGl2ZXJ5U3RhdHVzQ2hhbmdlZBITCgtkZWxpdmVyeV9pZBgBIAEoCRITCgtkb2N1bWVudF9pZBgCIAEoCRITCgtzZW5kZXJfY29kZRgDIAEoCRIWCg5yZWNpcGllbnRfY29kZRgEIAEoCRIjCgZzdGF0dXMYBSABKA4yEy5lZG9jLnYxLlN0YXR1c0NvZGUSLAoPcHJldmlvdXNfc3RhdHVzGAYgASgOMhMuZWRvYy52MS5TdGF0dXNDb2RlEg4KBnJlYXNvbhgHIAEoCRITCgtyZXBvcnRlZF9ieRgIIAEoCRIvCgtvY2N1cnJlZF9hdBgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLAoPcmVwb3J0ZWRfc3RhdHVzGAogASgOMhMuZWRvYy52MS5TdGF0dXNDb2RlEhYKDnJlY2FsbF9wZW5kaW5nGAsgASgIEhAKCHNlcXVlbmNlGAwgASgEIsYCChVSZWdpc3RlckVudHJ5UmVjb3JkZWQSEAoIb3JnX2NvZGUYASABKAkSIwoEYm9vaxgCIAEoDjIVLmVkb2MudjEuUmVnaXN0ZXJCb29rEgwKBHllYXIYAyABKA0SDgoGbnVtYmVyGAQgASgNEh8KBm1lZGl1bRgFIAEoDjIPLmVkb2MudjEuTWVkaXVtEhMKC2RvY3VtZW50X2lkGAYgASgJEhEKCXR5cGVfY29kZRgHIAEoCRIPCgdzdWJqZWN0GAggASgJEhgKEGNvdW50ZXJwYXJ0X2NvZGUYCSABKAkSEAoIZHVlX2RhdGUYCiABKAkSDwoHcm91dGluZRgLIAEoCBIvCgtyZWNvcmRlZF9hdBgMIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEAoIZW50cnlfaWQYDSABKAkqZQoMUmVnaXN0ZXJCb29rEh0KGVJFR0lTVEVSX0JPT0tfVU5TUEVDSUZJRUQQABIaChZSRUdJU1RFUl9CT09LX09VVEdPSU5HEAESGgoWUkVHSVNURVJfQk9PS19JTkNPTUlORxACYgZwcm90bzM", [file_edoc_v1_common, file_edoc_v1_document, file_edoc_v1_ward, file_google_protobuf_timestamp]);
+  fileDesc("ChRlZG9jL3YxL2V2ZW50cy5wcm90bxIHZWRvYy52MSLUAQoRRG9jdW1lbnRTdWJtaXR0ZWQSKwoIbWV0YWRhdGEYASABKAsyGS5lZG9jLnYxLkRvY3VtZW50TWV0YWRhdGESIwoJbWFpbl9maWxlGAIgASgLMhAuZWRvYy52MS5GaWxlUmVmEiUKC2F0dGFjaG1lbnRzGAMgAygLMhAuZWRvYy52MS5GaWxlUmVmEhQKDHN1Ym1pdHRlZF9ieRgEIAEoCRIwCgxzdWJtaXR0ZWRfYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIpgBChZQZXJzb25TaWduYXR1cmVBcHBsaWVkEhMKC2RvY3VtZW50X2lkGAEgASgJEhMKC2lzc3Vlcl9jb2RlGAIgASgJEiUKC3NpZ25lZF9maWxlGAMgASgLMhAuZWRvYy52MS5GaWxlUmVmEi0KCXNpZ25lZF9hdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAivwEKEERvY3VtZW50TnVtYmVyZWQSEwoLZG9jdW1lbnRfaWQYASABKAkSEwoLaXNzdWVyX2NvZGUYAiABKAkSDgoGbnVtYmVyGAMgASgNEhAKCG5vdGF0aW9uGAQgASgJEhMKC2lzc3VlZF9kYXRlGAUgASgJEhkKEWVkeG1sX2RvY3VtZW50X2lkGAYgASgJEi8KC251bWJlcmVkX2F0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKzAQoORG9jdW1lbnRJc3N1ZWQSKwoIbWV0YWRhdGEYASABKAsyGS5lZG9jLnYxLkRvY3VtZW50TWV0YWRhdGESHgoEZmlsZRgCIAEoCzIQLmVkb2MudjEuRmlsZVJlZhIlCgthdHRhY2htZW50cxgDIAMoCzIQLmVkb2MudjEuRmlsZVJlZhItCglpc3N1ZWRfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIogBCg5Eb2N1bWVudEZhaWxlZBITCgtkb2N1bWVudF9pZBgBIAEoCRITCgtpc3N1ZXJfY29kZRgCIAEoCRINCgVzdGFnZRgDIAEoCRIOCgZyZWFzb24YBCABKAkSLQoJZmFpbGVkX2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJHCg9EZWxpdmVyeUNyZWF0ZWQSIwoIZGVsaXZlcnkYASABKAsyES5lZG9jLnYxLkRlbGl2ZXJ5Eg8KB2NoYW5uZWwYAiABKAkiNwoOU3RhdHVzUmVwb3J0ZWQSJQoGcmVwb3J0GAEgASgLMhUuZWRvYy52MS5TdGF0dXNSZXBvcnQi7wIKFURlbGl2ZXJ5U3RhdHVzQ2hhbmdlZBITCgtkZWxpdmVyeV9pZBgBIAEoCRITCgtkb2N1bWVudF9pZBgCIAEoCRITCgtzZW5kZXJfY29kZRgDIAEoCRIWCg5yZWNpcGllbnRfY29kZRgEIAEoCRIjCgZzdGF0dXMYBSABKA4yEy5lZG9jLnYxLlN0YXR1c0NvZGUSLAoPcHJldmlvdXNfc3RhdHVzGAYgASgOMhMuZWRvYy52MS5TdGF0dXNDb2RlEg4KBnJlYXNvbhgHIAEoCRITCgtyZXBvcnRlZF9ieRgIIAEoCRIvCgtvY2N1cnJlZF9hdBgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLAoPcmVwb3J0ZWRfc3RhdHVzGAogASgOMhMuZWRvYy52MS5TdGF0dXNDb2RlEhYKDnJlY2FsbF9wZW5kaW5nGAsgASgIEhAKCHNlcXVlbmNlGAwgASgEIsYCChVSZWdpc3RlckVudHJ5UmVjb3JkZWQSEAoIb3JnX2NvZGUYASABKAkSIwoEYm9vaxgCIAEoDjIVLmVkb2MudjEuUmVnaXN0ZXJCb29rEgwKBHllYXIYAyABKA0SDgoGbnVtYmVyGAQgASgNEh8KBm1lZGl1bRgFIAEoDjIPLmVkb2MudjEuTWVkaXVtEhMKC2RvY3VtZW50X2lkGAYgASgJEhEKCXR5cGVfY29kZRgHIAEoCRIPCgdzdWJqZWN0GAggASgJEhgKEGNvdW50ZXJwYXJ0X2NvZGUYCSABKAkSEAoIZHVlX2RhdGUYCiABKAkSDwoHcm91dGluZRgLIAEoCBIvCgtyZWNvcmRlZF9hdBgMIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEAoIZW50cnlfaWQYDSABKAki8gEKFkRlbGl2ZXJ5UmVjZWlwdE92ZXJkdWUSEwoLZGVsaXZlcnlfaWQYASABKAkSEwoLZG9jdW1lbnRfaWQYAiABKAkSEwoLc2VuZGVyX2NvZGUYAyABKAkSFgoOcmVjaXBpZW50X2NvZGUYBCABKAkSIwoIcHJpb3JpdHkYBSABKA4yES5lZG9jLnYxLlByaW9yaXR5Ei4KCmNyZWF0ZWRfYXQYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiwKCGRlYWRsaW5lGAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCplCgxSZWdpc3RlckJvb2sSHQoZUkVHSVNURVJfQk9PS19VTlNQRUNJRklFRBAAEhoKFlJFR0lTVEVSX0JPT0tfT1VUR09JTkcQARIaChZSRUdJU1RFUl9CT09LX0lOQ09NSU5HEAJiBnByb3RvMw", [file_edoc_v1_common, file_edoc_v1_document, file_edoc_v1_ward, file_google_protobuf_timestamp]);
 
 /**
  * document.submitted: a clerk handed in a draft with its files (intake → signing).
@@ -430,6 +430,56 @@ export type RegisterEntryRecorded = Message<"edoc.v1.RegisterEntryRecorded"> & {
  */
 export const RegisterEntryRecordedSchema: GenMessage<RegisterEntryRecorded> = /*@__PURE__*/
   messageDesc(file_edoc_v1_events, 8);
+
+/**
+ * delivery.receipt_overdue: a recipient has not confirmed arrival (01) in time: 15 minutes for
+ * HỎA TỐC, the end of the working day otherwise (routing → intake, metrics).
+ *
+ * @generated from message edoc.v1.DeliveryReceiptOverdue
+ */
+export type DeliveryReceiptOverdue = Message<"edoc.v1.DeliveryReceiptOverdue"> & {
+  /**
+   * @generated from field: string delivery_id = 1;
+   */
+  deliveryId: string;
+
+  /**
+   * @generated from field: string document_id = 2;
+   */
+  documentId: string;
+
+  /**
+   * @generated from field: string sender_code = 3;
+   */
+  senderCode: string;
+
+  /**
+   * @generated from field: string recipient_code = 4;
+   */
+  recipientCode: string;
+
+  /**
+   * @generated from field: edoc.v1.Priority priority = 5;
+   */
+  priority: Priority;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp created_at = 6;
+   */
+  createdAt?: Timestamp | undefined;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp deadline = 7;
+   */
+  deadline?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message edoc.v1.DeliveryReceiptOverdue.
+ * Use `create(DeliveryReceiptOverdueSchema)` to create a new message.
+ */
+export const DeliveryReceiptOverdueSchema: GenMessage<DeliveryReceiptOverdue> = /*@__PURE__*/
+  messageDesc(file_edoc_v1_events, 9);
 
 /**
  * Which book of an organisation's registers an entry is in.
