@@ -78,6 +78,18 @@ describe('bad submissions are refused with a reason, and nothing is stored, numb
     expect(filesIn(join(exchange.dataFolder, 'storage'))).toBe(0);
   });
 
+  it('answers a repeated submission with the same Idempotency-Key with the first document, not a second one', async () => {
+    const send = () => http<{ documentId: string }>(exchange.url('intake', '/documents'), { token: exchange.token('hbt.clerk'), form: submissionForm(good, pdf), headers: { 'idempotency-key': 'retry-after-lost-answer-1' } });
+    const [first, second] = await Promise.all([send(), send()]);
+    const third = await send();
+    expect([first.status, second.status, third.status]).toEqual([202, 202, 202]);
+    expect(new Set([first.body.documentId, second.body.documentId, third.body.documentId]).size).toBe(1);
+    const { rows } = await db.query(`SELECT count(*) FROM intake.documents WHERE idempotency_key = 'retry-after-lost-answer-1'`);
+    expect(rows[0].count).toBe('1');
+    const bad = await http<{ message: string }>(exchange.url('intake', '/documents'), { token: exchange.token('hbt.clerk'), form: submissionForm(good, pdf), headers: { 'idempotency-key': 'x' } });
+    expect(bad.status).toBe(400);
+  });
+
   it('accepts an encrypted PDF at the door but refuses to sign it: the document fails, unnumbered and unsent', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'edoc-encrypted-'));
     writeFileSync(join(dir, 'plain.pdf'), pdf);
@@ -91,9 +103,9 @@ describe('bad submissions are refused with a reason, and nothing is stored, numb
     expect(failed.failure?.stage).toBe('person_signature');
     expect(failed.failure?.reason).toMatch(/encrypt/i);
     expect(failed.numberNotation).toBeNull();
-    const entries = await db.query(`SELECT count(*) FROM intake.register_entries`);
+    const entries = await db.query(`SELECT count(*) FROM intake.register_entries WHERE document_id = $1`, [answer.body.documentId]);
     expect(entries.rows[0].count).toBe('0');
-    const deliveries = await db.query(`SELECT count(*) FROM routing.deliveries`);
+    const deliveries = await db.query(`SELECT count(*) FROM routing.deliveries WHERE document_id = $1`, [answer.body.documentId]);
     expect(deliveries.rows[0].count).toBe('0');
   });
 });

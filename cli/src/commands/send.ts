@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { randomUUID } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { ApiClient } from '../http/api-client';
@@ -16,6 +17,7 @@ interface SendOptions {
   draftingUnit?: string;
   responseFor?: string;
   place?: string;
+  idempotencyKey?: string;
   json?: boolean;
   url?: string;
   token?: string;
@@ -41,6 +43,7 @@ export function buildSendCommand(): Command {
       .option('--drafting-unit <abbr>', 'abbreviation of the drafting unit, last part of the notation (e.g. VP)')
       .option('--response-for <id>', 'edXML id of the document this one answers')
       .option('--place <name>', 'place of issue')
+      .option('--idempotency-key <key>', 'send again with the same key after a lost answer: you get the first document back, not a second one (default: a new key)')
       .option('--json', 'print the answer as JSON'),
   ).action(async (file: string, options: SendOptions) => {
     const form = new FormData();
@@ -60,7 +63,8 @@ export function buildSendCommand(): Command {
     for (const attachment of options.attach) form.append('attachments', fileBlob(attachment), basename(attachment));
     const size = [file, ...options.attach].reduce((sum, path) => sum + statSync(path).size, 0);
     if (!options.json) process.stderr.write(`uploading ${(size / 1024 / 1024).toFixed(1)} MB ...\n`);
-    const answer = await new ApiClient(options).form<{ documentId: string; state: string; recipients: string[] }>('/documents', form);
+    const idempotencyKey = options.idempotencyKey ?? randomUUID();
+    const answer = await new ApiClient(options).form<{ documentId: string; state: string; recipients: string[] }>('/documents', form, { 'idempotency-key': idempotencyKey });
     printResult(options.json, answer, () => [
       `submitted ${answer.documentId} (${answer.state}) for ${answer.recipients.length} recipient(s)`,
       `follow it with: edoc status ${answer.documentId}`,

@@ -36,8 +36,8 @@ export class ApiClient {
     return (await response.json()) as T;
   }
 
-  async form<T>(path: string, form: FormData): Promise<T> {
-    const response = await this.send('POST', path, form, {});
+  async form<T>(path: string, form: FormData, headers: Record<string, string> = {}): Promise<T> {
+    const response = await this.send('POST', path, form, headers);
     return (await response.json()) as T;
   }
 

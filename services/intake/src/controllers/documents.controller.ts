@@ -1,6 +1,6 @@
-import { BadRequestException, Body, Controller, Get, HttpCode, Param, Post, UploadedFiles, UseInterceptors } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, Headers, HttpCode, Param, Post, UploadedFiles, UseInterceptors } from '@nestjs/common';
 import { FileFieldsInterceptor } from '@nestjs/platform-express';
-import { ApiBody, ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, Roles } from '@edoc/identity';
 import { loadConfig } from '@edoc/config';
 import { SubmissionInput } from '../domain/submission';
@@ -51,6 +51,7 @@ export class DocumentsController {
       },
     },
   })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'send the same key again after a lost answer to get the first document back, not a second one' })
   @ApiResponse({ status: 202, description: 'accepted: signing, numbering and delivery follow' })
   @ApiResponse({ status: 400, description: 'empty or truncated file, metadata not JSON' })
   @ApiResponse({ status: 413, description: 'file over the configured limit (default 50 MB)' })
@@ -71,8 +72,9 @@ export class DocumentsController {
     @CurrentPrincipal() principal: Principal,
     @Body() body: Record<string, unknown>,
     @UploadedFiles() files: { file?: UploadedFile[]; attachments?: UploadedFile[] } | undefined,
+    @Headers('idempotency-key') idempotencyKey?: string,
   ): Promise<SubmissionReceipt> {
-    return this.submissions.submit(principal, parseMetadata(body), files?.file?.[0], files?.attachments ?? []);
+    return this.submissions.submit(principal, parseMetadata(body), files?.file?.[0], files?.attachments ?? [], idempotencyKey);
   }
 
   /** Takes an issued document back (status 13 to every recipient that has not completed it). */

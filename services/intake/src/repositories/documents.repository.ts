@@ -74,13 +74,24 @@ const COLUMNS = `document_id, issuer_code, state, metadata, main_file, attachmen
 export class DocumentsRepository {
   constructor(private readonly db: Database) {}
 
-  async insert(tx: Queryable, doc: { metadata: DocumentMetadata; mainFile: FileRef; attachments: FileRef[]; submittedBy: string; submittedAt: Date }): Promise<void> {
+  /** False when the issuer already has a document under this idempotency key (nothing is written then). */
+  async insert(tx: Queryable, doc: { metadata: DocumentMetadata; mainFile: FileRef; attachments: FileRef[]; submittedBy: string; submittedAt: Date; idempotencyKey?: string }): Promise<boolean> {
     const m = doc.metadata;
-    await tx.query(
-      `INSERT INTO intake.documents (document_id, issuer_code, type_code, subject, legal_normative, state, metadata, main_file, attachments, submitted_by, submitted_at)
-       VALUES ($1, $2, $3, $4, $5, 'submitted', $6, $7, $8, $9, $10)`,
-      [m.documentId, m.issuerCode, m.typeCode, m.subject, m.legalNormative, toJson(DocumentMetadataSchema, m), fileJson(doc.mainFile), JSON.stringify(doc.attachments.map(fileJson)), doc.submittedBy, doc.submittedAt],
+    const { rowCount } = await tx.query(
+      `INSERT INTO intake.documents (document_id, issuer_code, type_code, subject, legal_normative, state, metadata, main_file, attachments, submitted_by, submitted_at, idempotency_key)
+       VALUES ($1, $2, $3, $4, $5, 'submitted', $6, $7, $8, $9, $10, $11)
+       ON CONFLICT (issuer_code, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING`,
+      [
+        m.documentId, m.issuerCode, m.typeCode, m.subject, m.legalNormative, toJson(DocumentMetadataSchema, m), fileJson(doc.mainFile),
+        JSON.stringify(doc.attachments.map(fileJson)), doc.submittedBy, doc.submittedAt, doc.idempotencyKey ?? null,
+      ],
     );
+    return rowCount === 1;
+  }
+
+  async findByIdempotencyKey(issuerCode: string, key: string): Promise<DocumentRecord | undefined> {
+    const { rows } = await this.db.query<DocumentRow>(`SELECT ${COLUMNS} FROM intake.documents WHERE issuer_code = $1 AND idempotency_key = $2`, [issuerCode, key]);
+    return rows[0] === undefined ? undefined : toRecord(rows[0]);
   }
 
   async find(documentId: string, tx: Queryable = this.db): Promise<DocumentRecord | undefined> {

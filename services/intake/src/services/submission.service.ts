@@ -49,7 +49,14 @@ export class SubmissionService {
     @Inject(EDOC_CONFIG) private readonly config: EdocConfig,
   ) {}
 
-  async submit(principal: Principal, input: SubmissionInput, main: UploadedFile | undefined, attachments: UploadedFile[]): Promise<SubmissionReceipt> {
+  async submit(principal: Principal, input: SubmissionInput, main: UploadedFile | undefined, attachments: UploadedFile[], idempotencyKey?: string): Promise<SubmissionReceipt> {
+    if (idempotencyKey !== undefined && !/^[A-Za-z0-9_.:-]{8,128}$/.test(idempotencyKey)) {
+      throw new BadRequestException('Idempotency-Key: 8 to 128 letters, digits, "_", ".", ":" or "-"');
+    }
+    if (idempotencyKey !== undefined) {
+      const earlier = await this.documents.findByIdempotencyKey(principal.orgCode, idempotencyKey);
+      if (earlier !== undefined) return { documentId: earlier.documentId, state: 'submitted', recipients: earlier.metadata.recipientCodes };
+    }
     if (main === undefined) throw new BadRequestException('file: the document (a PDF) is required in the multipart field "file"');
     const sender = this.directory.require(principal.orgCode);
     const now = new Date();
@@ -89,10 +96,16 @@ export class SubmissionService {
       businessType: value.businessType,
       replacesDocumentId: value.replaces,
     });
-    await this.db.transaction(async (tx) => {
-      await this.documents.insert(tx, { metadata, mainFile: mainRef, attachments: attachmentRefs, submittedBy: principal.username, submittedAt: now });
+    const created = await this.db.transaction(async (tx) => {
+      if (!(await this.documents.insert(tx, { metadata, mainFile: mainRef, attachments: attachmentRefs, submittedBy: principal.username, submittedAt: now, idempotencyKey }))) return false;
       await this.events.emit(tx, 'documentSubmitted', { metadata, mainFile: mainRef, attachments: attachmentRefs, submittedBy: principal.username, submittedAt: timestampFromDate(now) }, { urgent: isUrgent(value.priority) });
+      return true;
     });
+    if (!created && idempotencyKey !== undefined) {
+      // The same key won a race with this request: answer with the document it created.
+      const earlier = await this.documents.findByIdempotencyKey(principal.orgCode, idempotencyKey);
+      if (earlier !== undefined) return { documentId: earlier.documentId, state: 'submitted', recipients: earlier.metadata.recipientCodes };
+    }
     return { documentId, state: 'submitted', recipients: value.recipientCodes };
   }
 
