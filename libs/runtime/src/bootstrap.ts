@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { INestApplication, Logger, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { envInt, loadConfig } from '@edoc/config';
-import { EdocTransport } from '@edoc/messaging';
+import { EdocExceptionFilter, EdocTransport } from '@edoc/messaging';
 import { serveOpenApi } from './open-api';
 import { ServiceReadiness } from './readiness';
 import { withUrgentTwins } from './topology';
@@ -26,9 +26,12 @@ export async function bootstrapService(rootModule: Type<unknown>): Promise<INest
   const readiness = app.get(ServiceReadiness);
   await readiness.start();
   if (options.queues.length > 0) {
-    app.connectMicroservice({
-      strategy: new EdocTransport({ connection: readiness.broker(), queues: withUrgentTwins(options.queues), prefetch: config.prefetch, deliveryLimit: config.deliveryLimit, serviceName: options.name }),
-    });
+    const consumer = app.connectMicroservice(
+      { strategy: new EdocTransport({ connection: readiness.broker(), queues: withUrgentTwins(options.queues), prefetch: config.prefetch, deliveryLimit: config.deliveryLimit, serviceName: options.name }) },
+      { inheritAppConfig: false },
+    );
+    // Keeps a handler's own error as the dead-letter reason (Nest would say "Internal server error").
+    consumer.useGlobalFilters(new EdocExceptionFilter());
     await app.startAllMicroservices();
     logger.log(`consuming ${withUrgentTwins(options.queues).join(', ')}`);
   }

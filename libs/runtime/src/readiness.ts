@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { EdocConfig, redactUrl } from '@edoc/config';
 import { Database, runMigrations, waitForDatabase } from '@edoc/db';
-import { AmqpConnection, messagingMigrationsDir, OutboxRelay } from '@edoc/messaging';
+import { AmqpConnection, Inbox, messagingMigrationsDir, OutboxRelay } from '@edoc/messaging';
 import { EDOC_CONFIG, SERVICE_OPTIONS, ServiceOptions } from './service-options';
 
 type Phase = 'starting' | 'waiting-for-database' | 'migrating' | 'waiting-for-broker' | 'ready' | 'stopping' | 'failed';
@@ -23,9 +23,11 @@ export class ServiceReadiness implements OnApplicationShutdown {
     @Inject(SERVICE_OPTIONS) private readonly options: ServiceOptions,
     @Inject(EDOC_CONFIG) private readonly config: EdocConfig,
     private readonly db: Database,
+    private readonly inbox: Inbox,
   ) {}
 
   private amqp: AmqpConnection | undefined;
+  private housekeeping: NodeJS.Timeout | undefined;
 
   /** The broker connection, once made; it reconnects by itself after that. */
   broker(): AmqpConnection {
@@ -66,6 +68,7 @@ export class ServiceReadiness implements OnApplicationShutdown {
       await this.options.onReady?.(this.config);
       this.relay = new OutboxRelay({ db: this.db, schema: this.options.name, connection: this.amqp });
       this.relay.start();
+      this.startHousekeeping(this.relay);
       this.phase = 'ready';
       this.logger.log(`${this.options.name} is ready`);
     } catch (error) {
@@ -74,6 +77,18 @@ export class ServiceReadiness implements OnApplicationShutdown {
       this.logger.error(`${this.options.name} failed to start: ${this.failure}`);
       throw error;
     }
+  }
+
+  /**
+   * Sent outbox rows are kept a week (for inquiries), inbox ids a month: far longer than any
+   * redelivery can come late, so dropping them never lets a duplicate through.
+   */
+  private startHousekeeping(relay: OutboxRelay): void {
+    const day = 24 * 3600_000;
+    this.housekeeping = setInterval(() => {
+      void Promise.all([relay.purgeSent(7 * day), this.inbox.purgeOlderThan(this.db, 30 * day)]).catch((error: Error) => this.logger.warn(`housekeeping failed: ${error.message}`));
+    }, 3600_000);
+    this.housekeeping.unref();
   }
 
   /** Retries with a growing pause (1 s to 30 s) until the broker answers: it may start after us. */
@@ -91,6 +106,7 @@ export class ServiceReadiness implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     this.phase = 'stopping';
+    clearInterval(this.housekeeping);
     await this.relay?.stop();
     await this.amqp?.close();
   }

@@ -1,0 +1,186 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Pool, type PoolClient, type QueryResult, type QueryResultRow } from 'pg';
+import { redactUrl } from '@edoc/config';
+import { assertPostgresUrl } from './connection-url';
+import { DbNotificationListener, type NotificationListenerOptions } from './notification-listener';
+import { errorMessage, isRetryableTransactionError } from './pg-errors';
+import type { DbLogger, IsolationLevel, Queryable, Tx } from './queryable';
+
+export interface DatabaseOptions {
+  url: string;
+  /** Shown in pg_stat_activity, so an operator can tell the services apart. */
+  applicationName?: string;
+  /** Pool size. */
+  max?: number;
+  logger?: DbLogger;
+}
+
+export interface TransactionOptions {
+  isolation?: IsolationLevel;
+  /** Attempts in all when the transaction hits a serialization failure or a deadlock. */
+  maxAttempts?: number;
+}
+
+const DEFAULT_MAX_ATTEMPTS = 5;
+
+/** A pool of PostgreSQL connections with transactions that retry serialization failures. */
+export class Database implements Queryable {
+  private readonly pool: Pool;
+  private readonly logger: DbLogger;
+  private readonly listeners = new Set<DbNotificationListener>();
+  private closed = false;
+
+  constructor(private readonly opts: DatabaseOptions) {
+    assertPostgresUrl(opts.url);
+    if (opts.max !== undefined && (!Number.isInteger(opts.max) || opts.max < 1)) {
+      throw new Error(`Database pool size must be a positive integer, got ${opts.max}`);
+    }
+    this.logger = opts.logger ?? { warn: (message) => console.warn(message) };
+    this.pool = new Pool({
+      connectionString: opts.url,
+      application_name: opts.applicationName,
+      max: opts.max ?? 10,
+      connectionTimeoutMillis: 10_000,
+    });
+    // An idle connection dropped by the server (restart, pg_terminate_backend) must not crash the
+    // process: the pool discards it and opens a fresh one on the next query.
+    this.pool.on('error', (error) => {
+      this.logger.warn(`idle database connection to ${redactUrl(opts.url)} failed: ${error.message}`);
+    });
+  }
+
+  get url(): string {
+    return this.opts.url;
+  }
+
+  query<R extends QueryResultRow = QueryResultRow>(sql: string, params?: unknown[]): Promise<QueryResult<R>> {
+    this.assertOpen();
+    return this.pool.query<R>(sql, params);
+  }
+
+  /**
+   * Runs `fn` in one transaction and commits it. A serialization failure or deadlock re-runs `fn`
+   * from the start in a fresh transaction, so `fn` must do nothing outside the database that it
+   * cannot safely repeat. Any other error rolls back and is rethrown unchanged.
+   */
+  async transaction<T>(fn: (tx: Tx) => Promise<T>, opts: TransactionOptions = {}): Promise<T> {
+    const maxAttempts = opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.transactionOnce(fn, opts.isolation ?? 'read committed');
+      } catch (error) {
+        if (!isRetryableTransactionError(error) || attempt >= maxAttempts) throw error;
+        // Jitter keeps two colliding transactions from colliding again in lock-step.
+        await sleep(Math.round(Math.random() * 20 * attempt));
+      }
+    }
+  }
+
+  /** Runs `fn` on one dedicated connection (session-level locks, several transactions in a row). */
+  async withConnection<T>(fn: (connection: Queryable) => Promise<T>): Promise<T> {
+    this.assertOpen();
+    const { client, release } = await this.checkout();
+    const handle = new ScopedQueryable(client, 'connection');
+    let broken: Error | undefined;
+    try {
+      return await fn(handle);
+    } catch (error) {
+      broken = error instanceof Error ? error : new Error(errorMessage(error));
+      throw error;
+    } finally {
+      handle.finish();
+      // A connection that failed may hold an open transaction or a session lock: discard it.
+      release(broken);
+    }
+  }
+
+  /**
+   * LISTENs on a channel over a dedicated connection that comes back by itself after a failure.
+   * Notifications sent while it was down are lost, so `onConnected` (called after each (re)connect)
+   * is where a caller catches up.
+   */
+  async listen(channel: string, options: NotificationListenerOptions): Promise<DbNotificationListener> {
+    this.assertOpen();
+    const listener = new DbNotificationListener(this.opts.url, channel, options, this.logger, this.opts.applicationName);
+    this.listeners.add(listener);
+    listener.onClose(() => this.listeners.delete(listener));
+    await listener.start();
+    return listener;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all([...this.listeners].map((listener) => listener.close()));
+    await this.pool.end();
+  }
+
+  private async transactionOnce<T>(fn: (tx: Tx) => Promise<T>, isolation: IsolationLevel): Promise<T> {
+    const { client, release } = await this.checkout();
+    const tx = new ScopedQueryable(client, 'transaction');
+    try {
+      await client.query(`BEGIN ISOLATION LEVEL ${isolation.toUpperCase()}`);
+      const result = await fn(tx);
+      tx.finish();
+      await client.query('COMMIT');
+      release();
+      return result;
+    } catch (error) {
+      tx.finish();
+      try {
+        await client.query('ROLLBACK');
+        release();
+      } catch (rollbackError) {
+        // The connection is unusable (killed backend, network); never hand it out again.
+        release(rollbackError instanceof Error ? rollbackError : new Error(errorMessage(rollbackError)));
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * A pooled client with an error listener while it is checked out: pg emits 'error' on a client
+   * whose server connection dies, and the pool listens only while the client is idle.
+   */
+  private async checkout(): Promise<{ client: PoolClient; release: (error?: Error) => void }> {
+    this.assertOpen();
+    const client = await this.pool.connect();
+    let failure: Error | undefined;
+    const onError = (error: Error) => {
+      failure = error;
+    };
+    client.on('error', onError);
+    return {
+      client,
+      release: (error?: Error) => {
+        client.removeListener('error', onError);
+        client.release(error ?? failure);
+      },
+    };
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error(`Database ${redactUrl(this.opts.url)} is closed`);
+  }
+}
+
+/** Forwards queries to one client until its scope ends; afterwards use is a bug, reported as one. */
+class ScopedQueryable implements Queryable {
+  private finished = false;
+
+  constructor(
+    private readonly client: PoolClient,
+    private readonly kind: 'transaction' | 'connection',
+  ) {}
+
+  query<R extends QueryResultRow = QueryResultRow>(sql: string, params?: unknown[]): Promise<QueryResult<R>> {
+    if (this.finished) {
+      return Promise.reject(new Error(`this ${this.kind} has already finished: use it only inside its callback`));
+    }
+    return this.client.query<R>(sql, params);
+  }
+
+  finish(): void {
+    this.finished = true;
+  }
+}

@@ -1,0 +1,156 @@
+import { Client } from 'pg';
+import { Database, waitForDatabase } from '@edoc/db';
+import { createTestDatabase, waitFor, type TestDatabase } from '@edoc/testing';
+
+describe('Database (real PostgreSQL)', () => {
+  let testDb: TestDatabase;
+  let db: Database;
+
+  beforeAll(async () => {
+    testDb = await createTestDatabase();
+    db = new Database({ url: testDb.url, applicationName: 'edoc-db-test', max: 4, logger: { warn: () => undefined } });
+    await db.query('CREATE TABLE counter (id int PRIMARY KEY, n int NOT NULL)');
+    await db.query('CREATE TABLE items (name text PRIMARY KEY)');
+  });
+
+  afterAll(async () => {
+    await db.close();
+    await testDb.drop();
+  });
+
+  it('commits what the callback did and returns its value', async () => {
+    const value = await db.transaction(async (tx) => {
+      await tx.query('INSERT INTO items VALUES ($1)', ['committed']);
+      return 42;
+    });
+    expect(value).toBe(42);
+    const { rows } = await db.query('SELECT name FROM items WHERE name = $1', ['committed']);
+    expect(rows).toHaveLength(1);
+  });
+
+  it('rolls back everything when the callback throws, and rethrows the same error', async () => {
+    const failure = new Error('business rule broken');
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.query('INSERT INTO items VALUES ($1)', ['rolled-back']);
+        throw failure;
+      }),
+    ).rejects.toBe(failure);
+    const { rows } = await db.query('SELECT name FROM items WHERE name = $1', ['rolled-back']);
+    expect(rows).toHaveLength(0);
+  });
+
+  it('refuses a transaction handle used after its transaction ended', async () => {
+    let leaked: { query: (sql: string) => Promise<unknown> } | undefined;
+    await db.transaction(async (tx) => {
+      leaked = tx;
+    });
+    await expect(leaked!.query('SELECT 1')).rejects.toThrow(/already finished/);
+  });
+
+  it('re-runs a serializable transaction that lost a serialization conflict', async () => {
+    await db.query('INSERT INTO counter VALUES (1, 0) ON CONFLICT (id) DO UPDATE SET n = 0');
+    let runs = 0;
+    let release!: () => void;
+    const bothRead = new Promise<void>((resolve) => (release = resolve));
+    let readers = 0;
+    const increment = () =>
+      db.transaction(
+        async (tx) => {
+          runs++;
+          const { rows } = await tx.query<{ n: number }>('SELECT n FROM counter WHERE id = 1');
+          // Make the first attempts of both transactions read before either writes.
+          if (++readers === 2) release();
+          if (readers <= 2) await bothRead;
+          await tx.query('UPDATE counter SET n = $1 WHERE id = 1', [rows[0]!.n + 1]);
+        },
+        { isolation: 'serializable' },
+      );
+    await Promise.all([increment(), increment()]);
+    const { rows } = await db.query<{ n: number }>('SELECT n FROM counter WHERE id = 1');
+    expect(rows[0]!.n).toBe(2);
+    expect(runs).toBe(3);
+  });
+
+  it('keeps working after the server kills one of its connections', async () => {
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.query('SELECT pg_terminate_backend(pg_backend_pid())');
+      }),
+    ).rejects.toThrow(/terminat/);
+    const { rows } = await db.query<{ one: number }>('SELECT 1 AS one');
+    expect(rows[0]!.one).toBe(1);
+  });
+
+  it('delivers NOTIFY payloads and comes back after its LISTEN connection is killed', async () => {
+    const payloads: (string | undefined)[] = [];
+    let connects = 0;
+    const listener = await db.listen('edoc_test_channel', {
+      onNotification: (payload) => payloads.push(payload),
+      onConnected: () => connects++,
+      maxBackoffMs: 200,
+    });
+    try {
+      await db.query("SELECT pg_notify('edoc_test_channel', 'first')");
+      await waitFor('first notification', () => payloads.includes('first'));
+      await db.query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'edoc-db-test:listen' AND datname = current_database()",
+      );
+      await waitFor('the listener to reconnect', () => connects >= 2 && listener.isListening());
+      await db.query("SELECT pg_notify('edoc_test_channel', 'second')");
+      await waitFor('second notification', () => payloads.includes('second'));
+    } finally {
+      await listener.close();
+    }
+    expect(connects).toBe(2);
+  });
+});
+
+describe('waitForDatabase', () => {
+  it('resolves once the server answers', async () => {
+    const testDb = await createTestDatabase();
+    try {
+      await expect(waitForDatabase(testDb.url, { timeoutMs: 5_000 })).resolves.toBeUndefined();
+    } finally {
+      await testDb.drop();
+    }
+  });
+
+  it('retries with backoff, then fails naming the server but not the password', async () => {
+    const retries: number[] = [];
+    const started = Date.now();
+    let message = '';
+    try {
+      await waitForDatabase('postgres://edoc:s3cret-pw@127.0.0.1:1/edoc', {
+        timeoutMs: 800,
+        onRetry: ({ attempt }) => retries.push(attempt),
+      });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/database postgres:\/\/edoc:\*\*\*@127\.0\.0\.1:1\/edoc not reachable after 800 ms/);
+    expect(message).toMatch(/ECONNREFUSED/);
+    expect(message).not.toContain('s3cret-pw');
+    expect(retries.length).toBeGreaterThanOrEqual(2);
+    expect(retries).toEqual(retries.map((_, index) => index + 1));
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+});
+
+describe('createTestDatabase', () => {
+  it('creates a database that drop() removes even with a connection still open', async () => {
+    const testDb = await createTestDatabase();
+    const client = new Client({ connectionString: testDb.url });
+    client.on('error', () => undefined);
+    await client.connect();
+    await testDb.drop();
+    const admin = new Database({ url: testDb.url.replace(testDb.name, 'postgres') });
+    try {
+      const { rows } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [testDb.name]);
+      expect(rows).toHaveLength(0);
+    } finally {
+      await admin.close();
+      await client.end().catch(() => undefined);
+    }
+  });
+});

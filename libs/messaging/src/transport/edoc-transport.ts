@@ -1,0 +1,354 @@
+import { randomBytes } from 'node:crypto';
+import type { Channel, ConsumeMessage } from 'amqplib';
+import { Server, type CustomTransportStrategy } from '@nestjs/microservices';
+import { isObservable, lastValueFrom } from 'rxjs';
+import { AmqpConnection } from '../connection/amqp-connection';
+import type { ManagedChannel } from '../connection/managed-channel';
+import { deadLetterCopy } from '../dead-letters/dead-letter-envelope';
+import { errorMessage } from '../errors';
+import { defaultLogger, type MessagingLogger } from '../logger';
+import { deadLetterQueueName, EdocExchanges } from '../names';
+import { ConfirmPublisher } from '../publishing/confirm-publisher';
+import { decodeDelivery } from './delivery-decoder';
+import { EdocMessageContext, deliveryCountOf } from './edoc-message-context';
+import { decideOnFailure, describeHandlerError, type FailurePolicy } from './failure-policy';
+
+export const EDOC_TRANSPORT = Symbol.for('edoc.amqp');
+
+/** Events `transport.on()` accepts: the connection coming and going. */
+export type EdocTransportEvents = {
+  connect: () => void;
+  disconnect: () => void;
+};
+
+export type EdocTransportStatus = 'connected' | 'disconnected';
+
+export interface EdocTransportOptions {
+  /** Broker URL; or pass `connection` to share one (the transport then leaves it open on close). */
+  url?: string;
+  connection?: AmqpConnection;
+  /** Queues to consume; they must have been declared by provisioning. */
+  queues: string[];
+  /** Names the connection, the dead-letter headers and the log lines. */
+  serviceName: string;
+  /** Unacknowledged messages per queue at a time (handlers running concurrently). Default 16. */
+  prefetch?: number;
+  /** Deliveries in all before a failing message is dead-lettered. Default 5. */
+  deliveryLimit?: number;
+  retryDelayMs?: number;
+  maxRetryDelayMs?: number;
+  /** Larger bodies are dead-lettered unread. Default 1 MiB. */
+  maxMessageBytes?: number;
+  deadLetterExchange?: string;
+  connectTimeoutMs?: number;
+  /**
+   * A handler still running after this long counts as failed (retried, then dead-lettered), so a
+   * hung handler cannot hold a prefetch slot for ever. Its late effect is the inbox's to absorb.
+   * Default 5 min.
+   */
+  handlerTimeoutMs?: number;
+  /** How long close() waits for running handlers. Default 10 s. */
+  shutdownTimeoutMs?: number;
+  logger?: MessagingLogger;
+}
+
+/**
+ * A Nest microservice transport for edoc messages, so handlers stay plain `@EventPattern`:
+ *
+ *   @EventPattern(DocumentIssuedSchema.typeName)
+ *   async onIssued(@Payload() event: DocumentIssued, @Ctx() ctx: EdocMessageContext) { … }
+ *
+ * Each delivery is decoded with the schema its AMQP `type` names and acknowledged only after the
+ * handler's promise (or observable) completes. A handler that throws has its message requeued
+ * after a short pause, up to the delivery limit; then, or at once for a PermanentMessageError or a
+ * message that cannot be decoded, the message is copied to the dead-letter exchange with
+ * x-edoc-reason / x-edoc-queue / x-edoc-attempts headers and acknowledged. Handlers run
+ * concurrently up to `prefetch`, so one slow or failing message never blocks the queue.
+ */
+export class EdocTransport extends Server<EdocTransportEvents, EdocTransportStatus> implements CustomTransportStrategy {
+  override readonly transportId = EDOC_TRANSPORT;
+  private readonly opts: Required<Omit<EdocTransportOptions, 'url' | 'connection' | 'logger'>>;
+  private readonly policy: FailurePolicy;
+  private readonly log: MessagingLogger;
+  private connection: AmqpConnection | undefined;
+  private ownsConnection = false;
+  private consumer: ManagedChannel<Channel> | undefined;
+  private publisher: ConfirmPublisher | undefined;
+  private readonly consumerTags = new Map<Channel, string[]>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly pendingRetries = new Set<() => void>();
+  private readonly pendingListeners: { event: keyof EdocTransportEvents; callback: () => void }[] = [];
+  private closing = false;
+  private readonly unsubscribe: (() => void)[] = [];
+
+  constructor(private readonly options: EdocTransportOptions) {
+    super();
+    if (options.url === undefined && options.connection === undefined) throw new Error('EdocTransport needs a url or a connection');
+    if (!Array.isArray(options.queues) || options.queues.length === 0) throw new Error('EdocTransport needs at least one queue');
+    if (new Set(options.queues).size !== options.queues.length) throw new Error(`EdocTransport queues listed twice: ${options.queues.join(', ')}`);
+    if (options.serviceName === '') throw new Error('EdocTransport needs a serviceName');
+    this.opts = {
+      queues: options.queues,
+      serviceName: options.serviceName,
+      prefetch: positiveInt('prefetch', options.prefetch ?? 16),
+      deliveryLimit: positiveInt('deliveryLimit', options.deliveryLimit ?? 5),
+      retryDelayMs: nonNegative('retryDelayMs', options.retryDelayMs ?? 200),
+      maxRetryDelayMs: nonNegative('maxRetryDelayMs', options.maxRetryDelayMs ?? 5_000),
+      maxMessageBytes: positiveInt('maxMessageBytes', options.maxMessageBytes ?? 1024 * 1024),
+      deadLetterExchange: options.deadLetterExchange ?? EdocExchanges.deadLetter,
+      connectTimeoutMs: positiveInt('connectTimeoutMs', options.connectTimeoutMs ?? 30_000),
+      shutdownTimeoutMs: nonNegative('shutdownTimeoutMs', options.shutdownTimeoutMs ?? 10_000),
+      handlerTimeoutMs: positiveInt('handlerTimeoutMs', options.handlerTimeoutMs ?? 300_000),
+    };
+    this.policy = { deliveryLimit: this.opts.deliveryLimit, retryDelayMs: this.opts.retryDelayMs, maxRetryDelayMs: this.opts.maxRetryDelayMs };
+    this.log = options.logger ?? defaultLogger(`EdocTransport:${options.serviceName}`);
+  }
+
+  async listen(callback: (error?: unknown) => void): Promise<void> {
+    try {
+      await this.start();
+      callback();
+    } catch (error) {
+      await this.close().catch(() => undefined);
+      callback(error);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    await this.stopConsuming();
+    for (const wake of [...this.pendingRetries]) wake();
+    await settleWithin([...this.inFlight], this.opts.shutdownTimeoutMs);
+    await this.consumer?.close();
+    await this.publisher?.close();
+    for (const stop of this.unsubscribe.splice(0)) stop();
+    if (this.ownsConnection) await this.connection?.close();
+    this._status$.next('disconnected');
+  }
+
+  /** Number of messages being handled right now. */
+  get activeDeliveries(): number {
+    return this.inFlight.size;
+  }
+
+  on<EventKey extends keyof EdocTransportEvents = keyof EdocTransportEvents, EventCallback extends EdocTransportEvents[EventKey] = EdocTransportEvents[EventKey]>(
+    event: EventKey,
+    callback: EventCallback,
+  ): void {
+    const listener: () => void = callback;
+    if (this.connection === undefined) {
+      this.pendingListeners.push({ event, callback: listener });
+      return;
+    }
+    this.attachListener(event, listener);
+  }
+
+  unwrap<T>(): T {
+    if (this.connection === undefined) throw new Error('EdocTransport is not listening yet: call app.listen() first');
+    return this.connection.unwrap() as T;
+  }
+
+  private async start(): Promise<void> {
+    if (this.options.connection !== undefined) {
+      this.connection = this.options.connection;
+    } else {
+      this.connection = await AmqpConnection.connect(this.options.url as string, {
+        name: this.opts.serviceName,
+        timeoutMs: this.opts.connectTimeoutMs,
+        logger: this.options.logger,
+      });
+      this.ownsConnection = true;
+    }
+    for (const { event, callback } of this.pendingListeners.splice(0)) this.attachListener(event, callback);
+    this.unsubscribe.push(this.connection.onConnect(() => this._status$.next('connected')));
+    this.unsubscribe.push(this.connection.onDisconnect(() => this._status$.next('disconnected')));
+    await this.assertQueuesExist(this.connection);
+    this.publisher = new ConfirmPublisher(this.connection, { name: `${this.opts.serviceName}:dead-letters` });
+    this.consumer = this.connection.channel<Channel>({
+      name: `${this.opts.serviceName}:consumer`,
+      setup: (channel) => this.setupConsumer(channel),
+    });
+    await this.consumer.waitForOpen(this.opts.connectTimeoutMs);
+    this._status$.next('connected');
+    this.log.log(`consuming ${this.opts.queues.join(', ')} (prefetch ${this.opts.prefetch}, delivery limit ${this.opts.deliveryLimit})`);
+  }
+
+  /** Topology is provisioning's job; a consumer that declared its own queues would hide a missing step. */
+  private async assertQueuesExist(connection: AmqpConnection): Promise<void> {
+    const model = await connection.waitForConnection(this.opts.connectTimeoutMs);
+    for (const queue of this.opts.queues.flatMap((name) => [name, deadLetterQueueName(name)])) {
+      const channel = await model.createChannel();
+      channel.on('error', () => undefined);
+      try {
+        await channel.checkQueue(queue);
+        await channel.close();
+      } catch (error) {
+        await channel.close().catch(() => undefined);
+        if (/NOT[_-]FOUND|\b404\b/.test(errorMessage(error))) {
+          throw new Error(`queue "${queue}" does not exist in vhost "${connection.vhost}": run \`npm run provision\` to declare the broker topology`);
+        }
+        throw error;
+      }
+    }
+  }
+
+  private async setupConsumer(channel: Channel): Promise<void> {
+    // Per consumer, not global: quorum queues do not support a global prefetch.
+    await channel.prefetch(this.opts.prefetch, false);
+    const tags: string[] = [];
+    this.consumerTags.set(channel, tags);
+    channel.on('close', () => this.consumerTags.delete(channel));
+    for (const queue of this.opts.queues) {
+      const consumerTag = `${this.opts.serviceName}:${queue}:${randomBytes(4).toString('hex')}`;
+      await channel.consume(queue, (message) => this.onDelivery(channel, queue, message), { noAck: false, consumerTag });
+      tags.push(consumerTag);
+    }
+  }
+
+  private onDelivery(channel: Channel, queue: string, message: ConsumeMessage | null): void {
+    if (message === null) {
+      // The broker cancelled the consumer (queue deleted): reopen, which re-checks the queue.
+      this.log.error(`queue ${queue} cancelled our consumer (deleted?); re-subscribing`);
+      this.consumer?.reset();
+      return;
+    }
+    const work = this.handleDelivery(channel, queue, message).catch((error: unknown) => {
+      this.log.error(`delivery from ${queue} could not be settled: ${errorMessage(error)}`);
+    });
+    this.inFlight.add(work);
+    void work.finally(() => this.inFlight.delete(work));
+  }
+
+  private async handleDelivery(channel: Channel, queue: string, message: ConsumeMessage): Promise<void> {
+    const attempt = deliveryCountOf(message.properties.headers as Record<string, unknown> | undefined) + 1;
+    const decoded = decodeDelivery(message, {
+      maxMessageBytes: this.opts.maxMessageBytes,
+      serviceName: this.opts.serviceName,
+      hasHandler: (type) => this.getHandlerByPattern(type) !== null,
+    });
+    if (!decoded.ok) {
+      await this.deadLetter(channel, queue, message, decoded.reason, attempt);
+      return;
+    }
+    const context = EdocMessageContext.fromDelivery(message, queue, decoded.messageId, decoded.type);
+    try {
+      await this.invokeHandler(decoded.type, decoded.message, context);
+    } catch (error) {
+      const action = decideOnFailure(error, attempt, this.policy);
+      if (action.kind === 'dead-letter') {
+        await this.deadLetter(channel, queue, message, action.reason, attempt);
+        return;
+      }
+      this.log.warn(
+        `${decoded.type} ${decoded.messageId} from ${queue} failed (attempt ${attempt}/${this.opts.deliveryLimit}): ` +
+          `${describeHandlerError(error)}; retrying in ${action.delayMs} ms`,
+      );
+      await this.pause(action.delayMs);
+      this.settle(channel, message, 'requeue');
+      return;
+    }
+    this.settle(channel, message, 'ack');
+  }
+
+  private async invokeHandler(type: string, payload: unknown, context: EdocMessageContext): Promise<void> {
+    const handler = this.getHandlerByPattern(type);
+    if (handler === null) throw new Error(`no handler for ${type}`);
+    const run = async () => {
+      // Nest's wrapper returns the handler's value, or an observable that errors when the handler threw.
+      const result: unknown = await handler(payload, context);
+      if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
+    };
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`handler did not finish within ${this.opts.handlerTimeoutMs} ms`)), this.opts.handlerTimeoutMs);
+    });
+    try {
+      await Promise.race([run(), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+    this.onProcessingEndHook?.(this.transportId, context);
+  }
+
+  /**
+   * Copies the message to the dead-letter exchange with its reason, then acks it. Should that copy
+   * be impossible, the broker's own dead-lettering (the queue's x-dead-letter-exchange, at-least-once)
+   * takes over: the message is never dropped, only the x-edoc-reason header is missing then.
+   */
+  private async deadLetter(channel: Channel, queue: string, message: ConsumeMessage, reason: string, attempts: number): Promise<void> {
+    const label = `${String(message.properties.type ?? 'message')} ${String(message.properties.messageId ?? '(no id)')}`;
+    try {
+      const copy = deadLetterCopy(
+        message,
+        { reason, queue, attempts, exchange: message.fields.exchange, routingKey: message.fields.routingKey, deadLetteredBy: this.opts.serviceName },
+        this.opts.deadLetterExchange,
+        queue,
+      );
+      const outcome = await (this.publisher as ConfirmPublisher).publish(copy);
+      if (outcome.routed) {
+        this.log.warn(`${label} from ${queue} dead-lettered: ${reason}`);
+        this.settle(channel, message, 'ack');
+        return;
+      }
+      this.log.error(`${label}: no dead-letter queue ${deadLetterQueueName(queue)} bound (run \`npm run provision\`); rejecting it to the broker`);
+    } catch (error) {
+      this.log.error(`${label}: dead-letter copy not confirmed (${errorMessage(error)}); rejecting it to the broker`);
+    }
+    this.log.warn(`${label} from ${queue} dead-lettered by the broker: ${reason}`);
+    this.settle(channel, message, 'reject');
+  }
+
+  private settle(channel: Channel, message: ConsumeMessage, how: 'ack' | 'requeue' | 'reject'): void {
+    try {
+      if (how === 'ack') channel.ack(message);
+      else channel.nack(message, false, how === 'requeue');
+    } catch (error) {
+      // The channel died with the connection: the broker requeues the message by itself and the
+      // consumer's inbox will recognise it if its effect was already committed.
+      this.log.warn(`could not ${how} ${String(message.properties.messageId)} (${errorMessage(error)}); the broker will redeliver it`);
+    }
+  }
+
+  private pause(ms: number): Promise<void> {
+    if (ms <= 0 || this.closing) return Promise.resolve();
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.pendingRetries.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.pendingRetries.add(wake);
+    });
+  }
+
+  private async stopConsuming(): Promise<void> {
+    const channel = this.consumer?.current;
+    if (channel === undefined) return;
+    for (const tag of this.consumerTags.get(channel) ?? []) {
+      await channel.cancel(tag).catch(() => undefined);
+    }
+  }
+
+  private attachListener(event: keyof EdocTransportEvents, callback: () => void): void {
+    const connection = this.connection as AmqpConnection;
+    this.unsubscribe.push(event === 'connect' ? connection.onConnect(callback) : connection.onDisconnect(callback));
+  }
+}
+
+async function settleWithin(work: Promise<void>[], ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([Promise.allSettled(work), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+}
+
+function positiveInt(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) throw new Error(`EdocTransport ${name} must be a positive integer, got ${value}`);
+  return value;
+}
+
+function nonNegative(name: string, value: number): number {
+  if (!Number.isFinite(value) || value < 0) throw new Error(`EdocTransport ${name} must be a non-negative number, got ${value}`);
+  return value;
+}

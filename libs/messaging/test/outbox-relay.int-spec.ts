@@ -1,0 +1,230 @@
+import { randomUUID } from 'node:crypto';
+import { DocumentFailedSchema, fromBinary, type DocumentFailed } from '@edoc/contracts';
+import { AmqpConnection, EdocMessageContext, EdocTransport, Inbox, Outbox, OutboxRelay } from '@edoc/messaging';
+import { forceCloseConnections, waitFor } from '@edoc/testing';
+import { eventsTopology, messagingEnvironment, type MessagingEnvironment } from './support/environment';
+import { expectNoMessage, failedMessage, header, silentLogger, takeMessages } from './support/fixtures';
+
+describe('Outbox and OutboxRelay (real PostgreSQL and RabbitMQ)', () => {
+  let env: MessagingEnvironment;
+  let connection: AmqpConnection;
+  const outbox = new Outbox('svc');
+  const relays: OutboxRelay[] = [];
+
+  const newRelay = (opts: Partial<ConstructorParameters<typeof OutboxRelay>[0]> = {}) => {
+    const relay = new OutboxRelay({ db: env.db, schema: 'svc', connection, pollMs: 200, logger: silentLogger, appId: 'test-service', ...opts });
+    relays.push(relay);
+    return relay;
+  };
+
+  beforeAll(async () => {
+    env = await messagingEnvironment(eventsTopology([{ name: 'test.events', bindings: [{ exchange: 'edoc.events', routingKey: 'document.#' }] }]));
+    await env.db.query('CREATE TABLE svc.documents (id text PRIMARY KEY)');
+    await env.db.query('CREATE TABLE svc.effects (document_id text NOT NULL)');
+    connection = await AmqpConnection.connect(env.vhost.amqpUrl, { name: 'relay-test', logger: silentLogger });
+  });
+
+  afterEach(async () => {
+    await Promise.all(relays.splice(0).map((relay) => relay.stop()));
+    await env.db.query('DELETE FROM svc.outbox');
+    await env.channel.purgeQueue('test.events');
+    await env.channel.purgeQueue('dlq.unroutable');
+  });
+
+  afterAll(async () => {
+    await connection.close();
+    await env.cleanup();
+  });
+
+  it('publishes what was committed, with its properties, and nothing of a rolled-back transaction', async () => {
+    const committedId = randomUUID();
+    await env.db.transaction(async (tx) => {
+      await tx.query('INSERT INTO svc.documents VALUES ($1)', ['d-commit']);
+      await outbox.enqueue(tx, failedMessage('edoc.events', 'document.failed', 'd-commit', 'ok', committedId));
+    });
+    await expect(
+      env.db.transaction(async (tx) => {
+        await tx.query('INSERT INTO svc.documents VALUES ($1)', ['d-rollback']);
+        await outbox.enqueue(tx, failedMessage('edoc.events', 'document.failed', 'd-rollback'));
+        throw new Error('validation failed after the event was written');
+      }),
+    ).rejects.toThrow('validation failed');
+
+    const relay = newRelay();
+    relay.start();
+    const [message] = await takeMessages(env.channel, 'test.events', 1);
+    expect(message!.properties).toEqual(
+      expect.objectContaining({
+        messageId: committedId,
+        type: 'edoc.v1.DocumentFailed',
+        contentType: 'application/x-protobuf',
+        appId: 'test-service',
+        deliveryMode: 2,
+      }),
+    );
+    expect(Math.abs(message!.properties.timestamp - Date.now() / 1000)).toBeLessThan(60);
+    expect(fromBinary(DocumentFailedSchema, message!.content).documentId).toBe('d-commit');
+    await expectNoMessage(env.channel, 'test.events', 600);
+    await waitFor('the row to be marked sent', async () => (await relay.pending()) === 0);
+    const { rows } = await env.db.query<{ outcome: string; attempts: number }>('SELECT outcome, attempts FROM svc.outbox');
+    expect(rows).toEqual([{ outcome: 'published', attempts: 1 }]);
+  });
+
+  it('purges sent outbox rows and old inbox entries, never pending ones', async () => {
+    await env.db.transaction(async (tx) => {
+      await outbox.enqueue(tx, failedMessage('edoc.events', 'document.failed', 'd-sent'));
+      await outbox.enqueue(tx, failedMessage('edoc.events', 'document.failed', 'd-pending'));
+    });
+    await env.db.query("UPDATE svc.outbox SET sent_at = now() - interval '2 days', outcome = 'published' WHERE seq = (SELECT min(seq) FROM svc.outbox)");
+    const relay = newRelay();
+    expect(await relay.purgeSent(24 * 3600 * 1000)).toBe(1);
+    expect(await relay.pending()).toBe(1);
+    const inbox = new Inbox('svc');
+    await env.db.transaction(async (tx) => {
+      expect(await inbox.claim(tx, 'old-message', 'purge-test')).toBe(true);
+      expect(await inbox.claim(tx, 'new-message', 'purge-test')).toBe(true);
+    });
+    await env.db.query("UPDATE svc.inbox SET received_at = now() - interval '40 days' WHERE message_id = 'old-message'");
+    expect(await inbox.purgeOlderThan(env.db, 30 * 24 * 3600 * 1000)).toBe(1);
+    expect(await env.db.transaction((tx) => inbox.claim(tx, 'new-message', 'purge-test'))).toBe(false);
+  });
+
+  it('wakes up on NOTIFY at commit instead of waiting for the next poll', async () => {
+    const relay = newRelay({ pollMs: 60_000 });
+    relay.start();
+    await waitFor('the relay to listen', async () => {
+      const { rows } = await env.db.query("SELECT 1 FROM pg_stat_activity WHERE query LIKE 'LISTEN edoc_outbox%' AND datname = current_database()");
+      return rows.length > 0;
+    });
+    const started = Date.now();
+    await env.db.transaction((tx) => outbox.enqueue(tx, failedMessage('edoc.events', 'document.failed', 'd-notify')));
+    await takeMessages(env.channel, 'test.events', 1, 20_000);
+    // Far below the 60 s poll: only the notification can have woken the relay (a loaded machine may be slow).
+    expect(Date.now() - started).toBeLessThan(20_000);
+  });
+
+  it('dead-letters an unroutable message and one for a missing exchange with the reason, and still publishes the rest', async () => {
+    const lost = randomUUID();
+    const noExchange = randomUUID();
+    await env.db.transaction(async (tx) => {
+      await outbox.enqueue(tx, failedMessage('edoc.events', 'nobody.listens', 'd-lost', 'ok', lost));
+      await outbox.enqueue(tx, failedMessage('edoc.nowhere', 'document.failed', 'd-noex', 'ok', noExchange));
+      await outbox.enqueue(tx, failedMessage('edoc.events', 'document.failed', 'd-fine'));
+    });
+    newRelay().start();
+    const [fine] = await takeMessages(env.channel, 'test.events', 1);
+    expect(fromBinary(DocumentFailedSchema, fine!.content).documentId).toBe('d-fine');
+    const dead = await takeMessages(env.channel, 'dlq.unroutable', 2);
+    const byId = new Map(dead.map((message) => [message.properties.messageId as string, message]));
+    expect(header(byId.get(lost)!, 'x-edoc-reason')).toBe('unroutable: edoc.events/nobody.listens');
+    expect(header(byId.get(lost)!, 'x-edoc-exchange')).toBe('edoc.events');
+    expect(header(byId.get(lost)!, 'x-edoc-routing-key')).toBe('nobody.listens');
+    expect(header(byId.get(noExchange)!, 'x-edoc-reason')).toBe('unroutable: edoc.nowhere/document.failed: exchange edoc.nowhere does not exist');
+    expect(byId.get(lost)!.properties.type).toBe('edoc.v1.DocumentFailed');
+    // The rows are marked when the batch's transaction commits, just after the last confirm.
+    await waitFor('the batch to be recorded', async () => (await env.db.query('SELECT 1 FROM svc.outbox WHERE sent_at IS NULL')).rowCount === 0);
+    const { rows } = await env.db.query<{ message_id: string; outcome: string; last_error: string | null }>(
+      'SELECT message_id, outcome, last_error FROM svc.outbox ORDER BY seq',
+    );
+    expect(rows.map((row) => row.outcome)).toEqual(['dead_lettered', 'dead_lettered', 'published']);
+    expect(rows[0]!.last_error).toBe('unroutable: edoc.events/nobody.listens');
+  });
+
+  it('marks a message failed, not retried forever, when even dead-lettering is impossible', async () => {
+    await env.db.transaction((tx) => outbox.enqueue(tx, failedMessage('edoc.events', 'nobody.listens', 'd-stuck')));
+    const relay = newRelay({ deadLetterExchange: 'edoc.no-dlx' });
+    relay.start();
+    await waitFor('the row to be marked failed', async () => {
+      const { rows } = await env.db.query('SELECT 1 FROM svc.outbox WHERE failed_at IS NOT NULL');
+      return rows.length === 1;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 600)); // three more polls
+    const { rows } = await env.db.query<{ attempts: number; last_error: string; sent_at: Date | null }>('SELECT attempts, last_error, sent_at FROM svc.outbox');
+    expect(rows[0]).toEqual({
+      attempts: 1,
+      sent_at: null,
+      last_error: 'unroutable: edoc.events/nobody.listens; dead-lettering impossible too: exchange edoc.no-dlx does not exist (run `npm run provision`)',
+    });
+    expect(await relay.pending()).toBe(0);
+  });
+
+  it('publishes again after dying between the confirm and marking the row, and the inbox applies the effect once', async () => {
+    // Kill the relay's database session the first time it tries to mark a row sent: the message is
+    // on the broker already, the row still looks unsent.
+    await env.db.query('CREATE SEQUENCE svc.crash_once');
+    await env.db.query(`
+      CREATE FUNCTION svc.crash_before_mark() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF nextval('svc.crash_once') = 1 THEN PERFORM pg_terminate_backend(pg_backend_pid()); END IF;
+        RETURN NEW;
+      END $$`);
+    await env.db.query('CREATE TRIGGER crash_before_mark BEFORE UPDATE OF sent_at ON svc.outbox FOR EACH ROW EXECUTE FUNCTION svc.crash_before_mark()');
+
+    const inbox = new Inbox('svc');
+    const deliveries: string[] = [];
+    const consumer = new EdocTransport({ url: env.vhost.amqpUrl, queues: ['test.events'], serviceName: 'relay-crash-consumer', logger: silentLogger });
+    consumer.addHandler(
+      DocumentFailedSchema.typeName,
+      async (event: DocumentFailed, ctx: EdocMessageContext) => {
+        deliveries.push(ctx.messageId);
+        await env.db.transaction(async (tx) => {
+          if (!(await inbox.claim(tx, ctx.messageId, 'relay-crash-consumer'))) return;
+          await tx.query('INSERT INTO svc.effects VALUES ($1)', [event.documentId]);
+        });
+      },
+      true,
+    );
+    await new Promise<void>((resolve, reject) => consumer.listen((error) => (error ? reject(error) : resolve())));
+    try {
+      const messageId = await env.db.transaction((tx) => outbox.enqueue(tx, failedMessage('edoc.events', 'document.failed', 'd-crash')));
+      const relay = newRelay();
+      relay.start();
+      await waitFor('two deliveries of the same message', () => deliveries.length >= 2);
+      await waitFor('the row to be marked sent at last', async () => (await relay.pending()) === 0);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(deliveries).toEqual([messageId, messageId]);
+      const { rows } = await env.db.query('SELECT document_id FROM svc.effects');
+      expect(rows).toEqual([{ document_id: 'd-crash' }]);
+    } finally {
+      await consumer.close();
+      await env.db.query('DROP TRIGGER crash_before_mark ON svc.outbox');
+    }
+  });
+
+  it('lets two relays work side by side without publishing a row twice', async () => {
+    const ids = new Set<string>();
+    await env.db.transaction(async (tx) => {
+      for (let index = 0; index < 200; index++) ids.add(await outbox.enqueue(tx, failedMessage('edoc.events', 'document.failed', `d-${index}`)));
+    });
+    newRelay({ batchSize: 10 }).start();
+    newRelay({ batchSize: 10 }).start();
+    const messages = await takeMessages(env.channel, 'test.events', 200, 20_000);
+    await expectNoMessage(env.channel, 'test.events', 500);
+    const received = messages.map((message) => message.properties.messageId as string);
+    expect(received).toHaveLength(200);
+    expect(new Set(received)).toEqual(ids);
+  });
+
+  it('loses nothing when the broker closes its connection in the middle of relaying', async () => {
+    const relay = newRelay({ batchSize: 5, pollMs: 100 });
+    relay.start();
+    const ids = new Set<string>();
+    let producing = true;
+    const producer = (async () => {
+      for (let index = 0; producing || index < 50; index++) {
+        ids.add(await env.db.transaction((tx) => outbox.enqueue(tx, failedMessage('edoc.events', 'document.failed', `f-${index}`))));
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    })();
+    let reconnected = 0;
+    connection.onConnect(() => reconnected++);
+    expect(await forceCloseConnections(env.vhost.management, env.vhost.vhost, 'relay-test')).toBe(1);
+    await waitFor('the relay connection to come back', () => reconnected >= 1 && connection.isConnected());
+    producing = false;
+    await producer;
+    await waitFor('the outbox to drain', async () => (await relay.pending()) === 0, { timeoutMs: 20_000 });
+    const messages = await takeMessages(env.channel, 'test.events', ids.size, 10_000);
+    const received = new Set(messages.map((message) => message.properties.messageId as string));
+    expect(received).toEqual(ids);
+  });
+});
