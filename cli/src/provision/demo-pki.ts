@@ -1,9 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Directory } from '@edoc/directory';
 import type { SeedUser } from '@edoc/identity';
 import {
-  createCrl,
   createIssuingCa,
   createRootCa,
   IssuedCredential,
@@ -12,28 +9,13 @@ import {
   issueTimestampingCertificate,
   KeyAlgorithm,
 } from '@edoc/pki';
-import { writePublicFile, writeSecretFile } from './files';
+import { PkiDirectory, publishCrl } from './pki-directory';
 
-export interface PkiLayout {
-  dir: string;
-}
-
-function read(dir: string, base: string): IssuedCredential | undefined {
-  const cert = join(dir, `${base}.cert.pem`);
-  const key = join(dir, `${base}.key.pem`);
-  if (!existsSync(cert) || !existsSync(key)) return undefined;
-  return { certificatePem: readFileSync(cert, 'utf8'), privateKeyPem: readFileSync(key, 'utf8') };
-}
-
-function write(dir: string, base: string, credential: IssuedCredential): IssuedCredential {
-  writePublicFile(join(dir, `${base}.cert.pem`), credential.certificatePem);
-  writeSecretFile(join(dir, `${base}.key.pem`), credential.privateKeyPem);
-  return credential;
-}
-
-function ensure(dir: string, base: string, make: () => IssuedCredential): { credential: IssuedCredential; created: boolean } {
-  const existing = read(dir, base);
-  return existing !== undefined ? { credential: existing, created: false } : { credential: write(dir, base, make()), created: true };
+function ensure(dir: PkiDirectory, base: string, make: () => IssuedCredential): { credential: IssuedCredential; created: boolean } {
+  if (dir.has(base)) return { credential: dir.read(base, base), created: false };
+  const credential = make();
+  dir.write(base, credential);
+  return { credential, created: true };
 }
 
 /**
@@ -41,7 +23,8 @@ function ensure(dir: string, base: string, make: () => IssuedCredential): { cred
  * time-stamp authority, one certificate per organisation and one per signer. Only what is
  * missing is created, so a restart keeps every key.
  */
-export function ensureDemoPki(dir: string, directory: Directory, users: SeedUser[], keyAlgorithm: KeyAlgorithm, crlUrl: string): { created: number } {
+export function ensureDemoPki(dirPath: string, directory: Directory, users: SeedUser[], keyAlgorithm: KeyAlgorithm, crlUrl: string): { created: number } {
+  const dir = new PkiDirectory(dirPath);
   let created = 0;
   const count = <T extends { created: boolean }>(result: T): T => {
     if (result.created) created++;
@@ -49,11 +32,12 @@ export function ensureDemoPki(dir: string, directory: Directory, users: SeedUser
   };
   const district = directory.list().find((org) => org.parentCode === undefined) ?? directory.list()[0];
   const root = count(ensure(dir, 'root-ca', () => createRootCa({ commonName: `${district.name} - Root CA (demo)`, organisation: district.name, keyAlgorithm }))).credential;
-  const issuing = count(ensure(dir, 'issuing-ca', () => createIssuingCa(root, { commonName: `${district.name} - Issuing CA (demo)`, organisation: district.name, keyAlgorithm, crlUrl }))).credential;
-  if (!existsSync(join(dir, 'issuing-ca.crl.pem'))) {
-    writePublicFile(join(dir, 'issuing-ca.crl.pem'), createCrl(issuing, [], { nextUpdate: new Date(Date.now() + 30 * 24 * 3600 * 1000) }));
-  }
+  const issuing = count(ensure(dir, 'issuing-ca', () => createIssuingCa(root, { commonName: `${district.name} - Issuing CA (demo)`, organisation: district.name, keyAlgorithm }))).credential;
+  // A fresh CRL at every start, from the revocation register of `edoc pki revoke`: a CRL goes stale.
+  publishCrl(dir, 7);
   count(ensure(dir, 'tsa', () => issueTimestampingCertificate(issuing, { commonName: `${district.name} - Time-Stamp Authority (demo)`, orgName: district.name, keyAlgorithm, crlUrl })));
+  // The archive signs its audit checkpoints and export manifests with a key of its own; verifiers pin this certificate.
+  count(ensure(dir, 'archive', () => issueOrganisationCertificate(issuing, { orgCode: district.code, orgName: `${district.name} - Archive (demo)`, keyAlgorithm, crlUrl })));
   for (const org of directory.list()) {
     count(ensure(dir, `orgs/${org.code}`, () => issueOrganisationCertificate(issuing, { orgCode: org.code, orgName: org.name, keyAlgorithm, crlUrl })));
   }

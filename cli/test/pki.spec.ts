@@ -1,0 +1,65 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseCertificatePem, parseCrlsPem } from '@edoc/pki';
+import { buildPkiCommand } from '../src/commands/pki';
+
+async function pki(...args: string[]): Promise<string[]> {
+  const lines: string[] = [];
+  const spy = jest.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void lines.push(a.join(' ')));
+  try {
+    await buildPkiCommand().exitOverride().parseAsync(args, { from: 'user' });
+  } finally {
+    spy.mockRestore();
+  }
+  return lines;
+}
+
+const openssl = (...args: string[]) => {
+  const r = spawnSync('openssl', args, { encoding: 'utf8' });
+  return { status: r.status, output: `${r.stdout}${r.stderr}` };
+};
+
+describe('edoc pki', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'edoc-cli-pki-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('init, issue, revoke and publish a CRL that openssl applies', async () => {
+    await pki('init', '--dir', dir, '--name', 'UBND quận Hai Bà Trưng', '--key-algorithm', 'ec-p256');
+    const [personOut] = [await pki('issue', 'person', '--dir', dir, '--org-code', '000.00.12.H26', '--org-name', 'Phòng Nội vụ', '--name', 'Nguyễn Văn Đức', '--position', 'Trưởng phòng', '--out', 'people/duc', '--key-algorithm', 'ec-p256', '--json')];
+    const person = JSON.parse(personOut.join('\n')) as { serialHex: string; cert: string; key: string };
+    await pki('issue', 'organisation', '--dir', dir, '--org-code', '000.00.12.H26', '--org-name', 'Phòng Nội vụ', '--key-algorithm', 'ec-p256');
+    await pki('issue', 'tsa', '--dir', dir, '--cn', 'TSA', '--key-algorithm', 'ec-p256');
+    expect(statSync(person.key).mode & 0o777).toBe(0o600);
+    const cert = parseCertificatePem(readFileSync(person.cert, 'utf8'));
+    expect(cert.serialHex).toBe(person.serialHex);
+
+    const verify = () => openssl('verify', '-crl_check', '-CRLfile', join(dir, 'issuing-ca.crl.pem'), '-CAfile', join(dir, 'root-ca.cert.pem'), '-untrusted', join(dir, 'issuing-ca.cert.pem'), person.cert, join(dir, 'orgs/000.00.12.H26.cert.pem'), join(dir, 'tsa.cert.pem'));
+    expect(verify().status).toBe(0);
+
+    await pki('revoke', '--dir', dir, '--cert', person.cert, '--reason', 'keyCompromise');
+    const after = verify();
+    expect(after.output).toContain('certificate revoked');
+    expect(after.status).not.toBe(0);
+    const [crl] = parseCrlsPem(readFileSync(join(dir, 'issuing-ca.crl.pem'), 'utf8'));
+    expect(crl.entries.get(person.serialHex)?.reason).toBe('keyCompromise');
+
+    const numberBefore = openssl('crl', '-in', join(dir, 'issuing-ca.crl.pem'), '-noout', '-crlnumber').output;
+    await pki('crl', '--dir', dir, '--days', '30');
+    const numberAfter = openssl('crl', '-in', join(dir, 'issuing-ca.crl.pem'), '-noout', '-crlnumber').output;
+    expect(parseInt(numberAfter.split('=')[1], 16)).toBe(parseInt(numberBefore.split('=')[1], 16) + 1);
+  });
+
+  test('mistakes are refused by name', async () => {
+    await expect(pki('init', '--dir', dir, '--name', 'again')).rejects.toThrow(/already holds a PKI/);
+    await expect(pki('issue', 'organisation', '--dir', join(dir, 'none'), '--org-code', '000.00.12.H26', '--org-name', 'X')).rejects.toThrow(/issuing CA not found/);
+    await expect(pki('issue', 'organisation', '--dir', dir, '--org-code', '12', '--org-name', 'X')).rejects.toThrow(/ddd\.dd\.dd\.Ldd/);
+    await expect(pki('revoke', '--dir', dir)).rejects.toThrow('give exactly one of --serial or --cert');
+    await expect(pki('revoke', '--dir', dir, '--serial', 'zz')).rejects.toThrow(/not hexadecimal/);
+    await expect(pki('crl', '--dir', dir, '--days', '-1')).rejects.toThrow(/positive whole number/);
+  });
+});

@@ -1,0 +1,162 @@
+import { deflateSync } from 'node:zlib';
+import type { PdfDocument } from '../core/pdf-document';
+import { PdfDict, type PdfObject, PdfRef, PdfString, isDict, name } from '../core/pdf-objects';
+import { NewStream, round3 } from '../core/serialize';
+import { PdfSignError } from '../errors';
+import type { SignatureAppearance } from '../appearance/appearance-types';
+import { IMAGE_RECT_KEY, planAppearance } from '../appearance/plan-appearance';
+import { UpdateObjects } from '../update/update-objects';
+import { writeIncrementalUpdate } from '../update/write-update';
+import { BYTE_RANGE_PLACEHOLDER, signatureDictionary } from './signature-dictionary';
+
+export interface PrepareOptions {
+  readonly appearance: SignatureAppearance;
+  readonly signingTime: Date;
+  readonly reservedBytes: number;
+  readonly fieldName?: string;
+  readonly signerName?: string;
+  readonly reason?: string;
+  readonly location?: string;
+  readonly contactInfo?: string;
+}
+
+/** The bytes to append, with the /ByteRange and /Contents placeholders located. */
+export interface PreparedSignature {
+  readonly update: Buffer;
+  readonly baseLength: number;
+  readonly byteRangeOffset: number;
+  readonly contentsOffset: number;
+  readonly contentsLength: number;
+  readonly fieldName: string;
+}
+
+const WIDGET_FLAGS = 4 | 128; // Print, Locked
+
+/**
+ * Builds the incremental update that adds one signature field: the signature dictionary with its
+ * placeholders, the widget and its appearance, and new versions of the objects that must list the
+ * field (the page's /Annots, the AcroForm's /Fields, the catalog when the form is new).
+ */
+export async function prepareSignature(doc: PdfDocument, opts: PrepareOptions): Promise<PreparedSignature> {
+  refuseCertifiedNoChanges(doc);
+  const fieldName = chooseFieldName(doc, opts.fieldName);
+  const planned = planAppearance(doc, opts.appearance);
+  const objects = new UpdateObjects(doc.nextObjectNumber);
+
+  const sigRef = objects.add(
+    signatureDictionary({
+      signingTime: opts.signingTime,
+      reservedBytes: opts.reservedBytes,
+      signerName: opts.signerName,
+      reason: opts.reason,
+      location: opts.location,
+      contactInfo: opts.contactInfo,
+    }),
+  );
+  const page = planned?.page ?? doc.page(0);
+  const widget = new PdfDict([
+    ['Type', name('Annot')],
+    ['Subtype', name('Widget')],
+    ['FT', name('Sig')],
+    ['T', PdfString.text(fieldName)],
+    ['V', sigRef],
+    ['F', WIDGET_FLAGS],
+    ['Rect', planned ? [...planned.rect] : [0, 0, 0, 0]],
+    ['P', page.ref],
+  ]);
+  if (planned) {
+    const { content, resources } = await planned.canvas.render(objects);
+    const form = new PdfDict([
+      ['Type', name('XObject')],
+      ['Subtype', name('Form')],
+      ['BBox', [0, 0, round3(planned.canvas.width), round3(planned.canvas.height)]],
+      ['Matrix', planned.geometry.matrix],
+      ['Resources', resources],
+      ['Filter', name('FlateDecode')],
+    ]);
+    const ap = objects.add(new NewStream(form, deflateSync(content)));
+    widget.set('AP', new PdfDict([['N', ap]]));
+    if (planned.imageRect) widget.set(IMAGE_RECT_KEY, [...planned.imageRect]);
+  }
+  const widgetRef = objects.add(widget);
+  addToPage(doc, objects, page.ref, page.dict, widgetRef);
+  addToAcroForm(doc, objects, widgetRef);
+
+  const written = writeIncrementalUpdate(doc, objects);
+  const sigAt = written.objectOffsets.get(sigRef.num) as number;
+  const byteRangeOffset = written.bytes.indexOf(`/ByteRange ${BYTE_RANGE_PLACEHOLDER}`, sigAt, 'latin1') + '/ByteRange '.length;
+  const contentsOffset = written.bytes.indexOf('/Contents <', sigAt, 'latin1') + '/Contents '.length;
+  return {
+    update: written.bytes,
+    baseLength: doc.source.length,
+    byteRangeOffset,
+    contentsOffset,
+    contentsLength: opts.reservedBytes * 2 + 2,
+    fieldName,
+  };
+}
+
+function chooseFieldName(doc: PdfDocument, requested: string | undefined): string {
+  const taken = new Set(doc.fields().map((f) => f.fullName));
+  if (requested !== undefined) {
+    if (typeof requested !== 'string' || requested.trim() === '' || requested.includes('.')) {
+      throw new PdfSignError('BAD_ARGUMENT', `field name "${String(requested)}" is not usable (it must be non-empty and contain no ".")`);
+    }
+    if (taken.has(requested)) throw new PdfSignError('BAD_ARGUMENT', `the document already has a field named "${requested}"`);
+    return requested;
+  }
+  for (let i = 1; ; i++) if (!taken.has(`Signature${i}`)) return `Signature${i}`;
+}
+
+function addToPage(doc: PdfDocument, objects: UpdateObjects, pageRef: PdfRef, pageDict: PdfDict, widgetRef: PdfRef): void {
+  const annots = pageDict.get('Annots');
+  if (annots instanceof PdfRef) {
+    const list = doc.resolve(annots);
+    const sharedWithAnotherPage = doc.pages().some((p) => p.ref.num !== pageRef.num && p.dict.get('Annots') instanceof PdfRef && (p.dict.get('Annots') as PdfRef).num === annots.num);
+    if (Array.isArray(list) && !sharedWithAnotherPage) {
+      objects.set(annots, [...list, widgetRef]);
+      return;
+    }
+    const copy = pageDict.clone().set('Annots', [...(Array.isArray(list) ? list : []), widgetRef]);
+    objects.set(pageRef, copy);
+    return;
+  }
+  const copy = pageDict.clone().set('Annots', [...(Array.isArray(annots) ? annots : []), widgetRef]);
+  objects.set(pageRef, copy);
+}
+
+function addToAcroForm(doc: PdfDocument, objects: UpdateObjects, widgetRef: PdfRef): void {
+  const catalog = doc.catalog();
+  const current = catalog.dict.get('AcroForm');
+  const resolved = doc.resolve(current);
+  const form = isDict(resolved) ? resolved.clone() : new PdfDict();
+  const fields = form.get('Fields');
+  if (fields instanceof PdfRef && Array.isArray(doc.resolve(fields))) {
+    objects.set(fields, [...(doc.resolve(fields) as PdfObject[]), widgetRef]);
+  } else {
+    form.set('Fields', [...(Array.isArray(fields) ? fields : []), widgetRef]);
+  }
+  const flags = doc.resolve(form.get('SigFlags'));
+  form.set('SigFlags', (typeof flags === 'number' ? flags : 0) | 3); // SignaturesExist | AppendOnly
+  if (current instanceof PdfRef && isDict(resolved)) {
+    objects.set(current, form);
+  } else {
+    const newCatalog = catalog.dict.clone();
+    newCatalog.set('AcroForm', isDict(resolved) ? form : objects.add(form));
+    objects.set(catalog.ref, newCatalog);
+  }
+}
+
+/** A document certified with "no changes allowed" would lose its certification. */
+function refuseCertifiedNoChanges(doc: PdfDocument): void {
+  const perms = doc.dict(doc.catalog().dict.get('Perms'));
+  const docMdp = doc.dict(perms?.get('DocMDP'));
+  const refs = doc.resolve(docMdp?.get('Reference'));
+  if (!Array.isArray(refs)) return;
+  for (const r of refs) {
+    const params = doc.dict(doc.dict(r)?.get('TransformParams'));
+    if (doc.resolve(params?.get('P')) === 1) {
+      throw new PdfSignError('UNSUPPORTED_PDF', 'the document is certified with "no changes allowed" (DocMDP P=1); another signature would break its certification');
+    }
+  }
+}

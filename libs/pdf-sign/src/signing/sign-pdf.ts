@@ -1,0 +1,188 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, constants, copyFileSync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { SigningIdentity, type TimestampProvider } from '@edoc/pki';
+import type { SignatureAppearance } from '../appearance/appearance-types';
+import { BufferSource, FileSource } from '../core/byte-source';
+import { PdfDocument } from '../core/pdf-document';
+import { PdfSignError } from '../errors';
+import { createPadesCms, estimateCmsSize } from './create-cms';
+import { type PreparedSignature, prepareSignature } from './prepare-signature';
+import { formatByteRange } from './signature-dictionary';
+
+export interface SignPdfOptions {
+  readonly identity: SigningIdentity;
+  readonly appearance: SignatureAppearance;
+  /** Written to /M; defaults to now. */
+  readonly signingTime?: Date;
+  readonly reason?: string;
+  readonly location?: string;
+  readonly contactInfo?: string;
+  /** With a provider the signature is PAdES B-T, without it B-B. */
+  readonly timestamp?: TimestampProvider;
+  readonly fieldName?: string;
+  /** Bytes reserved for the CMS; by default estimated from the certificates and the TSA. */
+  readonly signatureSize?: number;
+}
+
+/**
+ * Signs a PDF held in memory: the result is the original bytes followed by one incremental
+ * update. Holds the input and the output (about twice the file); see signPdfFile for big files.
+ */
+export async function signPdf(pdf: Buffer, opts: SignPdfOptions): Promise<Buffer> {
+  if (!Buffer.isBuffer(pdf)) throw new PdfSignError('BAD_ARGUMENT', 'the PDF must be given as a Buffer');
+  checkOptions(opts);
+  const doc = PdfDocument.open(new BufferSource(pdf));
+  return withPlaceholderRetry(opts, async (reserved) => {
+    const prepared = await prepareSignature(doc, prepareOptions(opts, reserved));
+    const update = Buffer.from(prepared.update);
+    const range = byteRange(prepared);
+    formatByteRange(range).copy(update, prepared.byteRangeOffset);
+    const hash = createHash('sha256').update(pdf);
+    hash.update(update.subarray(0, prepared.contentsOffset));
+    hash.update(update.subarray(prepared.contentsOffset + prepared.contentsLength));
+    const cms = await createPadesCms(opts.identity, hash.digest(), opts.timestamp);
+    fillContents(update, prepared, cms);
+    return Buffer.concat([pdf, update]);
+  });
+}
+
+export interface SignFileOptions extends SignPdfOptions {
+  /** fsync the output before renaming it into place (default true): survives a power cut. */
+  readonly durable?: boolean;
+}
+
+export interface SignFileResult {
+  readonly outputPath: string;
+  readonly fieldName: string;
+  readonly bytesWritten: number;
+}
+
+const CHUNK = 1 << 20;
+
+/**
+ * Signs a PDF file into `outputPath` without loading it: memory stays flat whatever the file
+ * size (the copy is hashed in 1 MB chunks). Writes to a temporary file renamed into place, so a
+ * failure never leaves a partial output.
+ */
+export async function signPdfFile(inputPath: string, outputPath: string, opts: SignFileOptions): Promise<SignFileResult> {
+  checkOptions(opts);
+  const source = new FileSource(inputPath);
+  const tmp = join(dirname(outputPath), `.${basename(outputPath)}.${randomBytes(6).toString('hex')}.tmp`);
+  let out: number | undefined;
+  try {
+    const doc = PdfDocument.open(source);
+    // The kernel copies the original (copy_file_range, or a reflink where the file system has
+    // them); the copy is then hashed, so the signature covers exactly the bytes written.
+    copyFileSync(inputPath, tmp, constants.COPYFILE_EXCL);
+    out = openSync(tmp, 'r+');
+    if (fstatSync(out).size !== source.length) throw new PdfSignError('IO_ERROR', `${inputPath} changed while it was being signed`);
+    const base = createHash('sha256');
+    const buf = Buffer.allocUnsafe(CHUNK);
+    for (let pos = 0; pos < source.length; ) {
+      const n = readSync(out, buf, 0, Math.min(CHUNK, source.length - pos), pos);
+      if (n === 0) throw new PdfSignError('IO_ERROR', `${inputPath} changed while it was being signed`);
+      base.update(buf.subarray(0, n));
+      pos += n;
+    }
+    const fd = out;
+    const result = await withPlaceholderRetry(opts, async (reserved) => {
+      const prepared = await prepareSignature(doc, prepareOptions(opts, reserved));
+      const update = Buffer.from(prepared.update);
+      formatByteRange(byteRange(prepared)).copy(update, prepared.byteRangeOffset);
+      const hash = base.copy();
+      hash.update(update.subarray(0, prepared.contentsOffset));
+      hash.update(update.subarray(prepared.contentsOffset + prepared.contentsLength));
+      const cms = await createPadesCms(opts.identity, hash.digest(), opts.timestamp);
+      fillContents(update, prepared, cms);
+      writeAll(fd, update, prepared.baseLength);
+      ftruncateSync(fd, prepared.baseLength + update.length); // a retried, longer attempt leaves no tail
+      return { fieldName: prepared.fieldName, bytesWritten: prepared.baseLength + update.length };
+    });
+    if (opts.durable !== false) fsyncSync(out);
+    closeSync(out);
+    out = undefined;
+    renameSync(tmp, outputPath);
+    return { outputPath, ...result };
+  } catch (e) {
+    if (out !== undefined) closeSync(out);
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // nothing was created
+    }
+    if ((e as NodeJS.ErrnoException).code && !(e instanceof PdfSignError)) {
+      throw new PdfSignError('IO_ERROR', `cannot write ${outputPath}: ${(e as NodeJS.ErrnoException).code}`);
+    }
+    throw e;
+  } finally {
+    source.close();
+  }
+}
+
+function writeAll(fd: number, data: Buffer, position: number): void {
+  let done = 0;
+  while (done < data.length) done += writeSync(fd, data, done, data.length - done, position + done);
+}
+
+function prepareOptions(opts: SignPdfOptions, reservedBytes: number) {
+  return {
+    appearance: opts.appearance,
+    signingTime: opts.signingTime ?? new Date(),
+    reservedBytes,
+    fieldName: opts.fieldName,
+    signerName: commonName(opts.identity),
+    reason: opts.reason,
+    location: opts.location,
+    contactInfo: opts.contactInfo,
+  };
+}
+
+function commonName(identity: SigningIdentity): string | undefined {
+  return identity.certificate.subject.attributes.find((a) => a.oid === '2.5.4.3')?.value;
+}
+
+function byteRange(p: PreparedSignature): [number, number, number, number] {
+  const contentsStart = p.baseLength + p.contentsOffset;
+  const contentsEnd = contentsStart + p.contentsLength;
+  return [0, contentsStart, contentsEnd, p.baseLength + p.update.length - contentsEnd];
+}
+
+function fillContents(update: Buffer, p: PreparedSignature, cms: Buffer): void {
+  const hex = cms.toString('hex');
+  if (hex.length > p.contentsLength - 2) throw new SignatureTooLarge(cms.length, (p.contentsLength - 2) / 2);
+  update.write(hex, p.contentsOffset + 1, 'latin1');
+}
+
+class SignatureTooLarge extends PdfSignError {
+  constructor(
+    readonly needed: number,
+    readonly reserved: number,
+  ) {
+    super('SIGNATURE_TOO_LARGE', `the signature (${needed} bytes) does not fit the ${reserved} bytes reserved for it; reserve at least ${needed} bytes`);
+  }
+}
+
+// An estimated placeholder that turns out too small (a TSA with a long chain) is retried once at
+// the measured size; a size the caller fixed is an error to report.
+async function withPlaceholderRetry<T>(opts: SignPdfOptions, attempt: (reserved: number) => Promise<T>): Promise<T> {
+  const fixed = opts.signatureSize !== undefined;
+  const first = fixed ? (opts.signatureSize as number) : estimateCmsSize(opts.identity, opts.timestamp);
+  try {
+    return await attempt(first);
+  } catch (e) {
+    if (fixed || !(e instanceof SignatureTooLarge)) throw e;
+    return attempt(e.needed + 2048);
+  }
+}
+
+function checkOptions(opts: SignPdfOptions): void {
+  if (!opts || !(opts.identity instanceof SigningIdentity)) throw new PdfSignError('BAD_ARGUMENT', 'a signing identity (from loadSigningIdentity) is required');
+  if (!opts.appearance || typeof opts.appearance !== 'object') throw new PdfSignError('BAD_ARGUMENT', 'an appearance is required ({ kind: "invisible" } for none)');
+  if (opts.signingTime !== undefined && (!(opts.signingTime instanceof Date) || Number.isNaN(opts.signingTime.getTime()))) {
+    throw new PdfSignError('BAD_ARGUMENT', 'signingTime must be a valid Date');
+  }
+  if (opts.signatureSize !== undefined && (!Number.isInteger(opts.signatureSize) || opts.signatureSize < 256 || opts.signatureSize > 1_000_000)) {
+    throw new PdfSignError('BAD_ARGUMENT', `signatureSize must be an integer between 256 and 1000000 bytes (got ${opts.signatureSize})`);
+  }
+}

@@ -1,0 +1,224 @@
+import { createHash } from 'node:crypto';
+import {
+  OID,
+  type ParsedCertificate,
+  type ParsedCrl,
+  checkSigningCertificateReference,
+  commonNameOf,
+  digestAlgorithmOf,
+  findSignerCertificate,
+  formatName,
+  organisationCodeOf,
+  parseEmbeddedCertificates,
+  parseSignedData,
+  parseTstInfo,
+  positionOf,
+  signedContentType,
+  signedMessageDigest,
+  verifySignerSignature,
+  verifyTimestampToken,
+  type ParsedSignerInfo,
+  type HashName,
+} from '@edoc/pki';
+import type { BufferSource } from '../core/byte-source';
+import { PdfDocument } from '../core/pdf-document';
+import { PdfString } from '../core/pdf-objects';
+import { parsePdfDate } from '../core/pdf-date';
+import { PdfSignError } from '../errors';
+import { type ChainContext, type Finding, checkCertificate, fail, pass, skip } from './certificate-checks';
+import type { FoundSignature } from './find-signatures';
+import type { Check, Indication, SignatureReport, SignerSummary, SubIndication, TimestampSummary } from './report-types';
+import { analyseLaterRevisions } from './revision-diff';
+
+export interface VerifyContext {
+  readonly source: BufferSource;
+  readonly final: PdfDocument;
+  readonly anchors: readonly ParsedCertificate[];
+  readonly crls: readonly ParsedCrl[];
+  readonly validationTime: Date;
+  readonly requireRevocation: boolean;
+}
+
+const SUPPORTED_SUBFILTERS = new Set(['ETSI.CAdES.detached', 'adbe.pkcs7.detached']);
+
+export function verifySignature(found: FoundSignature, ctx: VerifyContext): SignatureReport {
+  const findings: Finding[] = [];
+  const sig = found.sigDict;
+  const subFilter = sig.nameOf('SubFilter');
+  const base = { fieldName: found.fieldName, subFilter };
+  const done = (extra: Partial<SignatureReport>): SignatureReport => ({ ...base, signingTimeSource: 'none', coversWholeFile: false, ...extra, ...verdict(findings) });
+
+  // 1. Shape of /ByteRange: [0 a b c] with the gap exactly on this dictionary's /Contents.
+  const range = ctx.final.resolve(sig.get('ByteRange'));
+  const contents = sig.get('Contents');
+  const length = ctx.source.length;
+  if (!Array.isArray(range) || range.length !== 4 || !range.every((n) => Number.isSafeInteger(n) && (n as number) >= 0)) {
+    findings.push(fail('byte-range', '/ByteRange is not four non-negative integers', 'TOTAL_FAILED', 'FORMAT_FAILURE'));
+    return done({});
+  }
+  const [a, b, c, d] = range as number[];
+  const signedLength = c + d;
+  const coversWholeFile = signedLength === length;
+  if (!(contents instanceof PdfString) || !contents.span) {
+    findings.push(fail('byte-range', '/Contents is not a string written directly in the file', 'TOTAL_FAILED', 'FORMAT_FAILURE'));
+    return done({ coversWholeFile, signedLength });
+  }
+  const shapeProblem =
+    a !== 0 ? 'the first range does not start at byte 0'
+    : b !== contents.span.start || c !== contents.span.end ? `the unsigned gap [${b}, ${c}) is not exactly the /Contents string [${contents.span.start}, ${contents.span.end})`
+    : signedLength > length ? `the ranges run to byte ${signedLength}, past the end of the file (${length})`
+    : !contents.hex ? '/Contents is not a hexadecimal string'
+    : undefined;
+  if (shapeProblem) {
+    findings.push(fail('byte-range', shapeProblem, 'TOTAL_FAILED', 'FORMAT_FAILURE'));
+    return done({ coversWholeFile, signedLength });
+  }
+  findings.push(pass('byte-range', `covers bytes [0, ${b}) and [${c}, ${signedLength}) of ${length}${coversWholeFile ? ' (the whole file)' : ''}`));
+  if (!subFilter || !SUPPORTED_SUBFILTERS.has(subFilter)) {
+    findings.push(fail('cms-structure', `SubFilter ${subFilter ?? '(none)'} is not supported (ETSI.CAdES.detached, adbe.pkcs7.detached)`, 'INDETERMINATE', 'FORMAT_FAILURE'));
+    return done({ coversWholeFile, signedLength });
+  }
+
+  // 2. The CMS.
+  let signed;
+  try {
+    signed = parseSignedData(contents.bytes);
+    if (signed.signerInfos.length !== 1) throw new Error(`${signed.signerInfos.length} signers (PAdES requires exactly one)`);
+    if (signed.eContent) throw new Error('the CMS encapsulates content; a PDF signature must be detached');
+  } catch (e) {
+    findings.push(fail('cms-structure', `the signature is not a usable CMS SignedData: ${(e as Error).message}`, 'TOTAL_FAILED', 'FORMAT_FAILURE'));
+    return done({ coversWholeFile, signedLength });
+  }
+  const si = signed.signerInfos[0];
+  const hash = digestAlgorithmOf(si);
+  const certs = parseEmbeddedCertificates(signed.certificates);
+  const claimed = claimedTime(sig.get('M'));
+  const structure = structureProblems(si, subFilter);
+  findings.push(structure ? fail('cms-structure', structure, 'TOTAL_FAILED', 'FORMAT_FAILURE') : pass('cms-structure', `${subFilter}, one signer, digest ${hash}`));
+
+  // 3. Digest of the byte ranges.
+  if (!hash) {
+    findings.push(fail('digest', `unsupported digest algorithm ${si.digestAlgorithmOid}`, 'INDETERMINATE', 'CRYPTO_CONSTRAINTS_FAILURE'));
+  } else {
+    const digest = createHash(hash).update(ctx.source.read(0, b)).update(ctx.source.read(c, d)).digest();
+    const md = signedMessageDigest(si);
+    if (md && md.equals(digest)) findings.push(pass('digest', `${hash} of the signed ranges matches the message-digest attribute`));
+    else findings.push(fail('digest', md ? `${hash} of the signed ranges differs from the message-digest attribute: the signed bytes were changed` : 'no message-digest attribute', 'TOTAL_FAILED', 'HASH_FAILURE'));
+    if (hash === 'sha1') findings.push(fail('digest', 'SHA-1 is no longer accepted for signatures', 'INDETERMINATE', 'CRYPTO_CONSTRAINTS_FAILURE'));
+  }
+
+  // 4. Signer certificate, signature value, signing-certificate binding.
+  const signer = findSignerCertificate(si, certs);
+  if (!signer) {
+    findings.push(fail('signing-certificate', 'the signer certificate is not in the signature', 'INDETERMINATE', 'NO_SIGNING_CERTIFICATE_FOUND'));
+    return done({ coversWholeFile, signedLength, signingTime: claimed?.toISOString(), signingTimeSource: claimed ? 'claimed' : 'none' });
+  }
+  const signerSummary = summary(signer);
+  findings.push(pass('signing-certificate', signerSummary.subject));
+  findings.push(verifySignerSignature(si, signer) ? pass('signature-value', `${signer.publicKey.asymmetricKeyType?.toUpperCase()} signature over the signed attributes verifies`) : fail('signature-value', 'the signature value does not verify with the signer certificate', 'TOTAL_FAILED', 'SIG_CRYPTO_FAILURE'));
+  const ref = checkSigningCertificateReference(si.signedAttributes, signer);
+  if (ref.status === 'match') findings.push(pass('signing-certificate-reference', `signing-certificate${ref.version === 2 ? '-v2' : ''} names this certificate`));
+  else if (ref.status === 'mismatch') findings.push(fail('signing-certificate-reference', ref.detail, 'INDETERMINATE', 'NO_SIGNING_CERTIFICATE_FOUND'));
+  else if (subFilter === 'ETSI.CAdES.detached') findings.push(fail('signing-certificate-reference', 'PAdES requires the signing-certificate-v2 attribute, which is missing', 'TOTAL_FAILED', 'FORMAT_FAILURE'));
+  else findings.push(skip('signing-certificate-reference', 'no signing-certificate attribute (not required for adbe.pkcs7.detached)'));
+
+  // 5. Time: a valid signature time-stamp is proof of existence; otherwise the claimed /M.
+  const ts = checkTimestamp(si, certs, ctx);
+  const hasPoe = ts.genTime !== undefined;
+  const signingTime = ts.genTime ?? claimed ?? ctx.validationTime;
+  const source: SignatureReport['signingTimeSource'] = ts.genTime ? 'timestamp' : claimed ? 'claimed' : 'none';
+
+  // 6. Key usage, chain, validity, revocation.
+  const ku = signer.keyUsage;
+  if (ku && !ku.includes('digitalSignature') && !ku.includes('nonRepudiation')) findings.push(fail('key-usage', `key usage (${ku.join(', ')}) does not allow signing`, 'INDETERMINATE', 'SIG_CONSTRAINTS_FAILURE'));
+  else findings.push(pass('key-usage', ku ? ku.join(', ') : 'no key usage restriction'));
+  const chainCtx: ChainContext = { pool: certs, anchors: ctx.anchors, crls: ctx.crls, signingTime, hasPoe, validationTime: ctx.validationTime, requireRevocation: ctx.requireRevocation };
+  findings.push(...checkCertificate(signer, chainCtx, 'signer').findings);
+  // After the signer's chain: an untrusted signer matters more than an untrusted time-stamp.
+  findings.push(...ts.findings);
+
+  // 7. What later revisions did.
+  if (coversWholeFile) findings.push(pass('later-revisions', 'the signature covers the whole file'));
+  else findings.push(laterRevisionFinding(ctx, signedLength));
+
+  return done({ signer: signerSummary, signingTime: signingTime.toISOString(), signingTimeSource: source, coversWholeFile, signedLength, timestamp: ts.summary });
+}
+
+function structureProblems(si: ParsedSignerInfo, subFilter: string): string | undefined {
+  if (!si.signedAttributesDer) return 'the signer has no signed attributes';
+  const ct = signedContentType(si);
+  if (ct !== OID.data) return `content-type attribute is ${ct ?? 'missing'}, expected id-data`;
+  if (subFilter === 'ETSI.CAdES.detached' && si.signedAttributes.some((a) => a.oid === OID.signingTime)) {
+    return 'PAdES forbids the signing-time attribute (the time belongs in /M)';
+  }
+  return undefined;
+}
+
+function checkTimestamp(si: ParsedSignerInfo, certs: ParsedCertificate[], ctx: VerifyContext): { findings: Finding[]; genTime?: Date; summary?: TimestampSummary } {
+  const attr = si.unsignedAttributes.find((x) => x.oid === OID.signatureTimeStampToken);
+  if (!attr || attr.values.length === 0) return { findings: [skip('timestamp', 'no signature time-stamp (PAdES B-B)')] };
+  const token = attr.values[0];
+  let tokenHash: HashName = 'sha256';
+  try {
+    const content = parseSignedData(token).eContent;
+    if (content) tokenHash = parseTstInfo(content).hash ?? 'sha256';
+  } catch {
+    // an unreadable token is reported by verifyTimestampToken below
+  }
+  const check = verifyTimestampToken(token, { hash: tokenHash, digest: createHash(tokenHash).update(si.signature).digest() }, certs);
+  const info = check.tstInfo;
+  const summaryOf = (valid: boolean): TimestampSummary | undefined =>
+    info ? { genTime: info.genTime.toISOString(), tsa: check.tsaCertificate ? formatName(check.tsaCertificate.subject) : undefined, serialHex: info.serialHex, valid } : undefined;
+  if (check.problems.length || !check.tsaCertificate || !info) {
+    return { findings: [fail('timestamp', `the signature time-stamp is invalid: ${check.problems.join('; ')}`, 'INDETERMINATE', 'SIG_CONSTRAINTS_FAILURE')], summary: summaryOf(false) };
+  }
+  const tsaCtx: ChainContext = { pool: [...check.certificates, ...certs], anchors: ctx.anchors, crls: ctx.crls, signingTime: info.genTime, hasPoe: true, validationTime: ctx.validationTime, requireRevocation: false };
+  const tsa = checkCertificate(check.tsaCertificate, tsaCtx, 'TSA');
+  const tsaFailures = tsa.findings.filter((f) => f.check.status === 'fail');
+  if (tsaFailures.length) {
+    return { findings: [fail('timestamp', `the time-stamp authority is not trusted: ${tsaFailures.map((f) => f.check.detail).join('; ')}`, 'INDETERMINATE', 'SIG_CONSTRAINTS_FAILURE')], summary: summaryOf(false) };
+  }
+  const tsaCert = check.tsaCertificate;
+  if (info.genTime < tsaCert.notBefore || info.genTime > tsaCert.notAfter) {
+    return { findings: [fail('timestamp', `the TSA certificate was not valid at the time-stamp's time ${info.genTime.toISOString()}`, 'INDETERMINATE', 'SIG_CONSTRAINTS_FAILURE')], summary: summaryOf(false) };
+  }
+  return { findings: [pass('timestamp', `time-stamped ${info.genTime.toISOString()} by ${formatName(tsaCert.subject)}`)], genTime: info.genTime, summary: summaryOf(true) };
+}
+
+function laterRevisionFinding(ctx: VerifyContext, signedLength: number): Finding {
+  let signedRevision: PdfDocument;
+  try {
+    signedRevision = PdfDocument.open(ctx.source.prefix(signedLength));
+  } catch (e) {
+    const msg = e instanceof PdfSignError ? e.message : String(e);
+    return fail('later-revisions', `the signed bytes are not a complete PDF revision: ${msg}`, 'TOTAL_FAILED', 'FORMAT_FAILURE');
+  }
+  const changes = analyseLaterRevisions(signedRevision, ctx.final, signedLength);
+  if (changes.disallowed.length) {
+    return fail('later-revisions', `a later revision changed the signed document: ${changes.disallowed.join('; ')}`, 'TOTAL_FAILED', 'FORMAT_FAILURE');
+  }
+  return pass('later-revisions', `later revisions only added: ${changes.permitted.join(', ') || 'nothing that changes the document'}`);
+}
+
+function claimedTime(m: unknown): Date | undefined {
+  return m instanceof PdfString ? parsePdfDate(m.toText()) : undefined;
+}
+
+function summary(cert: ParsedCertificate): SignerSummary {
+  return {
+    subject: formatName(cert.subject),
+    commonName: commonNameOf(cert),
+    serialHex: cert.serialHex,
+    orgCode: organisationCodeOf(cert),
+    position: positionOf(cert),
+    issuer: formatName(cert.issuer),
+  };
+}
+
+/** TOTAL_FAILED beats INDETERMINATE; within each, the first failing check in order decides. */
+function verdict(findings: Finding[]): { indication: Indication; subIndication?: SubIndication; checks: Check[] } {
+  const checks = findings.map((f) => f.check);
+  const failed = findings.find((f) => f.indication === 'TOTAL_FAILED') ?? findings.find((f) => f.indication === 'INDETERMINATE');
+  if (failed) return { indication: failed.indication as Indication, subIndication: failed.subIndication, checks };
+  return { indication: 'TOTAL_PASSED', checks };
+}

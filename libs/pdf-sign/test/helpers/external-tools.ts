@@ -1,0 +1,83 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** Runs a tool we did not write; returns stdout+stderr and the exit status. */
+export function run(cmd: string, args: string[]): { status: number; output: string } {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (r.error) throw r.error;
+  return { status: r.status ?? -1, output: `${r.stdout}${r.stderr}` };
+}
+
+export function withTempDir<T>(fn: (dir: string) => T): T {
+  const dir = mkdtempSync(join(tmpdir(), 'edoc-pdfsign-'));
+  try {
+    return fn(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export interface PdfsigSignature {
+  index: number;
+  valid: boolean;
+  coversWholeDocument: boolean;
+  subFilter?: string;
+  text: string;
+}
+
+/**
+ * poppler's pdfsig. It exits 0 even when a signature is invalid, so the verdict is read from its
+ * output. -nocert: certificate trust needs an NSS database; the chain is checked by openssl instead.
+ */
+export function pdfsig(pdf: Buffer): PdfsigSignature[] {
+  return withTempDir((dir) => {
+    const file = join(dir, 'in.pdf');
+    writeFileSync(file, pdf);
+    const { output } = run('pdfsig', ['-nocert', file]);
+    const blocks = output.split(/^Signature #/m).slice(1);
+    return blocks.map((b, i) => ({
+      index: i + 1,
+      valid: /Signature Validation: Signature is Valid\./.test(b),
+      coversWholeDocument: /Total document signed/.test(b),
+      subFilter: /Signature Type: (\S+)/.exec(b)?.[1],
+      text: b,
+    }));
+  });
+}
+
+export function qpdfCheck(pdf: Buffer): { status: number; output: string } {
+  return withTempDir((dir) => {
+    const file = join(dir, 'in.pdf');
+    writeFileSync(file, pdf);
+    return run('qpdf', ['--check', file]);
+  });
+}
+
+/** Every signature's /ByteRange and /Contents, read naively (enough for files we made). */
+export function extractSignatures(pdf: Buffer): { byteRange: number[]; cms: Buffer }[] {
+  const text = pdf.toString('latin1');
+  const out: { byteRange: number[]; cms: Buffer }[] = [];
+  for (const m of text.matchAll(/\/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]/g)) {
+    const br = m.slice(1, 5).map(Number);
+    const hex = text.slice(br[1] + 1, br[2] - 1);
+    out.push({ byteRange: br, cms: Buffer.from(hex.replace(/(00)+$/, ''), 'hex') });
+  }
+  return out;
+}
+
+/** openssl cms -verify of one signature against the CA file (detached content = the byte ranges). */
+export function opensslVerify(pdf: Buffer, sig: { byteRange: number[]; cms: Buffer }, caPem: string): { status: number; output: string } {
+  return withTempDir((dir) => {
+    const [a, b, c, d] = sig.byteRange;
+    writeFileSync(join(dir, 'content.bin'), Buffer.concat([pdf.subarray(a, a + b), pdf.subarray(c, c + d)]));
+    writeFileSync(join(dir, 'sig.der'), sig.cms);
+    writeFileSync(join(dir, 'ca.pem'), caPem);
+    return run('openssl', ['cms', '-verify', '-binary', '-inform', 'DER', '-in', join(dir, 'sig.der'), '-content', join(dir, 'content.bin'), '-CAfile', join(dir, 'ca.pem'), '-purpose', 'any', '-out', '/dev/null']);
+  });
+}
+
+export function toolVersion(cmd: string, args: string[]): string {
+  return execFileSync(cmd, args, { encoding: 'utf8' }).split('\n')[0];
+}

@@ -1,0 +1,29 @@
+/**
+ * Every failure of this library is a PkiError with a stable code, so callers (the CLI, the signing
+ * service) can map it to a message or an HTTP status without parsing text. Messages never contain
+ * key material or passwords.
+ */
+export type PkiErrorCode =
+  | 'BAD_PEM'
+  | 'BAD_DER'
+  | 'BAD_CERTIFICATE'
+  | 'BAD_KEY'
+  | 'KEY_MISMATCH'
+  | 'BAD_PKCS12'
+  | 'NOT_A_CA'
+  | 'UNSUPPORTED_ALGORITHM'
+  | 'BAD_ARGUMENT'
+  | 'BAD_CRL'
+  | 'BAD_CMS'
+  | 'TIMESTAMP_FAILED'
+  | 'BAD_TIMESTAMP_REQUEST';
+
+export class PkiError extends Error {
+  constructor(
+    readonly code: PkiErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'PkiError';
+  }
+}

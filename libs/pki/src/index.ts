@@ -1,0 +1,47 @@
+export { PkiError, type PkiErrorCode } from './errors';
+export { OID, type HashName } from './asn1/oids';
+export { type DistinguishedName, type NameAttribute, formatName, nameAttribute, sameName } from './asn1/name';
+export { pemBlocks, toPem } from './asn1/pem';
+export { type KeyAlgorithm, KEY_ALGORITHMS, generateKeyPair } from './keys/key-algorithm';
+export { loadPrivateKey, assertKeyMatchesCertificate } from './keys/private-key';
+export { type KeyUsage } from './certificates/key-usage';
+export {
+  type ParsedCertificate,
+  parseCertificate,
+  parseCertificatePem,
+  parseCertificatesPem,
+  isSignedBy,
+  describeSubject,
+  organisationCodeOf,
+  commonNameOf,
+  positionOf,
+} from './certificates/parse-certificate';
+export {
+  type IssuedCredential,
+  type RootCaOptions,
+  type IssuingCaOptions,
+  type OrganisationCertificateOptions,
+  type PersonCertificateOptions,
+  type TimestampingCertificateOptions,
+  createRootCa,
+  createIssuingCa,
+  issueOrganisationCertificate,
+  issuePersonCertificate,
+  issueTimestampingCertificate,
+} from './certificates/profiles';
+export { type RevokedEntry, type CrlOptions, createCrl } from './crl/create-crl';
+export { type ParsedCrl, type CrlEntry, parseCrl, parseCrlsPem } from './crl/parse-crl';
+export { REVOCATION_REASONS, type RevocationReason } from './crl/revocation-reason';
+export { SigningIdentity } from './identity/signing-identity';
+export { type SigningIdentityInput, loadSigningIdentity } from './identity/load-signing-identity';
+export { type CmsSignOptions, type PreparedCms, signCms } from './cms/build-signed-data';
+export { attribute, signatureTimestampAttribute } from './cms/attributes';
+export { type ParsedSignedData, type ParsedSignerInfo, type CmsAttribute, parseSignedData, attributeValues } from './cms/parse-signed-data';
+export { type SigningCertificateReference, checkSigningCertificateReference } from './cms/signing-certificate-reference';
+export { parseEmbeddedCertificates, findSignerCertificate, digestAlgorithmOf, signedMessageDigest, signedContentType, verifySignerSignature } from './cms/verify-signer-info';
+export { type TimestampProvider } from './timestamp/timestamp-provider';
+export { LocalTimestampAuthority, type LocalTimestampAuthorityOptions, DEFAULT_TSA_POLICY } from './timestamp/local-timestamp-authority';
+export { HttpTimestampClient, type HttpTimestampClientOptions } from './timestamp/http-timestamp-client';
+export { buildTimeStampRequest, parseTimeStampRequest, parseTimeStampResponse, parseTstInfo, type TstInfo, type TimeStampResponse } from './timestamp/timestamp-messages';
+export { type TimestampTokenVerification, verifyTimestampToken } from './timestamp/verify-timestamp-token';
+export { buildCertificatePath, checkCaConstraints, validityAt, revocationStatus, type RevocationStatus, type ValidityStatus } from './validation/certificate-path';

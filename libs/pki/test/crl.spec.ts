@@ -1,0 +1,43 @@
+import { createCrl, createIssuingCa, createRootCa, issuePersonCertificate, parseCertificatePem, parseCrlsPem } from '@edoc/pki';
+import { inDir, openssl } from './helpers/openssl';
+
+describe('certificate revocation lists', () => {
+  const root = createRootCa({ commonName: 'Root', keyAlgorithm: 'ec-p256' });
+  const ca = createIssuingCa(root, { commonName: 'Issuing', keyAlgorithm: 'ec-p256' });
+  const person = issuePersonCertificate(ca, { orgCode: '000.00.12.H26', orgName: 'Phòng Tư pháp', fullName: 'Đỗ Minh', position: 'Chuyên viên', keyAlgorithm: 'ec-p256' });
+  const serialHex = parseCertificatePem(person.certificatePem).serialHex;
+
+  test('a revoked certificate is on a CRL that openssl verifies and applies', () => {
+    const revokedAt = new Date('2026-01-02T03:04:05Z');
+    const crl = createCrl(ca, [{ serialHex, revokedAt, reason: 'keyCompromise' }], { thisUpdate: new Date(), crlNumber: 7 });
+    const [parsed] = parseCrlsPem(crl);
+    expect(parsed.entries.get(serialHex)).toEqual({ serialHex, revokedAt, reason: 'keyCompromise' });
+    expect(parsed.isSignedBy(parseCertificatePem(ca.certificatePem))).toBe(true);
+    expect(parsed.isSignedBy(parseCertificatePem(root.certificatePem))).toBe(false);
+    inDir({ 'crl.pem': crl, 'root.pem': root.certificatePem, 'ca.pem': ca.certificatePem, 'p.pem': person.certificatePem, 'chain.pem': root.certificatePem + ca.certificatePem }, (f) => {
+      const text = openssl(['crl', '-in', f('crl.pem'), '-CAfile', f('chain.pem'), '-noout', '-text']);
+      expect(text.output).toContain('verify OK');
+      expect(text.output).toMatch(/CRL Number:\s+7/);
+      expect(text.output).toContain('Key Compromise');
+      const check = openssl(['verify', '-crl_check', '-CRLfile', f('crl.pem'), '-CAfile', f('root.pem'), '-untrusted', f('ca.pem'), f('p.pem')]);
+      expect(check.output).toContain('certificate revoked');
+      expect(check.status).not.toBe(0);
+    });
+  });
+
+  test('an empty CRL lets the same certificate verify', () => {
+    const crl = createCrl(ca, []);
+    expect(parseCrlsPem(crl)[0].entries.size).toBe(0);
+    const check = inDir({ 'crl.pem': crl, 'root.pem': root.certificatePem, 'ca.pem': ca.certificatePem, 'p.pem': person.certificatePem }, (f) =>
+      openssl(['verify', '-crl_check', '-CRLfile', f('crl.pem'), '-CAfile', f('root.pem'), '-untrusted', f('ca.pem'), f('p.pem')]),
+    );
+    expect(check.status).toBe(0);
+  });
+
+  test('bad entries and a CA that is not a CA are refused', () => {
+    expect(() => createCrl(ca, [{ serialHex: 'xyz', revokedAt: new Date() }])).toThrow('serial "xyz" is not hexadecimal');
+    expect(() => createCrl(ca, [{ serialHex, revokedAt: new Date(), reason: 'lost' }])).toThrow(/unknown revocation reason "lost"/);
+    expect(() => createCrl(person, [])).toThrow(expect.objectContaining({ code: 'NOT_A_CA' }));
+    expect(() => parseCrlsPem('nothing')).toThrow(/no "-----BEGIN X509 CRL-----" block/);
+  });
+});
