@@ -3,16 +3,46 @@ import { join } from 'node:path';
 import type { EdocConfig } from '@edoc/config';
 import { EDOC_CONFIG, RuntimeModule } from '@edoc/runtime';
 import { createArchiveStore } from '@edoc/storage';
+import { ARCHIVAL_SETTINGS, loadArchivalSettings } from './config/archival-settings';
+import { ArchiveController } from './controllers/archive.controller';
+import { AuditController } from './controllers/audit.controller';
 import { ArchiveHandler } from './handlers/archive.handler';
+import { LifecycleHandler } from './handlers/lifecycle.handler';
+import { AuditEntriesRepository } from './repositories/audit-entries.repository';
+import { CheckpointsRepository } from './repositories/checkpoints.repository';
 import { RecordsRepository } from './repositories/records.repository';
+import { ArchiveKeysService } from './services/archive-keys.service';
+import { ArchiveStoreNoticeService } from './services/archive-store-notice.service';
 import { ARCHIVE_STORE } from './services/archive-store.token';
 import { ArchiveService } from './services/archive.service';
+import { AuditTrailService } from './services/audit-trail.service';
+import { AuditViewService } from './services/audit-view.service';
+import { CheckpointService } from './services/checkpoint.service';
+import { DisposalReviewService } from './services/disposal-review.service';
+import { ExportService } from './services/export.service';
+import { RecordsViewService } from './services/records-view.service';
 
+/** archival.events is bound to every event ("#"): each one is appended to the audit chain. */
 export const ARCHIVAL_QUEUES = ['archival.events'];
 
 @Module({
   imports: [RuntimeModule.forService({ name: 'archival', defaultPort: 3003, queues: ARCHIVAL_QUEUES, migrationsDir: join(__dirname, '..', 'migrations') })],
-  controllers: [ArchiveHandler],
-  providers: [RecordsRepository, ArchiveService, { provide: ARCHIVE_STORE, useFactory: (config: EdocConfig) => createArchiveStore(config), inject: [EDOC_CONFIG] }],
+  controllers: [ArchiveHandler, LifecycleHandler, AuditController, ArchiveController],
+  providers: [
+    { provide: ARCHIVAL_SETTINGS, useFactory: (config: EdocConfig) => loadArchivalSettings(config), inject: [EDOC_CONFIG] },
+    { provide: ARCHIVE_STORE, useFactory: (config: EdocConfig) => createArchiveStore(config), inject: [EDOC_CONFIG] },
+    RecordsRepository,
+    AuditEntriesRepository,
+    CheckpointsRepository,
+    ArchiveKeysService,
+    CheckpointService,
+    AuditTrailService,
+    ArchiveService,
+    DisposalReviewService,
+    ExportService,
+    RecordsViewService,
+    AuditViewService,
+    ArchiveStoreNoticeService,
+  ],
 })
 export class ArchivalModule {}

@@ -4,7 +4,9 @@ import { Database, Queryable } from '@edoc/db';
 export interface ArchivedObject {
   name: string;
   sha256: string;
-  role: 'document' | 'attachment' | 'metadata';
+  size: number;
+  role: 'document' | 'attachment' | 'metadata' | 'metadata-xml' | 'verification-report';
+  mediaType: string;
 }
 
 export interface ArchiveRecord {
@@ -16,7 +18,45 @@ export interface ArchiveRecord {
   objects: ArchivedObject[];
   lockMode: string;
   archivedAt: Date;
+  issuedAt: Date | null;
+  /** yyyy-MM-dd, the date of issue printed on the document (Vietnam time). */
+  issuedDate: string | null;
+  verificationValid: boolean | null;
+  disposalListedAt: Date | null;
 }
+
+interface Row {
+  document_id: string;
+  issuer_code: string;
+  edxml_document_id: string;
+  retention_class: string;
+  retain_until: Date | null;
+  objects: ArchivedObject[];
+  lock_mode: string;
+  archived_at: Date;
+  issued_at: Date | null;
+  issued_date: string | null;
+  verification_valid: boolean | null;
+  disposal_listed_at: Date | null;
+}
+
+const SELECT = `SELECT document_id, issuer_code, edxml_document_id, retention_class, retain_until, objects, lock_mode, archived_at,
+  issued_at, to_char(issued_date, 'YYYY-MM-DD') AS issued_date, verification_valid, disposal_listed_at FROM archival.records`;
+
+const toRecord = (row: Row): ArchiveRecord => ({
+  documentId: row.document_id,
+  issuerCode: row.issuer_code,
+  edxmlDocumentId: row.edxml_document_id,
+  retentionClass: row.retention_class,
+  retainUntil: row.retain_until,
+  objects: row.objects,
+  lockMode: row.lock_mode,
+  archivedAt: row.archived_at,
+  issuedAt: row.issued_at,
+  issuedDate: row.issued_date,
+  verificationValid: row.verification_valid,
+  disposalListedAt: row.disposal_listed_at,
+});
 
 /** Where each issued document's write-once copies are, and how long they are kept. */
 @Injectable()
@@ -28,21 +68,51 @@ export class RecordsRepository {
     return rows.length > 0;
   }
 
-  async insert(tx: Queryable, record: Omit<ArchiveRecord, 'archivedAt'>): Promise<void> {
-    await tx.query(
-      `INSERT INTO archival.records (document_id, issuer_code, edxml_document_id, retention_class, retain_until, objects, lock_mode)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (document_id) DO NOTHING`,
-      [record.documentId, record.issuerCode, record.edxmlDocumentId, record.retentionClass, record.retainUntil, JSON.stringify(record.objects), record.lockMode],
+  /** True when this call created the record; false when the document was archived before. */
+  async insert(tx: Queryable, record: Omit<ArchiveRecord, 'archivedAt' | 'disposalListedAt'>): Promise<boolean> {
+    const { rowCount } = await tx.query(
+      `INSERT INTO archival.records (document_id, issuer_code, edxml_document_id, retention_class, retain_until, objects, lock_mode, issued_at, issued_date, verification_valid)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (document_id) DO NOTHING`,
+      [
+        record.documentId,
+        record.issuerCode,
+        record.edxmlDocumentId,
+        record.retentionClass,
+        record.retainUntil,
+        JSON.stringify(record.objects),
+        record.lockMode,
+        record.issuedAt,
+        record.issuedDate,
+        record.verificationValid,
+      ],
     );
+    return rowCount === 1;
   }
 
   async find(documentId: string): Promise<ArchiveRecord | undefined> {
-    const { rows } = await this.db.query<{
-      document_id: string; issuer_code: string; edxml_document_id: string; retention_class: string; retain_until: Date | null; objects: ArchivedObject[]; lock_mode: string; archived_at: Date;
-    }>(`SELECT * FROM archival.records WHERE document_id = $1`, [documentId]);
-    const row = rows[0];
-    return row === undefined
-      ? undefined
-      : { documentId: row.document_id, issuerCode: row.issuer_code, edxmlDocumentId: row.edxml_document_id, retentionClass: row.retention_class, retainUntil: row.retain_until, objects: row.objects, lockMode: row.lock_mode, archivedAt: row.archived_at };
+    const { rows } = await this.db.query<Row>(`${SELECT} WHERE document_id = $1`, [documentId]);
+    return rows[0] === undefined ? undefined : toRecord(rows[0]);
+  }
+
+  /** Records of one issuer (or all when undefined), issued between two dates inclusive. */
+  async list(filter: { issuerCode?: string; from?: string; to?: string }): Promise<ArchiveRecord[]> {
+    const { rows } = await this.db.query<Row>(
+      `${SELECT} WHERE ($1::text IS NULL OR issuer_code = $1) AND ($2::date IS NULL OR issued_date >= $2) AND ($3::date IS NULL OR issued_date <= $3)
+       ORDER BY issued_date, archived_at, document_id`,
+      [filter.issuerCode ?? null, filter.from ?? null, filter.to ?? null],
+    );
+    return rows.map(toRecord);
+  }
+
+  /** Records whose retention ended at `at` or before: candidates for a disposal review, never deleted here. */
+  async pastRetention(at: Date): Promise<ArchiveRecord[]> {
+    const { rows } = await this.db.query<Row>(`${SELECT} WHERE retain_until IS NOT NULL AND retain_until <= $1 ORDER BY retain_until, document_id`, [at]);
+    return rows.map(toRecord);
+  }
+
+  /** Marks a record as put on the disposal review list; false when it was already (another instance did it). */
+  async markListedForDisposal(tx: Queryable, documentId: string, at: Date): Promise<boolean> {
+    const { rowCount } = await tx.query(`UPDATE archival.records SET disposal_listed_at = $2 WHERE document_id = $1 AND disposal_listed_at IS NULL`, [documentId, at]);
+    return rowCount === 1;
   }
 }

@@ -1,31 +1,39 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DocumentIssued, DocumentMetadataSchema, FileRef, toJson } from '@edoc/contracts';
-import { envInt } from '@edoc/config';
+import { PDFDocument } from 'pdf-lib';
+import { ARCHIVED_ENTRY_TYPE } from '@edoc/audit';
+import { DocumentIssued, DocumentIssuedSchema, DocumentMetadataSchema, FileRef, timestampDate, toJson } from '@edoc/contracts';
 import { Database } from '@edoc/db';
-import { Inbox, PermanentMessageError } from '@edoc/messaging';
+import { Directory } from '@edoc/directory';
+import { PermanentMessageError } from '@edoc/messaging';
 import { OBJECT_STORE } from '@edoc/runtime';
-import type { ArchiveStore, ObjectStore } from '@edoc/storage';
+import { ArchiveConflictError, type ArchiveStore, type ObjectStore, sha256Hex } from '@edoc/storage';
+import { ARCHIVAL_SETTINGS, type ArchivalSettings } from '../config/archival-settings';
+import { decree30Record } from '../domain/decree30-record';
+import { retentionFor } from '../domain/retention';
+import { verificationReport } from '../domain/verification-report';
 import { ArchivedObject, RecordsRepository } from '../repositories/records.repository';
+import { ArchiveKeysService } from './archive-keys.service';
 import { ARCHIVE_STORE } from './archive-store.token';
+import { AuditTrailService } from './audit-trail.service';
+import { CheckpointService } from './checkpoint.service';
 
-/** Retention classes: legal normative documents are kept permanently, the rest for a configured number of years. */
-export function retentionFor(legalNormative: boolean, issuedAt: Date, years: number): { retentionClass: string; retainUntil: Date | null } {
-  if (legalNormative) return { retentionClass: 'permanent', retainUntil: null };
-  const until = new Date(issuedAt);
-  until.setUTCFullYear(until.getUTCFullYear() + years);
-  return { retentionClass: `${years}-years`, retainUntil: until };
-}
-
-/** Keeps every issued document write-once: the signed PDF, its attachments and its metadata. */
+/**
+ * Keeps every issued document write-once: the signed PDF, its attachments, its metadata as JSON and
+ * as a Decree 30 XML record, and the verification report of its signatures; then appends the
+ * `document.issued` and `document.archived` entries (with each object's SHA-256) to the audit chain.
+ */
 @Injectable()
 export class ArchiveService {
   private readonly logger = new Logger(ArchiveService.name);
-  private readonly retentionYears = envInt('EDOC_RETENTION_YEARS', 10);
 
   constructor(
     private readonly db: Database,
-    private readonly inbox: Inbox,
     private readonly records: RecordsRepository,
+    private readonly audit: AuditTrailService,
+    private readonly checkpoints: CheckpointService,
+    private readonly keys: ArchiveKeysService,
+    private readonly directory: Directory,
+    @Inject(ARCHIVAL_SETTINGS) private readonly settings: ArchivalSettings,
     @Inject(OBJECT_STORE) private readonly files: ObjectStore,
     @Inject(ARCHIVE_STORE) private readonly archive: ArchiveStore,
   ) {}
@@ -33,33 +41,118 @@ export class ArchiveService {
   async onIssued(event: DocumentIssued, messageId: string): Promise<void> {
     const metadata = event.metadata;
     if (metadata === undefined || event.file === undefined) throw new PermanentMessageError('document.issued without metadata or file');
+    if (metadata.documentId === '') throw new PermanentMessageError('document.issued without a documentId');
+    const issuedAt = event.issuedAt ? timestampDate(event.issuedAt) : new Date();
+    // The event goes into the chain at once; storing the files takes longer and follows.
+    await this.audit.recordEvent(DocumentIssuedSchema, event, messageId, 'archival.issued');
+    // The record is the idempotency key of the archiving: a redelivery after a crash between the two
+    // steps (event claimed, record missing) archives the document then.
     if (await this.records.exists(metadata.documentId)) return;
-    const issuedAt = event.issuedAt ? new Date(Number(event.issuedAt.seconds) * 1000) : new Date();
-    const { retentionClass, retainUntil } = retentionFor(metadata.legalNormative, issuedAt, this.retentionYears);
+    // Objects are written before the transaction (storage is not transactional); putOnce makes a repeat harmless.
+    const stored = await this.store(event, issuedAt);
+    const archived = await this.db.transaction(async (tx) => {
+      const created = await this.records.insert(tx, {
+        documentId: metadata.documentId,
+        issuerCode: metadata.issuerCode,
+        edxmlDocumentId: metadata.edxmlDocumentId,
+        retentionClass: stored.retentionClass,
+        retainUntil: stored.retainUntil ?? null,
+        objects: stored.objects,
+        lockMode: stored.lockMode,
+        issuedAt,
+        issuedDate: /^\d{4}-\d{2}-\d{2}$/.test(metadata.issuedDate) ? metadata.issuedDate : null,
+        verificationValid: stored.verificationValid,
+      });
+      if (!created) return false; // another instance archived it meanwhile
+      const now = new Date().toISOString();
+      await this.audit.append(tx, {
+        type: ARCHIVED_ENTRY_TYPE,
+        messageId: `${messageId}:archived`,
+        documentId: metadata.documentId,
+        orgCodes: [metadata.issuerCode],
+        occurredAt: now,
+        recordedAt: now,
+        summary: `archived ${metadata.edxmlDocumentId}: ${stored.objects.length} objects write-once (${stored.lockMode}), retention ${stored.retentionClass}`,
+        payload: {
+          documentId: metadata.documentId,
+          edxmlDocumentId: metadata.edxmlDocumentId,
+          issuerCode: metadata.issuerCode,
+          retentionClass: stored.retentionClass,
+          retainUntil: stored.retainUntil?.toISOString() ?? null,
+          lockMode: stored.lockMode,
+          verificationValid: stored.verificationValid,
+          objects: stored.objects.map((o) => ({ name: o.name, sha256: o.sha256, size: o.size, role: o.role, mediaType: o.mediaType })),
+        },
+      });
+      return true;
+    });
+    if (!archived) return;
+    this.checkpoints.nudge();
+    this.logger.log(`archived ${metadata.edxmlDocumentId} (${stored.objects.length} objects, ${stored.lockMode})`);
+  }
+
+  private async store(event: DocumentIssued, issuedAt: Date) {
+    const metadata = event.metadata!;
+    const { retentionClass, retainUntil } = retentionFor(metadata, issuedAt, this.settings);
     const base = `${metadata.issuerCode}/${issuedAt.getUTCFullYear()}/${metadata.documentId}`;
     const objects: ArchivedObject[] = [];
     let lockMode = 'none';
-    const keep = async (name: string, bytes: Buffer, role: ArchivedObject['role'], mediaType: string) => {
-      // putOnce accepts the same bytes again (a redelivery after a crash) and refuses different ones.
-      const stored = await this.archive.putOnce(`${base}/${name}`, bytes, { retainUntil: retainUntil ?? undefined, mediaType });
-      lockMode = stored.locked;
-      objects.push({ name: `${base}/${name}`, sha256: stored.sha256, role });
+    const keep = async (name: string, bytes: Buffer, role: ArchivedObject['role'], mediaType: string, derived = false) => {
+      let content = bytes;
+      let result;
+      try {
+        result = await this.archive.putOnce(`${base}/${name}`, content, { retainUntil, mediaType });
+      } catch (error) {
+        // A report made again after a crash differs in its time; the copy archived first stands.
+        if (!(derived && error instanceof ArchiveConflictError)) throw error;
+        content = await this.archive.get(`${base}/${name}`);
+        result = { sha256: sha256Hex(content), locked: lockMode };
+      }
+      lockMode = result.locked;
+      objects.push({ name: `${base}/${name}`, sha256: result.sha256, size: content.length, role, mediaType });
     };
-    await keep('document.pdf', await this.fetch(event.file), 'document', 'application/pdf');
-    for (const [index, attachment] of event.attachments.entries()) {
-      await keep(`attachment-${index + 1}.pdf`, await this.fetch(attachment), 'attachment', 'application/pdf');
-    }
-    const metadataJson = Buffer.from(JSON.stringify({ metadata: toJson(DocumentMetadataSchema, metadata), issuedAt: issuedAt.toISOString(), retentionClass }, null, 2));
+    const pdf = await this.fetch(event.file!);
+    const attachments = await Promise.all(event.attachments.map((attachment) => this.fetch(attachment)));
+    await keep('document.pdf', pdf, 'document', 'application/pdf');
+    for (const [index, attachment] of attachments.entries()) await keep(`attachment-${index + 1}.pdf`, attachment, 'attachment', 'application/pdf');
+    const metadataJson = Buffer.from(`${JSON.stringify({ metadata: toJson(DocumentMetadataSchema, metadata), issuedAt: issuedAt.toISOString(), retentionClass }, null, 2)}\n`);
     await keep('metadata.json', metadataJson, 'metadata', 'application/json');
-    await this.db.transaction(async (tx) => {
-      if (!(await this.inbox.claim(tx, messageId, 'archival.issued'))) return;
-      await this.records.insert(tx, { documentId: metadata.documentId, issuerCode: metadata.issuerCode, edxmlDocumentId: metadata.edxmlDocumentId, retentionClass, retainUntil, objects, lockMode });
+    const record = decree30Record({
+      metadata,
+      issuerName: this.directory.has(metadata.issuerCode) ? this.directory.require(metadata.issuerCode).name : metadata.issuerCode,
+      recipientNames: new Map(metadata.recipientCodes.filter((code) => this.directory.has(code)).map((code) => [code, this.directory.require(code).name])),
+      retentionClass,
+      pageCount: await pageCount(pdf),
+      files: objects.map((o) => ({ name: o.name.slice(base.length + 1), sha256: o.sha256, size: o.size, role: o.role })),
     });
-    this.logger.log(`archived ${metadata.edxmlDocumentId} (${objects.length} objects, ${lockMode})`);
+    await keep('metadata.xml', record, 'metadata-xml', 'application/xml');
+    const pdfs = [{ name: 'document.pdf', bytes: pdf }, ...attachments.map((bytes, index) => ({ name: `attachment-${index + 1}.pdf`, bytes }))];
+    const report = verificationReport(pdfs.map((f) => ({ ...f, sha256: sha256Hex(f.bytes) })), this.trustOrError(), new Date());
+    await keep('verification-report.json', Buffer.from(`${JSON.stringify(report, null, 2)}\n`), 'verification-report', 'application/json', true);
+    return { objects, lockMode, retentionClass, retainUntil, verificationValid: report.valid };
   }
 
+  private trustOrError(): { anchorsPem: string[]; crlsPem: string[] } | Error {
+    try {
+      return this.keys.trust();
+    } catch (error) {
+      return error as Error;
+    }
+  }
+
+  /** The bytes a claim check names, checked against its digest: the archive must keep exactly what was issued. */
   private async fetch(ref: FileRef): Promise<Buffer> {
     if ((await this.files.stat(ref.objectKey)) === undefined) throw new PermanentMessageError(`claim check points at a missing object ${ref.objectKey}`);
-    return this.files.get(ref.objectKey);
+    const bytes = await this.files.get(ref.objectKey);
+    if (ref.sha256 !== '' && sha256Hex(bytes) !== ref.sha256) throw new PermanentMessageError(`object ${ref.objectKey} does not hash to the claim check's SHA-256 ${ref.sha256}`);
+    return bytes;
+  }
+}
+
+async function pageCount(pdf: Buffer): Promise<number> {
+  try {
+    return (await PDFDocument.load(pdf, { ignoreEncryption: true, updateMetadata: false })).getPageCount();
+  } catch {
+    return 0;
   }
 }

@@ -1,0 +1,15 @@
+export { canonicalJson, type JsonValue } from './canonical-json';
+export { GENESIS_HASH, sha256Hex, isSha256Hex } from './hashing';
+export { type AuditProblem, orderProblems, describeProblem } from './problems';
+export { ENTRY_VERSION, type AuditEntryBody, type StoredEntry, type NewEntry, type ChainPosition, chainEntry, parseEntryBody } from './chain/entry';
+export { CHECKPOINT_KIND, type CheckpointBody, type StoredCheckpoint, buildCheckpointBody, parseCheckpointBody } from './chain/checkpoint';
+export { ARCHIVED_ENTRY_TYPE, type ArchivedObjectClaim, archivedObjectsOf } from './chain/archived-objects';
+export { type VerifiedCheckpoint, type CheckpointVerifyOptions, verifyCheckpoints } from './chain/verify-checkpoints';
+export { ChainVerifier, type ChainRow, type ChainReport } from './chain/chain-verifier';
+export { type ObjectDigester, type ArchiveRecordView, checkArchivedObjects, checkRecords, withProblems } from './chain/check-objects';
+export { type AuditTrust, TrustConfigurationError, loadTrust, trustFromPem } from './signature/trust';
+export { signDetached, verifyDetached, type DetachedSignatureCheck } from './signature/detached-signature';
+export * from './package/package-layout';
+export { verifyPackage, type PackageReport } from './package/verify-package';
+export { assemblePackage, type PackageInput, type PackageDocumentInput, type PackageObjectFile, type AssembledPackage } from './package/assemble-package';
+export { preparePackageFolder, writePackageFile } from './package/write-package';

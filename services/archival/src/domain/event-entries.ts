@@ -1,0 +1,140 @@
+import {
+  type DeliveryCreated,
+  DeliveryCreatedSchema,
+  type DeliveryStatusChanged,
+  DeliveryStatusChangedSchema,
+  type DescMessage,
+  type DocumentFailed,
+  DocumentFailedSchema,
+  type DocumentIssued,
+  DocumentIssuedSchema,
+  type DocumentNumbered,
+  DocumentNumberedSchema,
+  type DocumentSubmitted,
+  DocumentSubmittedSchema,
+  Medium,
+  MessageTypes,
+  type PersonSignatureApplied,
+  PersonSignatureAppliedSchema,
+  RegisterBook,
+  type RegisterEntryRecorded,
+  RegisterEntryRecordedSchema,
+  StatusCode,
+  statusCodeText,
+  type StatusReported,
+  StatusReportedSchema,
+  type Timestamp,
+  timestampDate,
+  toJson,
+} from '@edoc/contracts';
+import type { JsonValue, NewEntry } from '@edoc/audit';
+
+/** What an event says about itself, beyond its payload. */
+interface EventFacts {
+  documentId: string;
+  orgCodes: string[];
+  occurredAt: Timestamp | undefined;
+  summary: string;
+}
+
+const STATUS_LABELS: Partial<Record<StatusCode, string>> = {
+  [StatusCode.ARRIVED]: 'arrived',
+  [StatusCode.REFUSED]: 'refused',
+  [StatusCode.ACCEPTED]: 'accepted',
+  [StatusCode.ASSIGNED]: 'assigned',
+  [StatusCode.IN_PROGRESS]: 'in progress',
+  [StatusCode.COMPLETED]: 'completed',
+  [StatusCode.RECALL_REQUESTED]: 'recall requested',
+  [StatusCode.RECALL_AGREED]: 'recall agreed',
+  [StatusCode.RECALL_REFUSED]: 'recall refused',
+};
+
+const status = (code: StatusCode) => `${statusCodeText(code)} ${STATUS_LABELS[code] ?? ''}`.trim();
+
+/** Facts per event type; a type missing here is still recorded, with what its payload says. */
+const FACTS: Record<string, (message: never) => EventFacts> = {
+  [DocumentSubmittedSchema.typeName]: (e: DocumentSubmitted) => ({
+    documentId: e.metadata?.documentId ?? '',
+    orgCodes: [e.metadata?.issuerCode ?? ''],
+    occurredAt: e.submittedAt,
+    summary: `submitted by ${e.submittedBy}: ${e.metadata?.typeCode ?? ''} "${e.metadata?.subject ?? ''}" to ${(e.metadata?.recipientCodes ?? []).join(', ')}`,
+  }),
+  [PersonSignatureAppliedSchema.typeName]: (e: PersonSignatureApplied) => ({
+    documentId: e.documentId,
+    orgCodes: [e.issuerCode],
+    occurredAt: e.signedAt,
+    summary: `signed by the competent person (file SHA-256 ${e.signedFile?.sha256 ?? '?'})`,
+  }),
+  [DocumentNumberedSchema.typeName]: (e: DocumentNumbered) => ({
+    documentId: e.documentId,
+    orgCodes: [e.issuerCode],
+    occurredAt: e.numberedAt,
+    summary: `numbered ${e.edxmlDocumentId}`,
+  }),
+  [DocumentIssuedSchema.typeName]: (e: DocumentIssued) => ({
+    documentId: e.metadata?.documentId ?? '',
+    orgCodes: [e.metadata?.issuerCode ?? '', ...(e.metadata?.recipientCodes ?? [])],
+    occurredAt: e.issuedAt,
+    summary: `issued ${e.metadata?.edxmlDocumentId ?? ''} signed by the person and the organisation (file SHA-256 ${e.file?.sha256 ?? '?'})`,
+  }),
+  [DocumentFailedSchema.typeName]: (e: DocumentFailed) => ({
+    documentId: e.documentId,
+    orgCodes: [e.issuerCode],
+    occurredAt: e.failedAt,
+    summary: `failed at ${e.stage}: ${e.reason}`,
+  }),
+  [DeliveryCreatedSchema.typeName]: (e: DeliveryCreated) => ({
+    documentId: e.delivery?.documentId ?? '',
+    orgCodes: [e.delivery?.senderCode ?? '', e.delivery?.recipientCode ?? ''],
+    occurredAt: e.delivery?.createdAt,
+    summary: `sent from ${e.delivery?.senderCode ?? '?'} to ${e.delivery?.recipientCode ?? '?'} (${e.channel}), delivery ${e.delivery?.deliveryId ?? '?'}`,
+  }),
+  [StatusReportedSchema.typeName]: (e: StatusReported) => ({
+    documentId: e.report?.documentId ?? '',
+    orgCodes: [e.report?.fromCode ?? ''],
+    occurredAt: e.report?.reportedAt,
+    summary: `status ${status(e.report?.status ?? StatusCode.UNSPECIFIED)} reported by ${e.report?.fromCode ?? '?'} for delivery ${e.report?.deliveryId ?? '?'}`,
+  }),
+  [DeliveryStatusChangedSchema.typeName]: (e: DeliveryStatusChanged) => ({
+    documentId: e.documentId,
+    orgCodes: [e.senderCode, e.recipientCode, e.reportedBy],
+    occurredAt: e.occurredAt,
+    summary: `delivery to ${e.recipientCode}: status ${status(e.reportedStatus || e.status)} reported by ${e.reportedBy}${e.reason === '' ? '' : ` (${e.reason})`}`,
+  }),
+  [RegisterEntryRecordedSchema.typeName]: (e: RegisterEntryRecorded) => ({
+    documentId: e.documentId,
+    orgCodes: [e.orgCode],
+    occurredAt: e.recordedAt,
+    summary: `${Medium[e.medium]?.toLowerCase() ?? 'unknown medium'} entry ${e.number}/${e.year} in the ${RegisterBook[e.book]?.toLowerCase() ?? '?'} register of ${e.orgCode}: ${e.typeCode} "${e.subject}"`,
+  }),
+};
+
+/** The routing key an event type is published under ("document.issued"), which names the entry type. */
+export function entryTypeOf(schema: DescMessage): string {
+  const known = Object.values(MessageTypes).find((entry) => entry.schema.typeName === schema.typeName);
+  return known !== undefined && known.routingKey !== '' ? known.routingKey : schema.typeName;
+}
+
+/** The audit entry for one decoded event. */
+export function entryForEvent(schema: DescMessage, message: unknown, messageId: string, recordedAt: Date): NewEntry {
+  const payload = toJson(schema, message as never, { alwaysEmitImplicit: false }) as JsonValue;
+  const describe = FACTS[schema.typeName] as ((message: unknown) => EventFacts) | undefined;
+  const facts = describe?.(message) ?? genericFacts(payload, schema.typeName);
+  const occurredAt = facts.occurredAt === undefined ? recordedAt : timestampDate(facts.occurredAt);
+  return {
+    type: entryTypeOf(schema),
+    messageId,
+    documentId: facts.documentId,
+    orgCodes: facts.orgCodes,
+    occurredAt: occurredAt.toISOString(),
+    recordedAt: recordedAt.toISOString(),
+    summary: facts.summary,
+    payload,
+  };
+}
+
+/** A type added to the contract later: its documentId, if it has one, still threads it into the document's chain. */
+function genericFacts(payload: JsonValue, typeName: string): EventFacts {
+  const fields = typeof payload === 'object' && payload !== null && !Array.isArray(payload) ? payload : {};
+  return { documentId: typeof fields.documentId === 'string' ? fields.documentId : '', orgCodes: [], occurredAt: undefined, summary: typeName };
+}

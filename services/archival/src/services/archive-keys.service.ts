@@ -1,0 +1,82 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { signDetached } from '@edoc/audit';
+import { HttpTimestampClient, LocalTimestampAuthority, loadSigningIdentity, type SigningIdentity, type TimestampProvider } from '@edoc/pki';
+import { ARCHIVAL_SETTINGS, type ArchivalSettings } from '../config/archival-settings';
+
+/** The archive's key or the district PKI's certificates are not where provisioning puts them. */
+export class ArchiveKeyMissingError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ArchiveKeyMissingError';
+  }
+}
+
+/**
+ * The archive's own signing credential (pki/archive.*, made by provisioning), the time-stamp
+ * source for its signatures, and the district's trust anchors for verification reports.
+ */
+@Injectable()
+export class ArchiveKeysService {
+  private identity: SigningIdentity | undefined;
+  private timestamps: TimestampProvider | undefined;
+
+  constructor(@Inject(ARCHIVAL_SETTINGS) private readonly settings: ArchivalSettings) {}
+
+  /** A detached, time-stamped CMS signature over `content` by the archive's key. */
+  sign(content: Buffer): Promise<Buffer> {
+    return signDetached(content, this.archiveIdentity(), this.timestampProvider());
+  }
+
+  /** Anchors and CRLs for `verifyPdf`: the district's root CA and the issuing CA's CRL. */
+  trust(): { anchorsPem: string[]; crlsPem: string[] } {
+    const crl = this.path('issuing-ca.crl.pem');
+    return { anchorsPem: [this.read('root-ca.cert.pem', 'the root CA certificate')], crlsPem: existsSync(crl) ? [readFileSync(crl, 'utf8')] : [] };
+  }
+
+  /** Certificates an export carries for its reader (a verifier takes its trust from elsewhere). */
+  publicCertificates(): { name: string; pem: string }[] {
+    return ['archive.cert.pem', 'issuing-ca.cert.pem', 'root-ca.cert.pem'].filter((name) => existsSync(this.path(name))).map((name) => ({ name, pem: readFileSync(this.path(name), 'utf8') }));
+  }
+
+  private archiveIdentity(): SigningIdentity {
+    if (this.identity === undefined) {
+      const chain = this.path('issuing-ca.cert.pem');
+      this.identity = loadSigningIdentity({
+        certificatePem: this.read('archive.cert.pem', "the archive's certificate"),
+        privateKeyPem: this.read('archive.key.pem', "the archive's private key"),
+        chainPem: existsSync(chain) ? [readFileSync(chain, 'utf8')] : [],
+      });
+    }
+    return this.identity;
+  }
+
+  private timestampProvider(): TimestampProvider {
+    if (this.timestamps === undefined) {
+      if (this.settings.tsaUrl !== undefined) {
+        this.timestamps = new HttpTimestampClient(this.settings.tsaUrl);
+      } else {
+        const chain = this.path('issuing-ca.cert.pem');
+        this.timestamps = new LocalTimestampAuthority(
+          loadSigningIdentity({
+            certificatePem: this.read('tsa.cert.pem', "the time-stamp authority's certificate"),
+            privateKeyPem: this.read('tsa.key.pem', "the time-stamp authority's key"),
+            chainPem: existsSync(chain) ? [readFileSync(chain, 'utf8')] : [],
+          }),
+        );
+      }
+    }
+    return this.timestamps;
+  }
+
+  private path(name: string): string {
+    return join(this.settings.pkiDir, name);
+  }
+
+  private read(name: string, what: string): string {
+    const file = this.path(name);
+    if (!existsSync(file)) throw new ArchiveKeyMissingError(`${what} is missing (${file}): run \`edoc provision\` to create the archive's credential`);
+    return readFileSync(file, 'utf8');
+  }
+}

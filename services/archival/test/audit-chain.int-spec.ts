@@ -1,0 +1,117 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ChainVerifier, trustFromPem, type AuditTrust } from '@edoc/audit';
+import { create, DeliveryStatusChangedSchema, StatusCode, timestampFromDate } from '@edoc/contracts';
+import { Database, runMigrations } from '@edoc/db';
+import { Inbox, messagingMigrationsDir } from '@edoc/messaging';
+import type { ServiceReadiness } from '@edoc/runtime';
+import { FilesystemArchiveStore } from '@edoc/storage';
+import { createTestDatabase, type TestDatabase } from '@edoc/testing';
+import type { ArchivalSettings } from '../src/config/archival-settings';
+import { AuditEntriesRepository } from '../src/repositories/audit-entries.repository';
+import { CheckpointsRepository } from '../src/repositories/checkpoints.repository';
+import { ArchiveKeysService } from '../src/services/archive-keys.service';
+import { AuditTrailService } from '../src/services/audit-trail.service';
+import { CheckpointService } from '../src/services/checkpoint.service';
+import { AuditViewService } from '../src/services/audit-view.service';
+import { writeTestPki } from './support/pki-dir';
+
+const DOCUMENTS = ['7d7b0c1e-0000-4000-8000-000000000001', '7d7b0c1e-0000-4000-8000-000000000002', '7d7b0c1e-0000-4000-8000-000000000003'];
+
+/** One archival instance: its own pool, services wired as the module wires them. */
+function instance(url: string, dir: string, settings: ArchivalSettings) {
+  const db = new Database({ url, max: 4 });
+  const entries = new AuditEntriesRepository(db);
+  const checkpointRows = new CheckpointsRepository(db);
+  const archive = new FilesystemArchiveStore(join(dir, 'archive'));
+  const readiness = { isReady: () => true } as unknown as ServiceReadiness;
+  const checkpoints = new CheckpointService(db, entries, checkpointRows, new ArchiveKeysService(settings), readiness, settings, archive);
+  const trail = new AuditTrailService(db, new Inbox('archival'), entries, checkpoints);
+  return { db, trail, checkpoints, view: new AuditViewService(entries, checkpointRows, archive) };
+}
+
+function statusEvent(documentId: string, sequence: number) {
+  return create(DeliveryStatusChangedSchema, {
+    deliveryId: `${documentId}:000.31.13.H26`,
+    documentId,
+    senderCode: '000.00.13.H26',
+    recipientCode: '000.31.13.H26',
+    status: StatusCode.ACCEPTED,
+    reportedStatus: StatusCode.ACCEPTED,
+    reportedBy: '000.31.13.H26',
+    sequence: BigInt(sequence),
+    occurredAt: timestampFromDate(new Date()),
+  });
+}
+
+describe('audit chain on PostgreSQL with two archival instances', () => {
+  let database: TestDatabase;
+  let dir: string;
+  let trust: AuditTrust;
+  let a: ReturnType<typeof instance>;
+  let b: ReturnType<typeof instance>;
+
+  beforeAll(async () => {
+    database = await createTestDatabase({ prefix: 'edoc_archival' });
+    dir = mkdtempSync(join(tmpdir(), 'edoc-archival-int-'));
+    const pem = writeTestPki(join(dir, 'pki'));
+    trust = trustFromPem([pem.rootPem], [pem.archivePem]);
+    const settings: ArchivalSettings = { defaultRetentionYears: 10, retentionByType: new Map(), checkpointEntries: 7, checkpointIntervalMs: 600_000, pkiDir: join(dir, 'pki') };
+    a = instance(database.url, dir, settings);
+    b = instance(database.url, dir, settings);
+    await runMigrations(a.db, { schema: 'archival', directories: [messagingMigrationsDir, join(__dirname, '..', 'migrations')] });
+  });
+
+  afterAll(async () => {
+    await a?.db.close();
+    await b?.db.close();
+    await database?.drop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function verifyAll() {
+    const { checkpoints, writeOnceCopies } = await a.view.checkpointsWithCopies();
+    const decode = (c: { number: number; body: string; signature: string }) => ({ number: c.number, body: c.body, signature: Buffer.from(c.signature, 'base64') });
+    const verifier = new ChainVerifier(checkpoints.map(decode), trust, { wormCopies: writeOnceCopies.map(decode) });
+    for (const row of (await a.view.entryPage('0', '5000')).entries) verifier.add({ ...row, columns: { documentId: row.documentId, type: row.type, orgCodes: row.orgCodes, prevHash: row.prevHash } });
+    return verifier.finish();
+  }
+
+  it('appends concurrent events from both instances into one gap-free chain, each message once', async () => {
+    const deliveries = Array.from({ length: 45 }, (_, i) => ({ messageId: `status-${i}`, event: statusEvent(DOCUMENTS[i % 3], i) }));
+    // Every message is delivered twice, to both instances at once: the inbox keeps one effect.
+    await Promise.all(deliveries.flatMap(({ messageId, event }) => [a.trail.recordEvent(DeliveryStatusChangedSchema, event, messageId), b.trail.recordEvent(DeliveryStatusChangedSchema, event, messageId)]));
+    await a.checkpoints.seal();
+
+    const report = await verifyAll();
+    expect(report.problems).toEqual([]);
+    expect(report).toMatchObject({ ok: true, entries: 45, documents: 3, uncheckpointed: 0 });
+    const { rows } = await a.db.query<{ n: string; ids: string }>(`SELECT count(*) AS n, count(DISTINCT message_id) AS ids FROM archival.audit_entries`);
+    expect(rows[0]).toEqual({ n: '45', ids: '45' });
+    const perDocument = await a.db.query<{ document_id: string; max: number; n: string }>(`SELECT document_id, max(doc_seq) AS max, count(*) AS n FROM archival.audit_entries GROUP BY document_id ORDER BY document_id`);
+    expect(perDocument.rows.map((r) => [r.max, Number(r.n)])).toEqual([[15, 15], [15, 15], [15, 15]]);
+  });
+
+  it('signs checkpoints of at most N entries, one series however many instances try, each also kept write-once', async () => {
+    const { checkpoints, writeOnceCopies } = await a.view.checkpointsWithCopies();
+    const ranges = checkpoints.map((c) => JSON.parse(c.body) as { firstSeq: number; lastSeq: number });
+    expect(ranges.every((r) => r.lastSeq - r.firstSeq + 1 <= 7)).toBe(true);
+    expect(ranges[0].firstSeq).toBe(1);
+    expect(ranges[ranges.length - 1].lastSeq).toBe(45);
+    expect(writeOnceCopies.map((c) => c.number)).toEqual(checkpoints.map((c) => c.number));
+  });
+
+  it('refuses to change or delete an entry through SQL unless the guard is removed on purpose', async () => {
+    await expect(a.db.query(`UPDATE archival.audit_entries SET event_type = 'x' WHERE seq = 1`)).rejects.toThrow('append-only: UPDATE refused');
+    await expect(a.db.query(`DELETE FROM archival.audit_entries WHERE seq = 1`)).rejects.toThrow('append-only: DELETE refused');
+  });
+
+  it('makes a checkpoint only when N entries wait, or the oldest has waited M minutes', async () => {
+    await b.trail.recordEvent(DeliveryStatusChangedSchema, statusEvent(DOCUMENTS[0], 100), 'late-1');
+    await b.checkpoints.onApplicationShutdown(); // waits for the check the append started in the background
+    expect(await a.checkpoints.makeOne(false)).toBe(false);
+    expect(await a.checkpoints.makeOne(false, new Date(Date.now() + 11 * 60_000))).toBe(true);
+    expect((await verifyAll()).uncheckpointed).toBe(0);
+  });
+});
