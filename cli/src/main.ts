@@ -1,18 +1,25 @@
 import { Command, CommanderError } from 'commander';
+import { buildArchiveCommand } from './commands/archive';
+import { buildAuditCommand } from './commands/audit';
 import { buildDownloadCommand } from './commands/download';
 import { buildInboxCommand } from './commands/inbox';
+import { buildMetricsCommand } from './commands/metrics';
+import { buildPkiCommand } from './commands/pki';
 import { buildProvisionCommand } from './commands/provision';
 import { buildReportCommand } from './commands/report';
 import { buildSendCommand } from './commands/send';
+import { buildSignCommand } from './commands/sign';
 import { buildStatusCommand } from './commands/status';
 import { buildUpCommand } from './commands/up';
+import { buildVerifyCommand } from './commands/verify';
+import { buildWardCommand } from './commands/ward';
 
 export function buildProgram(): Command {
   const program = new Command('edoc')
     .description('edoc: the e-document exchange of a district, its departments and its wards')
     .showHelpAfterError()
     .exitOverride();
-  for (const command of [buildUpCommand(), buildProvisionCommand(), buildSendCommand(), buildInboxCommand(), buildStatusCommand(), buildReportCommand(), buildDownloadCommand()]) {
+  for (const command of [buildUpCommand(), buildProvisionCommand(), buildSendCommand(), buildInboxCommand(), buildStatusCommand(), buildReportCommand(), buildDownloadCommand(), buildSignCommand(), buildVerifyCommand(), buildPkiCommand(), buildWardCommand(), buildMetricsCommand(), buildAuditCommand(), buildArchiveCommand()]) {
     program.addCommand(command.exitOverride());
   }
   return program;

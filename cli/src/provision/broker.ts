@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { EdocConfig } from '@edoc/config';
 import type { Directory } from '@edoc/directory';
-import { declareTopology, EdocExchanges, provisionWardUser, vhostOf, wardInboxQueue } from '@edoc/messaging';
+import { declareTopology, EdocExchanges, provisionWardUser, vhostOf, wardBrokerUser, wardInboxQueue } from '@edoc/messaging';
 import { edocTopology } from '@edoc/runtime';
 import { readJsonIfExists, writeSecretFile } from './files';
 
@@ -21,7 +21,7 @@ export async function provisionBroker(config: EdocConfig, directory: Directory):
   const known = readJsonIfExists<Record<string, WardCredential>>(secretsFile) ?? {};
   const wards: WardCredential[] = [];
   for (const org of directory.list().filter((o) => o.channel === 'queue')) {
-    const credential = known[org.code] ?? { code: org.code, username: `ward-${org.code}`, password: randomBytes(18).toString('base64url'), queue: wardInboxQueue(org.code) };
+    const credential = known[org.code] ?? { code: org.code, username: wardBrokerUser(org.code, vhostOf(config.amqpUrl)), password: randomBytes(18).toString('base64url'), queue: wardInboxQueue(org.code) };
     await provisionWardUser(config.rabbitManagementUrl, vhostOf(config.amqpUrl), { username: credential.username, password: credential.password, code: org.code }, { statusExchange: EdocExchanges.status });
     wards.push(credential);
   }

@@ -19,6 +19,14 @@ export function deadLetterQueueName(queue: string): string {
   return `${DEAD_LETTER_QUEUE_PREFIX}${queue}`;
 }
 
+/**
+ * The broker user of a ward system. Broker users are global to RabbitMQ, not per vhost, so a ward
+ * on any vhost but "/" carries the vhost in its name: two exchanges on one broker never share a user.
+ */
+export function wardBrokerUser(code: string, vhost: string): string {
+  return vhost === '/' ? `ward-${code}` : `ward-${code}@${vhost}`;
+}
+
 /** The queue a ward system consumes. */
 export function wardInboxQueue(code: string): string {
   return `inbox.${code}`;

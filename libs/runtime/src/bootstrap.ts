@@ -27,7 +27,7 @@ export async function bootstrapService(rootModule: Type<unknown>): Promise<INest
   await readiness.start();
   if (options.queues.length > 0) {
     const consumer = app.connectMicroservice(
-      { strategy: new EdocTransport({ connection: readiness.broker(), queues: withUrgentTwins(options.queues), prefetch: config.prefetch, deliveryLimit: config.deliveryLimit, serviceName: options.name }) },
+      { strategy: new EdocTransport({ connection: readiness.broker(), queues: withUrgentTwins(options.queues), prefetch: config.prefetch, prefetchByQueue: Object.fromEntries((options.orderedQueues ?? []).map((q) => [q, 1])), deliveryLimit: config.deliveryLimit, serviceName: options.name }) },
       { inheritAppConfig: false },
     );
     // Keeps a handler's own error as the dead-letter reason (Nest would say "Internal server error").

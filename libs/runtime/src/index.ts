@@ -5,3 +5,4 @@ export * from './bootstrap';
 export * from './auth-key';
 export * from './events';
 export * from './topology';
+export * from './prometheus';

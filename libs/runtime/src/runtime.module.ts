@@ -7,6 +7,7 @@ import { IdentityModule } from '@edoc/identity';
 import { Inbox, Outbox } from '@edoc/messaging';
 import { createObjectStore } from '@edoc/storage';
 import { HealthController } from './health.controller';
+import { PrometheusModule } from './prometheus';
 import { ServiceReadiness } from './readiness';
 import { EventOutbox } from './events';
 import { readAuthPublicKey } from './auth-key';
@@ -24,7 +25,7 @@ export class RuntimeModule {
     return {
       module: RuntimeModule,
       global: true,
-      imports: [TerminusModule.forRoot({ logger: false }), IdentityModule.forRoot({ publicKey: readAuthPublicKey(config) })],
+      imports: [TerminusModule.forRoot({ logger: false }), IdentityModule.forRoot({ publicKey: readAuthPublicKey(config) }), PrometheusModule],
       controllers: [HealthController],
       providers: [
         { provide: SERVICE_OPTIONS, useValue: options },

@@ -8,6 +8,8 @@ export interface ServiceOptions {
   defaultPort: number;
   /** Queues the service consumes (declared by provisioning, never here). */
   queues: string[];
+  /** Queues whose messages must be handled one at a time, in order (prefetch 1). */
+  orderedQueues?: string[];
   /** Folder of the service's own SQL migrations. */
   migrationsDir: string;
   /** Serve an OpenAPI description at /docs (and /docs-json) with this title. */

@@ -11,9 +11,12 @@ export function urgentQueue(queue: string): string {
   return `${queue}${URGENT_SUFFIX}`;
 }
 
+/** The queue of every status report; it has no urgent twin. */
+export const ROUTING_STATUS_QUEUE = 'routing.status';
+
 /** Queues a service consumes: each of its queues and the urgent twin where one exists. */
 export function withUrgentTwins(queues: string[]): string[] {
-  return queues.flatMap((queue) => (queue === 'routing.status' ? [queue] : [urgentQueue(queue), queue]));
+  return queues.flatMap((queue) => (queue === ROUTING_STATUS_QUEUE ? [queue] : [urgentQueue(queue), queue]));
 }
 
 /**
@@ -35,7 +38,7 @@ export function edocTopology(directory: Directory, deliveryLimit?: number): Topo
     { name: 'signing.events', bindings: events('document.submitted', 'document.numbered') },
     { name: 'intake.events', bindings: events('document.person_signed', 'document.issued', 'document.failed', 'delivery.created', 'delivery.status_changed', 'delivery.receipt_overdue') },
     { name: 'intake.inbox', bindings: builtin.map((org) => ({ exchange: INBOX_EXCHANGE, routingKey: org.code })) },
-    { name: 'routing.events', bindings: events('document.issued', 'status.reported') },
+    { name: 'routing.events', bindings: events('document.issued') },
     { name: 'archival.events', bindings: events('#') },
     { name: 'metrics.events', bindings: events('register.recorded', 'document.issued', 'delivery.created', 'delivery.status_changed') },
     ...wards.map((org) => ({ name: wardInboxQueue(org.code), bindings: [{ exchange: INBOX_EXCHANGE, routingKey: org.code }] })),
@@ -48,6 +51,11 @@ export function edocTopology(directory: Directory, deliveryLimit?: number): Topo
       { name: INBOX_EXCHANGE, type: 'direct' },
       { name: STATUS_EXCHANGE, type: 'topic' },
     ],
-    queues: [...queues.flatMap((queue) => [queue, twin(queue)]), { name: 'routing.status', bindings: [{ exchange: STATUS_EXCHANGE, routingKey: '#' }] }],
+    queues: [
+      ...queues.flatMap((queue) => [queue, twin(queue)]),
+      // Every status report, from ward systems and from the built-in inbox, on one ordered queue:
+      // 01 then 03 published back to back must be applied in that order.
+      { name: ROUTING_STATUS_QUEUE, ordered: true, bindings: [{ exchange: STATUS_EXCHANGE, routingKey: '#' }, { exchange: EVENTS_EXCHANGE, routingKey: 'status.reported' }] },
+    ],
   };
 }

@@ -17,6 +17,11 @@ export interface TopologyQueue {
   bindings: TopologyBinding[];
   /** Failed deliveries the broker allows before it dead-letters by itself. Default: topology.deliveryLimit ?? 5. */
   deliveryLimit?: number;
+  /**
+   * One consumer at a time receives from the queue (x-single-active-consumer): with a prefetch of 1
+   * its messages are handled strictly in order, even with several service instances running.
+   */
+  ordered?: boolean;
 }
 
 export interface Topology {
@@ -30,7 +35,7 @@ export interface Topology {
 /** One queue declaration with its arguments, derived from a topology. */
 export interface QueueDeclaration {
   name: string;
-  arguments: Record<string, string | number>;
+  arguments: Record<string, string | number | boolean>;
   bindings: TopologyBinding[];
 }
 
@@ -80,6 +85,7 @@ export function planTopology(topology: Topology): { exchanges: TopologyExchange[
         // queue has confirmed it; RabbitMQ requires reject-publish overflow for it.
         'x-dead-letter-strategy': 'at-least-once',
         'x-overflow': 'reject-publish',
+        ...(queue.ordered === true ? { 'x-single-active-consumer': true } : {}),
       },
       bindings: queue.bindings,
     });

@@ -33,6 +33,8 @@ export interface EdocTransportOptions {
   serviceName: string;
   /** Unacknowledged messages per queue at a time (handlers running concurrently). Default 16. */
   prefetch?: number;
+  /** A prefetch for some queues other than `prefetch`: 1 for a queue whose messages must be handled in order. */
+  prefetchByQueue?: Record<string, number>;
   /** Deliveries in all before a failing message is dead-lettered. Default 5. */
   deliveryLimit?: number;
   retryDelayMs?: number;
@@ -67,7 +69,7 @@ export interface EdocTransportOptions {
  */
 export class EdocTransport extends Server<EdocTransportEvents, EdocTransportStatus> implements CustomTransportStrategy {
   override readonly transportId = EDOC_TRANSPORT;
-  private readonly opts: Required<Omit<EdocTransportOptions, 'url' | 'connection' | 'logger'>>;
+  private readonly opts: Required<Omit<EdocTransportOptions, 'url' | 'connection' | 'logger' | 'prefetchByQueue'>> & Pick<EdocTransportOptions, 'prefetchByQueue'>;
   private readonly policy: FailurePolicy;
   private readonly log: MessagingLogger;
   private connection: AmqpConnection | undefined;
@@ -91,6 +93,7 @@ export class EdocTransport extends Server<EdocTransportEvents, EdocTransportStat
       queues: options.queues,
       serviceName: options.serviceName,
       prefetch: positiveInt('prefetch', options.prefetch ?? 16),
+      prefetchByQueue: options.prefetchByQueue,
       deliveryLimit: positiveInt('deliveryLimit', options.deliveryLimit ?? 5),
       retryDelayMs: nonNegative('retryDelayMs', options.retryDelayMs ?? 200),
       maxRetryDelayMs: nonNegative('maxRetryDelayMs', options.maxRetryDelayMs ?? 5_000),
@@ -194,12 +197,13 @@ export class EdocTransport extends Server<EdocTransportEvents, EdocTransportStat
   }
 
   private async setupConsumer(channel: Channel): Promise<void> {
-    // Per consumer, not global: quorum queues do not support a global prefetch.
-    await channel.prefetch(this.opts.prefetch, false);
     const tags: string[] = [];
     this.consumerTags.set(channel, tags);
     channel.on('close', () => this.consumerTags.delete(channel));
     for (const queue of this.opts.queues) {
+      // Per consumer, not global (quorum queues do not support a global prefetch): basic.qos
+      // applies to the consumers started after it on the channel.
+      await channel.prefetch(this.opts.prefetchByQueue?.[queue] ?? this.opts.prefetch, false);
       const consumerTag = `${this.opts.serviceName}:${queue}:${randomBytes(4).toString('hex')}`;
       await channel.consume(queue, (message) => this.onDelivery(channel, queue, message), { noAck: false, consumerTag });
       tags.push(consumerTag);

@@ -11,8 +11,3 @@ export function deliveryIdFor(documentId: string, recipientCode: string): string
   const hex = bytes.toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
-
-/** The broker user of a ward system; RabbitMQ stamps it (validated) on every message the ward publishes. */
-export function wardBrokerUser(orgCode: string): string {
-  return `ward-${orgCode}`;
-}

@@ -1,10 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { applyStatus, BusinessType, StatusCode, StatusReport, timestampDate, timestampFromDate } from '@edoc/contracts';
 import { Database } from '@edoc/db';
-import { Inbox, PermanentMessageError } from '@edoc/messaging';
-import { EventOutbox } from '@edoc/runtime';
+import { Inbox, PermanentMessageError, vhostOf, wardBrokerUser } from '@edoc/messaging';
+import { EDOC_CONFIG, EventOutbox } from '@edoc/runtime';
+import type { EdocConfig } from '@edoc/config';
 import { RoutingRepository } from '../repositories/deliveries.repository';
-import { wardBrokerUser } from './delivery-id';
 import { DOWNLOAD_PATH } from './fan-out.service';
 
 /**
@@ -19,7 +19,12 @@ export class StatusService {
     private readonly inbox: Inbox,
     private readonly routing: RoutingRepository,
     private readonly events: EventOutbox,
-  ) {}
+    @Inject(EDOC_CONFIG) config: EdocConfig,
+  ) {
+    this.vhost = vhostOf(config.amqpUrl);
+  }
+
+  private readonly vhost: string;
 
   /** A report relayed by intake for a unit on the built-in inbox: intake has authenticated the unit. */
   onInternalReport(report: StatusReport | undefined, messageId: string): Promise<void> {
@@ -29,7 +34,8 @@ export class StatusService {
 
   /** A report a ward system published itself: RabbitMQ has validated the user id it carries. */
   onWardReport(report: StatusReport, messageId: string, brokerUser: string | undefined): Promise<void> {
-    if (brokerUser !== wardBrokerUser(report.fromCode)) {
+    // RabbitMQ has checked that user_id is the publishing connection's user: the report is authentic.
+    if (brokerUser !== wardBrokerUser(report.fromCode, this.vhost)) {
       throw new PermanentMessageError(`status for unit ${report.fromCode} published by broker user ${brokerUser ?? '(none)'}: a ward may report only as itself`);
     }
     if (report.status === StatusCode.RECALL_REQUESTED) throw new PermanentMessageError('a ward system cannot request a recall over the status exchange');
