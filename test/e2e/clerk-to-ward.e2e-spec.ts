@@ -164,7 +164,7 @@ describe('one document from a district clerk to a department and two wards', () 
       const answer = await http<{ units: { orgCode: string; electronic: number; paper: number }[] }>(exchange.url('metrics', '/coverage'), { token: exchange.token('admin') });
       const units = answer.body.units.filter((u) => u.electronic > 0);
       return units.length === 3 ? answer.body : undefined;
-    });
+    }, { intervalMs: 250 });
     const electronic = Object.fromEntries(coverage.units.filter((u) => u.electronic > 0).map((u) => [u.orgCode, u.electronic]));
     expect(electronic).toEqual({ [DISTRICT]: 1, [OFFICE]: 1, [BACH_DANG]: 1 });
   });
