@@ -2,8 +2,10 @@ import 'reflect-metadata';
 import { INestApplication, Logger, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { envInt, loadConfig } from '@edoc/config';
+import type { NestMicroservice } from '@nestjs/microservices';
 import { EdocExceptionFilter, EdocTransport } from '@edoc/messaging';
 import { serveOpenApi } from './open-api';
+import { PrometheusRegistry } from './prometheus';
 import { ServiceReadiness } from './readiness';
 import { withUrgentTwins } from './topology';
 import { SERVICE_OPTIONS, ServiceOptions } from './service-options';
@@ -26,12 +28,16 @@ export async function bootstrapService(rootModule: Type<unknown>): Promise<INest
   const readiness = app.get(ServiceReadiness);
   await readiness.start();
   if (options.queues.length > 0) {
-    const consumer = app.connectMicroservice(
-      { strategy: new EdocTransport({ connection: readiness.broker(), queues: withUrgentTwins(options.queues), prefetch: config.prefetch, prefetchByQueue: Object.fromEntries((options.orderedQueues ?? []).map((q) => [q, 1])), deliveryLimit: config.deliveryLimit, serviceName: options.name }) },
-      { inheritAppConfig: false },
-    );
+    const transport = new EdocTransport({ connection: readiness.broker(), queues: withUrgentTwins(options.queues), prefetch: config.prefetch, prefetchByQueue: Object.fromEntries((options.orderedQueues ?? []).map((q) => [q, 1])), deliveryLimit: config.deliveryLimit, serviceName: options.name });
+    app.get(PrometheusRegistry).instrumentTransport(transport);
+    const consumer = app.connectMicroservice({ strategy: transport }, { inheritAppConfig: false, deferInitialization: true }) as unknown as NestMicroservice;
     // Keeps a handler's own error as the dead-letter reason (Nest would say "Internal server error").
+    // The filter must be in place before the handlers are bound, hence the deferred initialisation;
+    // then bind them as connectMicroservice would, without running the modules' init hooks twice.
     consumer.useGlobalFilters(new EdocExceptionFilter());
+    consumer.registerListeners();
+    consumer.setIsInitialized(true);
+    consumer.setIsInitHookCalled(true);
     await app.startAllMicroservices();
     logger.log(`consuming ${withUrgentTwins(options.queues).join(', ')}`);
   }

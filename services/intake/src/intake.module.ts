@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { join } from 'node:path';
-import { RuntimeModule } from '@edoc/runtime';
+import { PrometheusModule, RuntimeModule } from '@edoc/runtime';
 import { DocumentsController } from './controllers/documents.controller';
 import { FilesController } from './controllers/files.controller';
 import { InboxController } from './controllers/inbox.controller';
@@ -27,7 +27,8 @@ import { SubmissionService } from './services/submission.service';
 export const INTAKE_QUEUES = ['intake.events', 'intake.inbox'];
 
 @Module({
-  imports: [RuntimeModule.forService({
+  imports: [
+    RuntimeModule.forService({
       name: 'intake',
       defaultPort: 3000,
       queues: INTAKE_QUEUES,
@@ -39,7 +40,18 @@ export const INTAKE_QUEUES = ['intake.events', 'intake.inbox'];
           'read the built-in inbox and report statuses, keep the registers (sổ đăng ký) and register paper documents. ' +
           'Every route needs a bearer token; `npm start` prints demo tokens.',
       },
-    }),],
+    }),
+    PrometheusModule.forFeature([
+      {
+        name: 'edoc_documents',
+        help: 'Documents by state (submitted, person_signed, numbered, issued, failed, recalled)',
+        labelNames: ['state'],
+        sql: `SELECT s.state, count(d.document_id)::float8 AS value
+              FROM unnest(ARRAY['submitted','person_signed','numbered','issued','failed','recalled']) AS s(state)
+              LEFT JOIN intake.documents d ON d.state = s.state GROUP BY s.state`,
+      },
+    ]),
+  ],
   controllers: [DocumentsController, InboxController, FilesController, RegistersController, DocumentEventsHandler, DeliveryEventsHandler],
   providers: [
     DocumentsRepository,

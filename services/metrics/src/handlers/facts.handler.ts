@@ -1,12 +1,25 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import { DocumentIssued, DocumentIssuedSchema, RegisterEntryRecorded, RegisterEntryRecordedSchema } from '@edoc/contracts';
+import {
+  DeliveryCreated,
+  DeliveryCreatedSchema,
+  DeliveryStatusChanged,
+  DeliveryStatusChangedSchema,
+  DocumentIssued,
+  DocumentIssuedSchema,
+  RegisterEntryRecorded,
+  RegisterEntryRecordedSchema,
+} from '@edoc/contracts';
 import { EdocMessageContext } from '@edoc/messaging';
+import { DeliveryFactsService } from '../services/delivery-facts.service';
 import { FactsService } from '../services/facts.service';
 
 @Controller()
 export class FactsHandler {
-  constructor(private readonly facts: FactsService) {}
+  constructor(
+    private readonly facts: FactsService,
+    private readonly deliveries: DeliveryFactsService,
+  ) {}
 
   @EventPattern(RegisterEntryRecordedSchema.typeName)
   registered(@Payload() event: RegisterEntryRecorded, @Ctx() ctx: EdocMessageContext): Promise<void> {
@@ -16,5 +29,15 @@ export class FactsHandler {
   @EventPattern(DocumentIssuedSchema.typeName)
   issued(@Payload() event: DocumentIssued, @Ctx() ctx: EdocMessageContext): Promise<void> {
     return this.facts.onIssued(event, ctx.messageId);
+  }
+
+  @EventPattern(DeliveryCreatedSchema.typeName)
+  deliveryCreated(@Payload() event: DeliveryCreated, @Ctx() ctx: EdocMessageContext): Promise<void> {
+    return this.deliveries.onCreated(event, ctx.messageId);
+  }
+
+  @EventPattern(DeliveryStatusChangedSchema.typeName)
+  statusChanged(@Payload() event: DeliveryStatusChanged, @Ctx() ctx: EdocMessageContext): Promise<void> {
+    return this.deliveries.onStatusChanged(event, ctx.messageId);
   }
 }

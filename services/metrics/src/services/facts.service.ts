@@ -2,15 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { DocumentIssued, Medium, RegisterBook, RegisterEntryRecorded, timestampDate } from '@edoc/contracts';
 import { Database } from '@edoc/db';
 import { Inbox, PermanentMessageError } from '@edoc/messaging';
-import { FactsRepository } from '../repositories/facts.repository';
+import { vietnamDay } from '../domain/vietnam-time';
+import { Book, FactsRepository, MediumName } from '../repositories/facts.repository';
+import { isDayText, isUuid } from '../domain/formats';
 
-const MEDIUM: Partial<Record<Medium, 'electronic' | 'paper' | 'both'>> = { [Medium.ELECTRONIC]: 'electronic', [Medium.PAPER]: 'paper', [Medium.BOTH]: 'both' };
-const BOOK: Partial<Record<RegisterBook, 'outgoing' | 'incoming'>> = { [RegisterBook.OUTGOING]: 'outgoing', [RegisterBook.INCOMING]: 'incoming' };
-
-/** Vietnam date (UTC+7, no daylight saving) of an instant: the day a document counts for. */
-export function vietnamDay(instant: Date): string {
-  return new Date(instant.getTime() + 7 * 3600_000).toISOString().slice(0, 10);
-}
+const MEDIUM: Partial<Record<Medium, MediumName>> = { [Medium.ELECTRONIC]: 'electronic', [Medium.PAPER]: 'paper', [Medium.BOTH]: 'both' };
+const BOOK: Partial<Record<RegisterBook, Book>> = { [RegisterBook.OUTGOING]: 'outgoing', [RegisterBook.INCOMING]: 'incoming' };
 
 /** Turns every register entry and issued document into a fact for the coverage figures. */
 @Injectable()
@@ -27,7 +24,12 @@ export class FactsService {
     if (medium === undefined || book === undefined || event.recordedAt === undefined) {
       throw new PermanentMessageError(`register.recorded ${event.entryId} lacks a medium, a book or a time`);
     }
+    if (!isUuid(event.entryId)) throw new PermanentMessageError(`register.recorded: entry id "${event.entryId}" is not a UUID`);
+    if (event.orgCode === '') throw new PermanentMessageError(`register.recorded ${event.entryId} names no organisation`);
+    if (event.documentId !== '' && !isUuid(event.documentId)) throw new PermanentMessageError(`register.recorded ${event.entryId}: document id "${event.documentId}" is not a UUID`);
+    if (event.dueDate !== '' && !isDayText(event.dueDate)) throw new PermanentMessageError(`register.recorded ${event.entryId}: due date "${event.dueDate}" is not yyyy-mm-dd`);
     const recordedAt = timestampDate(event.recordedAt);
+    const localDate = vietnamDay(recordedAt);
     await this.db.transaction(async (tx) => {
       if (!(await this.inbox.claim(tx, messageId, 'metrics.register'))) return;
       await this.facts.insert(tx, {
@@ -36,11 +38,15 @@ export class FactsService {
         book,
         medium,
         routine: event.routine,
+        year: event.year || Number(localDate.slice(0, 4)),
+        number: event.number || null,
         documentId: event.documentId || null,
         typeCode: event.typeCode,
+        subject: event.subject,
+        counterpart: event.counterpartCode,
         dueDate: event.dueDate || null,
         recordedAt,
-        localDate: vietnamDay(recordedAt),
+        localDate,
       });
     });
   }

@@ -1,15 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { Histogram, register } from 'prom-client';
+import { PrometheusRegistry } from '@edoc/runtime';
 
-/** Signing latency, by kind of signature, for the Prometheus endpoint. */
+/** Signing latency per stage (person, organisation, attachment) on the service's /metrics. */
 @Injectable()
 export class SigningMetrics {
-  private readonly histogram =
-    (register.getSingleMetric('edoc_signing_seconds') as Histogram<'kind'> | undefined) ??
-    new Histogram({ name: 'edoc_signing_seconds', help: 'Time to apply one signature, by kind (person, organisation, attachment)', labelNames: ['kind'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5] });
+  constructor(private readonly prometheus: PrometheusRegistry) {}
 
-  startTimer(kind: string): () => void {
-    const end = this.histogram.startTimer({ kind });
+  startTimer(stage: string): () => void {
+    const end = this.prometheus.signingDuration().startTimer({ stage });
     return () => {
       end();
     };

@@ -1,0 +1,13 @@
+/** One CSV field (RFC 4180): quoted when it holds a separator, a quote or a line break. */
+export function csvField(value: string | number | null): string {
+  if (value === null) return '';
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
+  // A text cell starting with = + - @ would run as a formula in a spreadsheet.
+  const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** A whole CSV file: a byte-order mark so spreadsheets read the Vietnamese as UTF-8, CRLF line ends. */
+export function csvDocument(header: readonly string[], rows: readonly (readonly (string | number | null)[])[]): string {
+  return `\uFEFF${[header, ...rows].map((row) => row.map(csvField).join(',')).join('\r\n')}\r\n`;
+}

@@ -1,0 +1,113 @@
+import { Injectable } from '@nestjs/common';
+import { Database, Queryable } from '@edoc/db';
+import type { DateRange } from '../domain/coverage-query';
+import type { OnTimeRow, ReceiptRow } from '../domain/figures';
+import { Granularity, PERIOD_SQL_FORMAT } from '../domain/periods';
+import { VIETNAM_ZONE } from '../domain/vietnam-time';
+
+export interface DeliveryCreatedFact {
+  deliveryId: string;
+  documentId: string;
+  senderCode: string;
+  recipientCode: string;
+  channel: string;
+  createdAt: Date;
+  createdDate: string;
+  dueDate: string | null;
+}
+
+export interface DeliveryStatusFact {
+  deliveryId: string;
+  documentId: string;
+  senderCode: string;
+  recipientCode: string;
+  status: number;
+  sequence: number;
+  /** Set when the recipient reported 01 or 03: the receipt. */
+  receiptAt: Date | null;
+  /** Set when the recipient reported 06: handling completed. */
+  completedAt: Date | null;
+}
+
+export interface ReceiptCountRow extends ReceiptRow {
+  orgCode: string;
+  period: string;
+}
+
+export interface OnTimeCountRow extends OnTimeRow {
+  orgCode: string;
+  period: string;
+}
+
+/** Statuses after which a delivery is no longer the recipient's to handle: refused (02), taken back (14). */
+const CLOSED_STATUSES = [2, 14];
+
+/** One row per delivery, for same-day receipts and on-time handling. */
+@Injectable()
+export class DeliveryFactsRepository {
+  constructor(private readonly db: Database) {}
+
+  async recordCreated(tx: Queryable, fact: DeliveryCreatedFact): Promise<void> {
+    await tx.query(
+      `INSERT INTO metrics.delivery_facts (delivery_id, document_id, sender_code, recipient_code, channel, created_at, created_date, due_date)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT (delivery_id) DO UPDATE SET document_id = EXCLUDED.document_id, sender_code = EXCLUDED.sender_code,
+         recipient_code = EXCLUDED.recipient_code, channel = EXCLUDED.channel, created_at = EXCLUDED.created_at,
+         created_date = EXCLUDED.created_date, due_date = EXCLUDED.due_date`,
+      [fact.deliveryId, fact.documentId, fact.senderCode, fact.recipientCode, fact.channel, fact.createdAt, fact.createdDate, fact.dueDate],
+    );
+  }
+
+  /** Status events may arrive in any order: the earliest receipt and completion win, the newest status stays. */
+  async recordStatus(tx: Queryable, fact: DeliveryStatusFact): Promise<void> {
+    await tx.query(
+      `INSERT INTO metrics.delivery_facts AS d (delivery_id, document_id, sender_code, recipient_code, first_receipt_at, completed_at, last_status, last_sequence)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT (delivery_id) DO UPDATE SET
+         first_receipt_at = LEAST(d.first_receipt_at, EXCLUDED.first_receipt_at),
+         completed_at = LEAST(d.completed_at, EXCLUDED.completed_at),
+         last_status = CASE WHEN EXCLUDED.last_sequence > d.last_sequence THEN EXCLUDED.last_status ELSE d.last_status END,
+         last_sequence = GREATEST(d.last_sequence, EXCLUDED.last_sequence)`,
+      [fact.deliveryId, fact.documentId || null, fact.senderCode, fact.recipientCode, fact.receiptAt, fact.completedAt, fact.status, fact.sequence],
+    );
+  }
+
+  /**
+   * Deliveries per recipient and period of creation: confirmed the same Vietnam day, not confirmed
+   * (the day is over), or still pending (created today, the day is not over).
+   */
+  async receiptCounts(range: DateRange, today: string, granularity?: Granularity): Promise<ReceiptCountRow[]> {
+    const { rows } = await this.db.query<{ org_code: string; period: string; same_day: string; not_confirmed: string; pending: string }>(
+      `SELECT recipient_code AS org_code, coalesce(to_char(created_date, $4), 'all') AS period,
+              count(*) FILTER (WHERE receipt_date <= created_date) AS same_day,
+              count(*) FILTER (WHERE (receipt_date IS NULL OR receipt_date > created_date) AND created_date < $3) AS not_confirmed,
+              count(*) FILTER (WHERE (receipt_date IS NULL OR receipt_date > created_date) AND created_date >= $3) AS pending
+       FROM (SELECT recipient_code, created_date, (first_receipt_at AT TIME ZONE '${VIETNAM_ZONE}')::date AS receipt_date
+             FROM metrics.delivery_facts WHERE created_date BETWEEN $1 AND $2) d
+       GROUP BY 1, 2 ORDER BY 1, 2`,
+      [range.from, range.to, today, granularity === undefined ? null : PERIOD_SQL_FORMAT[granularity]],
+    );
+    return rows.map((r) => ({ orgCode: r.org_code, period: r.period, confirmedSameDay: Number(r.same_day), notConfirmed: Number(r.not_confirmed), pending: Number(r.pending) }));
+  }
+
+  /**
+   * Incoming documents with a due date in the range, per recipient and period of the due date:
+   * completed (06) by the due date, completed later, overdue, or not due yet. Refused and
+   * taken-back deliveries are not the recipient's to handle and are left out.
+   */
+  async onTimeCounts(range: DateRange, today: string, granularity?: Granularity): Promise<OnTimeCountRow[]> {
+    const { rows } = await this.db.query<{ org_code: string; period: string; on_time: string; late: string; overdue: string; pending: string }>(
+      `SELECT recipient_code AS org_code, coalesce(to_char(due_date, $4), 'all') AS period,
+              count(*) FILTER (WHERE completed_date <= due_date) AS on_time,
+              count(*) FILTER (WHERE completed_date > due_date) AS late,
+              count(*) FILTER (WHERE completed_date IS NULL AND due_date < $3) AS overdue,
+              count(*) FILTER (WHERE completed_date IS NULL AND due_date >= $3) AS pending
+       FROM (SELECT recipient_code, due_date, (completed_at AT TIME ZONE '${VIETNAM_ZONE}')::date AS completed_date
+             FROM metrics.delivery_facts
+             WHERE due_date BETWEEN $1 AND $2 AND created_at IS NOT NULL AND (last_status IS NULL OR last_status <> ALL ($5::smallint[]))) d
+       GROUP BY 1, 2 ORDER BY 1, 2`,
+      [range.from, range.to, today, granularity === undefined ? null : PERIOD_SQL_FORMAT[granularity], CLOSED_STATUSES],
+    );
+    return rows.map((r) => ({ orgCode: r.org_code, period: r.period, onTime: Number(r.on_time), late: Number(r.late), overdue: Number(r.overdue), pending: Number(r.pending) }));
+  }
+}
