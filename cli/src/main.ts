@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { buildArchiveCommand } from './commands/archive';
 import { buildAuditCommand } from './commands/audit';
+import { buildDlqCommand } from './commands/dlq';
 import { buildDownloadCommand } from './commands/download';
 import { buildInboxCommand } from './commands/inbox';
 import { buildMetricsCommand } from './commands/metrics';
@@ -19,7 +20,7 @@ export function buildProgram(): Command {
     .description('edoc: the e-document exchange of a district, its departments and its wards')
     .showHelpAfterError()
     .exitOverride();
-  for (const command of [buildUpCommand(), buildProvisionCommand(), buildSendCommand(), buildInboxCommand(), buildStatusCommand(), buildReportCommand(), buildDownloadCommand(), buildSignCommand(), buildVerifyCommand(), buildPkiCommand(), buildWardCommand(), buildMetricsCommand(), buildAuditCommand(), buildArchiveCommand()]) {
+  for (const command of [buildUpCommand(), buildProvisionCommand(), buildSendCommand(), buildInboxCommand(), buildStatusCommand(), buildReportCommand(), buildDownloadCommand(), buildSignCommand(), buildVerifyCommand(), buildPkiCommand(), buildWardCommand(), buildDlqCommand(), buildMetricsCommand(), buildAuditCommand(), buildArchiveCommand()]) {
     program.addCommand(command.exitOverride());
   }
   return program;
