@@ -14,7 +14,8 @@ function guide(result: ProvisionResult, seconds: number): string[] {
   const ward = result.wards[0];
   return [
     '',
-    `edoc is up in ${seconds.toFixed(1)} s: intake http://127.0.0.1:3000, signing :3001, routing :3002, archival :3003, metrics :3004`,
+    `edoc is up in ${seconds.toFixed(1)} s: intake http://127.0.0.1:3000 (API reference at /docs), signing :3001, routing :3002, archival :3003, metrics :3004`,
+    `Dashboard for administrators: http://127.0.0.1:3004/dashboard (sign in with the token of user admin)`,
     '',
     'Send a first document (as the district clerk, signed by the chairman, to every ward):',
     `  npx edoc send --as ${clerk?.[0]} --to all-wards --signer ${signer?.username} --subject "Về việc tổng vệ sinh môi trường" path/to/document.pdf`,
