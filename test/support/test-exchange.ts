@@ -1,5 +1,5 @@
 import { ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, createWriteStream } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -56,6 +56,10 @@ export class TestExchange {
     return this.vhost.vhost;
   }
 
+  get management(): TestVhost['management'] {
+    return this.vhost.management;
+  }
+
   get dataFolder(): string {
     return this.dataDir;
   }
@@ -70,9 +74,14 @@ export class TestExchange {
     return entry.token;
   }
 
+  /** The ward systems' broker users that provisioning made, by organisation code. */
+  wardCredentials(): Record<string, WardCredential> {
+    const file = join(this.dataDir, 'secrets', 'ward-broker-users.json');
+    return this.dataDir !== '' && existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, WardCredential>) : {};
+  }
+
   wardCredential(code: string): WardCredential {
-    const all = JSON.parse(readFileSync(join(this.dataDir, 'secrets', 'ward-broker-users.json'), 'utf8')) as Record<string, WardCredential>;
-    const credential = all[code];
+    const credential = this.wardCredentials()[code];
     if (credential === undefined) throw new Error(`no ward system user for ${code}`);
     return credential;
   }
@@ -139,6 +148,8 @@ export class TestExchange {
 
   async stop(): Promise<void> {
     await Promise.all(SERVICE_NAMES.map((name) => this.stopService(name).catch(() => undefined)));
+    // Broker users are global: the ward users provisioned for this vhost go with it.
+    await Promise.all(Object.values(this.wardCredentials()).map((ward) => this.vhost.management.deleteUser(ward.username).catch(() => undefined)));
     await this.vhost?.drop().catch(() => undefined);
     await this.database?.drop().catch(() => undefined);
     await this.stopS3?.();

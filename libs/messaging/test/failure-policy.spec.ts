@@ -1,7 +1,7 @@
 import { lastValueFrom } from 'rxjs';
 import { BaseRpcExceptionFilter } from '@nestjs/microservices';
 import type { ArgumentsHost } from '@nestjs/common';
-import { decideOnFailure, describeHandlerError, EdocExceptionFilter, isPermanent, PermanentMessageError } from '@edoc/messaging';
+import { decideOnFailure, describeHandlerError, EdocExceptionFilter, isOutage, isPermanent, PermanentMessageError } from '@edoc/messaging';
 
 const policy = { deliveryLimit: 4, retryDelayMs: 100, maxRetryDelayMs: 300 };
 const host = {} as ArgumentsHost;
@@ -40,5 +40,20 @@ describe('decideOnFailure', () => {
     expect(describeHandlerError({ status: 'error', message: 'Internal server error' })).toBe('Internal server error');
     expect(describeHandlerError({ code: 7 })).toBe('{"code":7}');
     expect(describeHandlerError('plain')).toBe('plain');
+  });
+});
+
+describe('isOutage', () => {
+  it('recognises an unreachable database or socket, also as a cause', () => {
+    expect(isOutage(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }))).toBe(true);
+    expect(isOutage(Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }))).toBe(true);
+    expect(isOutage(new Error('Connection terminated unexpectedly'))).toBe(true);
+    expect(isOutage(new Error('storage failed', { cause: Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }) }))).toBe(true);
+  });
+
+  it('does not take a handler error or a constraint violation for an outage', () => {
+    expect(isOutage(new Error('invalid input syntax for type uuid: "x"'))).toBe(false);
+    expect(isOutage(Object.assign(new Error('duplicate key value violates unique constraint'), { code: '23505' }))).toBe(false);
+    expect(isOutage('ECONNREFUSED')).toBe(false);
   });
 });

@@ -1,10 +1,11 @@
 import 'reflect-metadata';
 import { INestApplication, Logger, Type } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { HttpAdapterHost, NestFactory } from '@nestjs/core';
 import { envInt, loadConfig } from '@edoc/config';
 import type { NestMicroservice } from '@nestjs/microservices';
 import { EdocExceptionFilter, EdocTransport } from '@edoc/messaging';
 import { serveOpenApi } from './open-api';
+import { OutageFilter } from './outage.filter';
 import { PrometheusRegistry } from './prometheus';
 import { ServiceReadiness } from './readiness';
 import { withUrgentTwins } from './topology';
@@ -20,6 +21,8 @@ export async function bootstrapService(rootModule: Type<unknown>): Promise<INest
   const config = loadConfig();
   const logger = new Logger(options.name);
   app.enableShutdownHooks();
+  const { httpAdapter } = app.get(HttpAdapterHost);
+  app.useGlobalFilters(new OutageFilter(httpAdapter));
   if (options.openApi !== undefined) serveOpenApi(app, options.openApi);
   const port = envInt('EDOC_PORT', options.defaultPort);
   await app.listen(port, process.env.EDOC_HOST ?? '127.0.0.1');

@@ -11,7 +11,7 @@ import { deadLetterQueueName, EdocExchanges } from '../names';
 import { ConfirmPublisher } from '../publishing/confirm-publisher';
 import { decodeDelivery } from './delivery-decoder';
 import { EdocMessageContext, deliveryCountOf } from './edoc-message-context';
-import { decideOnFailure, describeHandlerError, type FailurePolicy } from './failure-policy';
+import { decideOnFailure, describeHandlerError, isOutage, type FailurePolicy } from './failure-policy';
 
 export const EDOC_TRANSPORT = Symbol.for('edoc.amqp');
 
@@ -237,7 +237,7 @@ export class EdocTransport extends Server<EdocTransportEvents, EdocTransportStat
     }
     const context = EdocMessageContext.fromDelivery(message, queue, decoded.messageId, decoded.type);
     try {
-      await this.invokeHandler(decoded.type, decoded.message, context);
+      await this.invokeThroughOutages(decoded.type, decoded.message, context, `${decoded.type} ${decoded.messageId} from ${queue}`);
     } catch (error) {
       const action = decideOnFailure(error, attempt, this.policy);
       if (action.kind === 'dead-letter') {
@@ -253,6 +253,24 @@ export class EdocTransport extends Server<EdocTransportEvents, EdocTransportStat
       return;
     }
     this.settle(channel, message, 'ack');
+  }
+
+  /**
+   * Runs the handler; while a dependency is down, holds the message (unacknowledged, so it spends no
+   * delivery attempt) and tries again with a growing pause, up to 30 s, until it is back or we stop.
+   */
+  private async invokeThroughOutages(type: string, payload: unknown, context: EdocMessageContext, label: string): Promise<void> {
+    for (let outage = 0; ; outage++) {
+      try {
+        await this.invokeHandler(type, payload, context);
+        return;
+      } catch (error) {
+        if (!isOutage(error) || this.closing) throw error;
+        const delayMs = Math.min(30_000, 500 * 2 ** Math.min(outage, 6));
+        if (outage === 0 || outage % 10 === 0) this.log.warn(`${label}: a dependency is unreachable (${describeHandlerError(error)}); holding it and retrying every ${delayMs / 1000} s`);
+        await this.pause(delayMs);
+      }
+    }
   }
 
   private async invokeHandler(type: string, payload: unknown, context: EdocMessageContext): Promise<void> {

@@ -22,6 +22,23 @@ export function decideOnFailure(error: unknown, attempt: number, policy: Failure
   return { kind: 'retry', delayMs };
 }
 
+/** Node socket errors and PostgreSQL's connection classes (08xxx) and shutdown codes (57P0x). */
+const OUTAGE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'EAI_AGAIN', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006']);
+const OUTAGE_MESSAGES = /Connection terminated|connection error|terminating connection|timeout exceeded when trying to connect|the database system is (starting up|shutting down)|Client was closed/i;
+
+/**
+ * Whether the handler failed because a dependency (the database, object storage) cannot be reached.
+ * Such a failure says nothing about the message: it is retried in place, without spending one of
+ * its delivery attempts, so an outage longer than the retry schedule dead-letters nothing.
+ */
+export function isOutage(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, message, cause } = error as { code?: unknown; message?: unknown; cause?: unknown };
+  if (typeof code === 'string' && OUTAGE_CODES.has(code)) return true;
+  if (typeof message === 'string' && OUTAGE_MESSAGES.test(message)) return true;
+  return cause !== undefined && cause !== error && isOutage(cause);
+}
+
 /**
  * PermanentMessageError itself, or what Nest's exception filter made of it: the filter passes an
  * RpcException's error object on, so `{ permanent: true }` arrives instead of the instance.
