@@ -1,6 +1,7 @@
 import * as amqp from 'amqplib';
 import { Client } from 'pg';
-import { create, StatusCode, StatusReportSchema, timestampFromDate, toBinary } from '@edoc/contracts';
+import { randomUUID } from 'node:crypto';
+import { BusinessType, create, DeliverySchema, fromBinary, StatusCode, StatusReportSchema, timestampFromDate, toBinary } from '@edoc/contracts';
 import { waitFor } from '@edoc/testing';
 import { TestExchange } from '../support/test-exchange';
 import { http, submissionForm } from '../support/http';
@@ -163,6 +164,47 @@ describe('document lifecycle: statuses, recall, replies, receipts and urgency', 
     });
     expect(stray.status).toBe(422);
     expect(stray.body.message.join()).toMatch(/responseFor: 000.31.13.H26 never received a document/);
+  });
+
+  it('replaces an issued document: the replacement names it and reaches the recipients as business type REPLACE', async () => {
+    const original = await send({ subject: 'Về việc lịch tiếp dân', recipients: [BACH_DANG] });
+    const replacement = await send({ subject: 'Về việc lịch tiếp dân (thay thế)', recipients: [BACH_DANG], businessType: 'replace', replaces: original.documentId });
+    expect(replacement.state).toBe('issued');
+    const arrived = await waitFor('the replacement to arrive', async () => {
+      const r = await db.query(`SELECT metadata->>'businessType' AS business, metadata->>'replacesDocumentId' AS replaces FROM intake.deliveries WHERE document_id = $1 AND arrived_at IS NOT NULL`, [replacement.documentId]);
+      return r.rows[0] as { business: string; replaces: string } | undefined;
+    });
+    expect(arrived).toEqual({ business: 'BUSINESS_TYPE_REPLACE', replaces: original.documentId });
+    const stray = await http<{ message: string[] }>(exchange.url('intake', '/documents'), {
+      token: exchange.token('hbt.clerk'),
+      form: submissionForm({ type: 'CV', subject: 'Thay thế văn bản không có', recipients: [BACH_DANG], signer: 'hbt.signer', businessType: 'replace', replaces: '00000000-0000-4000-8000-000000000000' }, pdf),
+    });
+    expect(stray.status).toBe(422);
+    expect(stray.body.message.join()).toMatch(/replaces: 000.00.13.H26 issued no document/);
+  });
+
+  it('recalls a document from a ward system: a RECALL notice on its queue, the ward answers 14', async () => {
+    const doc = await send({ subject: 'Về việc thu hồi từ phường có hệ thống riêng', recipients: [BACH_KHOA] });
+    const ward = exchange.wardCredential(BACH_KHOA);
+    const connection = await amqp.connect(exchange.wardAmqpUrl(BACH_KHOA));
+    try {
+      const channel = await connection.createConfirmChannel();
+      const first = await waitFor('the delivery', async () => (await channel.get(ward.queue, { noAck: true })) || undefined);
+      const delivery = fromBinary(DeliverySchema, first.content);
+      expect(delivery.businessType).toBe(BusinessType.NEW_UNSPECIFIED);
+      const recall = await http(exchange.url('intake', `/documents/${doc.documentId}/recall`), { token: exchange.token('hbt.clerk'), json: { reason: 'Ban hành nhầm' } });
+      expect(recall.status).toBe(202);
+      const notice = await waitFor('the recall notice', async () => (await channel.get(ward.queue, { noAck: true })) || undefined);
+      const recalled = fromBinary(DeliverySchema, notice.content);
+      expect(recalled).toMatchObject({ deliveryId: delivery.deliveryId, businessType: BusinessType.RECALL });
+      const answer = create(StatusReportSchema, { deliveryId: delivery.deliveryId, documentId: doc.documentId, fromCode: BACH_KHOA, status: StatusCode.RECALL_AGREED, reportedAt: timestampFromDate(new Date()) });
+      channel.publish('edoc.status', BACH_KHOA, Buffer.from(toBinary(StatusReportSchema, answer)), { persistent: true, messageId: randomUUID(), type: StatusReportSchema.typeName, contentType: 'application/x-protobuf', userId: ward.username });
+      await channel.waitForConfirms();
+    } finally {
+      await connection.close();
+    }
+    const agreed = await statusAtSender(doc.documentId, BACH_KHOA, (d) => d.status === '14');
+    expect(agreed.history.map((h) => h.status)).toEqual(['13', '14']);
   });
 
   it('lists incoming documents whose due date has passed', async () => {

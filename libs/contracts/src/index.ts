@@ -9,3 +9,4 @@ export type { Timestamp } from '@bufbuild/protobuf/wkt';
 export * from './message-types';
 export * from './status-codes';
 export * from './status-machine';
+export * from './document-types';

@@ -1,6 +1,6 @@
 import { buildNotation, edxmlDocumentId, formatRegisterNumber, numberAndNotation } from '../src/domain/numbering';
 import { vietnamDate, vietnamIsoTime, vietnamYear } from '../src/domain/vietnam-time';
-import { canonicalTypeCode } from '../src/domain/document-types';
+import { canonicalTypeCode } from '@edoc/contracts';
 
 describe('numbers and notations (Decree 30)', () => {
   it('prints a leading zero below 10 only', () => {

@@ -1,6 +1,6 @@
 import { XMLBuilder } from 'fast-xml-parser';
 import { type DocumentMetadata, Priority } from '@edoc/contracts';
-import { documentTypeName } from './document-types';
+import { documentTypeName } from '@edoc/contracts';
 
 export const RECORD_NAMESPACE = 'urn:edoc:archive:nd30-2020:phu-luc-vi';
 

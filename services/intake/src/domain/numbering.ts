@@ -1,4 +1,4 @@
-import { CONG_VAN } from './document-types';
+import { CONG_VAN } from '@edoc/contracts';
 
 /** Register numbers print with a leading zero below 10: 01, 02, ... 09, 10, 123. */
 export function formatRegisterNumber(number: number): string {

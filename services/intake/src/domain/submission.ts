@@ -1,5 +1,4 @@
-import { BusinessType, Priority, SteeringType } from '@edoc/contracts';
-import { canonicalTypeCode } from './document-types';
+import { BusinessType, canonicalTypeCode, Priority, SteeringType } from '@edoc/contracts';
 
 export const MAX_SUBJECT_LENGTH = 500;
 

@@ -4,7 +4,7 @@ import { Database, sqlState } from '@edoc/db';
 import { Directory } from '@edoc/directory';
 import type { Principal } from '@edoc/identity';
 import { EventOutbox } from '@edoc/runtime';
-import { canonicalTypeCode } from '../domain/document-types';
+import { canonicalTypeCode } from '@edoc/contracts';
 import { buildNotation, numberAndNotation } from '../domain/numbering';
 import { MAX_SUBJECT_LENGTH, slug } from '../domain/submission';
 import { vietnamDate, vietnamYear } from '../domain/vietnam-time';

@@ -38,6 +38,11 @@ export const DOCUMENT_TYPES: Readonly<Record<string, string>> = {
 
 export const CONG_VAN = 'CV';
 
+/** The name of a type ("Quyết định" for "QĐ"), or the code itself when it is not one of Decree 30's. */
+export function documentTypeName(typeCode: string): string {
+  return DOCUMENT_TYPES[typeCode.normalize('NFC')] ?? typeCode;
+}
+
 /** Accepts the abbreviation in any letter case and with "D" for "Đ", and returns the canonical one. */
 export function canonicalTypeCode(input: string): string | undefined {
   const wanted = foldCase(input.trim());
