@@ -1,0 +1,18 @@
+#!/usr/bin/env node
+// npm run bench: every benchmark of the project, each printing its figures beside the baseline it
+// measures in the same run. Per area: npm run bench:sign (PAdES signing against @signpdf and the bare cost).
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+
+if (process.argv.includes('--help')) {
+  console.log('usage: npm run bench\n  runs: bench:sign (1, 20 and 200 MB PDFs; @signpdf pipeline and bare SHA-256 + one signature as baselines)');
+  process.exit(0);
+}
+const root = resolve(import.meta.dirname, '..');
+let failed = false;
+for (const script of ['bench:sign']) {
+  console.log(`\n== npm run ${script}`);
+  const result = spawnSync('npm', ['run', '--silent', script], { cwd: root, stdio: 'inherit' });
+  failed ||= result.status !== 0;
+}
+process.exit(failed ? 1 : 0);
