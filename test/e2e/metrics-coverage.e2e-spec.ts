@@ -207,8 +207,11 @@ describe('coverage metrics: exact figures from a known mix, bad input, Prometheu
     await channel.waitForConfirms();
     await connection.close();
 
+    const scrape = { headers: { authorization: `Bearer ${exchange.token('admin')}` } };
     for (const name of SERVICE_NAMES) {
-      const answer = await fetch(exchange.url(name, '/metrics'));
+      expect([name, (await fetch(exchange.url(name, '/metrics'))).status]).toEqual([name, 401]);
+      expect([name, (await fetch(exchange.url(name, '/metrics'), { headers: { authorization: `Bearer ${exchange.token('hbt.clerk')}` } })).status]).toEqual([name, 403]);
+      const answer = await fetch(exchange.url(name, '/metrics'), scrape);
       expect([name, answer.status]).toEqual([name, 200]);
       expect(answer.headers.get('content-type')).toContain('text/plain');
       const text = await answer.text();
@@ -216,7 +219,7 @@ describe('coverage metrics: exact figures from a known mix, bad input, Prometheu
       expect(sample(text, 'edoc_queue_consumers', { service: name, queue: `${name === 'metrics' ? 'metrics' : name}.${name === 'intake' ? 'inbox' : name === 'routing' ? 'status' : 'events'}` })).toBeGreaterThanOrEqual(1);
     }
     const metrics = await waitFor('the poison message in the dead letters', async () => {
-      const text = await (await fetch(exchange.url('metrics', '/metrics'))).text();
+      const text = await (await fetch(exchange.url('metrics', '/metrics'), scrape)).text();
       return sample(text, 'edoc_dead_letters', { queue: 'metrics.events' }) === 1 ? text : undefined;
     }, { timeoutMs: 15_000, intervalMs: 250 });
     // The metrics service watches every queue, ward systems' inboxes included.

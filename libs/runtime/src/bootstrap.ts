@@ -31,7 +31,7 @@ export async function bootstrapService(rootModule: Type<unknown>): Promise<INest
   const readiness = app.get(ServiceReadiness);
   await readiness.start();
   if (options.queues.length > 0) {
-    const transport = new EdocTransport({ connection: readiness.broker(), queues: withUrgentTwins(options.queues), prefetch: config.prefetch, prefetchByQueue: Object.fromEntries((options.orderedQueues ?? []).map((q) => [q, 1])), deliveryLimit: config.deliveryLimit, serviceName: options.name });
+    const transport = new EdocTransport({ connection: readiness.broker(), queues: withUrgentTwins(options.queues), prefetch: config.prefetch, prefetchByQueue: Object.fromEntries((options.orderedQueues ?? []).map((q) => [q, 1])), deliveryLimit: config.deliveryLimit, serviceName: options.name, shutdownTimeoutMs: 5000 });
     app.get(PrometheusRegistry).instrumentTransport(transport);
     const consumer = app.connectMicroservice({ strategy: transport }, { inheritAppConfig: false, deferInitialization: true }) as unknown as NestMicroservice;
     // Keeps a handler's own error as the dead-letter reason (Nest would say "Internal server error").

@@ -9,6 +9,7 @@ import { createObjectStore } from '@edoc/storage';
 import { HealthController } from './health.controller';
 import { PrometheusModule } from './prometheus';
 import { ServiceReadiness } from './readiness';
+import { ShutdownDeadline } from './shutdown-deadline';
 import { EventOutbox } from './events';
 import { readAuthPublicKey } from './auth-key';
 import { EDOC_CONFIG, OBJECT_STORE, SERVICE_OPTIONS, ServiceOptions } from './service-options';
@@ -37,6 +38,7 @@ export class RuntimeModule {
         { provide: Directory, useFactory: () => Directory.fromFile(config.directoryFile) },
         ServiceReadiness,
         EventOutbox,
+        ShutdownDeadline,
       ],
       exports: [SERVICE_OPTIONS, EDOC_CONFIG, Database, Outbox, Inbox, OBJECT_STORE, Directory, ServiceReadiness, EventOutbox],
     };

@@ -1,17 +1,18 @@
 import { Controller, Get, Header, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { Public } from '@edoc/identity';
+import { Roles } from '@edoc/identity';
 import { PrometheusRegistry } from './prometheus-registry';
 
 /**
- * Prometheus scrape endpoint. Public like the health probes (scrapers carry no user token): it
- * holds counts and durations, never a document, a name of a person or a secret.
+ * Prometheus scrape endpoint. It holds no document, but it does hold each unit's counts, so like
+ * every other route it needs a bearer token (an administrator's): Prometheus sends one with
+ * `authorization: { credentials: <token> }` in its scrape configuration.
  */
 @Controller('metrics')
 export class PrometheusController {
   constructor(private readonly prometheus: PrometheusRegistry) {}
 
-  @Public()
+  @Roles('admin')
   @Get()
   @Header('Cache-Control', 'no-store')
   async scrape(@Res() response: Response): Promise<void> {
