@@ -31,6 +31,7 @@ export interface TestExchangeOptions {
 export class TestExchange {
   readonly ports = new Map<ServiceName, number>();
   readonly processes = new Map<ServiceName, ChildProcess>();
+  private readonly everStarted = new Set<ChildProcess>();
   env: Record<string, string> = {};
   private database!: TestDatabase;
   private vhost!: TestVhost;
@@ -99,7 +100,10 @@ export class TestExchange {
     return promisify(execFile)(process.execPath, [join(ROOT, 'bin', 'edoc.js'), ...args], { env: { ...process.env, ...this.env, ...env }, cwd: ROOT });
   }
 
+  /** Starts a service unless one runs already (two callers racing to restart it get the same process). */
   startService(name: ServiceName): ChildProcess {
+    const running = this.processes.get(name);
+    if (running !== undefined && running.exitCode === null && running.signalCode === null) return running;
     const log = createWriteStream(join(this.dataDir, `${name}.log`), { flags: 'a' });
     const child = spawn(process.execPath, ['--enable-source-maps', join(ROOT, 'services', name, 'dist', 'main.js')], {
       env: { ...process.env, ...this.env, NO_COLOR: '1', EDOC_PORT: String(this.ports.get(name)) },
@@ -108,6 +112,7 @@ export class TestExchange {
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);
     this.processes.set(name, child);
+    this.everStarted.add(child);
     child.once('exit', () => {
       if (this.processes.get(name) === child) this.processes.delete(name);
     });
@@ -148,6 +153,8 @@ export class TestExchange {
 
   async stop(): Promise<void> {
     await Promise.all(SERVICE_NAMES.map((name) => this.stopService(name).catch(() => undefined)));
+    // Whatever still runs (a process a test lost track of) must not outlive the test.
+    for (const child of this.everStarted) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     // Broker users are global: the ward users provisioned for this vhost go with it.
     await Promise.all(Object.values(this.wardCredentials()).map((ward) => this.vhost.management.deleteUser(ward.username).catch(() => undefined)));
     await this.vhost?.drop().catch(() => undefined);
