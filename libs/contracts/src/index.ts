@@ -10,3 +10,4 @@ export * from './message-types';
 export * from './status-codes';
 export * from './status-machine';
 export * from './document-types';
+export * from './vietnam-time';

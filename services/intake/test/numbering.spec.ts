@@ -1,5 +1,5 @@
 import { buildNotation, edxmlDocumentId, formatRegisterNumber, numberAndNotation } from '../src/domain/numbering';
-import { vietnamDate, vietnamIsoTime, vietnamYear } from '../src/domain/vietnam-time';
+import { vietnamDate, vietnamIsoTime, vietnamYear } from '@edoc/contracts';
 import { canonicalTypeCode } from '@edoc/contracts';
 
 describe('numbers and notations (Decree 30)', () => {

@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
+import { vietnamYear } from '@edoc/contracts';
 import { ApiClient } from '../../http/api-client';
 import { withApiOptions } from '../api-options';
 import { printResult } from '../output';
@@ -33,7 +34,7 @@ export function buildRebuildCommand(): Command {
       .option('--json', 'print JSON'),
   ).action(async (options: RebuildOptions) => {
     const fromYear = options.fromYear ?? FIRST_REGISTER_YEAR;
-    const toYear = options.toYear ?? new Date(Date.now() + 7 * 3600_000).getUTCFullYear();
+    const toYear = options.toYear ?? vietnamYear(new Date());
     if (fromYear > toYear) throw new Error(`--from-year ${fromYear} is after --to-year ${toYear}`);
     const metrics = new MetricsClient(options);
     const source = new RegisterSource(new ApiClient(options));

@@ -1,3 +1,4 @@
+import { vietnamDate } from '@edoc/contracts';
 import type { RegisterBook, RegisterEntry } from '../repositories/registers.repository';
 
 /** A column of a register as Decree 30 (Annex IV) prints it, and how to read it from an entry. */
@@ -10,7 +11,6 @@ export interface RegisterColumn {
 
 const MEDIUM_LABEL: Record<RegisterEntry['medium'], string> = { electronic: 'Điện tử', paper: 'Giấy', both: 'Điện tử và giấy' };
 const date = (iso: string | undefined): string => (iso === undefined || iso === '' ? '' : `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`);
-const vietnamDay = (instant: Date): string => new Date(instant.getTime() + 7 * 3600_000).toISOString().slice(0, 10);
 
 export const REGISTER_COLUMNS: Record<RegisterBook, RegisterColumn[]> = {
   outgoing: [
@@ -25,7 +25,7 @@ export const REGISTER_COLUMNS: Record<RegisterBook, RegisterColumn[]> = {
     { title: 'Ghi chú', width: 1.2, value: (e) => e.notes ?? '' },
   ],
   incoming: [
-    { title: 'Ngày đến', width: 0.9, value: (e) => date(vietnamDay(e.recordedAt)) },
+    { title: 'Ngày đến', width: 0.9, value: (e) => date(vietnamDate(e.recordedAt)) },
     { title: 'Số đến', width: 0.6, value: (e) => String(e.number) },
     { title: 'Tác giả', width: 2, value: (e) => e.counterpart },
     { title: 'Số, ký hiệu', width: 1.3, value: (e) => e.numberNotation },

@@ -6,7 +6,7 @@ import { Inbox, PermanentMessageError } from '@edoc/messaging';
 import { EventOutbox, OBJECT_STORE } from '@edoc/runtime';
 import type { ObjectStore } from '@edoc/storage';
 import { numberAndNotation } from '../domain/numbering';
-import { vietnamYear } from '../domain/vietnam-time';
+import { vietnamYear } from '@edoc/contracts';
 import { DeliveriesRepository } from '../repositories/deliveries.repository';
 import { RegistersRepository } from '../repositories/registers.repository';
 

@@ -1,5 +1,5 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import { statusCodeText } from '@edoc/contracts';
+import { statusCodeText, vietnamDate } from '@edoc/contracts';
 import { Directory } from '@edoc/directory';
 import type { Principal } from '@edoc/identity';
 import { numberAndNotation } from '../domain/numbering';
@@ -36,11 +36,9 @@ export interface DocumentView {
   }[];
 }
 
-const vietnamDay = (instant: Date) => new Date(instant.getTime() + 7 * 3600_000).toISOString().slice(0, 10);
-
 function sameDayReceipt(sentAt: Date, history: { status: number; occurredAt: Date }[]): boolean | null {
   const arrival = history.find((h) => h.status === 1 || h.status === 3);
-  return arrival === undefined ? null : vietnamDay(arrival.occurredAt) === vietnamDay(sentAt);
+  return arrival === undefined ? null : vietnamDate(arrival.occurredAt) === vietnamDate(sentAt);
 }
 
 /** What the issuing unit sees of its documents and of each recipient's status. */

@@ -1,5 +1,5 @@
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import { applyStatus, parseStatusCode, StatusCode, statusCodeText, timestampFromDate } from '@edoc/contracts';
+import { applyStatus, parseStatusCode, StatusCode, statusCodeText, timestampFromDate, vietnamDate } from '@edoc/contracts';
 import { Database } from '@edoc/db';
 import { Directory } from '@edoc/directory';
 import type { Principal } from '@edoc/identity';
@@ -45,7 +45,7 @@ export class InboxService {
 
   /** Incoming documents whose due date has passed without handling completed (06). */
   async overdue(principal: Principal): Promise<InboxItemView[]> {
-    const today = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
+    const today = vietnamDate(new Date());
     const items = await this.list(principal, 10_000);
     return items.filter((item) => item.dueDate !== null && item.dueDate < today && item.status !== '06' && item.file !== null);
   }

@@ -5,7 +5,7 @@ import { Directory } from '@edoc/directory';
 import { Inbox, PermanentMessageError } from '@edoc/messaging';
 import { EventOutbox, isUrgent } from '@edoc/runtime';
 import { buildNotation, edxmlDocumentId, numberAndNotation } from '../domain/numbering';
-import { vietnamDate, vietnamYear } from '../domain/vietnam-time';
+import { vietnamDate, vietnamYear } from '@edoc/contracts';
 import { DocumentsRepository } from '../repositories/documents.repository';
 import { RegistersRepository } from '../repositories/registers.repository';
 

@@ -7,7 +7,7 @@ import { EventOutbox } from '@edoc/runtime';
 import { canonicalTypeCode } from '@edoc/contracts';
 import { buildNotation, numberAndNotation } from '../domain/numbering';
 import { MAX_SUBJECT_LENGTH, slug } from '../domain/submission';
-import { vietnamDate, vietnamYear } from '../domain/vietnam-time';
+import { vietnamDate, vietnamYear } from '@edoc/contracts';
 import { Medium, RegisterEntry, RegistersRepository } from '../repositories/registers.repository';
 
 const WIRE_MEDIUM: Record<Medium, WireMedium> = { electronic: WireMedium.ELECTRONIC, paper: WireMedium.PAPER, both: WireMedium.BOTH };

@@ -1,9 +1,9 @@
 import { BadRequestException, ConflictException, Injectable } from '@nestjs/common';
 import { Directory } from '@edoc/directory';
 import { assertSameOrganisation, Principal } from '@edoc/identity';
-import { vietnamYear } from '../domain/vietnam-time';
+import { vietnamYear } from '@edoc/contracts';
 import { registerCsv } from '../domain/register-columns';
-import { vietnamDate } from '../domain/vietnam-time';
+import { vietnamDate } from '@edoc/contracts';
 import { FollowUpRow, Medium, RegisterBook, RegisterEntry, RegistersRepository } from '../repositories/registers.repository';
 import { RegisterPrintService } from './register-print.service';
 

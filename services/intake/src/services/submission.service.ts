@@ -9,7 +9,7 @@ import { EDOC_CONFIG, EventOutbox, isUrgent, OBJECT_STORE } from '@edoc/runtime'
 import type { EdocConfig } from '@edoc/config';
 import { checkPdfUpload, UploadProblem } from '../domain/pdf-upload';
 import { SubmissionInput, ValidSubmission, validateSubmission } from '../domain/submission';
-import { vietnamDate } from '../domain/vietnam-time';
+import { vietnamDate } from '@edoc/contracts';
 import { DeliveriesRepository } from '../repositories/deliveries.repository';
 import { DocumentsRepository } from '../repositories/documents.repository';
 import { UsersRepository } from '../repositories/users.repository';

@@ -1,18 +1,7 @@
-/** Vietnam keeps UTC+7 all year (no daylight saving): a fixed offset is exact. */
-const VIETNAM_OFFSET_MS = 7 * 3600_000;
+export { vietnamDate as vietnamDay, vietnamIsoTime } from '@edoc/contracts';
 
 /** The PostgreSQL name of the same zone, for dates computed in SQL. */
 export const VIETNAM_ZONE = 'Asia/Ho_Chi_Minh';
-
-/** yyyy-mm-dd of an instant in Vietnam: the day a document counts for. */
-export function vietnamDay(instant: Date): string {
-  return new Date(instant.getTime() + VIETNAM_OFFSET_MS).toISOString().slice(0, 10);
-}
-
-/** ISO 8601 with the +07:00 offset, to the second. */
-export function vietnamIsoTime(instant: Date): string {
-  return `${new Date(instant.getTime() + VIETNAM_OFFSET_MS).toISOString().slice(0, 19)}+07:00`;
-}
 
 /** True when `text` is a real calendar day written yyyy-mm-dd (2026-02-30 is not). */
 export function isCalendarDay(text: string): boolean {

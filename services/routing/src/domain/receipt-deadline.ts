@@ -1,4 +1,4 @@
-import { Priority } from '@edoc/contracts';
+import { Priority, VIETNAM_OFFSET_MS } from '@edoc/contracts';
 
 export interface ReceiptRules {
   /** Minutes a HỎA TỐC delivery may wait for its 01. */
@@ -6,8 +6,6 @@ export interface ReceiptRules {
   /** End of the working day in Vietnam, minutes after midnight (17:00 = 1020). */
   workdayEndMinutes: number;
 }
-
-const VIETNAM_OFFSET_MS = 7 * 3600_000;
 
 /**
  * When a delivery must have been confirmed (01) by its recipient: HỎA TỐC within minutes; anything

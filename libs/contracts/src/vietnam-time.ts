@@ -1,5 +1,5 @@
 /** Vietnam keeps UTC+7 all year: no daylight saving, so a fixed offset is exact. */
-const VIETNAM_OFFSET_MS = 7 * 60 * 60 * 1000;
+export const VIETNAM_OFFSET_MS = 7 * 60 * 60 * 1000;
 
 function shifted(instant: Date): Date {
   return new Date(instant.getTime() + VIETNAM_OFFSET_MS);
@@ -10,7 +10,7 @@ export function vietnamYear(instant: Date): number {
   return shifted(instant).getUTCFullYear();
 }
 
-/** yyyy-MM-dd of the instant in Vietnam. */
+/** yyyy-MM-dd of the instant in Vietnam: the day a document counts for. */
 export function vietnamDate(instant: Date): string {
   return shifted(instant).toISOString().slice(0, 10);
 }
