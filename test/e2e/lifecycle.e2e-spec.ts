@@ -258,10 +258,14 @@ describe('document lifecycle: statuses, recall, replies, receipts and urgency', 
       const { rows } = await db.query(`SELECT issued_at FROM intake.documents WHERE document_id = $1 AND state = 'issued'`, [id]);
       return rows[0]?.issued_at as Date | undefined;
     };
-    await waitFor('the backlog to be issued', async () => ((await issuedAt(normal[normal.length - 1])) && (await issuedAt(flash)) ? true : undefined), { timeoutMs: 60_000 });
+    const issuedNormalTimes = async () => {
+      const { rows } = await db.query(`SELECT issued_at FROM intake.documents WHERE document_id = ANY($1::uuid[]) AND state = 'issued'`, [normal]);
+      return rows.map((row: { issued_at: Date }) => row.issued_at.getTime());
+    };
+    // Signing works on several documents at once, so they are issued in no strict order: wait for all of them.
+    await waitFor('the backlog to be issued', async () => ((await issuedNormalTimes()).length === normal.length && (await issuedAt(flash)) ? true : undefined), { timeoutMs: 60_000 });
     const flashTime = (await issuedAt(flash))!.getTime();
-    const { rows } = await db.query(`SELECT issued_at FROM intake.documents WHERE document_id = ANY($1::uuid[])`, [normal]);
-    const normalTimes = rows.map((row: { issued_at: Date }) => row.issued_at.getTime());
+    const normalTimes = await issuedNormalTimes();
     expect(normalTimes).toHaveLength(normal.length);
     const overtaken = normalTimes.filter((t) => t > flashTime).length;
     // It was submitted last, behind 40 documents; on its own queue it is signed among the first.
