@@ -6,6 +6,7 @@ export * from './migrations-dir';
 export * from './connection/amqp-url';
 export * from './connection/amqp-connection';
 export * from './connection/managed-channel';
+export * from './connection/broker-deadline';
 export * from './publishing/outgoing-message';
 export * from './publishing/protobuf-message';
 export * from './publishing/confirm-publisher';

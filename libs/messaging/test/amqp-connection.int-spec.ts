@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { AmqpConnection, ConfirmPublisher, PublishNotConfirmedError, publishWithConfirm, UnroutableMessageError, withVhost } from '@edoc/messaging';
+import { AmqpConnection, ConfirmPublisher, type ManagedChannel, PublishNotConfirmedError, publishWithConfirm, UnroutableMessageError, withVhost } from '@edoc/messaging';
 import * as amqplib from 'amqplib';
+import type { ConfirmChannel } from 'amqplib';
 import { declareTopology } from '@edoc/messaging';
 import { createTestVhost, forceCloseConnections, waitFor, type TestVhost } from '@edoc/testing';
 import { failedMessage, recordingLogger, silentLogger, takeMessages } from './support/fixtures';
@@ -74,6 +75,27 @@ describe('AmqpConnection and publishing (real RabbitMQ)', () => {
         routed: false,
         reason: 'unroutable: edoc.events/nobody',
       });
+    } finally {
+      await publisher.close();
+      await connection.close();
+    }
+  });
+
+  it('publisher: a channel that closed unnoticed is replaced, so publishing does not fail forever', async () => {
+    const connection = await AmqpConnection.connect(vhost.amqpUrl, { name: 'stale-channel-test', logger: silentLogger });
+    const publisher = new ConfirmPublisher(connection, { timeoutMs: 3_000 });
+    try {
+      const message = () => ({ exchange: 'edoc.events', routingKey: 'document.x', content: Buffer.from('x'), properties: { messageId: randomUUID() } });
+      expect(await publisher.publish(message())).toEqual({ routed: true });
+      // What happens when the broker's open-ok and a connection close arrive in one socket read:
+      // the channel closes before anyone listens for its close event.
+      const managed = (publisher as unknown as { channel: ManagedChannel<ConfirmChannel> }).channel;
+      const stale = managed.current!;
+      stale.removeAllListeners('close');
+      await stale.close();
+      await expect(publisher.publish(message())).rejects.toThrow(/Channel closed/);
+      expect(await waitFor('a fresh channel', async () => (await publisher.publish(message()).catch(() => undefined))?.routed)).toBe(true);
+      expect(managed.current).not.toBe(stale);
     } finally {
       await publisher.close();
       await connection.close();

@@ -2,6 +2,7 @@ import type { Channel } from 'amqplib';
 import { errorMessage } from '../errors';
 import type { MessagingLogger } from '../logger';
 import type { AmqpConnection } from './amqp-connection';
+import { BROKER_RPC_TIMEOUT_MS, withinDeadline } from './broker-deadline';
 
 export interface ManagedChannelOptions<C extends Channel> {
   /** For log lines. */
@@ -70,6 +71,18 @@ export class ManagedChannel<C extends Channel> {
     );
   }
 
+  /**
+   * For a caller that found `channel` closed (amqplib threw "Channel closed"): if it is still the
+   * current one, it is dropped and reopened. A channel whose close event was missed would otherwise
+   * fail every publish until the next reconnect.
+   */
+  discard(channel: C): void {
+    if (this.channel !== channel) return;
+    this.channel = undefined;
+    this.logger.warn(`channel ${this.opts.name} was found closed; reopening it`);
+    this.scheduleReopen();
+  }
+
   /** Closes the current channel so it is reopened (and set up) afresh. */
   reset(): void {
     const channel = this.channel;
@@ -99,14 +112,20 @@ export class ManagedChannel<C extends Channel> {
     this.opening = true;
     clearTimeout(this.retryTimer);
     const create = this.opts.confirm === true ? connection.createConfirmChannel() : connection.createChannel();
-    (create as Promise<C>)
+    let closedEarly = false;
+    withinDeadline(create as Promise<C>, BROKER_RPC_TIMEOUT_MS, `opening channel ${this.opts.name}`, (late) => {
+      late.close().catch(() => undefined);
+    })
       .then(async (channel) => {
         channel.on('error', (error: Error) => {
           this.lastError = error.message;
         });
-        channel.on('close', () => this.onChannelClosed(channel));
+        channel.on('close', () => {
+          closedEarly = true;
+          this.onChannelClosed(channel);
+        });
         try {
-          if (this.opts.setup !== undefined) await this.opts.setup(channel);
+          if (this.opts.setup !== undefined) await withinDeadline(this.opts.setup(channel), BROKER_RPC_TIMEOUT_MS, `setting up channel ${this.opts.name}`);
         } catch (error) {
           this.lastError = errorMessage(error);
           await channel.close().catch(() => undefined);
@@ -115,6 +134,13 @@ export class ManagedChannel<C extends Channel> {
         if (this.closed) {
           await channel.close().catch(() => undefined);
           return;
+        }
+        // The open-ok and the connection's close can arrive in one read from the socket: the channel
+        // is then closed before its close listener exists, on a connection that is gone, and the
+        // reconnect's open() was skipped because this one was in progress. Open again instead.
+        if (closedEarly || this.connection.current !== connection) {
+          await channel.close().catch(() => undefined);
+          throw new Error('its connection closed while the channel was being opened');
         }
         this.channel = channel;
         this.failures = 0;

@@ -31,6 +31,8 @@ export interface RelayBatchResult {
   failed: number;
   /** Not confirmed this time; left pending for the next round. */
   retried: number;
+  /** Why the first of the retried rows was not confirmed, for the operator's log. */
+  retryReason?: string;
 }
 
 type RowOutcome =
@@ -160,6 +162,7 @@ export class OutboxRelay {
         } catch (error) {
           await this.record(tx, rows.map((row) => ({ row, outcome: { kind: 'retry', reason: errorMessage(error) } as RowOutcome })));
           result.retried = rows.length;
+          result.retryReason = errorMessage(error);
           return result;
         }
         // Published together on one channel: the wire keeps their order, the confirms come back in bulk.
@@ -169,7 +172,10 @@ export class OutboxRelay {
           if (outcome.kind === 'published') result.published++;
           else if (outcome.kind === 'dead_lettered') result.deadLettered++;
           else if (outcome.kind === 'failed') result.failed++;
-          else result.retried++;
+          else {
+            result.retried++;
+            result.retryReason ??= outcome.reason;
+          }
         }
         return result;
       },
@@ -277,7 +283,7 @@ export class OutboxRelay {
         const handled = result.published + result.deadLettered + result.failed;
         // A full batch means more may be waiting; retries wait for the next poll instead of spinning.
         if (handled + result.retried >= this.batchSize && result.retried === 0) this.wanted = true;
-        if (result.retried > 0) this.logger.warn(`${result.retried} message(s) not confirmed, retrying in ${this.pollMs} ms`);
+        if (result.retried > 0) this.logger.warn(`${result.retried} message(s) not confirmed (${result.retryReason}), retrying in ${this.pollMs} ms`);
       } catch (error) {
         this.logger.error(`outbox relay round failed: ${errorMessage(error)}`);
       }

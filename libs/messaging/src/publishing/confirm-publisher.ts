@@ -74,6 +74,7 @@ export class ConfirmPublisher {
         );
       } catch (error) {
         // amqplib throws at once when the channel has just closed.
+        this.channel.discard(channel);
         settled = true;
         clearTimeout(timer);
         reject(new PublishNotConfirmedError(`message ${messageId} not published: ${error instanceof Error ? error.message : String(error)}`));

@@ -1,4 +1,5 @@
 import type { AmqpConnection } from '../connection/amqp-connection';
+import { BROKER_RPC_TIMEOUT_MS, withinDeadline } from '../connection/broker-deadline';
 import { errorMessage } from '../errors';
 
 /**
@@ -30,11 +31,13 @@ export class ExchangeChecker {
   async exists(exchange: string): Promise<boolean> {
     const connection = this.connection.current;
     if (connection === undefined) throw new Error('not connected to the broker');
-    const channel = await connection.createChannel();
+    const channel = await withinDeadline(connection.createChannel(), BROKER_RPC_TIMEOUT_MS, `opening a channel to check exchange ${exchange}`, (late) => {
+      late.close().catch(() => undefined);
+    });
     // The broker closes the channel on a 404; the error event must have a listener.
     channel.on('error', () => undefined);
     try {
-      await channel.checkExchange(exchange);
+      await withinDeadline(channel.checkExchange(exchange), BROKER_RPC_TIMEOUT_MS, `checking exchange ${exchange}`);
       await channel.close().catch(() => undefined);
       return true;
     } catch (error) {

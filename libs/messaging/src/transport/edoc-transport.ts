@@ -3,6 +3,7 @@ import type { Channel, ConsumeMessage } from 'amqplib';
 import { Server, type CustomTransportStrategy } from '@nestjs/microservices';
 import { isObservable, lastValueFrom } from 'rxjs';
 import { AmqpConnection } from '../connection/amqp-connection';
+import { BROKER_RPC_TIMEOUT_MS, withinDeadline } from '../connection/broker-deadline';
 import type { ManagedChannel } from '../connection/managed-channel';
 import { deadLetterCopy } from '../dead-letters/dead-letter-envelope';
 import { errorMessage } from '../errors';
@@ -181,10 +182,12 @@ export class EdocTransport extends Server<EdocTransportEvents, EdocTransportStat
   private async assertQueuesExist(connection: AmqpConnection): Promise<void> {
     const model = await connection.waitForConnection(this.opts.connectTimeoutMs);
     for (const queue of this.opts.queues.flatMap((name) => [name, deadLetterQueueName(name)])) {
-      const channel = await model.createChannel();
+      const channel = await withinDeadline(model.createChannel(), BROKER_RPC_TIMEOUT_MS, `opening a channel to check queue ${queue}`, (late) => {
+        late.close().catch(() => undefined);
+      });
       channel.on('error', () => undefined);
       try {
-        await channel.checkQueue(queue);
+        await withinDeadline(channel.checkQueue(queue), BROKER_RPC_TIMEOUT_MS, `checking queue ${queue}`);
         await channel.close();
       } catch (error) {
         await channel.close().catch(() => undefined);
