@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { join } from 'node:path';
 import { PrometheusModule, RuntimeModule } from '@edoc/runtime';
+import { DeliveryLedgerController } from './controllers/delivery-ledger.controller';
 import { DocumentsController } from './controllers/documents.controller';
 import { FilesController } from './controllers/files.controller';
 import { InboxController } from './controllers/inbox.controller';
@@ -8,10 +9,12 @@ import { RegistersController } from './controllers/registers.controller';
 import { DeliveryEventsHandler } from './handlers/delivery-events.handler';
 import { DocumentEventsHandler } from './handlers/document-events.handler';
 import { DeliveriesRepository } from './repositories/deliveries.repository';
+import { DeliveryLedgerRepository } from './repositories/delivery-ledger.repository';
 import { DocumentsRepository } from './repositories/documents.repository';
 import { RegistersRepository } from './repositories/registers.repository';
 import { UsersRepository } from './repositories/users.repository';
 import { ArrivalService } from './services/arrival.service';
+import { DeliveryLedgerService } from './services/delivery-ledger.service';
 import { DeliveryViewService } from './services/delivery-view.service';
 import { DocumentOutcomeService } from './services/document-outcome.service';
 import { DocumentViewService } from './services/document-view.service';
@@ -52,11 +55,13 @@ export const INTAKE_QUEUES = ['intake.events', 'intake.inbox'];
       },
     ]),
   ],
-  controllers: [DocumentsController, InboxController, FilesController, RegistersController, DocumentEventsHandler, DeliveryEventsHandler],
+  controllers: [DocumentsController, InboxController, FilesController, RegistersController, DeliveryLedgerController, DocumentEventsHandler, DeliveryEventsHandler],
   providers: [
     DocumentsRepository,
     RegistersRepository,
     DeliveriesRepository,
+    DeliveryLedgerRepository,
+    DeliveryLedgerService,
     UsersRepository,
     SubmissionService,
     NumberingService,

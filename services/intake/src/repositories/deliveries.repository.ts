@@ -85,7 +85,7 @@ export class DeliveriesRepository {
     await tx.query(
       `INSERT INTO intake.deliveries (delivery_id, document_id, sender_code, recipient_code, channel, created_at)
        VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT (delivery_id) DO UPDATE SET channel = EXCLUDED.channel, updated_at = now()`,
+       ON CONFLICT (delivery_id) DO UPDATE SET channel = EXCLUDED.channel, created_at = EXCLUDED.created_at, updated_at = now()`,
       [d.deliveryId, d.documentId, d.senderCode, d.recipientCode, d.channel, d.createdAt],
     );
   }
