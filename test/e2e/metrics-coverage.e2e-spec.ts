@@ -246,19 +246,45 @@ describe('coverage metrics: exact figures from a known mix, bad input, Prometheu
     expect((await http<SummaryJson>(exchange.url('metrics', `/coverage?${RANGE}`), { token: admin })).body).toEqual(live);
   });
 
-  it('`edoc metrics rebuild` recomputes the figures from the registers and gives the same as the live counters', async () => {
+  it("gives intake's deliveries to an administrator only, for a year", async () => {
+    const ledger = await http<{ year: number; deliveries: { recipientCode: string; firstReceiptAt: string | null; completedAt: string | null; dueDate: string | null }[] }>(
+      exchange.url('intake', `/deliveries?year=${YEAR}`),
+      { token: admin },
+    );
+    expect(ledger.status).toBe(200);
+    expect(ledger.body.deliveries).toHaveLength(6);
+    const toBachKhoa = ledger.body.deliveries.filter((d) => d.recipientCode === UNITS.bachKhoa);
+    expect(toBachKhoa.map((d) => [d.dueDate, d.firstReceiptAt, d.completedAt])).toEqual([
+      [`${YEAR}-11-10`, `${YEAR}-11-03T08:00:00.000Z`, `${YEAR}-11-10T17:00:00.000Z`],
+      [`${YEAR}-11-20`, null, null],
+    ]);
+    const asClerk = await http<{ message: string }>(exchange.url('intake', `/deliveries?year=${YEAR}`), { token: exchange.token('hbt.clerk') });
+    expect(asClerk.status).toBe(403);
+    const noYear = await http<{ message: string }>(exchange.url('intake', '/deliveries'), { token: admin });
+    expect([noYear.status, noYear.body.message]).toEqual([400, 'year is required (a year such as 2026)']);
+    const unknown = await http<{ message: string }>(exchange.url('intake', `/deliveries?year=${YEAR}&recipient=000.99.99.H99`), { token: admin });
+    expect([unknown.status, unknown.body.message]).toEqual([400, 'recipient: unknown organisation "000.99.99.H99"']);
+  });
+
+  it('`edoc metrics rebuild` recomputes the figures from the registers and deliveries and gives the same as the live counters', async () => {
     const db = new Client({ connectionString: exchange.databaseUrl });
     await db.connect();
     try {
       const today = (await http<SummaryJson>(exchange.url('metrics', `/coverage?from=${TODAY}&to=${TODAY}`), { token: admin })).body;
       // Lose three facts, as a consumer bug or a restored backup would.
       await db.query(`DELETE FROM metrics.register_facts WHERE entry_id IN (SELECT entry_id FROM metrics.register_facts WHERE year = $1 ORDER BY recorded_at LIMIT 3)`, [YEAR]);
+      // And two deliveries' facts, and a third one's receipt.
+      await db.query(`DELETE FROM metrics.delivery_facts WHERE delivery_id IN (SELECT delivery_id FROM metrics.delivery_facts WHERE due_date IS NOT NULL ORDER BY created_at LIMIT 2)`);
+      await db.query(`UPDATE metrics.delivery_facts SET first_receipt_at = NULL WHERE delivery_id = (SELECT delivery_id FROM metrics.delivery_facts WHERE first_receipt_at IS NOT NULL AND created_at < now() - interval '1 day' ORDER BY created_at LIMIT 1)`);
       const damaged = (await http<SummaryJson>(exchange.url('metrics', `/coverage?${RANGE}`), { token: admin })).body;
       expect(damaged.district.total).toBe(14);
+      expect([damaged.district.receipts.deliveries, damaged.district.onTime.due]).toEqual([4, 2]);
+      expect(damaged.district.receipts.confirmedSameDay).toBeLessThan(live.district.receipts.confirmedSameDay);
 
       const { stdout } = await exchange.cli(['metrics', 'rebuild', '--as', 'admin', '--url', exchange.url('intake'), '--metrics-url', exchange.url('metrics'), '--from-year', String(YEAR), '--json']);
-      const result = JSON.parse(stdout) as { fromYear: number; inserted: number; byBook: { outgoing: number; incoming: number } };
-      expect(result).toMatchObject({ fromYear: YEAR, inserted: 19, byBook: { outgoing: 12, incoming: 7 } });
+      const result = JSON.parse(stdout) as { fromYear: number; inserted: number; byBook: { outgoing: number; incoming: number }; deliveries: { inserted: number } };
+      // The known mix and today's real document: 17 + 2 register entries, 6 + 1 deliveries.
+      expect(result).toMatchObject({ fromYear: YEAR, inserted: 19, byBook: { outgoing: 12, incoming: 7 }, deliveries: { inserted: 7 } });
 
       const rebuilt = (await http<SummaryJson>(exchange.url('metrics', `/coverage?${RANGE}`), { token: admin })).body;
       expect(rebuilt).toEqual(live);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { loadConfig } from '@edoc/config';
+import { StatusCode } from '@edoc/contracts';
 import { Database, runMigrations } from '@edoc/db';
 import { Directory } from '@edoc/directory';
 import { Inbox, messagingMigrationsDir } from '@edoc/messaging';
@@ -14,7 +15,7 @@ import { CoverageService } from '../src/services/coverage.service';
 import { DeliveryFactsService } from '../src/services/delivery-facts.service';
 import { FactsService } from '../src/services/facts.service';
 import { RebuildService } from '../src/services/rebuild.service';
-import { deliveries, deliveryEvents, EXPECTED, registerEvent, registrations, UNITS } from './fixtures/known-mix';
+import { deliveries, deliveryEvents, deliveryLedgerEntry, EXPECTED, registerEvent, registrations, UNITS } from './fixtures/known-mix';
 
 const YEAR = 2025;
 const RANGE = { from: `${YEAR}-10-01`, to: `${YEAR}-12-31` };
@@ -29,6 +30,7 @@ describe('coverage figures from events, against PostgreSQL', () => {
   let coverage: CoverageService;
   let rebuild: RebuildService;
   const entries: { id: string; registration: ReturnType<typeof registrations>[number] }[] = [];
+  const ledger: Record<string, unknown>[] = [];
 
   beforeAll(async () => {
     database = await createTestDatabase({ prefix: 'edoc_metrics' });
@@ -40,7 +42,7 @@ describe('coverage figures from events, against PostgreSQL', () => {
     facts = new FactsService(db, inbox, factsRepository);
     deliveryFacts = new DeliveryFactsService(db, inbox, deliveriesRepository);
     coverage = new CoverageService(factsRepository, deliveriesRepository, Directory.fromFile(loadConfig().directoryFile), DEFAULT_TARGETS, () => NOW);
-    rebuild = new RebuildService(db, factsRepository);
+    rebuild = new RebuildService(db, factsRepository, deliveriesRepository);
 
     for (const registration of registrations(YEAR)) {
       const id = randomUUID();
@@ -48,7 +50,9 @@ describe('coverage figures from events, against PostgreSQL', () => {
       await facts.onRegistered(registerEvent(registration, id), `register-${id}`);
     }
     for (const script of deliveries(YEAR)) {
-      const { created, changes } = deliveryEvents(script);
+      const ids = { delivery: randomUUID(), document: randomUUID() };
+      ledger.push(deliveryLedgerEntry(script, ids.delivery, ids.document));
+      const { created, changes } = deliveryEvents(script, ids.delivery, ids.document);
       // X3's events arrive out of order: the completion before the creation and the receipt.
       const ordered = script.id === 'X3' ? [...changes].reverse() : changes;
       if (script.id !== 'X3') await deliveryFacts.onCreated(created, `created-${script.id}`);
@@ -175,9 +179,9 @@ describe('coverage figures from events, against PostgreSQL', () => {
     it('refuses a bad upload and changes nothing', async () => {
       const before = await coverage.summary(RANGE);
       const lines = [...entryLines(entries.slice(0, 3)), '{"entryId": 1}'];
-      await expect(rebuild.replace({ fromYear: String(YEAR), toYear: String(YEAR) }, Readable.from(lines))).rejects.toThrow('line 4: entryId is not a string');
-      await expect(rebuild.replace({ fromYear: '2026', toYear: '2025' }, Readable.from([]))).rejects.toThrow('the years are reversed: fromYear 2026 is after toYear 2025');
-      await expect(rebuild.replace({ fromYear: String(YEAR), toYear: String(YEAR) }, Readable.from([...entryLines(entries.slice(0, 1)), ...entryLines(entries.slice(0, 1))]))).rejects.toThrow('appears twice');
+      await expect(rebuild.replaceRegisters({ fromYear: String(YEAR), toYear: String(YEAR) }, Readable.from(lines))).rejects.toThrow('line 4: entryId is not a string');
+      await expect(rebuild.replaceRegisters({ fromYear: '2026', toYear: '2025' }, Readable.from([]))).rejects.toThrow('the years are reversed: fromYear 2026 is after toYear 2025');
+      await expect(rebuild.replaceRegisters({ fromYear: String(YEAR), toYear: String(YEAR) }, Readable.from([...entryLines(entries.slice(0, 1)), ...entryLines(entries.slice(0, 1))]))).rejects.toThrow('appears twice');
       expect(await coverage.summary(RANGE)).toEqual(before);
     });
 
@@ -192,11 +196,59 @@ describe('coverage figures from events, against PostgreSQL', () => {
       late.year = YEAR;
       await facts.onRegistered(late, 'late');
 
-      const result = await rebuild.replace({ fromYear: String(YEAR), toYear: String(YEAR), asOf: asOf.toISOString() }, Readable.from(entryLines(entries)), NOW);
+      const result = await rebuild.replaceRegisters({ fromYear: String(YEAR), toYear: String(YEAR), asOf: asOf.toISOString() }, Readable.from(entryLines(entries)), NOW);
       expect(result).toMatchObject({ fromYear: YEAR, toYear: YEAR, removed: 18, inserted: 17, byBook: { outgoing: 11, incoming: 6 } });
       expect(await coverage.summary(RANGE)).toEqual(live);
       const kept = await db.query(`SELECT count(*)::int AS n FROM metrics.register_facts WHERE entry_id = $1`, [late.entryId]);
       expect(kept.rows[0].n).toBe(1);
+    });
+  });
+  describe("rebuild from intake's deliveries", () => {
+    const lines = (list: Record<string, unknown>[]) => list.map((entry) => JSON.stringify(entry));
+    const receiptsAndOnTime = async () => {
+      const summary = await coverage.summary(RANGE);
+      return [summary.district, ...summary.units].map((u) => ({ org: 'orgCode' in u ? u.orgCode : 'all', receipts: u.receipts, onTime: u.onTime }));
+    };
+
+    it('refuses a bad delivery line and changes nothing', async () => {
+      const before = await receiptsAndOnTime();
+      const years = { fromYear: String(YEAR), toYear: String(YEAR) };
+      await expect(rebuild.replaceDeliveries(years, Readable.from([...lines(ledger.slice(0, 2)), JSON.stringify({ ...ledger[2], firstReceiptAt: 'yesterday' })]))).rejects.toThrow(
+        'line 3: firstReceiptAt "yesterday" is not a time',
+      );
+      await expect(rebuild.replaceDeliveries(years, Readable.from(lines([{ ...ledger[0], dueDate: `${YEAR}-02-30` }])))).rejects.toThrow(`line 1: dueDate "${YEAR}-02-30" is not a yyyy-mm-dd date`);
+      await expect(rebuild.replaceDeliveries({ fromYear: String(YEAR + 1), toYear: String(YEAR + 1) }, Readable.from(lines(ledger.slice(0, 1))))).rejects.toThrow(
+        `was made in ${YEAR}, outside the years being rebuilt (${YEAR + 1}-${YEAR + 1})`,
+      );
+      await expect(rebuild.replaceDeliveries(years, Readable.from(lines([ledger[0], ledger[0]])))).rejects.toThrow('appears twice');
+      expect(await receiptsAndOnTime()).toEqual(before);
+    });
+
+    it('restores lost and wrong delivery facts, drops strays, and keeps what changed by event since it began', async () => {
+      const live = await receiptsAndOnTime();
+      // Lost: X1 entirely. Wrong: X2 without its receipt and completion. Stray: a delivery intake never made.
+      await db.query('DELETE FROM metrics.delivery_facts WHERE delivery_id = $1', [ledger[0].deliveryId]);
+      await db.query('UPDATE metrics.delivery_facts SET first_receipt_at = NULL, completed_at = NULL WHERE delivery_id = $1', [ledger[1].deliveryId]);
+      const stray = deliveryEvents(deliveries(YEAR)[0]);
+      await deliveryFacts.onCreated(stray.created, 'stray-created');
+      expect(await receiptsAndOnTime()).not.toEqual(live);
+      await db.query(`UPDATE metrics.delivery_facts SET updated_at = now() - interval '1 minute'`);
+      const asOf = new Date(Date.now() - 1000);
+      // X4 is confirmed by event while the rebuild reads intake: the ledger it uploads does not know yet.
+      const x4 = deliveries(YEAR)[3];
+      const confirmed = deliveryEvents({ ...x4, reports: [[StatusCode.ACCEPTED, `${YEAR}-11-04T03:00:00Z`]] }, ledger[3].deliveryId as string, ledger[3].documentId as string);
+      await deliveryFacts.onStatusChanged(confirmed.changes[0], 'x4-confirmed-late');
+
+      const result = await rebuild.replaceDeliveries({ fromYear: String(YEAR), toYear: String(YEAR), asOf: asOf.toISOString() }, Readable.from(lines(ledger)));
+      expect(result).toMatchObject({ fromYear: YEAR, toYear: YEAR, removed: 5, inserted: 6 });
+      const rebuilt = await receiptsAndOnTime();
+      const bachKhoa = (figures: typeof live) => figures.find((f) => f.org === UNITS.bachKhoa)!;
+      // Everything as live, except that X4's confirmation, which came in during the rebuild, is kept.
+      expect(bachKhoa(rebuilt).receipts.confirmedSameDay).toBe(bachKhoa(live).receipts.confirmedSameDay + 1);
+      const withoutBachKhoa = (figures: typeof live) => figures.filter((f) => f.org !== UNITS.bachKhoa && f.org !== 'all');
+      expect(withoutBachKhoa(rebuilt)).toEqual(withoutBachKhoa(live));
+      const strayLeft = await db.query('SELECT count(*)::int AS n FROM metrics.delivery_facts WHERE delivery_id = $1', [stray.created.delivery!.deliveryId]);
+      expect(strayLeft.rows[0].n).toBe(0);
     });
   });
 });

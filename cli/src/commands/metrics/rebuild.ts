@@ -21,13 +21,16 @@ interface RebuildAnswer {
   asOf: string;
   removed: number;
   inserted: number;
+}
+
+interface RegisterRebuildAnswer extends RebuildAnswer {
   byBook: { outgoing: number; incoming: number };
 }
 
 export function buildRebuildCommand(): Command {
   return withApiOptions(
     new Command('rebuild')
-      .description('recompute the coverage figures from the registers: reads every register book from intake and replaces the metrics facts of those years in one transaction (admin)')
+      .description("recompute the coverage figures from intake's records: reads every register book and every delivery of those years from intake and replaces the metrics facts of those years (admin)")
       .option('--from-year <yyyy>', `first year to rebuild (default ${FIRST_REGISTER_YEAR}: every year the registers can hold)`, parseYear)
       .option('--to-year <yyyy>', 'last year to rebuild (default: this year in Vietnam)', parseYear)
       .option('--metrics-url <url>', 'metrics service HTTP API (default $EDOC_METRICS_URL or http://127.0.0.1:3004)')
@@ -38,19 +41,31 @@ export function buildRebuildCommand(): Command {
     if (fromYear > toYear) throw new Error(`--from-year ${fromYear} is after --to-year ${toYear}`);
     const metrics = new MetricsClient(options);
     const source = new RegisterSource(new ApiClient(options));
-    // Facts that arrive by event while the registers are read are newer than this and are kept.
+    // Facts that arrive by event while intake is read are newer than this and are kept.
     const asOf = new Date();
-    const lines: string[] = [];
+    const registerLines: string[] = [];
+    const deliveryLines: string[] = [];
     for (let year = fromYear; year <= toYear; year++) {
-      for (const book of BOOKS) for (const entry of await source.book(book, year)) lines.push(JSON.stringify(entry));
+      progress(options.json, `reading ${year} from intake…`);
+      for (const book of BOOKS) for (const entry of await source.book(book, year)) registerLines.push(JSON.stringify(entry));
+      for (const delivery of await source.deliveries(year)) deliveryLines.push(JSON.stringify(delivery));
     }
     const query = new URLSearchParams({ fromYear: String(fromYear), toYear: String(toYear), asOf: asOf.toISOString() });
-    const answer = await metrics.request<RebuildAnswer>('PUT', `/facts/registers?${query}`, { contentType: 'application/x-ndjson', bytes: Buffer.from(lines.join('\n'), 'utf8') });
-    printResult(options.json, answer, () => [
-      `rebuilt ${answer.fromYear}-${answer.toYear} from the registers: ${answer.inserted} entries (${answer.byBook.outgoing} outgoing, ${answer.byBook.incoming} incoming)`,
-      `replaced ${answer.removed} facts recorded before ${answer.asOf}`,
+    const ndjson = (lines: string[]) => ({ contentType: 'application/x-ndjson', bytes: Buffer.from(lines.join('\n'), 'utf8') });
+    const registers = await metrics.request<RegisterRebuildAnswer>('PUT', `/facts/registers?${query}`, ndjson(registerLines));
+    const deliveries = await metrics.request<RebuildAnswer>('PUT', `/facts/deliveries?${query}`, ndjson(deliveryLines));
+    printResult(options.json, { ...registers, deliveries: { removed: deliveries.removed, inserted: deliveries.inserted } }, () => [
+      `rebuilt ${registers.fromYear}-${registers.toYear} from intake's records:`,
+      `  registers: ${registers.inserted} entries (${registers.byBook.outgoing} outgoing, ${registers.byBook.incoming} incoming), replacing ${registers.removed} facts`,
+      `  deliveries: ${deliveries.inserted} (same-day receipts, on-time handling), replacing ${deliveries.removed} facts`,
+      `facts recorded by event after ${registers.asOf} were kept`,
     ]);
   });
+}
+
+/** Long rebuilds read many years: say where it is, on stderr, unless the output is JSON for a script. */
+function progress(json: boolean | undefined, line: string): void {
+  if (json !== true && process.stderr.isTTY) process.stderr.write(`${line}\n`);
 }
 
 function parseYear(text: string): number {

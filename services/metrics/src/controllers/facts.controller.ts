@@ -17,9 +17,23 @@ export class FactsController {
    * `edoc metrics rebuild` calls it. NDJSON is streamed, so the size is not bound by the JSON body limit.
    */
   @Put('registers')
-  replace(@Req() request: Request, @Query('fromYear') fromYear?: string, @Query('toYear') toYear?: string, @Query('asOf') asOf?: string) {
-    const type = (request.headers['content-type'] ?? '').split(';')[0].trim();
-    if (type !== NDJSON) throw new UnsupportedMediaTypeException(`send the register entries as ${NDJSON}, not "${type || 'nothing'}"`);
-    return this.rebuild.replace({ fromYear, toYear, asOf }, createInterface({ input: request, crlfDelay: Infinity }));
+  replaceRegisters(@Req() request: Request, @Query('fromYear') fromYear?: string, @Query('toYear') toYear?: string, @Query('asOf') asOf?: string) {
+    return this.rebuild.replaceRegisters({ fromYear, toYear, asOf }, ndjsonLines(request, 'the register entries'));
   }
+
+  /**
+   * PUT /facts/deliveries?fromYear=&toYear=[&asOf=]: replaces the facts of the deliveries made in
+   * those years with the body (NDJSON, one delivery of intake's GET /deliveries per line): same-day
+   * receipts and on-time handling are then computed from intake's record.
+   */
+  @Put('deliveries')
+  replaceDeliveries(@Req() request: Request, @Query('fromYear') fromYear?: string, @Query('toYear') toYear?: string, @Query('asOf') asOf?: string) {
+    return this.rebuild.replaceDeliveries({ fromYear, toYear, asOf }, ndjsonLines(request, 'the deliveries'));
+  }
+}
+
+function ndjsonLines(request: Request, what: string): AsyncIterable<string> {
+  const type = (request.headers['content-type'] ?? '').split(';')[0].trim();
+  if (type !== NDJSON) throw new UnsupportedMediaTypeException(`send ${what} as ${NDJSON}, not "${type || 'nothing'}"`);
+  return createInterface({ input: request, crlfDelay: Infinity });
 }

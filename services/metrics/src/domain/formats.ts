@@ -6,7 +6,9 @@ export function isUuid(value: string): boolean {
   return UUID.test(value);
 }
 
-/** A yyyy-mm-dd date as events and registers carry due dates. */
+/** A yyyy-mm-dd date that exists in the calendar, as events and registers carry due dates. */
 export function isDayText(value: string): boolean {
-  return DAY.test(value);
+  if (!DAY.test(value)) return false;
+  const day = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(day.getTime()) && day.toISOString().startsWith(value);
 }

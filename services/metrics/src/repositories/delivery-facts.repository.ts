@@ -29,6 +29,17 @@ export interface DeliveryStatusFact {
   completedAt: Date | null;
 }
 
+/** A whole delivery, as a rebuild writes it. */
+export interface DeliveryFact extends DeliveryCreatedFact {
+  firstReceiptAt: Date | null;
+  completedAt: Date | null;
+  lastStatus: number | null;
+  lastSequence: number;
+}
+
+/** Rows per INSERT of a rebuild. */
+const BATCH = 5_000;
+
 export interface ReceiptCountRow extends ReceiptRow {
   orgCode: string;
   period: string;
@@ -53,7 +64,7 @@ export class DeliveryFactsRepository {
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
        ON CONFLICT (delivery_id) DO UPDATE SET document_id = EXCLUDED.document_id, sender_code = EXCLUDED.sender_code,
          recipient_code = EXCLUDED.recipient_code, channel = EXCLUDED.channel, created_at = EXCLUDED.created_at,
-         created_date = EXCLUDED.created_date, due_date = EXCLUDED.due_date`,
+         created_date = EXCLUDED.created_date, due_date = EXCLUDED.due_date, updated_at = now()`,
       [fact.deliveryId, fact.documentId, fact.senderCode, fact.recipientCode, fact.channel, fact.createdAt, fact.createdDate, fact.dueDate],
     );
   }
@@ -67,9 +78,42 @@ export class DeliveryFactsRepository {
          first_receipt_at = LEAST(d.first_receipt_at, EXCLUDED.first_receipt_at),
          completed_at = LEAST(d.completed_at, EXCLUDED.completed_at),
          last_status = CASE WHEN EXCLUDED.last_sequence > d.last_sequence THEN EXCLUDED.last_status ELSE d.last_status END,
-         last_sequence = GREATEST(d.last_sequence, EXCLUDED.last_sequence)`,
+         last_sequence = GREATEST(d.last_sequence, EXCLUDED.last_sequence),
+         updated_at = now()`,
       [fact.deliveryId, fact.documentId || null, fact.senderCode, fact.recipientCode, fact.receiptAt, fact.completedAt, fact.status, fact.sequence],
     );
+  }
+
+  /**
+   * Replaces the facts of the deliveries created in whole years with `facts` (a rebuild from
+   * intake's deliveries). Facts changed by an event at or after `asOf` are merged, not replaced:
+   * the earliest receipt and completion and the newest status win, as for events.
+   */
+  async replaceYears(tx: Queryable, years: { from: number; to: number }, asOf: Date, facts: readonly DeliveryFact[]): Promise<{ removed: number; inserted: number }> {
+    const removed = await tx.query(`DELETE FROM metrics.delivery_facts WHERE created_date BETWEEN $1 AND $2 AND updated_at < $3`, [
+      `${years.from}-01-01`, `${years.to}-12-31`, asOf,
+    ]);
+    for (let start = 0; start < facts.length; start += BATCH) {
+      const batch = facts.slice(start, start + BATCH);
+      const column = <K extends keyof DeliveryFact>(key: K) => batch.map((fact) => fact[key]);
+      await tx.query(
+        `INSERT INTO metrics.delivery_facts AS d (delivery_id, document_id, sender_code, recipient_code, channel, created_at, created_date, due_date,
+                                                first_receipt_at, completed_at, last_status, last_sequence)
+         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::date[], $8::date[],
+                              $9::timestamptz[], $10::timestamptz[], $11::smallint[], $12::bigint[])
+         ON CONFLICT (delivery_id) DO UPDATE SET
+           created_at = EXCLUDED.created_at, created_date = EXCLUDED.created_date, due_date = EXCLUDED.due_date, channel = EXCLUDED.channel,
+           first_receipt_at = LEAST(d.first_receipt_at, EXCLUDED.first_receipt_at),
+           completed_at = LEAST(d.completed_at, EXCLUDED.completed_at),
+           last_status = CASE WHEN EXCLUDED.last_sequence > d.last_sequence THEN EXCLUDED.last_status ELSE d.last_status END,
+           last_sequence = GREATEST(d.last_sequence, EXCLUDED.last_sequence)`,
+        [
+          column('deliveryId'), column('documentId'), column('senderCode'), column('recipientCode'), column('channel'), column('createdAt'),
+          column('createdDate'), column('dueDate'), column('firstReceiptAt'), column('completedAt'), column('lastStatus'), column('lastSequence'),
+        ],
+      );
+    }
+    return { removed: removed.rowCount ?? 0, inserted: facts.length };
   }
 
   /**
