@@ -1,5 +1,5 @@
 import { deliveryToFact } from '../src/domain/delivery-entry';
-import { InvalidEntryError } from '../src/domain/register-entry';
+import { InvalidEntryError } from '../src/domain/entry-fields';
 
 const YEARS = { from: 2026, to: 2026 };
 const DELIVERY = {

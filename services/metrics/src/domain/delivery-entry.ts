@@ -1,25 +1,14 @@
 import { vietnamDay } from './vietnam-time';
 import type { DeliveryFact } from '../repositories/delivery-facts.repository';
 import { isDayText, isUuid } from './formats';
-import { InvalidEntryError } from './register-entry';
+import { entryFields } from './entry-fields';
 
 /**
  * One delivery of intake's GET /deliveries answer as a fact. Every field the figures depend on is
  * checked: a rebuild from bad data would replace good figures with wrong ones.
  */
 export function deliveryToFact(value: unknown, line: number, years: { from: number; to: number }): DeliveryFact {
-  const fail = (problem: string): never => {
-    throw new InvalidEntryError(`line ${line}: ${problem}`);
-  };
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail('not a JSON object');
-  const entry = value as Record<string, unknown>;
-  const text = (name: string, required: boolean): string => {
-    const field = entry[name];
-    if (field === undefined || field === null) return required ? fail(`${name} is missing`) : '';
-    if (typeof field !== 'string') return fail(`${name} is not a string`);
-    if (required && field === '') fail(`${name} is empty`);
-    return field;
-  };
+  const { entry, fail, text } = entryFields(value, line);
   const uuid = (name: string): string => {
     const id = text(name, true);
     if (!isUuid(id)) fail(`${name} "${id}" is not a UUID`);

@@ -1,30 +1,17 @@
 import { vietnamDay } from './vietnam-time';
 import type { RegisterFact } from '../repositories/facts.repository';
+import { entryFields } from './entry-fields';
 import { isDayText, isUuid } from './formats';
 
 const BOOKS = ['outgoing', 'incoming'] as const;
 const MEDIA = ['electronic', 'paper', 'both'] as const;
-
-/** Thrown for a register entry a rebuild cannot use; names the line and the field. */
-export class InvalidEntryError extends Error {}
 
 /**
  * One entry of intake's GET /registers/:book answer as a fact. Every field the figures depend on
  * is checked: a rebuild from bad data would replace good figures with wrong ones.
  */
 export function entryToFact(value: unknown, line: number, years: { from: number; to: number }): RegisterFact {
-  const fail = (problem: string): never => {
-    throw new InvalidEntryError(`line ${line}: ${problem}`);
-  };
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail('not a JSON object');
-  const entry = value as Record<string, unknown>;
-  const text = (name: string, required: boolean): string => {
-    const field = entry[name];
-    if (field === undefined || field === null) return required ? fail(`${name} is missing`) : '';
-    if (typeof field !== 'string') return fail(`${name} is not a string`);
-    if (required && field === '') fail(`${name} is empty`);
-    return field;
-  };
+  const { entry, fail, text } = entryFields(value, line);
   const entryId = text('entryId', true);
   if (!isUuid(entryId)) fail(`entryId "${entryId}" is not a UUID`);
   const orgCode = text('orgCode', true);

@@ -1,7 +1,8 @@
 import { BadRequestException, Injectable, PayloadTooLargeException } from '@nestjs/common';
 import { Database } from '@edoc/db';
 import { deliveryToFact } from '../domain/delivery-entry';
-import { entryToFact, InvalidEntryError } from '../domain/register-entry';
+import { InvalidEntryError } from '../domain/entry-fields';
+import { entryToFact } from '../domain/register-entry';
 import { DeliveryFactsRepository } from '../repositories/delivery-facts.repository';
 import { FactsRepository } from '../repositories/facts.repository';
 
