@@ -4,7 +4,7 @@ import { ApiClient } from '../../http/api-client';
 import { withApiOptions } from '../api-options';
 import { printResult } from '../output';
 import { MetricsClient, MetricsOptions } from './metrics-client';
-import { BOOKS, RegisterSource } from './register-source';
+import { BOOKS, IntakeRecords } from './intake-records';
 
 /** The earliest year intake's registers accept. */
 export const FIRST_REGISTER_YEAR = 1990;
@@ -40,7 +40,7 @@ export function buildRebuildCommand(): Command {
     const toYear = options.toYear ?? vietnamYear(new Date());
     if (fromYear > toYear) throw new Error(`--from-year ${fromYear} is after --to-year ${toYear}`);
     const metrics = new MetricsClient(options);
-    const source = new RegisterSource(new ApiClient(options));
+    const source = new IntakeRecords(new ApiClient(options));
     // Facts that arrive by event while intake is read are newer than this and are kept.
     const asOf = new Date();
     const registerLines: string[] = [];

@@ -26,7 +26,7 @@ export interface DeliveryJson {
  * token: all units at once, or unit by unit when one answer would be too large, so nothing is
  * silently left out.
  */
-export class RegisterSource {
+export class IntakeRecords {
   constructor(private readonly intake: ApiClient) {}
 
   book(book: (typeof BOOKS)[number], year: number): Promise<RegisterEntryJson[]> {
