@@ -61,10 +61,24 @@ export function extractSignatures(pdf: Buffer): { byteRange: number[]; cms: Buff
   const out: { byteRange: number[]; cms: Buffer }[] = [];
   for (const m of text.matchAll(/\/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]/g)) {
     const br = m.slice(1, 5).map(Number);
-    const hex = text.slice(br[1] + 1, br[2] - 1);
-    out.push({ byteRange: br, cms: Buffer.from(hex.replace(/(00)+$/, ''), 'hex') });
+    const contents = Buffer.from(text.slice(br[1] + 1, br[2] - 1), 'hex');
+    out.push({ byteRange: br, cms: contents.subarray(0, derLength(contents)) });
   }
   return out;
+}
+
+/**
+ * The length of the DER value at the start of a zero-padded /Contents, read from its own header.
+ * Stripping trailing zero bytes instead cuts a signature whose last byte happens to be zero.
+ */
+function derLength(der: Buffer): number {
+  if (der[0] !== 0x30) throw new Error('the signature /Contents does not start with a DER SEQUENCE');
+  const first = der[1];
+  if (first < 0x80) return 2 + first;
+  const octets = first & 0x7f;
+  let length = 0;
+  for (let i = 0; i < octets; i++) length = length * 256 + der[2 + i];
+  return 2 + octets + length;
 }
 
 /** openssl cms -verify of one signature against the CA file (detached content = the byte ranges). */
