@@ -6,10 +6,11 @@ export { CHECKPOINT_KIND, type CheckpointBody, type StoredCheckpoint, buildCheck
 export { ARCHIVED_ENTRY_TYPE, type ArchivedObjectClaim, archivedObjectsOf } from './chain/archived-objects';
 export { type VerifiedCheckpoint, type CheckpointVerifyOptions, verifyCheckpoints } from './chain/verify-checkpoints';
 export { ChainVerifier, type ChainRow, type ChainReport } from './chain/chain-verifier';
-export { type ObjectDigester, type ArchiveRecordView, checkArchivedObjects, checkRecords, withProblems } from './chain/check-objects';
+export { type ObjectDigester, checkArchivedObjects, withProblems } from './chain/check-objects';
+export { type ArchiveRecordView, type UnchainedRecord, type RecordsCheck, type RecordsCheckOptions, checkRecords } from './chain/check-records';
 export { type AuditTrust, TrustConfigurationError, loadTrust, trustFromPem } from './signature/trust';
 export { signDetached, verifyDetached, type DetachedSignatureCheck } from './signature/detached-signature';
 export * from './package/package-layout';
 export { verifyPackage, type PackageReport } from './package/verify-package';
 export { assemblePackage, type PackageInput, type PackageDocumentInput, type PackageObjectFile, type AssembledPackage } from './package/assemble-package';
-export { preparePackageFolder, writePackageFile } from './package/write-package';
+export { preparePackageFolder, streamPackageFile, writePackageFile } from './package/write-package';

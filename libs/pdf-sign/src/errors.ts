@@ -7,8 +7,18 @@ export type PdfSignErrorCode =
   | 'TRUNCATED_PDF'
   | 'BROKEN_XREF'
   | 'MALFORMED_PDF'
+  /** Arrays, dictionaries, page-tree levels or nested object look-ups deeper than the budget allows. */
+  | 'NESTING_TOO_DEEP'
+  /** Objects that refer to themselves in a way no reader can resolve (a /Parent loop, a chain of references). */
+  | 'REFERENCE_CYCLE'
+  /** The document needs more decompressed bytes, objects or signatures than its ReadBudget allows. */
+  | 'BUDGET_EXCEEDED'
   | 'ENCRYPTED_PDF'
   | 'UNSUPPORTED_PDF'
+  /** The cross-reference data is damaged and the file is signed: rebuilding it would break the signature. */
+  | 'DAMAGED_SIGNED_PDF'
+  /** A rewrite was asked for (stripping active content) on a signed file, whose signatures it would break. */
+  | 'WOULD_BREAK_SIGNATURE'
   | 'BAD_ARGUMENT'
   | 'BAD_IMAGE'
   | 'MISSING_GLYPH'

@@ -1,8 +1,14 @@
 export { PdfSignError, type PdfSignErrorCode } from './errors';
 export type { PersonAppearance, OrganisationAppearance, AttachmentAppearance, InvisibleAppearance, SignatureAppearance } from './appearance/appearance-types';
 export type { Rect } from './appearance/page-geometry';
-export { signPdf, signPdfFile, type SignPdfOptions, type SignFileOptions, type SignFileResult } from './signing/sign-pdf';
+export { signPdf, signPdfDetailed, signPdfFile, type SignPdfOptions, type SignedPdf, type SignFileOptions, type SignFileResult } from './signing/sign-pdf';
 export { isoVietnam, pdfDate } from './core/pdf-date';
 export { verifyPdf, exitCodeFor } from './verify/verify-pdf';
 export type { VerificationReport, SignatureReport, Check, CheckName, Indication, SubIndication, SignerSummary, TimestampSummary, TrustOptions } from './verify/report-types';
+export type { ReadBudget } from './core/read-budget';
+export type { DamageNote } from './core/damage';
+export type { PdfInput } from './core/pdf-input';
+export { pageCount } from './inspect/page-count';
+export { inspectPdf } from './inspect/inspect-pdf';
+export type { PdfInspection, PdfFacts, Refusal, RefusalCode, ActiveContentItem, ActiveContentKind, EmbeddedFileInfo, StrippedPdf, InspectOptions } from './inspect/inspection-types';
 export { FONT_DIR } from './appearance/fonts';

@@ -16,7 +16,15 @@ export type PkiErrorCode =
   | 'BAD_CRL'
   | 'BAD_CMS'
   | 'TIMESTAMP_FAILED'
-  | 'BAD_TIMESTAMP_REQUEST';
+  | 'BAD_TIMESTAMP_REQUEST'
+  /** PKCS#11: the token refused the PIN (counted by the token; it may lock). */
+  | 'PIN_INCORRECT'
+  | 'PIN_LOCKED'
+  /** PKCS#11: no slot holds a token with the label asked for, or the library cannot be loaded. */
+  | 'TOKEN_ABSENT'
+  /** PKCS#11: the token or HSM did not answer (removed, restarting): worth trying again later. */
+  | 'TOKEN_UNAVAILABLE'
+  | 'KEY_NOT_FOUND';
 
 export class PkiError extends Error {
   constructor(

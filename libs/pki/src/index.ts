@@ -33,6 +33,10 @@ export { type RevokedEntry, type CrlOptions, createCrl } from './crl/create-crl'
 export { type ParsedCrl, type CrlEntry, parseCrl, parseCrlsPem } from './crl/parse-crl';
 export { REVOCATION_REASONS, type RevocationReason } from './crl/revocation-reason';
 export { SigningIdentity } from './identity/signing-identity';
+export { type SigningKey, isSigningKey } from './identity/signing-key';
+export { Pkcs11SigningKey, type Pkcs11KeyOptions } from './pkcs11/pkcs11-signing-key';
+export { isTokenUnavailable } from './pkcs11/pkcs11-errors';
+export { unloadPkcs11Libraries } from './pkcs11/pkcs11-library';
 export { type SigningIdentityInput, loadSigningIdentity } from './identity/load-signing-identity';
 export { type CmsSignOptions, type PreparedCms, signCms } from './cms/build-signed-data';
 export { attribute, signatureTimestampAttribute } from './cms/attributes';

@@ -48,6 +48,17 @@ export function assertPutInput(data: unknown): asserts data is Buffer | Readable
   throw new StorageError('INVALID_INPUT', `put() expects a Buffer or a Readable stream, got ${kind}`);
 }
 
+/** putOnce() takes the same two kinds of input as put(); the message names the archive name it was for. */
+export function assertArchiveInput(name: string, data: unknown): asserts data is Buffer | Readable {
+  if (Buffer.isBuffer(data) || data instanceof Readable) return;
+  throw new TypeError(`putOnce("${name}") expects a Buffer or a Readable stream`);
+}
+
+/** Gives up a stream a store refused before reading it, so the file or socket behind it is not held open. */
+export function discardInput(data: unknown): void {
+  if (data instanceof Readable) data.destroy();
+}
+
 export function assertWithinLimit(size: number, maxBytes: number | undefined): void {
   if (maxBytes !== undefined && size > maxBytes) throw new ObjectTooLargeError(maxBytes);
 }

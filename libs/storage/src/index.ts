@@ -9,3 +9,5 @@ export { S3ObjectStore } from './s3/s3-object-store';
 export { S3ArchiveStore } from './s3/s3-archive-store';
 export { createS3Client } from './s3/s3-client';
 export { createObjectStore, createArchiveStore, filesystemBucketPath } from './create-stores';
+export { writeTempFile, type WrittenTemp, type TempFileOptions } from './filesystem/temp-file';
+export { scratchPath, withScratchFolder, sweepScratchFolders } from './scratch';

@@ -54,10 +54,14 @@ export interface ArchivedObject {
 export interface ArchiveStore {
   /**
    * Stores `data` under `name` unless that name exists. Storing the same bytes again under the same name
-   * succeeds (a redelivered message must not fail); different bytes throw ArchiveConflictError.
+   * succeeds (a redelivered message must not fail); different bytes throw ArchiveConflictError. A stream
+   * is hashed on the way and never held whole; a stream that fails leaves nothing under the name.
    */
-  putOnce(name: string, data: Buffer, opts?: ArchivePutOptions): Promise<ArchivedObject>;
+  putOnce(name: string, data: Buffer | Readable, opts?: ArchivePutOptions): Promise<ArchivedObject>;
+  /** The whole object in memory: for small ones (records, checkpoints); use getStream for documents. */
   get(name: string): Promise<Buffer>;
+  /** Throws ObjectNotFoundError when absent (before any byte is read). */
+  getStream(name: string): Promise<Readable>;
   stat(name: string): Promise<{ size: number } | undefined>;
   /** Names starting with `prefix`, sorted. */
   list(prefix?: string): Promise<string[]>;

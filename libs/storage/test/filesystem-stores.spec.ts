@@ -1,6 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { FilesystemArchiveStore, FilesystemObjectStore } from '@edoc/storage';
 import { describeArchiveStoreContract } from './archive-store.contract';
 import { describeObjectStoreContract } from './object-store.contract';
@@ -75,6 +77,27 @@ describe('filesystem backends', () => {
     await expect(archive.putOnce('a/b.pdf/c.pdf', Buffer.from('y'))).rejects.toThrow(/a leading part of it is already an archived object/);
     await expect(archive.putOnce('a', Buffer.from('y'))).rejects.toThrow(/it is the folder of other archived objects/);
     expect(await archive.stat('a')).toBeUndefined();
+  });
+
+  it('writes an archived stream read-only and leaves no temporary file, also after a conflict or a failed stream', async () => {
+    const archive = new FilesystemArchiveStore(root);
+    await archive.putOnce('2025/s.pdf', Readable.from([randomBytes(100_000), randomBytes(100_000)]));
+    expect((await stat(join(root, '2025', 's.pdf'))).mode & 0o777).toBe(0o444);
+    await expect(archive.putOnce('2025/s.pdf', Readable.from([randomBytes(10)]))).rejects.toThrow(/already exists with different content/);
+    const failing = Readable.from(
+      (async function* () {
+        yield randomBytes(10_000);
+        throw new Error('cut off');
+      })(),
+    );
+    await expect(archive.putOnce('2025/t.pdf', failing)).rejects.toThrow('cut off');
+    expect(await filesUnder(join(root, '.tmp'))).toBe(0);
+  });
+
+  it('does not stream a folder of archived objects as if it were one', async () => {
+    const archive = new FilesystemArchiveStore(root);
+    await archive.putOnce('a/b.pdf', Buffer.from('x'));
+    await expect(archive.getStream('a')).rejects.toThrow('object "a" does not exist');
   });
 
   it('lists nothing for an archive folder that does not exist yet', async () => {

@@ -1,3 +1,5 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { loadConfig, type EdocConfig } from '@edoc/config';
 import { S3ArchiveStore, S3ObjectStore, createArchiveStore, createObjectStore, createS3Client } from '@edoc/storage';
 import { startS3Server, type TestS3Server } from '@edoc/testing';
@@ -17,6 +19,23 @@ beforeAll(async () => {
   client = createS3Client(server.settings);
 });
 afterAll(() => server.stop());
+
+const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+
+/** More than two of the 16 MiB parts createS3Client uploads in, so the multipart path is taken. */
+const MULTIPART_BYTES = 40 * 1024 * 1024 + 5;
+
+function chunked(data: Buffer, chunkSize = 1 << 20): Readable {
+  const chunks: Buffer[] = [];
+  for (let offset = 0; offset < data.length; offset += chunkSize) chunks.push(data.subarray(offset, offset + chunkSize));
+  return Readable.from(chunks);
+}
+
+async function sha256OfStream(stream: Readable): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of stream) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
 
 function nextBucket(): string {
   bucket = `edoc-test-${process.pid}-${++bucketSeq}`;
@@ -68,6 +87,39 @@ describe('S3 backends', () => {
     expect((await client.statObject(bucket, stored.key)).metaData['content-type']).toBe('application/pdf');
   });
 
+  it('archives a stream bigger than one upload part whole, in parts, with its hash recorded; a repeat is harmless, other bytes conflict', async () => {
+    const uploadingClient = createS3Client(server.settings);
+    const multipart = jest.spyOn(uploadingClient, 'initiateNewMultipartUpload');
+    const archive = new S3ArchiveStore(uploadingClient, bucket, 'us-east-1', server.endpoint);
+    const data = randomBytes(MULTIPART_BYTES);
+    const result = await archive.putOnce('2025/big.pdf', chunked(data), { mediaType: 'application/pdf' });
+    expect(result).toEqual({ key: '2025/big.pdf', sha256: sha256(data), locked: 'none' });
+    expect(multipart).toHaveBeenCalledTimes(1);
+    const info = await client.statObject(bucket, '2025/big.pdf');
+    expect(info.size).toBe(data.length);
+    expect(info.metaData.sha256).toBe(sha256(data));
+    expect(await sha256OfStream(await archive.getStream('2025/big.pdf'))).toBe(sha256(data));
+    await expect(archive.putOnce('2025/big.pdf', chunked(data))).resolves.toEqual(result);
+    data[0] ^= 1;
+    await expect(archive.putOnce('2025/big.pdf', chunked(data))).rejects.toThrow(/already exists with different content/);
+  });
+
+  it('compares a repeat with an archived object that has no recorded hash by streaming it', async () => {
+    const archive = createArchiveStore(config, bucket);
+    await archive.list(); // creates the bucket
+    const data = randomBytes(300_000);
+    await client.putObject(bucket, 'foreign.pdf', data, data.length);
+    await expect(archive.putOnce('foreign.pdf', chunked(data, 7_000))).resolves.toMatchObject({ sha256: sha256(data) });
+    await expect(archive.putOnce('foreign.pdf', Buffer.from('else'))).rejects.toThrow(/already exists with different content/);
+  });
+
+  it('stores an object-store stream bigger than one upload part whole', async () => {
+    const data = randomBytes(MULTIPART_BYTES);
+    const stored = await createObjectStore(config, bucket).put(chunked(data));
+    expect(stored).toEqual({ key: `sha256/${sha256(data)}`, sha256: sha256(data), size: data.length });
+    expect((await client.statObject(bucket, stored.key)).size).toBe(data.length);
+  });
+
   it('reports an unreachable server with the endpoint and without the secret key', async () => {
     const dead = { ...server.settings, port: 1, secretKey: 'very-secret-value' };
     const store = createObjectStore({ ...config, s3: dead }, bucket);
@@ -108,6 +160,13 @@ describe('S3 backends', () => {
       await archive.putOnce('permanent.pdf', Buffer.from('pdf'));
       expect(legalHold).toHaveBeenCalledWith(bucket, 'permanent.pdf', expect.objectContaining({ status: 'ON' }));
       expect(retention).not.toHaveBeenCalled();
+    });
+
+    it('locks an archived stream that went up in parts', async () => {
+      const { archive, legalHold } = lockingArchive();
+      const data = randomBytes(MULTIPART_BYTES);
+      await expect(archive.putOnce('2025/big-locked.pdf', chunked(data))).resolves.toMatchObject({ sha256: sha256(data), locked: 'object-lock' });
+      expect(legalHold).toHaveBeenCalledWith(bucket, '2025/big-locked.pdf', expect.objectContaining({ status: 'ON' }));
     });
 
     it('says so when the lock fails after the write, and locks on the retry', async () => {

@@ -1,5 +1,7 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { access } from 'node:fs/promises';
 import { connect } from 'node:net';
+import { Readable } from 'node:stream';
 import { startS3Server } from '@edoc/testing';
 import { Client } from 'minio';
 
@@ -39,5 +41,20 @@ describe('startS3Server (the S3 server of the integration tests)', () => {
     await expect(access(server.directory)).rejects.toThrow(/ENOENT/);
     expect(await portAccepts(server.port)).toBe(false);
     await expect(server.stop()).resolves.toBeUndefined();
+  });
+
+  it('takes a multipart upload from the minio client, which first asks for uploads in progress', async () => {
+    const server = await startS3Server();
+    try {
+      const client = new Client({ endPoint: '127.0.0.1', port: server.port, useSSL: false, accessKey: server.accessKey, secretKey: server.secretKey, region: 'us-east-1', pathStyle: true, partSize: 5 * 1024 * 1024 });
+      await client.makeBucket('parts', 'us-east-1');
+      const data = randomBytes(11 * 1024 * 1024);
+      await client.putObject('parts', 'big.bin', Readable.from([data.subarray(0, 6_000_000), data.subarray(6_000_000)]), data.length);
+      const hash = createHash('sha256');
+      for await (const chunk of await client.getObject('parts', 'big.bin')) hash.update(chunk as Buffer);
+      expect(hash.digest('hex')).toBe(createHash('sha256').update(data).digest('hex'));
+    } finally {
+      await server.stop();
+    }
   });
 });

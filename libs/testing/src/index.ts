@@ -2,3 +2,8 @@ export * from './test-database';
 export * from './test-vhost';
 export * from './wait-for';
 export * from './s3-server';
+export * from './large-pdf';
+export * from './process-memory';
+export * from './hostile-pdf/hostile-pdf';
+export * from './hostile-pdf/hostile-corpus';
+export * from './softhsm';

@@ -40,6 +40,7 @@ export async function startS3Server(): Promise<TestS3Server> {
     vhostBuckets: false,
     allowMismatchedSignatures: false,
   });
+  answerMultipartListing(server);
   let address;
   try {
     address = await server.run();
@@ -71,4 +72,27 @@ export async function startS3Server(): Promise<TestS3Server> {
       return stopped;
     },
   };
+}
+
+interface KoaContext {
+  method: string;
+  path: string;
+  query: Record<string, unknown>;
+  type: string;
+  body: unknown;
+}
+
+/**
+ * s3rver takes multipart uploads but cannot list those in progress (GET /<bucket>?uploads), which
+ * the minio client asks before each multipart upload, to resume one. The test server answers that
+ * none is in progress, so the stores' uploads of big files (in parts) can be tested against it.
+ */
+function answerMultipartListing(server: S3rver): void {
+  const middleware = (server as unknown as { middleware: ((ctx: KoaContext, next: () => Promise<void>) => Promise<void>)[] }).middleware;
+  middleware.unshift(async (ctx, next) => {
+    const bucket = /^\/([^/]+)\/?$/.exec(ctx.path)?.[1];
+    if (ctx.method !== 'GET' || bucket === undefined || !('uploads' in ctx.query)) return next();
+    ctx.type = 'application/xml';
+    ctx.body = `<?xml version="1.0" encoding="UTF-8"?>\n<ListMultipartUploadsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Bucket>${bucket}</Bucket><IsTruncated>false</IsTruncated></ListMultipartUploadsResult>`;
+  });
 }

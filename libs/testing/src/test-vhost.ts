@@ -43,6 +43,7 @@ export async function createTestVhost(opts: { amqpUrl?: string; managementUrl?: 
       if (dropped) return;
       dropped = true;
       await management.deleteVhost(vhost);
+      await deleteUsersOf(management, [vhost]);
     },
   };
 }
@@ -54,6 +55,18 @@ async function dropStaleVhosts(management: RabbitManagementClient, prefix: strin
     .filter((name) => isStale(name, prefix, '-'));
   // Another test file may be deleting the same one: a failure here is not this test's problem.
   await Promise.all(stale.map((name) => management.deleteVhost(name).catch(() => undefined)));
+  await deleteUsersOf(management, stale);
+}
+
+/**
+ * Broker users are global, not per vhost: the users provisioning made for a vhost (services,
+ * operator, ward systems, all named "<user>@<vhost>") go with it.
+ */
+async function deleteUsersOf(management: RabbitManagementClient, vhosts: string[]): Promise<void> {
+  if (vhosts.length === 0) return;
+  const suffixes = vhosts.map((vhost) => `@${vhost}`);
+  const users = (await management.listUsers().catch(() => [])).map((user) => user.name).filter((name) => suffixes.some((suffix) => name.endsWith(suffix)));
+  await Promise.all(users.map((name) => management.deleteUser(name).catch(() => undefined)));
 }
 
 /**

@@ -37,6 +37,23 @@ describe('createTestVhost (real RabbitMQ)', () => {
   });
 });
 
+describe('broker users of a test vhost', () => {
+  it('go with it: users are global, and those named "<user>@<vhost>" belong to it', async () => {
+    const vhost = await createTestVhost();
+    const mine = `edoc-intake@${vhost.vhost}`;
+    await vhost.management.putUser(mine, 'a-long-enough-password');
+    await vhost.management.putUser('edoc-intake@someone-else-entirely', 'a-long-enough-password');
+    try {
+      await vhost.drop();
+      const names = (await vhost.management.listUsers()).map((user) => user.name);
+      expect(names).not.toContain(mine);
+      expect(names).toContain('edoc-intake@someone-else-entirely');
+    } finally {
+      await vhost.management.deleteUser('edoc-intake@someone-else-entirely');
+    }
+  });
+});
+
 describe('leftovers of killed test runs', () => {
   const longAgo = (Date.now() - 2 * 3600 * 1000).toString(36);
 

@@ -31,31 +31,6 @@ export async function checkArchivedObjects(claims: readonly ArchivedObjectClaim[
   return problems.sort((a, b) => a.index - b.index).map(({ problem }) => problem);
 }
 
-/** An archive record as the archival service lists it. */
-export interface ArchiveRecordView {
-  documentId: string;
-  objects: { name: string; sha256: string }[];
-}
-
-/** The record table is a convenience index: it must say what the hashed chain says about each document's objects. */
-export function checkRecords(records: readonly ArchiveRecordView[], claims: readonly ArchivedObjectClaim[]): AuditProblem[] {
-  const byName = new Map(claims.map((claim) => [claim.name, claim]));
-  const problems: AuditProblem[] = [];
-  for (const record of records) {
-    const item = `archive record of document ${record.documentId}`;
-    if (!claims.some((claim) => claim.documentId === record.documentId)) {
-      problems.push({ kind: 'record', item, detail: 'the audit chain has no document.archived entry for it' });
-      continue;
-    }
-    for (const object of record.objects) {
-      const claim = byName.get(object.name);
-      if (claim === undefined) problems.push({ kind: 'record', item, detail: `lists ${object.name}, which the audit chain never recorded` });
-      else if (claim.sha256 !== object.sha256) problems.push({ kind: 'record', item, detail: `lists ${object.name} with SHA-256 ${object.sha256}, but the audit chain recorded ${claim.sha256}` });
-    }
-  }
-  return problems;
-}
-
 /** The chain's report with further problems (objects, records) added after it. */
 export function withProblems(report: ChainReport, extra: readonly AuditProblem[]): ChainReport {
   const problems = orderProblems([...report.problems, ...extra]);

@@ -8,6 +8,7 @@ import { GENESIS_HASH, sha256Hex } from '../hashing';
 import type { AuditProblem } from '../problems';
 import { verifyDetached } from '../signature/detached-signature';
 import type { AuditTrust } from '../signature/trust';
+import { fileDigest } from './file-digest';
 import {
   checkpointFile,
   checkpointSignatureFile,
@@ -132,11 +133,11 @@ function checkFiles(dir: string, manifest: PackageManifest, fail: Fail): { prese
       continue;
     }
     listed.add(file.path);
-    const bytes = readIfFile(join(dir, ...file.path.split('/')));
-    if (bytes === undefined) {
+    const digest = fileDigest(join(dir, ...file.path.split('/')));
+    if (digest === undefined) {
       fail('file', file.path, 'missing: the manifest lists it but the package does not contain it');
-    } else if (bytes.length !== file.size || sha256Hex(bytes) !== file.sha256) {
-      fail('file', file.path, `altered: its SHA-256 is ${sha256Hex(bytes)} (${bytes.length} bytes), the manifest says ${file.sha256} (${file.size} bytes)`);
+    } else if (digest.size !== file.size || digest.sha256 !== file.sha256) {
+      fail('file', file.path, `altered: its SHA-256 is ${digest.sha256} (${digest.size} bytes), the manifest says ${file.sha256} (${file.size} bytes)`);
     } else {
       good.add(file.path);
     }
@@ -243,7 +244,7 @@ function checkArchivedFiles(dir: string, folder: string, claims: readonly Archiv
       fail('file', path, `missing from the manifest although the audit chain recorded it as archived (entry ${claim.entrySeq})`);
     } else if (listed.sha256 !== claim.sha256) {
       fail('file', path, `differs from the archived original: the manifest says SHA-256 ${listed.sha256}, the audit chain recorded ${claim.sha256} (entry ${claim.entrySeq})`);
-    } else if (present.has(path) && sha256Hex(readFileSync(join(dir, ...path.split('/')))) !== claim.sha256) {
+    } else if (present.has(path) && fileDigest(join(dir, ...path.split('/')))?.sha256 !== claim.sha256) {
       fail('file', path, `differs from the archived original recorded in entry ${claim.entrySeq}`);
     }
   }

@@ -9,6 +9,12 @@ export interface ByteSource {
   readonly length: number;
   byteAt(pos: number): number; // -1 past the end
   read(offset: number, length: number): Buffer;
+  /**
+   * Hands bytes [offset, offset + length) to `visit` in order, in pieces that are valid only
+   * during the call (a file source reuses one buffer): for reading far more than the parser does,
+   * such as hashing a signed range, without holding it.
+   */
+  scan(offset: number, length: number, visit: (piece: Buffer) => void): void;
 }
 
 export class BufferSource implements ByteSource {
@@ -26,14 +32,15 @@ export class BufferSource implements ByteSource {
     return this.buf.subarray(Math.max(0, offset), Math.min(this.length, offset + length));
   }
 
-  /** A view of the first `length` bytes: the file as it was at an earlier revision. */
-  prefix(length: number): BufferSource {
-    return new BufferSource(this.buf.subarray(0, length));
+  scan(offset: number, length: number, visit: (piece: Buffer) => void): void {
+    const piece = this.read(offset, length);
+    if (piece.length > 0) visit(piece);
   }
 }
 
 const BLOCK = 64 * 1024;
 const MAX_BLOCKS = 64;
+const SCAN_PIECE = 1024 * 1024;
 
 export class FileSource implements ByteSource {
   readonly length: number;
@@ -44,10 +51,16 @@ export class FileSource implements ByteSource {
   constructor(readonly path: string) {
     try {
       this.fd = openSync(path, 'r');
-      this.length = fstatSync(this.fd).size;
     } catch (e) {
       throw new PdfSignError('IO_ERROR', `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
+    const stat = fstatSync(this.fd);
+    // A directory opens, and reports a size, but cannot be read: say so now, not at the first read.
+    if (!stat.isFile()) {
+      closeSync(this.fd);
+      throw new PdfSignError('IO_ERROR', `cannot read ${path}: not a regular file`);
+    }
+    this.length = stat.size;
   }
 
   byteAt(pos: number): number {
@@ -62,17 +75,34 @@ export class FileSource implements ByteSource {
     const end = Math.min(this.length, offset + length);
     if (end <= start) return Buffer.alloc(0);
     const out = Buffer.allocUnsafe(end - start);
-    let done = 0;
-    while (done < out.length) {
-      const n = readSync(this.fd, out, done, out.length - done, start + done);
-      if (n === 0) throw new PdfSignError('IO_ERROR', `${this.path} shrank while being read`);
-      done += n;
-    }
+    this.fill(out, start);
     return out;
+  }
+
+  scan(offset: number, length: number, visit: (piece: Buffer) => void): void {
+    const start = Math.max(0, offset);
+    const end = Math.min(this.length, offset + length);
+    if (end <= start) return;
+    // One buffer for every piece: a range of hundreds of megabytes costs one megabyte.
+    const buf = Buffer.allocUnsafe(Math.min(SCAN_PIECE, end - start));
+    for (let pos = start; pos < end; pos += SCAN_PIECE) {
+      const piece = buf.subarray(0, Math.min(SCAN_PIECE, end - pos));
+      this.fill(piece, pos);
+      visit(piece);
+    }
   }
 
   close(): void {
     closeSync(this.fd);
+  }
+
+  private fill(out: Buffer, position: number): void {
+    let done = 0;
+    while (done < out.length) {
+      const n = readSync(this.fd, out, done, out.length - done, position + done);
+      if (n === 0) throw new PdfSignError('IO_ERROR', `${this.path} shrank while being read`);
+      done += n;
+    }
   }
 
   private block(index: number): Buffer {

@@ -1,20 +1,25 @@
-import { constants, inflateSync } from 'node:zlib';
 import { PdfSignError } from '../errors';
+import { boundedInflate } from './bounded-inflate';
 import { PdfDict, PdfName, type PdfObject, type PdfStream } from './pdf-objects';
+import type { ReadLimits } from './read-budget';
 
 /**
  * Decodes the streams the signer must read itself: xref streams and object streams. PDF writers
- * use FlateDecode (with a PNG predictor for xref streams) for these in practice.
+ * use FlateDecode (with a PNG predictor for xref streams) for these in practice. Every byte
+ * produced is charged to the document's budget.
  */
-export function decodeStream(stream: PdfStream, what: string): Buffer {
+export function decodeStream(stream: PdfStream, what: string, limits: ReadLimits): Buffer {
   const filters = asArray(stream.dict.get('Filter'));
   const parms = asArray(stream.dict.get('DecodeParms'));
+  if (stream.dataLength > limits.maxStreamBytes) {
+    throw new PdfSignError('BUDGET_EXCEEDED', `${what} is ${stream.dataLength} bytes long, more than the ${limits.maxStreamBytes} bytes one decoded stream may take`);
+  }
   let data = stream.rawData();
   filters.forEach((f, i) => {
     if (!(f instanceof PdfName)) throw new PdfSignError('MALFORMED_PDF', `${what}: /Filter is not a name`);
     const p = parms[i];
     if (f.value === 'FlateDecode' || f.value === 'Fl') {
-      data = applyPredictor(inflate(data, what), p instanceof PdfDict ? p : undefined, what);
+      data = applyPredictor(boundedInflate(data, what, limits), p instanceof PdfDict ? p : undefined, what);
     } else {
       throw new PdfSignError('UNSUPPORTED_PDF', `${what} uses the ${f.value} filter, which this signer does not read`);
     }
@@ -27,27 +32,16 @@ function asArray(v: PdfObject | undefined): PdfObject[] {
   return Array.isArray(v) ? v : [v];
 }
 
-function inflate(data: Buffer, what: string): Buffer {
-  try {
-    return inflateSync(data);
-  } catch {
-    try {
-      // Some writers omit the final block; what was decoded is still usable.
-      return inflateSync(data, { finishFlush: constants.Z_SYNC_FLUSH });
-    } catch (e) {
-      throw new PdfSignError('MALFORMED_PDF', `${what}: compressed data is corrupt (${(e as Error).message})`);
-    }
-  }
-}
-
 function applyPredictor(data: Buffer, parms: PdfDict | undefined, what: string): Buffer {
-  const predictor = (parms?.get('Predictor') as number | undefined) ?? 1;
+  const predictor = parameter(parms, 'Predictor', 1, 1, 15, what);
   if (predictor === 1) return data;
-  const colors = (parms?.get('Colors') as number | undefined) ?? 1;
-  const bpc = (parms?.get('BitsPerComponent') as number | undefined) ?? 8;
-  const columns = (parms?.get('Columns') as number | undefined) ?? 1;
+  const colors = parameter(parms, 'Colors', 1, 1, 32, what);
+  const bpc = parameter(parms, 'BitsPerComponent', 8, 1, 16, what);
+  const columns = parameter(parms, 'Columns', 1, 1, Number.MAX_SAFE_INTEGER, what);
   const bpp = Math.max(1, Math.ceil((colors * bpc) / 8));
   const rowLength = Math.ceil((colors * bpc * columns) / 8);
+  // A row longer than the data would allocate a hostile amount for nothing.
+  if (rowLength > data.length + 1) throw new PdfSignError('MALFORMED_PDF', `${what}: /Columns ${columns} is wider than the decoded data (${data.length} bytes)`);
   if (predictor === 2) {
     if (bpc !== 8) throw new PdfSignError('UNSUPPORTED_PDF', `${what}: TIFF predictor with ${bpc} bits per component`);
     const out = Buffer.from(data);
@@ -98,4 +92,11 @@ function applyPredictor(data: Buffer, parms: PdfDict | undefined, what: string):
     prev = cur;
   }
   return out;
+}
+
+function parameter(parms: PdfDict | undefined, key: string, dflt: number, min: number, max: number, what: string): number {
+  const v = parms?.get(key);
+  if (v === undefined || v === null) return dflt;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw new PdfSignError('MALFORMED_PDF', `${what}: /DecodeParms /${key} is not an integer from ${min} to ${max}`);
+  return v;
 }

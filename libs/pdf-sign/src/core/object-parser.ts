@@ -1,13 +1,34 @@
 import { PdfSignError } from '../errors';
 import type { ByteSource } from './byte-source';
+import { ByteBuilder } from './byte-builder';
+import { EndstreamFinder } from './endstream-finder';
 import { PdfDict, PdfName, type PdfObject, PdfRef, PdfStream, PdfString } from './pdf-objects';
 
 const WHITESPACE = new Uint8Array(256);
 for (const c of [0x00, 0x09, 0x0a, 0x0c, 0x0d, 0x20]) WHITESPACE[c] = 1;
 const DELIMITER = new Uint8Array(256);
 for (const c of '()<>[]{}/%') DELIMITER[c.charCodeAt(0)] = 1;
+const HEX_VALUE = new Int8Array(256).fill(-1);
+for (let i = 0; i < 16; i++) HEX_VALUE['0123456789abcdef'.charCodeAt(i)] = HEX_VALUE['0123456789ABCDEF'.charCodeAt(i)] = i;
 
-const MAX_DEPTH = 200;
+/** Used when no budget is given: objects inside object streams and xref sections. */
+const DEFAULT_MAX_DEPTH = 100;
+const MAX_NAME_BYTES = 64 * 1024;
+
+export interface ObjectHeader {
+  readonly num: number;
+  readonly gen: number;
+}
+
+export interface ParserOptions {
+  /** Resolves an indirect /Length of a stream; undefined when unknown (the end is then searched for). */
+  readonly lengthOf?: (value: PdfObject | undefined) => number | undefined;
+  /** Record string spans only for objects read straight from the file. */
+  readonly recordSpans?: boolean;
+  readonly maxDepth?: number;
+  /** Shared by the parsers of one file, so that searches for "endstream" are not repeated. */
+  readonly endstreams?: EndstreamFinder;
+}
 
 export interface ParsedIndirect {
   readonly num: number;
@@ -18,18 +39,27 @@ export interface ParsedIndirect {
 
 /**
  * A recursive-descent reader of PDF objects (ISO 32000-1 section 7.3) over a ByteSource.
- * `lengthOf` resolves an indirect /Length of a stream.
+ * `lengthOf` resolves an indirect /Length of a stream. The recursion is bounded by `maxDepth`,
+ * so no input can exhaust the stack.
  */
 export class ObjectParser {
   pos = 0;
   private depth = 0;
 
+  private readonly lengthOf: (value: PdfObject | undefined) => number | undefined;
+  private readonly recordSpans: boolean;
+  private readonly maxDepth: number;
+  private readonly endstreams: EndstreamFinder;
+
   constructor(
     private readonly src: ByteSource,
-    private readonly lengthOf: (value: PdfObject | undefined) => number | undefined = (v) => (typeof v === 'number' ? v : undefined),
-    /** Record string spans only for objects read straight from the file. */
-    private readonly recordSpans = true,
-  ) {}
+    options: ParserOptions = {},
+  ) {
+    this.lengthOf = options.lengthOf ?? ((v) => (typeof v === 'number' ? v : undefined));
+    this.recordSpans = options.recordSpans ?? true;
+    this.maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+    this.endstreams = options.endstreams ?? new EndstreamFinder(src);
+  }
 
   fail(what: string, at = this.pos): never {
     throw new PdfSignError('MALFORMED_PDF', `malformed PDF object at byte ${at}: ${what}`);
@@ -73,10 +103,20 @@ export class ObjectParser {
 
   /** "num gen obj <object> [stream…endstream] endobj" */
   parseIndirect(at: number): ParsedIndirect {
+    return this.parseIndirectBody(this.readObjectHeader(at));
+  }
+
+  /** "num gen obj": whether an object starts at `at` at all, before reading what it holds. */
+  readObjectHeader(at: number): ObjectHeader {
     this.pos = at;
     const num = this.readInteger('object number');
     const gen = this.readInteger('generation number');
     this.expectKeyword('obj');
+    return { num, gen };
+  }
+
+  /** The rest of an indirect object, after readObjectHeader. */
+  parseIndirectBody({ num, gen }: ObjectHeader): ParsedIndirect {
     let value = this.parseValue();
     this.skipWhitespace();
     if (value instanceof PdfDict && this.peekKeyword('stream')) value = this.parseStreamBody(value);
@@ -103,7 +143,10 @@ export class ObjectParser {
     const start = this.pos;
     const c = this.src.byteAt(this.pos);
     if (c < 0) this.fail('unexpected end of file');
-    if (++this.depth > MAX_DEPTH) this.fail('objects nested too deeply');
+    if (++this.depth > this.maxDepth) {
+      this.depth--;
+      throw new PdfSignError('NESTING_TOO_DEEP', `malformed PDF object at byte ${start}: arrays and dictionaries nested more than ${this.maxDepth} levels deep`);
+    }
     try {
       switch (c) {
         case 0x2f: // /
@@ -143,11 +186,13 @@ export class ObjectParser {
   }
 
   private parseName(): PdfName {
+    const start = this.pos;
     this.pos++; // '/'
-    const bytes: number[] = [];
+    const bytes = new ByteBuilder();
     for (;;) {
       const c = this.src.byteAt(this.pos);
       if (c < 0 || WHITESPACE[c] || DELIMITER[c]) break;
+      if (bytes.length >= MAX_NAME_BYTES) this.fail(`a name longer than ${MAX_NAME_BYTES} bytes`, start);
       if (c === 0x23 /* # */) {
         const hex = String.fromCharCode(this.src.byteAt(this.pos + 1), this.src.byteAt(this.pos + 2));
         if (/^[0-9a-fA-F]{2}$/.test(hex)) {
@@ -159,12 +204,12 @@ export class ObjectParser {
       bytes.push(c);
       this.pos++;
     }
-    return PdfName.of(Buffer.from(bytes).toString('latin1'));
+    return PdfName.of(bytes.toBuffer().toString('latin1'));
   }
 
   private parseLiteralString(start: number): PdfString {
     this.pos++;
-    const out: number[] = [];
+    const out = new ByteBuilder();
     let nesting = 1;
     for (;;) {
       const c = this.src.byteAt(this.pos++);
@@ -193,23 +238,28 @@ export class ObjectParser {
       if (c === 0x29 && --nesting === 0) break;
       out.push(c);
     }
-    return new PdfString(Buffer.from(out), false, this.recordSpans ? { start, end: this.pos } : undefined);
+    return new PdfString(out.toBuffer(), false, this.recordSpans ? { start, end: this.pos } : undefined);
   }
 
   private parseHexString(start: number): PdfString {
     this.pos++;
-    let hex = '';
+    const out = new ByteBuilder();
+    let high = -1;
     for (;;) {
       const c = this.src.byteAt(this.pos++);
       if (c < 0) this.fail('unterminated hex string', start);
       if (c === 0x3e) break;
       if (WHITESPACE[c]) continue;
-      const ch = String.fromCharCode(c);
-      if (!/[0-9a-fA-F]/.test(ch)) this.fail(`invalid character "${ch}" in hex string`, this.pos - 1);
-      hex += ch;
+      const digit = HEX_VALUE[c];
+      if (digit < 0) this.fail(`invalid character "${String.fromCharCode(c)}" in hex string`, this.pos - 1);
+      if (high < 0) high = digit;
+      else {
+        out.push(high * 16 + digit);
+        high = -1;
+      }
     }
-    if (hex.length % 2) hex += '0';
-    return new PdfString(Buffer.from(hex, 'hex'), true, this.recordSpans ? { start, end: this.pos } : undefined);
+    if (high >= 0) out.push(high * 16); // an odd digit count ends with an implied 0
+    return new PdfString(out.toBuffer(), true, this.recordSpans ? { start, end: this.pos } : undefined);
   }
 
   private parseArray(): PdfObject[] {
@@ -257,7 +307,7 @@ export class ObjectParser {
     if (this.src.byteAt(this.pos) === 0x0a) this.pos++;
     const dataStart = this.pos;
     let length = this.lengthOf(dict.get('Length'));
-    if (length === undefined || length < 0 || !this.endstreamAt(dataStart + length)) {
+    if (length === undefined || !Number.isSafeInteger(length) || length < 0 || !this.endstreamAt(dataStart + length)) {
       length = this.findEndstream(dataStart);
     }
     this.pos = dataStart + length;
@@ -276,16 +326,11 @@ export class ObjectParser {
 
   // A wrong /Length is common enough that readers recover by searching for the keyword.
   private findEndstream(dataStart: number): number {
-    const chunk = 64 * 1024;
-    for (let from = dataStart; from < this.src.length; from += chunk - 16) {
-      const idx = this.src.read(from, chunk).indexOf('endstream');
-      if (idx >= 0) {
-        let end = from + idx;
-        if (this.src.byteAt(end - 1) === 0x0a) end--;
-        if (this.src.byteAt(end - 1) === 0x0d) end--;
-        return end - dataStart;
-      }
-    }
-    return this.fail('stream without endstream', dataStart);
+    const at = this.endstreams.next(dataStart);
+    if (at < 0) return this.fail('stream without endstream', dataStart);
+    let end = at;
+    if (end > dataStart && this.src.byteAt(end - 1) === 0x0a) end--;
+    if (end > dataStart && this.src.byteAt(end - 1) === 0x0d) end--;
+    return end - dataStart;
   }
 }

@@ -1,8 +1,11 @@
 import { PdfSignError } from '../errors';
-import { BufferSource, type ByteSource } from './byte-source';
-import { decodeStream } from './filters';
+import type { ByteSource } from './byte-source';
+import type { DamageNote } from './damage';
+import { EndstreamFinder } from './endstream-finder';
 import { ObjectParser } from './object-parser';
+import { ObjectStreams } from './object-streams';
 import { PdfDict, type PdfObject, PdfRef, PdfStream, PdfString, isName } from './pdf-objects';
+import { type ReadBudget, type ReadLimits, limitsFor } from './read-budget';
 import { type XrefChain, readXrefChain } from './xref';
 
 export type Box = readonly [number, number, number, number];
@@ -23,34 +26,43 @@ export interface FieldInfo {
   readonly type?: string;
 }
 
-interface ObjectStreamIndex {
-  readonly source: BufferSource;
-  readonly offsets: Map<number, number>;
-}
-
-const MAX_CACHED_OBJECT_STREAMS = 16;
+/** Objects read inside one another: a stream whose /Length sits in an object stream is three. */
+const MAX_NESTED_FETCHES = 16;
+/** "1 0 obj 2 0 R endobj": no writer chains references; a long chain is a cycle or an attack. */
+const MAX_REFERENCE_CHAIN = 32;
+const MAX_PAGE_TREE_DEPTH = 64;
 
 /**
  * Read-only, lazy access to a PDF: only the objects asked for are parsed. Knows the newest
- * revision through the xref chain, and refuses what the signer cannot safely append to.
+ * revision through the xref chain, and refuses what the signer cannot safely append to. Every
+ * look-up is bounded: cycles are detected, nesting and decompression are charged to `limits`.
  */
 export class PdfDocument {
   private readonly cache = new Map<number, PdfObject>();
-  private readonly objectStreams = new Map<number, ObjectStreamIndex>();
+  private readonly reading = new Set<number>();
+  private readonly objectStreams: ObjectStreams;
   private pageList: PageInfo[] | undefined;
   private fieldList: FieldInfo[] | undefined;
 
-  private constructor(
+  constructor(
     readonly source: ByteSource,
     readonly xref: XrefChain,
-  ) {}
-
-  static open(source: ByteSource): PdfDocument {
-    const doc = new PdfDocument(source, readXrefChain(source));
-    if (doc.trailer.has('Encrypt') && doc.trailer.get('Encrypt') !== null) {
+    readonly limits: ReadLimits,
+    /** Set when the cross-reference data was rebuilt from the objects found in the file. */
+    readonly damage?: DamageNote,
+    objectStreams?: ObjectStreams,
+    readonly endstreams = new EndstreamFinder(source),
+  ) {
+    this.objectStreams = objectStreams ?? new ObjectStreams(limits);
+    if (this.trailer.has('Encrypt') && this.trailer.get('Encrypt') !== null) {
       throw new PdfSignError('ENCRYPTED_PDF', 'the PDF is encrypted; remove the encryption before signing or verifying it');
     }
-    return doc;
+  }
+
+  /** Opens the newest revision through its cross-reference data; see openPdf for rebuilding damaged files. */
+  static open(source: ByteSource, budget?: ReadBudget | ReadLimits): PdfDocument {
+    const limits = limitsFor(source.length, budget);
+    return new PdfDocument(source, readXrefChain(source, limits), limits);
   }
 
   get trailer(): PdfDict {
@@ -64,34 +76,59 @@ export class PdfDocument {
   fetch(ref: PdfRef): PdfObject {
     const cached = this.cache.get(ref.num);
     if (cached !== undefined) return cached;
-    const entry = this.xref.entries.get(ref.num);
-    let value: PdfObject = null;
-    if (entry?.kind === 'offset') {
-      if (entry.offset >= this.source.length) throw new PdfSignError('BROKEN_XREF', `broken cross-reference data: object ${ref.num} is said to be at byte ${entry.offset}, past the end of the file`);
-      const parser = new ObjectParser(this.source, (v) => this.lengthOf(v));
-      let parsed;
-      try {
-        parsed = parser.parseIndirect(entry.offset);
-      } catch (e) {
-        if (e instanceof PdfSignError && e.code === 'MALFORMED_PDF') {
-          throw new PdfSignError('BROKEN_XREF', `broken cross-reference data: object ${ref.num} is said to be at byte ${entry.offset}, but no object starts there (${e.message})`);
-        }
-        throw e;
-      }
-      if (parsed.num !== ref.num) {
-        throw new PdfSignError('BROKEN_XREF', `broken cross-reference data: object ${ref.num} is said to be at byte ${entry.offset}, where object ${parsed.num} starts`);
-      }
-      value = parsed.value;
-    } else if (entry?.kind === 'compressed') {
-      value = this.fetchCompressed(ref.num, entry.stream);
+    if (this.reading.has(ref.num)) {
+      throw new PdfSignError('REFERENCE_CYCLE', `reference cycle: reading object ${ref.num} needs object ${ref.num} itself (${[...this.reading, ref.num].join(' → ')})`);
+    }
+    if (this.reading.size >= MAX_NESTED_FETCHES) {
+      throw new PdfSignError('NESTING_TOO_DEEP', `reading object ${ref.num} needs more than ${MAX_NESTED_FETCHES} objects read one inside another`);
+    }
+    this.reading.add(ref.num);
+    let value: PdfObject;
+    try {
+      value = this.load(ref.num);
+    } finally {
+      this.reading.delete(ref.num);
     }
     this.cache.set(ref.num, value);
     return value;
   }
 
+  private load(num: number): PdfObject {
+    const entry = this.xref.entries.get(num);
+    if (entry?.kind === 'offset') {
+      if (!Number.isSafeInteger(entry.offset) || entry.offset >= this.source.length) {
+        throw new PdfSignError('BROKEN_XREF', `broken cross-reference data: object ${num} is said to be at byte ${entry.offset}, past the end of the file`);
+      }
+      const parser = new ObjectParser(this.source, { lengthOf: (v) => this.lengthOf(v), maxDepth: this.limits.maxNestingDepth, endstreams: this.endstreams });
+      let header;
+      try {
+        header = parser.readObjectHeader(entry.offset);
+      } catch (e) {
+        if (e instanceof PdfSignError && e.code === 'MALFORMED_PDF') {
+          throw new PdfSignError('BROKEN_XREF', `broken cross-reference data: object ${num} is said to be at byte ${entry.offset}, but no object starts there (${e.message})`);
+        }
+        throw e;
+      }
+      if (header.num !== num) {
+        throw new PdfSignError('BROKEN_XREF', `broken cross-reference data: object ${num} is said to be at byte ${entry.offset}, where object ${header.num} starts`);
+      }
+      // The object is where the xref says: what goes wrong from here is the object's own fault.
+      return parser.parseIndirectBody(header).value;
+    }
+    if (entry?.kind === 'compressed') return this.fetchCompressed(num, entry.stream);
+    return null;
+  }
+
+  /** Follows references to a direct value. A chain that does not end is a cycle, reported as one. */
   resolve(obj: PdfObject | undefined): PdfObject | undefined {
     let o = obj;
-    for (let i = 0; o instanceof PdfRef && i < 32; i++) o = this.fetch(o);
+    const seen: number[] = [];
+    while (o instanceof PdfRef) {
+      if (seen.includes(o.num)) throw new PdfSignError('REFERENCE_CYCLE', `reference cycle: ${[...seen, o.num].map((n) => `object ${n}`).join(' → ')}`);
+      if (seen.length >= MAX_REFERENCE_CHAIN) throw new PdfSignError('NESTING_TOO_DEEP', `object ${seen[0]} is a chain of more than ${MAX_REFERENCE_CHAIN} references to references`);
+      seen.push(o.num);
+      o = this.fetch(o);
+    }
     return o;
   }
 
@@ -105,7 +142,9 @@ export class PdfDocument {
   catalog(): { ref: PdfRef; dict: PdfDict } {
     const root = this.trailer.get('Root') ?? this.xref.sections.map((s) => s.trailer.get('Root')).find((r) => r instanceof PdfRef);
     if (!(root instanceof PdfRef)) throw new PdfSignError('MALFORMED_PDF', 'the trailer has no /Root reference');
-    const dict = this.fetch(root);
+    const entry = this.xref.entries.get(root.num);
+    if (!entry || entry.kind === 'free') throw new PdfSignError('BROKEN_XREF', `broken cross-reference data: the trailer's /Root names object ${root.num}, which the cross-reference data does not list`);
+    const dict = this.resolve(root);
     if (!(dict instanceof PdfDict)) throw new PdfSignError('MALFORMED_PDF', `the document catalog (object ${root.num}) is not a dictionary`);
     return { ref: root, dict };
   }
@@ -149,7 +188,11 @@ export class PdfDocument {
     const dict = this.dict(ref);
     if (!dict || !isName(dict.get('Type'), 'Page')) return undefined;
     const chain: PdfDict[] = [dict];
-    for (let node = this.dict(dict.get('Parent')); node && chain.length < 64; node = this.dict(node.get('Parent'))) chain.push(node);
+    for (let node = this.dict(dict.get('Parent')); node; node = this.dict(node.get('Parent'))) {
+      if (chain.includes(node)) throw new PdfSignError('REFERENCE_CYCLE', `the page tree loops: following /Parent from page object ${ref.num} comes back to a node already passed`);
+      if (chain.length >= MAX_PAGE_TREE_DEPTH) throw new PdfSignError('NESTING_TOO_DEEP', `the page tree above object ${ref.num} is more than ${MAX_PAGE_TREE_DEPTH} levels deep`);
+      chain.push(node);
+    }
     const inherited = (key: string) => chain.map((d) => d.get(key)).find((v) => v !== undefined);
     const media = this.box(inherited('MediaBox')) ?? [0, 0, 612, 792];
     const cropBox = this.box(inherited('CropBox'));
@@ -206,40 +249,35 @@ export class PdfDocument {
     if (v instanceof PdfRef) {
       const entry = this.xref.entries.get(v.num);
       if (!entry || entry.kind === 'free') return undefined;
-      const r = this.fetch(v);
-      return typeof r === 'number' ? r : undefined;
+      try {
+        const r = this.fetch(v);
+        return typeof r === 'number' ? r : undefined;
+      } catch (e) {
+        // A /Length that is the stream itself, or cannot be found: search for "endstream" as readers do.
+        if (e instanceof PdfSignError && (e.code === 'REFERENCE_CYCLE' || e.code === 'BROKEN_XREF')) return undefined;
+        throw e;
+      }
     }
     return undefined;
   }
 
   private fetchCompressed(num: number, streamNum: number): PdfObject {
-    let index = this.objectStreams.get(streamNum);
-    if (!index) {
-      const stream = this.fetch(new PdfRef(streamNum, 0));
-      if (!(stream instanceof PdfStream) || !isName(stream.dict.get('Type'), 'ObjStm')) {
-        throw new PdfSignError('BROKEN_XREF', `broken cross-reference data: object ${num} is said to be in object stream ${streamNum}, which is not an object stream`);
+    if (streamNum === num) throw new PdfSignError('BROKEN_XREF', `broken cross-reference data: object ${num} is said to be inside object stream ${num}, that is inside itself`);
+    let stream: PdfObject;
+    try {
+      stream = this.fetch(new PdfRef(streamNum, 0));
+    } catch (e) {
+      if (e instanceof PdfSignError && e.code === 'REFERENCE_CYCLE') {
+        throw new PdfSignError('BROKEN_XREF', `broken cross-reference data: object streams are said to be inside one another (${e.message})`);
       }
-      const data = decodeStream(stream, `object stream ${streamNum}`);
-      const n = stream.dict.get('N');
-      const first = stream.dict.get('First');
-      if (typeof n !== 'number' || typeof first !== 'number') throw new PdfSignError('MALFORMED_PDF', `object stream ${streamNum} lacks /N or /First`);
-      const source = new BufferSource(data);
-      const header = new ObjectParser(source, undefined, false);
-      const offsets = new Map<number, number>();
-      for (let i = 0; i < n; i++) {
-        const objNum = header.readInteger('object number in object stream');
-        const off = header.readInteger('offset in object stream');
-        if (!offsets.has(objNum)) offsets.set(objNum, first + off);
-      }
-      index = { source, offsets };
-      this.objectStreams.set(streamNum, index);
-      if (this.objectStreams.size > MAX_CACHED_OBJECT_STREAMS) this.objectStreams.delete(this.objectStreams.keys().next().value as number);
+      throw e;
     }
-    const at = index.offsets.get(num);
-    if (at === undefined) throw new PdfSignError('BROKEN_XREF', `broken cross-reference data: object ${num} is not in object stream ${streamNum}`);
-    const parser = new ObjectParser(index.source, undefined, false);
-    parser.pos = at;
-    return parser.parseValue();
+    if (!(stream instanceof PdfStream) || !isName(stream.dict.get('Type'), 'ObjStm')) {
+      throw new PdfSignError('BROKEN_XREF', `broken cross-reference data: object ${num} is said to be in object stream ${streamNum}, which is not an object stream`);
+    }
+    const value = this.objectStreams.objectIn(streamNum, stream, num);
+    if (value === undefined) throw new PdfSignError('BROKEN_XREF', `broken cross-reference data: object ${num} is not in object stream ${streamNum}`);
+    return value;
   }
 
   private walkPages(): PageInfo[] {
@@ -248,7 +286,8 @@ export class PdfDocument {
     const visited = new Set<number>();
     const walk = (ref: PdfObject | undefined, inherited: Inherited, depth: number) => {
       if (!(ref instanceof PdfRef)) throw new PdfSignError('MALFORMED_PDF', 'the page tree contains a node that is not an indirect reference');
-      if (visited.has(ref.num) || depth > 64) throw new PdfSignError('MALFORMED_PDF', `the page tree loops (object ${ref.num} reached twice)`);
+      if (visited.has(ref.num)) throw new PdfSignError('REFERENCE_CYCLE', `the page tree loops: object ${ref.num} is reached twice`);
+      if (depth > MAX_PAGE_TREE_DEPTH) throw new PdfSignError('NESTING_TOO_DEEP', `the page tree is more than ${MAX_PAGE_TREE_DEPTH} levels deep`);
       visited.add(ref.num);
       const node = this.dict(ref);
       if (!node) throw new PdfSignError('MALFORMED_PDF', `page tree node ${ref.num} is not a dictionary`);

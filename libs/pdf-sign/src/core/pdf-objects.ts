@@ -12,7 +12,8 @@ export class PdfName {
     let n = PdfName.interned.get(value);
     if (!n) {
       n = new PdfName(value);
-      if (PdfName.interned.size < 10_000) PdfName.interned.set(value, n);
+      // The table lives as long as the process: only names of a sane length (ISO 32000-1 C.2: 127 bytes) go in.
+      if (PdfName.interned.size < 10_000 && value.length <= 127) PdfName.interned.set(value, n);
     }
     return n;
   }

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import { PkiError, type SigningIdentity, type TimestampProvider, signCms, signatureTimestampAttribute, verifyTimestampToken } from '@edoc/pki';
+import { PkiError, type SigningKey, type TimestampProvider, signCms, signatureTimestampAttribute, verifyTimestampToken } from '@edoc/pki';
 import { PdfSignError } from '../errors';
 
 /**
  * The CMS for a PAdES signature: CAdES-BES signed attributes over the byte-range digest (B-B) and,
  * with a time-stamp provider, a signature time-stamp over the signature value (B-T).
  */
-export async function createPadesCms(identity: SigningIdentity, digest: Buffer, timestamp?: TimestampProvider): Promise<Buffer> {
+export async function createPadesCms(identity: SigningKey, digest: Buffer, timestamp?: TimestampProvider): Promise<Buffer> {
   const prepared = signCms({ identity, contentDigest: digest });
   if (!timestamp) return prepared.encode();
   const imprint = createHash('sha256').update(prepared.signatureValue).digest();
@@ -24,7 +24,7 @@ export async function createPadesCms(identity: SigningIdentity, digest: Buffer, 
 }
 
 /** Upper estimate of the CMS size, to reserve the /Contents placeholder. */
-export function estimateCmsSize(identity: SigningIdentity, timestamp?: TimestampProvider): number {
+export function estimateCmsSize(identity: SigningKey, timestamp?: TimestampProvider): number {
   const certs = [identity.certificate, ...identity.chain].reduce((n, c) => n + c.der.length, 0);
   const attributes = 300 + 2 * identity.certificate.issuer.der.length;
   const tokenSize = timestamp ? (timestamp.estimatedTokenSize?.() ?? 12_000) + 64 : 0;

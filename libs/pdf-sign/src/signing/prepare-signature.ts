@@ -7,6 +7,7 @@ import type { SignatureAppearance } from '../appearance/appearance-types';
 import { IMAGE_RECT_KEY, planAppearance } from '../appearance/plan-appearance';
 import { UpdateObjects } from '../update/update-objects';
 import { writeIncrementalUpdate } from '../update/write-update';
+import { certificationPermission } from './certification';
 import { BYTE_RANGE_PLACEHOLDER, signatureDictionary } from './signature-dictionary';
 
 export interface PrepareOptions {
@@ -149,14 +150,7 @@ function addToAcroForm(doc: PdfDocument, objects: UpdateObjects, widgetRef: PdfR
 
 /** A document certified with "no changes allowed" would lose its certification. */
 function refuseCertifiedNoChanges(doc: PdfDocument): void {
-  const perms = doc.dict(doc.catalog().dict.get('Perms'));
-  const docMdp = doc.dict(perms?.get('DocMDP'));
-  const refs = doc.resolve(docMdp?.get('Reference'));
-  if (!Array.isArray(refs)) return;
-  for (const r of refs) {
-    const params = doc.dict(doc.dict(r)?.get('TransformParams'));
-    if (doc.resolve(params?.get('P')) === 1) {
-      throw new PdfSignError('UNSUPPORTED_PDF', 'the document is certified with "no changes allowed" (DocMDP P=1); another signature would break its certification');
-    }
+  if (certificationPermission(doc) === 1) {
+    throw new PdfSignError('UNSUPPORTED_PDF', 'the document is certified with "no changes allowed" (DocMDP P=1); another signature would break its certification');
   }
 }

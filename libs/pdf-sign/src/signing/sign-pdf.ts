@@ -1,17 +1,22 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, constants, copyFileSync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { SigningIdentity, type TimestampProvider } from '@edoc/pki';
+import { isSigningKey, type SigningKey, type TimestampProvider } from '@edoc/pki';
 import type { SignatureAppearance } from '../appearance/appearance-types';
+import { BufferSink, FileSink } from '../core/byte-sink';
 import { BufferSource, FileSource } from '../core/byte-source';
-import { PdfDocument } from '../core/pdf-document';
+import type { DamageNote } from '../core/damage';
+import type { PdfDocument } from '../core/pdf-document';
+import type { ReadBudget } from '../core/read-budget';
 import { PdfSignError } from '../errors';
 import { createPadesCms, estimateCmsSize } from './create-cms';
+import { openForSigning, openRepaired, repairForSigning, withRepairRetry } from './open-for-signing';
 import { type PreparedSignature, prepareSignature } from './prepare-signature';
 import { formatByteRange } from './signature-dictionary';
 
 export interface SignPdfOptions {
-  readonly identity: SigningIdentity;
+  /** The signer's certificate and key: in memory (loadSigningIdentity) or on a token (Pkcs11SigningKey). */
+  readonly identity: SigningKey;
   readonly appearance: SignatureAppearance;
   /** Written to /M; defaults to now. */
   readonly signingTime?: Date;
@@ -23,16 +28,52 @@ export interface SignPdfOptions {
   readonly fieldName?: string;
   /** Bytes reserved for the CMS; by default estimated from the certificates and the TSA. */
   readonly signatureSize?: number;
+  /**
+   * An unsigned file whose cross-reference data is damaged (but whose objects are all there) is
+   * rewritten as a sound file and that is signed; the result says so. Default true; with false
+   * such a file is refused with the damage as the reason.
+   */
+  readonly repairDamaged?: boolean;
+  /** Limits on what reading the file may take (decompression, objects, nesting). */
+  readonly budget?: ReadBudget;
+}
+
+export interface SignedPdf {
+  readonly pdf: Buffer;
+  readonly fieldName: string;
+  /** Set when the input was damaged and rewritten before signing: the signed file is not the input plus an update. */
+  readonly repaired?: DamageNote;
 }
 
 /**
  * Signs a PDF held in memory: the result is the original bytes followed by one incremental
- * update. Holds the input and the output (about twice the file); see signPdfFile for big files.
+ * update (or, for a damaged unsigned file, its repaired rewrite followed by one; see
+ * signPdfDetailed to know). Holds the input and the output (about twice the file); see
+ * signPdfFile for big files.
  */
 export async function signPdf(pdf: Buffer, opts: SignPdfOptions): Promise<Buffer> {
-  if (!Buffer.isBuffer(pdf)) throw new PdfSignError('BAD_ARGUMENT', 'the PDF must be given as a Buffer');
+  return (await signPdfDetailed(pdf, opts)).pdf;
+}
+
+/** signPdf, also saying which field was signed and whether the input had to be repaired first. */
+export async function signPdfDetailed(input: Buffer, opts: SignPdfOptions): Promise<SignedPdf> {
+  if (!Buffer.isBuffer(input)) throw new PdfSignError('BAD_ARGUMENT', 'the PDF must be given as a Buffer');
   checkOptions(opts);
-  const doc = PdfDocument.open(new BufferSource(pdf));
+  const source = new BufferSource(input);
+  const repair = opts.repairDamaged !== false;
+  return withRepairRetry(repair, (damage) => openForSigning(source, { repair, budget: opts.budget, damage }), (doc) => signDocument(input, doc, opts));
+}
+
+async function signDocument(input: Buffer, opened: PdfDocument, opts: SignPdfOptions): Promise<SignedPdf> {
+  let pdf = input;
+  let doc = opened;
+  let repaired: DamageNote | undefined;
+  if (doc.damage) {
+    const sink = new BufferSink();
+    repaired = repairForSigning(doc, sink);
+    pdf = sink.toBuffer();
+    doc = openRepaired(new BufferSource(pdf), opts.budget);
+  }
   return withPlaceholderRetry(opts, async (reserved) => {
     const prepared = await prepareSignature(doc, prepareOptions(opts, reserved));
     const update = Buffer.from(prepared.update);
@@ -43,7 +84,7 @@ export async function signPdf(pdf: Buffer, opts: SignPdfOptions): Promise<Buffer
     hash.update(update.subarray(prepared.contentsOffset + prepared.contentsLength));
     const cms = await createPadesCms(opts.identity, hash.digest(), opts.timestamp);
     fillContents(update, prepared, cms);
-    return Buffer.concat([pdf, update]);
+    return { pdf: Buffer.concat([pdf, update]), fieldName: prepared.fieldName, ...(repaired ? { repaired } : {}) };
   });
 }
 
@@ -56,6 +97,8 @@ export interface SignFileResult {
   readonly outputPath: string;
   readonly fieldName: string;
   readonly bytesWritten: number;
+  /** Set when the input was damaged and rewritten before signing (see SignPdfOptions.repairDamaged). */
+  readonly repaired?: DamageNote;
 }
 
 const CHUNK = 1 << 20;
@@ -68,19 +111,39 @@ const CHUNK = 1 << 20;
 export async function signPdfFile(inputPath: string, outputPath: string, opts: SignFileOptions): Promise<SignFileResult> {
   checkOptions(opts);
   const source = new FileSource(inputPath);
+  const repair = opts.repairDamaged !== false;
+  try {
+    return await withRepairRetry(repair, (damage) => openForSigning(source, { repair, budget: opts.budget, damage }), (doc) => signDocumentToFile(inputPath, outputPath, doc, opts));
+  } finally {
+    source.close();
+  }
+}
+
+async function signDocumentToFile(inputPath: string, outputPath: string, opened: PdfDocument, opts: SignFileOptions): Promise<SignFileResult> {
   const tmp = join(dirname(outputPath), `.${basename(outputPath)}.${randomBytes(6).toString('hex')}.tmp`);
   let out: number | undefined;
+  let rewritten: FileSource | undefined;
   try {
-    const doc = PdfDocument.open(source);
-    // The kernel copies the original (copy_file_range, or a reflink where the file system has
-    // them); the copy is then hashed, so the signature covers exactly the bytes written.
-    copyFileSync(inputPath, tmp, constants.COPYFILE_EXCL);
-    out = openSync(tmp, 'r+');
-    if (fstatSync(out).size !== source.length) throw new PdfSignError('IO_ERROR', `${inputPath} changed while it was being signed`);
+    let doc = opened;
+    let repaired: DamageNote | undefined;
+    if (doc.damage) {
+      // The repaired file is written straight into the output's temporary file: memory stays flat.
+      out = openSync(tmp, 'wx+');
+      repaired = repairForSigning(doc, new FileSink(out, tmp));
+      rewritten = new FileSource(tmp);
+      doc = openRepaired(rewritten, opts.budget);
+    } else {
+      // The kernel copies the original (copy_file_range, or a reflink where the file system has
+      // them); the copy is then hashed, so the signature covers exactly the bytes written.
+      copyFileSync(inputPath, tmp, constants.COPYFILE_EXCL);
+      out = openSync(tmp, 'r+');
+      if (fstatSync(out).size !== opened.source.length) throw new PdfSignError('IO_ERROR', `${inputPath} changed while it was being signed`);
+    }
+    const baseLength = doc.source.length;
     const base = createHash('sha256');
     const buf = Buffer.allocUnsafe(CHUNK);
-    for (let pos = 0; pos < source.length; ) {
-      const n = readSync(out, buf, 0, Math.min(CHUNK, source.length - pos), pos);
+    for (let pos = 0; pos < baseLength; ) {
+      const n = readSync(out, buf, 0, Math.min(CHUNK, baseLength - pos), pos);
       if (n === 0) throw new PdfSignError('IO_ERROR', `${inputPath} changed while it was being signed`);
       base.update(buf.subarray(0, n));
       pos += n;
@@ -103,7 +166,7 @@ export async function signPdfFile(inputPath: string, outputPath: string, opts: S
     closeSync(out);
     out = undefined;
     renameSync(tmp, outputPath);
-    return { outputPath, ...result };
+    return { outputPath, ...result, ...(repaired ? { repaired } : {}) };
   } catch (e) {
     if (out !== undefined) closeSync(out);
     try {
@@ -116,7 +179,7 @@ export async function signPdfFile(inputPath: string, outputPath: string, opts: S
     }
     throw e;
   } finally {
-    source.close();
+    rewritten?.close();
   }
 }
 
@@ -138,7 +201,7 @@ function prepareOptions(opts: SignPdfOptions, reservedBytes: number) {
   };
 }
 
-function commonName(identity: SigningIdentity): string | undefined {
+function commonName(identity: SigningKey): string | undefined {
   return identity.certificate.subject.attributes.find((a) => a.oid === '2.5.4.3')?.value;
 }
 
@@ -177,7 +240,7 @@ async function withPlaceholderRetry<T>(opts: SignPdfOptions, attempt: (reserved:
 }
 
 function checkOptions(opts: SignPdfOptions): void {
-  if (!opts || !(opts.identity instanceof SigningIdentity)) throw new PdfSignError('BAD_ARGUMENT', 'a signing identity (from loadSigningIdentity) is required');
+  if (!opts || !isSigningKey(opts.identity)) throw new PdfSignError('BAD_ARGUMENT', 'a signing identity (from loadSigningIdentity, or a key on a token) is required');
   if (!opts.appearance || typeof opts.appearance !== 'object') throw new PdfSignError('BAD_ARGUMENT', 'an appearance is required ({ kind: "invisible" } for none)');
   if (opts.signingTime !== undefined && (!(opts.signingTime instanceof Date) || Number.isNaN(opts.signingTime.getTime()))) {
     throw new PdfSignError('BAD_ARGUMENT', 'signingTime must be a valid Date');

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { PdfDocument } from '../core/pdf-document';
 import { PdfDict, type PdfObject, PdfString, name } from '../core/pdf-objects';
 import { NewStream, serialize, serializeIndirect } from '../core/serialize';
+import { PdfSignError } from '../errors';
 import type { UpdateObjects } from './update-objects';
 
 export interface WrittenUpdate {
@@ -17,6 +18,8 @@ export interface WrittenUpdate {
  * trailer whose /Prev links to the previous section. The original bytes are never touched.
  */
 export function writeIncrementalUpdate(doc: PdfDocument, objects: UpdateObjects): WrittenUpdate {
+  // An update links to the xref chain by offset; a rebuilt one has no such offsets to link to.
+  if (doc.damage) throw new PdfSignError('UNSUPPORTED_PDF', 'an incremental update cannot be appended to a damaged file; it must be repaired (rewritten) first');
   const baseOffset = doc.source.length;
   const last = doc.source.byteAt(baseOffset - 1);
   const parts: Buffer[] = [];

@@ -1,3 +1,5 @@
+import type { DamageNote } from '../core/damage';
+
 /** ETSI EN 319 102-1 main indications. */
 export type Indication = 'TOTAL_PASSED' | 'TOTAL_FAILED' | 'INDETERMINATE';
 
@@ -77,6 +79,8 @@ export interface VerificationReport {
   /** True when there is at least one signature and every one is TOTAL_PASSED. */
   readonly valid: boolean;
   readonly fileLength: number;
+  /** Set when the file's cross-reference data is damaged and was rebuilt from its objects to read it. */
+  readonly damaged?: DamageNote;
 }
 
 export interface TrustOptions {

@@ -1,26 +1,54 @@
 import { type ParsedCertificate, type ParsedCrl, parseCertificatesPem, parseCrlsPem } from '@edoc/pki';
-import { BufferSource } from '../core/byte-source';
-import { PdfDocument } from '../core/pdf-document';
+import type { ByteSource } from '../core/byte-source';
+import { isRepairableDamage } from '../core/damage';
+import { openPdf } from '../core/open-pdf';
+import type { PdfDocument } from '../core/pdf-document';
+import { type PdfInput, withPdfSource } from '../core/pdf-input';
+import { type ReadBudget, ReadLimits } from '../core/read-budget';
 import { PdfSignError } from '../errors';
 import { findSignatures } from './find-signatures';
 import type { TrustOptions, VerificationReport } from './report-types';
-import { verifySignature } from './verify-signature';
+import { type VerifyContext, verifySignature } from './verify-signature';
 
 /**
  * Verifies every signature of a PDF against the given trust anchors and CRLs. A file that cannot
- * be read at all (not a PDF, encrypted, broken xref) throws PdfSignError; everything about the
- * signatures themselves is in the report.
+ * be read at all (not a PDF, encrypted, over its read budget, truncated) throws PdfSignError;
+ * everything about the signatures themselves is in the report, and so is damage to the
+ * cross-reference data that had to be rebuilt to read the file (`damaged`). Given a path, the
+ * file is read in blocks and the signed ranges are hashed as they are read, so memory stays flat
+ * whatever the file's size.
  */
-export function verifyPdf(pdf: Buffer, trust: TrustOptions): VerificationReport {
-  if (!Buffer.isBuffer(pdf)) throw new PdfSignError('BAD_ARGUMENT', 'the PDF must be given as a Buffer');
+export function verifyPdf(input: PdfInput, trust: TrustOptions, budget?: ReadBudget): VerificationReport {
+  return withPdfSource(input, (source) => verifySource(source, trust, budget));
+}
+
+function verifySource(source: ByteSource, trust: TrustOptions, budget: ReadBudget | undefined): VerificationReport {
   if (!trust || !Array.isArray(trust.anchorsPem) || trust.anchorsPem.length === 0) throw new PdfSignError('BAD_ARGUMENT', 'at least one trust anchor (CA certificate PEM) is required');
   const anchors: ParsedCertificate[] = trust.anchorsPem.flatMap((pem) => parseCertificatesPem(pem, 'trust anchor'));
   const crls: ParsedCrl[] = (trust.crlsPem ?? []).flatMap((pem) => parseCrlsPem(pem, 'CRL'));
-  const source = new BufferSource(pdf);
-  const final = PdfDocument.open(source);
-  const ctx = { source, final, anchors, crls, validationTime: trust.at ?? new Date(), requireRevocation: trust.requireRevocation ?? false };
-  const signatures = findSignatures(final).map((s) => verifySignature(s, ctx));
-  return { signatures, valid: signatures.length > 0 && signatures.every((s) => s.indication === 'TOTAL_PASSED'), fileLength: pdf.length };
+  // One budget for the whole verification: each signature opens its revision again.
+  const limits = new ReadLimits(source.length, budget);
+  const context = { source, limits, anchors, crls, validationTime: trust.at ?? new Date(), requireRevocation: trust.requireRevocation ?? false };
+  // A damaged file is read by rebuilding its cross-reference data over the same bytes, so the
+  // signatures are still checked against exactly what they cover.
+  const final = openPdf(source, { budget: limits, recover: true, probe: (doc) => doc.fields() });
+  try {
+    return reportOn(final, context);
+  } catch (e) {
+    // Damage met past what opening read (an object the xref misplaces): read the file rebuilt.
+    if (final.damage || !isRepairableDamage(e)) throw e;
+    return reportOn(openPdf(source, { budget: limits.sibling(), damage: e }), context);
+  }
+}
+
+function reportOn(final: PdfDocument, context: Omit<VerifyContext, 'final'>): VerificationReport {
+  const found = findSignatures(final);
+  if (found.length > context.limits.maxSignatures) {
+    throw new PdfSignError('BUDGET_EXCEEDED', `the file has ${found.length} signatures; at most ${context.limits.maxSignatures} are verified in one file (each hashes up to the whole file)`);
+  }
+  const signatures = found.map((s) => verifySignature(s, { ...context, final }));
+  const valid = signatures.length > 0 && signatures.every((s) => s.indication === 'TOTAL_PASSED');
+  return { signatures, valid, fileLength: context.source.length, ...(final.damage ? { damaged: final.damage } : {}) };
 }
 
 /** Process exit code for `edoc verify`: 0 all passed, 1 any failed, 2 otherwise (indeterminate or no signature). */

@@ -20,26 +20,29 @@ import {
   type ParsedSignerInfo,
   type HashName,
 } from '@edoc/pki';
-import type { BufferSource } from '../core/byte-source';
-import { PdfDocument } from '../core/pdf-document';
+import type { ByteSource } from '../core/byte-source';
+import { openPdf } from '../core/open-pdf';
+import type { PdfDocument } from '../core/pdf-document';
+import type { ReadLimits } from '../core/read-budget';
 import { PdfString } from '../core/pdf-objects';
+import { PrefixSource } from '../core/prefix-source';
 import { parsePdfDate } from '../core/pdf-date';
 import { PdfSignError } from '../errors';
 import { type ChainContext, type Finding, checkCertificate, fail, pass, skip } from './certificate-checks';
 import type { FoundSignature } from './find-signatures';
 import type { Check, Indication, SignatureReport, SignerSummary, SubIndication, TimestampSummary } from './report-types';
+import { SUPPORTED_SUBFILTERS, byteRangeShape, endsAtRevision } from './byte-range';
 import { analyseLaterRevisions } from './revision-diff';
 
 export interface VerifyContext {
-  readonly source: BufferSource;
+  readonly source: ByteSource;
   readonly final: PdfDocument;
+  readonly limits: ReadLimits;
   readonly anchors: readonly ParsedCertificate[];
   readonly crls: readonly ParsedCrl[];
   readonly validationTime: Date;
   readonly requireRevocation: boolean;
 }
-
-const SUPPORTED_SUBFILTERS = new Set(['ETSI.CAdES.detached', 'adbe.pkcs7.detached']);
 
 export function verifySignature(found: FoundSignature, ctx: VerifyContext): SignatureReport {
   const findings: Finding[] = [];
@@ -49,30 +52,16 @@ export function verifySignature(found: FoundSignature, ctx: VerifyContext): Sign
   const done = (extra: Partial<SignatureReport>): SignatureReport => ({ ...base, signingTimeSource: 'none', coversWholeFile: false, ...extra, ...verdict(findings) });
 
   // 1. Shape of /ByteRange: [0 a b c] with the gap exactly on this dictionary's /Contents.
-  const range = ctx.final.resolve(sig.get('ByteRange'));
-  const contents = sig.get('Contents');
   const length = ctx.source.length;
-  if (!Array.isArray(range) || range.length !== 4 || !range.every((n) => Number.isSafeInteger(n) && (n as number) >= 0)) {
-    findings.push(fail('byte-range', '/ByteRange is not four non-negative integers', 'TOTAL_FAILED', 'FORMAT_FAILURE'));
-    return done({});
+  const shape = byteRangeShape(ctx.final, sig, length);
+  const { coversWholeFile, signedLength } = shape;
+  if (shape.problem || !shape.gap || !shape.contents || signedLength === undefined) {
+    findings.push(fail('byte-range', shape.problem ?? 'unusable /ByteRange', 'TOTAL_FAILED', 'FORMAT_FAILURE'));
+    return done(signedLength === undefined ? {} : { coversWholeFile, signedLength });
   }
-  const [a, b, c, d] = range as number[];
-  const signedLength = c + d;
-  const coversWholeFile = signedLength === length;
-  if (!(contents instanceof PdfString) || !contents.span) {
-    findings.push(fail('byte-range', '/Contents is not a string written directly in the file', 'TOTAL_FAILED', 'FORMAT_FAILURE'));
-    return done({ coversWholeFile, signedLength });
-  }
-  const shapeProblem =
-    a !== 0 ? 'the first range does not start at byte 0'
-    : b !== contents.span.start || c !== contents.span.end ? `the unsigned gap [${b}, ${c}) is not exactly the /Contents string [${contents.span.start}, ${contents.span.end})`
-    : signedLength > length ? `the ranges run to byte ${signedLength}, past the end of the file (${length})`
-    : !contents.hex ? '/Contents is not a hexadecimal string'
-    : undefined;
-  if (shapeProblem) {
-    findings.push(fail('byte-range', shapeProblem, 'TOTAL_FAILED', 'FORMAT_FAILURE'));
-    return done({ coversWholeFile, signedLength });
-  }
+  const [b, c] = shape.gap;
+  const d = signedLength - c;
+  const contents = shape.contents;
   findings.push(pass('byte-range', `covers bytes [0, ${b}) and [${c}, ${signedLength}) of ${length}${coversWholeFile ? ' (the whole file)' : ''}`));
   if (!subFilter || !SUPPORTED_SUBFILTERS.has(subFilter)) {
     findings.push(fail('cms-structure', `SubFilter ${subFilter ?? '(none)'} is not supported (ETSI.CAdES.detached, adbe.pkcs7.detached)`, 'INDETERMINATE', 'FORMAT_FAILURE'));
@@ -100,7 +89,10 @@ export function verifySignature(found: FoundSignature, ctx: VerifyContext): Sign
   if (!hash) {
     findings.push(fail('digest', `unsupported digest algorithm ${si.digestAlgorithmOid}`, 'INDETERMINATE', 'CRYPTO_CONSTRAINTS_FAILURE'));
   } else {
-    const digest = createHash(hash).update(ctx.source.read(0, b)).update(ctx.source.read(c, d)).digest();
+    // The ranges are hashed as they are read: from a file, they are never held whole.
+    const digester = createHash(hash);
+    for (const [offset, count] of [[0, b], [c, d]]) ctx.source.scan(offset, count, (piece) => digester.update(piece));
+    const digest = digester.digest();
     const md = signedMessageDigest(si);
     if (md && md.equals(digest)) findings.push(pass('digest', `${hash} of the signed ranges matches the message-digest attribute`));
     else findings.push(fail('digest', md ? `${hash} of the signed ranges differs from the message-digest attribute: the signed bytes were changed` : 'no message-digest attribute', 'TOTAL_FAILED', 'HASH_FAILURE'));
@@ -186,18 +178,24 @@ function checkTimestamp(si: ParsedSignerInfo, certs: ParsedCertificate[], ctx: V
 }
 
 function laterRevisionFinding(ctx: VerifyContext, signedLength: number): Finding {
+  if (!endsAtRevision(ctx.source, signedLength)) {
+    return fail('later-revisions', 'the signed bytes do not end where a revision ends (with %%EOF)', 'TOTAL_FAILED', 'FORMAT_FAILURE');
+  }
   let signedRevision: PdfDocument;
   try {
-    signedRevision = PdfDocument.open(ctx.source.prefix(signedLength));
+    signedRevision = openPdf(new PrefixSource(ctx.source, signedLength), { budget: ctx.limits.sibling(), recover: true });
   } catch (e) {
+    // Reading limits are not the signature's fault: they stop the verification as a whole.
+    if (e instanceof PdfSignError && e.code === 'BUDGET_EXCEEDED') throw e;
     const msg = e instanceof PdfSignError ? e.message : String(e);
     return fail('later-revisions', `the signed bytes are not a complete PDF revision: ${msg}`, 'TOTAL_FAILED', 'FORMAT_FAILURE');
   }
   const changes = analyseLaterRevisions(signedRevision, ctx.final, signedLength);
+  const rebuilt = signedRevision.damage ? ' (its cross-reference data is damaged and was rebuilt to compare)' : '';
   if (changes.disallowed.length) {
-    return fail('later-revisions', `a later revision changed the signed document: ${changes.disallowed.join('; ')}`, 'TOTAL_FAILED', 'FORMAT_FAILURE');
+    return fail('later-revisions', `a later revision changed the signed document${rebuilt}: ${changes.disallowed.join('; ')}`, 'TOTAL_FAILED', 'FORMAT_FAILURE');
   }
-  return pass('later-revisions', `later revisions only added: ${changes.permitted.join(', ') || 'nothing that changes the document'}`);
+  return pass('later-revisions', `later revisions only added: ${changes.permitted.join(', ') || 'nothing that changes the document'}${rebuilt}`);
 }
 
 function claimedTime(m: unknown): Date | undefined {

@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import forge from 'node-forge';
 import { type Asn1, explicit, fromDer, implicitConstructed, octets, oid, seq, setOf, smallInteger, toDer } from '../asn1/build';
 import { OID, OID_BY_HASH } from '../asn1/oids';
-import type { SigningIdentity } from '../identity/signing-identity';
+import type { SigningKey } from '../identity/signing-key';
 import { signatureAlgorithmIdentifier } from '../keys/key-algorithm';
 import { contentTypeAttribute, digestAlgorithmIdentifier, messageDigestAttribute, serialInteger, signingCertificateV2Attribute } from './attributes';
 
 export interface CmsSignOptions {
-  readonly identity: SigningIdentity;
+  readonly identity: SigningKey;
   /** Digest of the signed content (the PDF byte ranges, or the encapsulated content). */
   readonly contentDigest: Buffer;
   readonly contentType?: string;
@@ -35,9 +35,9 @@ interface IdentityParts {
 
 // The certificates, signer identifier and signing-certificate-v2 of an identity never change:
 // build their ASN.1 once, not for every signature.
-const partsCache = new WeakMap<SigningIdentity, IdentityParts>();
+const partsCache = new WeakMap<SigningKey, IdentityParts>();
 
-function identityParts(identity: SigningIdentity): IdentityParts {
+function identityParts(identity: SigningKey): IdentityParts {
   let parts = partsCache.get(identity);
   if (!parts) {
     const cert = identity.certificate;

@@ -2,12 +2,13 @@ import type { KeyObject } from 'node:crypto';
 import type { HashName } from '../asn1/oids';
 import type { ParsedCertificate } from '../certificates/parse-certificate';
 import { type SignatureAlgorithm, describeKey, signData, signatureAlgorithmFor } from '../keys/key-algorithm';
+import type { SigningKey } from './signing-key';
 
 /**
  * A certificate with the private key that belongs to it. The key stays inside (a KeyObject in a
  * private field): callers can sign with it but cannot read or log it.
  */
-export class SigningIdentity {
+export class SigningIdentity implements SigningKey {
   readonly #key: KeyObject;
   readonly keyAlgorithm: string;
   readonly signatureAlgorithm: SignatureAlgorithm;

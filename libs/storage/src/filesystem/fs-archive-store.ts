@@ -1,8 +1,10 @@
-import { chmod, link, mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { chmod, link, mkdir, open, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
+import type { Readable } from 'node:stream';
 import { normaliseArchiveName, normaliseArchivePrefix } from '../archive-name';
 import { ArchiveConflictError, InvalidArchiveNameError, ObjectNotFoundError } from '../errors';
-import { sha256Hex } from '../hashing';
+import { assertArchiveInput, discardInput, sha256OfStream } from '../hashing';
 import type { ArchivePutOptions, ArchiveStore, ArchivedObject } from '../stores';
 import { assertRetainUntil } from '../retention';
 import { isErrnoCode } from './fs-errors';
@@ -23,13 +25,22 @@ export class FilesystemArchiveStore implements ArchiveStore {
     this.root = resolve(root);
   }
 
-  async putOnce(name: string, data: Buffer, opts: ArchivePutOptions = {}): Promise<ArchivedObject> {
-    const key = normaliseArchiveName(name);
+  async putOnce(name: string, data: Buffer | Readable, opts: ArchivePutOptions = {}): Promise<ArchivedObject> {
+    try {
+      return await this.writeOnce(normaliseArchiveName(name), data, opts);
+    } catch (error) {
+      discardInput(data);
+      throw error;
+    }
+  }
+
+  /** The bytes are hashed while they go to a temporary file, so a stream of any size costs a few buffers. */
+  private async writeOnce(key: string, data: Buffer | Readable, opts: ArchivePutOptions): Promise<ArchivedObject> {
     assertRetainUntil(opts.retainUntil);
-    if (!Buffer.isBuffer(data)) throw new TypeError(`putOnce("${key}") expects a Buffer`);
-    const sha256 = sha256Hex(data);
+    assertArchiveInput(key, data);
     const finalPath = this.pathOf(key);
     const temp = await writeTempFile(join(this.root, TMP_DIR), data);
+    const sha256 = temp.sha256;
     try {
       await chmod(temp.path, 0o444);
       try {
@@ -43,7 +54,7 @@ export class FilesystemArchiveStore implements ArchiveStore {
       } catch (error) {
         if (!isErrnoCode(error, 'EEXIST')) throw error;
         if (!(await stat(finalPath)).isFile()) throw new InvalidArchiveNameError(key, 'it is the folder of other archived objects');
-        if (sha256Hex(await readFile(finalPath)) !== sha256) throw new ArchiveConflictError(key);
+        if ((await sha256OfStream(createReadStream(finalPath))) !== sha256) throw new ArchiveConflictError(key);
       }
       await syncDirectory(dirname(finalPath));
       return { key, sha256, locked: 'read-only-file' };
@@ -60,6 +71,24 @@ export class FilesystemArchiveStore implements ArchiveStore {
       if (isErrnoCode(error, 'ENOENT', 'EISDIR', 'ENOTDIR')) throw new ObjectNotFoundError(key);
       throw error;
     }
+  }
+
+  async getStream(name: string): Promise<Readable> {
+    const key = normaliseArchiveName(name);
+    // Opening first turns a missing file into an error here rather than a late 'error' event.
+    let handle;
+    try {
+      handle = await open(this.pathOf(key), 'r');
+    } catch (error) {
+      if (isErrnoCode(error, 'ENOENT', 'ENOTDIR')) throw new ObjectNotFoundError(key);
+      throw error;
+    }
+    // A folder opens too (it holds other archived objects) but is no object.
+    if (!(await handle.stat()).isFile()) {
+      await handle.close();
+      throw new ObjectNotFoundError(key);
+    }
+    return handle.createReadStream();
   }
 
   async stat(name: string): Promise<{ size: number } | undefined> {

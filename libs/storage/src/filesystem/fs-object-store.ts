@@ -32,7 +32,7 @@ export class FilesystemObjectStore implements ObjectStore {
       if (expected !== undefined && expected !== sha256) throw new ChecksumMismatchError(expected, sha256);
       if (await this.exists(objectKeyFor(sha256))) return { key: objectKeyFor(sha256), sha256, size: data.length };
     }
-    const temp = await writeTempFile(this.tmpDir, data, opts.maxBytes);
+    const temp = await writeTempFile(this.tmpDir, data, { maxBytes: opts.maxBytes });
     try {
       if (expected !== undefined && expected !== temp.sha256) throw new ChecksumMismatchError(expected, temp.sha256);
       const key = objectKeyFor(temp.sha256);

@@ -10,11 +10,22 @@ export interface WrittenTemp {
   size: number;
 }
 
+export interface TempFileOptions {
+  /** Refuse input larger than this many bytes (ObjectTooLargeError); nothing is left then. */
+  maxBytes?: number;
+  /**
+   * Flush the file to disk before returning (default true), so a later rename publishes complete
+   * bytes. A scratch copy that is never published can skip it.
+   */
+  durable?: boolean;
+}
+
 /**
- * Writes data to a fresh file in `dir`, hashing it on the way, and flushes it to disk so a later rename
- * publishes complete bytes. On any failure the temporary file is removed and the error rethrown.
+ * Writes data to a fresh file in `dir`, hashing it on the way (a stream is never held whole). On
+ * any failure the temporary file is removed and the error rethrown.
  */
-export async function writeTempFile(dir: string, data: Buffer | Readable, maxBytes?: number): Promise<WrittenTemp> {
+export async function writeTempFile(dir: string, data: Buffer | Readable, opts: TempFileOptions = {}): Promise<WrittenTemp> {
+  const { maxBytes, durable = true } = opts;
   await mkdir(dir, { recursive: true });
   const path = join(dir, `${randomUUID()}.part`);
   const handle = await open(path, 'wx', 0o600);
@@ -38,7 +49,7 @@ export async function writeTempFile(dir: string, data: Buffer | Readable, maxByt
       sha256 = meter.digest();
       size = meter.size;
     }
-    await handle.sync();
+    if (durable) await handle.sync();
     await handle.close();
     return { path, sha256, size };
   } catch (error) {

@@ -1,8 +1,12 @@
+import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
 import type { Client } from 'minio';
 import { normaliseArchiveName, normaliseArchivePrefix } from '../archive-name';
 import { ArchiveConflictError, ObjectNotFoundError } from '../errors';
-import { readAll, sha256Hex } from '../hashing';
+import { writeTempFile } from '../filesystem/temp-file';
+import { assertArchiveInput, discardInput, readAll, sha256Hex, sha256OfStream } from '../hashing';
 import { assertRetainUntil } from '../retention';
+import { withScratchFolder } from '../scratch';
 import type { ArchivePutOptions, ArchiveStore, ArchivedObject } from '../stores';
 import { BucketGuard } from './bucket-guard';
 import { backendError, isNotFound, s3ErrorCode } from './s3-client';
@@ -37,11 +41,33 @@ export class S3ArchiveStore implements ArchiveStore {
     this.guard = new BucketGuard(client, bucket, region, where, true);
   }
 
-  async putOnce(name: string, data: Buffer, opts: ArchivePutOptions = {}): Promise<ArchivedObject> {
-    const key = normaliseArchiveName(name);
-    assertRetainUntil(opts.retainUntil);
-    if (!Buffer.isBuffer(data)) throw new TypeError(`putOnce("${key}") expects a Buffer`);
-    const sha256 = sha256Hex(data);
+  async putOnce(name: string, data: Buffer | Readable, opts: ArchivePutOptions = {}): Promise<ArchivedObject> {
+    try {
+      const key = normaliseArchiveName(name);
+      assertRetainUntil(opts.retainUntil);
+      assertArchiveInput(key, data);
+      if (Buffer.isBuffer(data)) return await this.writeOnce(key, { sha256: sha256Hex(data), size: data.length, body: () => data }, opts);
+      // A stream is spooled to a local file while it is hashed: the hash goes into the object's
+      // metadata, which S3 takes before the body, and the client needs the size to upload in parts.
+      return await withScratchFolder(async (dir) => {
+        const spooled = await writeTempFile(dir, data, { durable: false });
+        return this.writeOnce(key, { ...spooled, body: () => createReadStream(spooled.path) }, opts);
+      });
+    } catch (error) {
+      discardInput(data);
+      throw error;
+    }
+  }
+
+  /**
+   * A body of more than one part (see createS3Client) goes up as a multipart upload, which S3 shows
+   * only once complete, so never partly. The minio client cannot make the completion conditional
+   * (If-None-Match goes only with the request that starts the upload): for big objects, two writers
+   * racing for one name are kept apart by the check before the write alone. An Object Lock bucket
+   * keeps both as versions, so nothing archived is lost even then.
+   */
+  private async writeOnce(key: string, content: { sha256: string; size: number; body: () => Buffer | Readable }, opts: ArchivePutOptions): Promise<ArchivedObject> {
+    const { sha256 } = content;
     const locking = await this.objectLockSupported();
 
     const existing = await this.existing(key);
@@ -50,7 +76,7 @@ export class S3ArchiveStore implements ArchiveStore {
     let versionId: string | null;
     try {
       const headers = { 'Content-Type': opts.mediaType ?? DEFAULT_MEDIA_TYPE, [SHA256_META]: sha256, 'If-None-Match': '*' };
-      ({ versionId } = await this.client.putObject(this.bucket, key, data, data.length, headers));
+      ({ versionId } = await this.client.putObject(this.bucket, key, content.body(), content.size, headers));
     } catch (error) {
       // A concurrent writer took the name between our check and our write (servers with conditional PUT).
       if (s3ErrorCode(error) === 'PreconditionFailed') {
@@ -64,10 +90,14 @@ export class S3ArchiveStore implements ArchiveStore {
   }
 
   async get(name: string): Promise<Buffer> {
+    return readAll(await this.getStream(name));
+  }
+
+  async getStream(name: string): Promise<Readable> {
     const key = normaliseArchiveName(name);
     await this.guard.ensure();
     try {
-      return await readAll(await this.client.getObject(this.bucket, key));
+      return await this.client.getObject(this.bucket, key);
     } catch (error) {
       if (isNotFound(error)) throw new ObjectNotFoundError(key);
       throw backendError(`reading "${this.bucket}/${key}"`, this.where, error);
@@ -126,7 +156,7 @@ export class S3ArchiveStore implements ArchiveStore {
       const info = await this.client.statObject(this.bucket, key);
       const recorded = info.metaData[SHA256_META] as unknown;
       // An object written by another tool has no recorded hash: compute it.
-      const sha256 = typeof recorded === 'string' ? recorded : sha256Hex(await readAll(await this.client.getObject(this.bucket, key)));
+      const sha256 = typeof recorded === 'string' ? recorded : await sha256OfStream(await this.client.getObject(this.bucket, key));
       return { sha256, versionId: info.versionId ?? null };
     } catch (error) {
       if (isNotFound(error)) return undefined;

@@ -2,8 +2,16 @@ import type { S3Settings } from '@edoc/config';
 import { Client } from 'minio';
 import { StorageBackendError, StorageError } from '../errors';
 
+/**
+ * The client holds a part of a multipart upload in memory, and reads the next while one is on the
+ * wire: 16 MiB parts keep an upload of any size at a few tens of MB (the client's 64 MiB default
+ * would hold most of a 200 MB file). Past 160 GiB the client grows the parts to stay within 10,000.
+ */
+const UPLOAD_PART_BYTES = 16 * 1024 * 1024;
+
 export function createS3Client(settings: S3Settings): Client {
   return new Client({
+    partSize: UPLOAD_PART_BYTES,
     endPoint: settings.endpoint,
     port: settings.port,
     useSSL: settings.useSSL,

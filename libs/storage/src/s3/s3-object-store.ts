@@ -1,7 +1,4 @@
 import { createReadStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Client } from 'minio';
 import { ChecksumMismatchError, ObjectNotFoundError } from '../errors';
@@ -9,6 +6,7 @@ import { assertPutInput, assertWithinLimit, readAll, sha256Hex, sha256OfStream }
 import { normaliseSha256, objectKeyFor, sha256OfKey } from '../object-key';
 import type { ObjectStore, PutOptions, StoredObject } from '../stores';
 import { writeTempFile } from '../filesystem/temp-file';
+import { withScratchFolder } from '../scratch';
 import { BucketGuard } from './bucket-guard';
 import { backendError, isNotFound } from './s3-client';
 
@@ -41,14 +39,12 @@ export class S3ObjectStore implements ObjectStore {
       if (expected !== undefined && expected !== sha256) throw new ChecksumMismatchError(expected, sha256);
       return this.upload(sha256, data.length, () => data, headers);
     }
-    const spoolDir = await mkdtemp(join(tmpdir(), 'edoc-s3-put-'));
-    try {
-      const temp = await writeTempFile(spoolDir, data, opts.maxBytes);
+    return withScratchFolder(async (spoolDir) => {
+      // Not fsynced: the spool is read back at once and deleted; the server keeps the durable copy.
+      const temp = await writeTempFile(spoolDir, data, { maxBytes: opts.maxBytes, durable: false });
       if (expected !== undefined && expected !== temp.sha256) throw new ChecksumMismatchError(expected, temp.sha256);
-      return await this.upload(temp.sha256, temp.size, () => createReadStream(temp.path), headers);
-    } finally {
-      await rm(spoolDir, { recursive: true, force: true });
-    }
+      return this.upload(temp.sha256, temp.size, () => createReadStream(temp.path), headers);
+    });
   }
 
   async get(key: string): Promise<Buffer> {

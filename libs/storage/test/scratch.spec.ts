@@ -1,0 +1,57 @@
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { scratchPath, sweepScratchFolders, withScratchFolder } from '@edoc/storage';
+
+describe('scratch folders', () => {
+  let parent: string;
+  beforeEach(async () => {
+    parent = await mkdtemp(join(tmpdir(), 'edoc-scratch-test-'));
+  });
+  afterEach(() => rm(parent, { recursive: true, force: true }));
+
+  it('lives under <dataDir>/tmp/<purpose>', () => {
+    expect(scratchPath({ dataDir: '/srv/edoc' }, 'signing')).toBe('/srv/edoc/tmp/signing');
+    expect(() => scratchPath({ dataDir: '/srv/edoc' }, '../x')).toThrow(/lower-case letters, digits and hyphens/);
+  });
+
+  it('gives a fresh folder and removes it with its files afterwards', async () => {
+    let seen = '';
+    const result = await withScratchFolder(async (dir) => {
+      seen = dir;
+      await writeFile(join(dir, 'big.pdf'), 'bytes');
+      return 42;
+    }, parent);
+    expect(result).toBe(42);
+    expect(seen.startsWith(parent)).toBe(true);
+    expect(existsSync(seen)).toBe(false);
+  });
+
+  it('removes the folder also when the work fails, and passes the failure on', async () => {
+    let seen = '';
+    await expect(
+      withScratchFolder(async (dir) => {
+        seen = dir;
+        await writeFile(join(dir, 'half.pdf'), 'half');
+        throw new Error('signing refused');
+      }, parent),
+    ).rejects.toThrow('signing refused');
+    expect(existsSync(seen)).toBe(false);
+    expect(await readdir(parent)).toEqual([]);
+  });
+
+  it('sweeps only its own folders, and only old ones', async () => {
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    for (const name of ['edoc-old', 'edoc-new', 'someone-else-old']) await mkdir(join(parent, name));
+    await writeFile(join(parent, 'edoc-old', 'left.pdf'), 'left by a killed process');
+    await utimes(join(parent, 'edoc-old'), hourAgo, hourAgo);
+    await utimes(join(parent, 'someone-else-old'), hourAgo, hourAgo);
+    expect(await sweepScratchFolders(parent, 30 * 60_000)).toBe(1);
+    expect((await readdir(parent)).sort()).toEqual(['edoc-new', 'someone-else-old']);
+  });
+
+  it('sweeps nothing where no folder was made yet', async () => {
+    expect(await sweepScratchFolders(join(parent, 'never-made'), 0)).toBe(0);
+  });
+});
