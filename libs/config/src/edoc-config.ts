@@ -23,7 +23,10 @@ export interface EdocConfig {
   s3?: S3Settings;
   filesBucket: string;
   archiveBucket: string;
+  /** Largest file intake accepts (EDOC_MAX_FILE_BYTES, default 500 MiB); every service streams files, so memory does not grow with it. */
   maxFileBytes: number;
+  /** Where intake stages uploads (streamed to disk, hashed) until they are checked and stored. */
+  uploadDir: string;
   directoryFile: string;
   /** Users and their roles (the demo seed by default). */
   usersFile: string;
@@ -44,7 +47,8 @@ export function loadConfig(): EdocConfig {
     s3: s3Endpoint === undefined ? undefined : parseS3(s3Endpoint),
     filesBucket: env('EDOC_FILES_BUCKET', 'edoc-files'),
     archiveBucket: env('EDOC_ARCHIVE_BUCKET', 'edoc-archive'),
-    maxFileBytes: envInt('EDOC_MAX_FILE_BYTES', 50 * 1024 * 1024),
+    maxFileBytes: envInt('EDOC_MAX_FILE_BYTES', 500 * 1024 * 1024),
+    uploadDir: resolve(env('EDOC_UPLOAD_DIR', resolve(env('EDOC_DATA_DIR', resolve(projectRoot, 'var')), 'tmp', 'uploads'))),
     directoryFile: resolve(env('EDOC_DIRECTORY_FILE', resolve(projectRoot, 'deploy/seed/demo-district.json'))),
     usersFile: resolve(env('EDOC_USERS_FILE', resolve(projectRoot, 'deploy/seed/demo-users.json'))),
     deliveryLimit: envInt('EDOC_DELIVERY_LIMIT', 5),

@@ -1,6 +1,7 @@
 export * from './gen/edoc/v1/common_pb';
 export * from './gen/edoc/v1/document_pb';
 export * from './gen/edoc/v1/events_pb';
+export * from './gen/edoc/v1/identity_pb';
 export * from './gen/edoc/v1/ward_pb';
 export { create, toBinary, fromBinary, clone, equals, toJson } from '@bufbuild/protobuf';
 export type { MessageShape, MessageInitShape, DescMessage } from '@bufbuild/protobuf';
@@ -11,3 +12,4 @@ export * from './status-codes';
 export * from './status-machine';
 export * from './document-types';
 export * from './vietnam-time';
+export * from './text-rules';

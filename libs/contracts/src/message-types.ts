@@ -7,10 +7,21 @@ import {
   DocumentIssuedSchema,
   DocumentNumberedSchema,
   DocumentSubmittedSchema,
+  MessageRejectedSchema,
   PersonSignatureAppliedSchema,
   RegisterEntryRecordedSchema,
   StatusReportedSchema,
 } from './gen/edoc/v1/events_pb';
+import {
+  AccountLockedSchema,
+  RefreshTokenReusedSchema,
+  SessionsRevokedSchema,
+  SignedInSchema,
+  SignedOutSchema,
+  SigningKeyRotatedSchema,
+  SignInFailedSchema,
+  UserChangedSchema,
+} from './gen/edoc/v1/identity_pb';
 import { DeliverySchema, StatusReportSchema } from './gen/edoc/v1/ward_pb';
 
 /** The AMQP content type of every edoc message body. */
@@ -31,6 +42,15 @@ export const MessageTypes = {
   deliveryStatusChanged: { schema: DeliveryStatusChangedSchema, routingKey: 'delivery.status_changed' },
   deliveryReceiptOverdue: { schema: DeliveryReceiptOverdueSchema, routingKey: 'delivery.receipt_overdue' },
   registerEntryRecorded: { schema: RegisterEntryRecordedSchema, routingKey: 'register.recorded' },
+  messageRejected: { schema: MessageRejectedSchema, routingKey: 'message.rejected' },
+  userChanged: { schema: UserChangedSchema, routingKey: 'user.changed' },
+  signedIn: { schema: SignedInSchema, routingKey: 'session.signed_in' },
+  signInFailed: { schema: SignInFailedSchema, routingKey: 'session.sign_in_failed' },
+  accountLocked: { schema: AccountLockedSchema, routingKey: 'user.locked' },
+  signedOut: { schema: SignedOutSchema, routingKey: 'session.signed_out' },
+  refreshTokenReused: { schema: RefreshTokenReusedSchema, routingKey: 'session.refresh_reused' },
+  sessionsRevoked: { schema: SessionsRevokedSchema, routingKey: 'session.revoked' },
+  signingKeyRotated: { schema: SigningKeyRotatedSchema, routingKey: 'key.rotated' },
   // Published to the inbox exchange with the recipient's code as routing key.
   delivery: { schema: DeliverySchema, routingKey: '' },
   // Published by ward systems to the status exchange with their own code as routing key.

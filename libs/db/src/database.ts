@@ -47,6 +47,12 @@ export class Database implements Queryable {
     this.pool.on('error', (error) => {
       this.logger.warn(`idle database connection to ${redactUrl(opts.url)} failed: ${error.message}`);
     });
+    // pg-pool listens on a client it lends to pool.query only `once`: a server shutdown (57P01)
+    // that errors the running query and then the connection emits a second 'error' nobody hears,
+    // which kills the process. Every client keeps a listener of its own; the pool still discards it.
+    this.pool.on('connect', (client) => {
+      client.on('error', () => undefined);
+    });
   }
 
   get url(): string {

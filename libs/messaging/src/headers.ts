@@ -11,6 +11,9 @@ export const DeadLetterHeaders = {
   userId: 'x-edoc-user-id',
 } as const;
 
+/** Every header edoc sets on dead letters and replays starts with it; a publisher's own are dropped. */
+export const EDOC_HEADER_PREFIX = 'x-edoc-';
+
 /** How many times an operator replayed the message out of a dead-letter queue. */
 export const REPLAY_COUNT_HEADER = 'x-edoc-replay-count';
 

@@ -27,6 +27,25 @@ export function wardBrokerUser(code: string, vhost: string): string {
   return vhost === '/' ? `ward-${code}` : `ward-${code}@${vhost}`;
 }
 
+/**
+ * The broker user of one of edoc's own services ("intake", "signing", …) or of its operators
+ * ("operator"); like a ward's, it carries the vhost when that is not "/".
+ */
+export function serviceBrokerUser(service: string, vhost: string): string {
+  return vhost === '/' ? `edoc-${service}` : `edoc-${service}@${vhost}`;
+}
+
+/** Whether `user` is the broker user of an edoc service (or operator) on `vhost`; ward users never are. */
+export function isEdocServiceUser(user: string, vhost: string): boolean {
+  const match = /^edoc-([a-z][a-z0-9-]*)(?:@(.+))?$/.exec(user);
+  return match !== null && (match[2] ?? '/') === vhost && (vhost !== '/' || match[2] === undefined);
+}
+
+/** The broker user of an operator's tools (`edoc dlq`): the one allowed to replay a message as its publisher. */
+export function operatorBrokerUser(vhost: string): string {
+  return serviceBrokerUser('operator', vhost);
+}
+
 /** The queue a ward system consumes. */
 export function wardInboxQueue(code: string): string {
   return `inbox.${code}`;

@@ -1,5 +1,5 @@
 import type { Message } from 'amqplib';
-import { deadLetterCopy, describeDeadLetter, replayHeaders, replayTarget } from '@edoc/messaging';
+import { deadLetterCopy, describeDeadLetter, isEdocServiceUser, originalPublisher, replayHeaders, replayTarget } from '@edoc/messaging';
 
 function message(properties: Record<string, unknown>, content = Buffer.from('body')): Message {
   return {
@@ -93,5 +93,48 @@ describe('describeDeadLetter', () => {
         1,
       ),
     ).toEqual({ trace: 't', 'x-edoc-replay-count': 2 });
+  });
+});
+
+describe('who published a dead letter first (what a replay publishes it as)', () => {
+  const isService = (user: string) => isEdocServiceUser(user, 'district');
+  const forged = { 'x-edoc-user-id': 'edoc-signing@district', 'x-edoc-dead-lettered-by': 'routing' };
+
+  it("takes the original's user id from the copy an edoc service made, which carries that service's own", () => {
+    const copy = deadLetterCopy(
+      { content: Buffer.from('x'), properties: { messageId: 'm', userId: 'edoc-signing@district', headers: {} } },
+      { reason: 'r', exchange: 'edoc.events', routingKey: 'document.issued', deadLetteredBy: 'routing' },
+      'edoc.dlx',
+      'routing.events',
+      'edoc-routing@district',
+    );
+    expect(copy.properties.userId).toBe('edoc-routing@district');
+    expect(originalPublisher(copy.properties, isService)).toBe('edoc-signing@district');
+  });
+
+  it('never believes an x-edoc header a publisher wrote itself', () => {
+    // A ward's message with forged headers, copied by a service: the forged ones are dropped.
+    const copy = deadLetterCopy(
+      { content: Buffer.from('x'), properties: { messageId: 'm', headers: { ...forged, 'x-edoc-replay-count': 2 } } },
+      { reason: 'r', exchange: 'edoc.status', routingKey: 'H26', deadLetteredBy: 'routing' },
+      'edoc.dlx',
+      'routing.status',
+      'edoc-routing@district',
+    );
+    expect(copy.properties.headers?.['x-edoc-user-id']).toBeUndefined();
+    expect(copy.properties.headers?.['x-edoc-replay-count']).toBe(2);
+    expect(originalPublisher(copy.properties, isService)).toBeUndefined();
+    // The same message dead-lettered by the broker keeps its own, validated user id.
+    expect(originalPublisher({ userId: 'ward-000.32.13.H26@district', headers: forged }, isService)).toBe('ward-000.32.13.H26@district');
+    expect(originalPublisher({ headers: forged }, isService)).toBeUndefined();
+  });
+
+  it('knows the users of edoc services by name and vhost; a ward user never is one', () => {
+    expect(isEdocServiceUser('edoc-intake@district', 'district')).toBe(true);
+    expect(isEdocServiceUser('edoc-intake', '/')).toBe(true);
+    expect(isEdocServiceUser('edoc-intake@other', 'district')).toBe(false);
+    expect(isEdocServiceUser('edoc-intake', 'district')).toBe(false);
+    expect(isEdocServiceUser('ward-000.32.13.H26@district', 'district')).toBe(false);
+    expect(isEdocServiceUser('guest', '/')).toBe(false);
   });
 });

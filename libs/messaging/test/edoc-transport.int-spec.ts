@@ -3,7 +3,7 @@ import { Controller, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import type { INestMicroservice } from '@nestjs/common';
-import { DocumentFailedSchema, DocumentIssuedSchema, type DocumentFailed } from '@edoc/contracts';
+import { create, DocumentFailedSchema, DocumentIssuedSchema, DocumentNumberedSchema, toBinary, type DocumentFailed } from '@edoc/contracts';
 import {
   AmqpConnection,
   EdocExceptionFilter,
@@ -12,6 +12,7 @@ import {
   Inbox,
   MessagePublisher,
   PermanentMessageError,
+  type Refusal,
 } from '@edoc/messaging';
 import { forceCloseConnections, waitFor } from '@edoc/testing';
 import { eventsTopology, messagingEnvironment, type MessagingEnvironment } from './support/environment';
@@ -30,6 +31,7 @@ const seen = {
 const effectsOf = async (documentId: string) =>
   (await seen.env!.db.query('SELECT 1 FROM svc.effects WHERE document_id = $1', [documentId])).rowCount ?? 0;
 const inbox = new Inbox('svc');
+const refusals: Refusal[] = [];
 
 @Controller()
 class TestHandlers {
@@ -91,6 +93,16 @@ describe('EdocTransport in a Nest microservice (real RabbitMQ and PostgreSQL)', 
     const transport = new EdocTransport({
       url: env.vhost.amqpUrl,
       queues: ['svc.events'],
+      contract: {
+        'svc.events': { [DocumentFailedSchema.typeName]: ['guest'], [DocumentNumberedSchema.typeName]: ['guest'], [DocumentIssuedSchema.typeName]: ['edoc-signing'] },
+      },
+      onRefused: (refusal) => {
+        if (refusal.messageId === 'refusal-cannot-be-recorded' && refusals.filter((r) => r.messageId === refusal.messageId).length === 0) {
+          refusals.push({ ...refusal, reason: 'failed to record' });
+          throw new Error('the audit table is locked');
+        }
+        refusals.push(refusal);
+      },
       serviceName: 'transport-test',
       prefetch: 3,
       deliveryLimit: 3,
@@ -173,7 +185,7 @@ describe('EdocTransport in a Nest microservice (real RabbitMQ and PostgreSQL)', 
   });
 
   it('dead-letters at once what cannot be decoded, without calling the handler', async () => {
-    const base = { messageId: randomUUID(), type: DocumentFailedSchema.typeName, contentType: 'application/x-protobuf' };
+    const base = { messageId: randomUUID(), type: DocumentFailedSchema.typeName, contentType: 'application/x-protobuf', userId: 'guest' };
     const raw = (content: Buffer, properties: Record<string, unknown>) =>
       publisher.publishRaw({
         exchange: 'edoc.events',
@@ -184,7 +196,7 @@ describe('EdocTransport in a Nest microservice (real RabbitMQ and PostgreSQL)', 
     const before = [...seen.calls.values()].flat().length;
     await raw(Buffer.from([0xff, 0xff, 0xff, 0xff]), { headers: { case: 'malformed' } });
     await raw(Buffer.from('{}'), { type: 'edoc.v1.NoSuchThing', headers: { case: 'unknown' } });
-    await raw(Buffer.from(''), { type: DocumentIssuedSchema.typeName, headers: { case: 'no-handler' } });
+    await raw(Buffer.from(''), { type: DocumentNumberedSchema.typeName, headers: { case: 'no-handler' } });
     await raw(Buffer.alloc(5000), { headers: { case: 'too-big' } });
     // Without messageId: the broker does not require one, a foreign publisher may omit it.
     await raw(Buffer.from(''), { messageId: undefined, headers: { case: 'no-id' } });
@@ -192,13 +204,47 @@ describe('EdocTransport in a Nest microservice (real RabbitMQ and PostgreSQL)', 
     const reasons = Object.fromEntries(dead.map((message) => [header(message, 'case'), header(message, 'x-edoc-reason')]));
     expect(reasons).toEqual({
       malformed: expect.stringMatching(/^malformed protobuf body for edoc.v1.DocumentFailed: /),
-      unknown: 'unknown message type edoc.v1.NoSuchThing',
-      'no-handler': 'service transport-test has no handler for edoc.v1.DocumentIssued',
+      unknown: 'type edoc.v1.NoSuchThing is not accepted on queue svc.events',
+      'no-handler': 'service transport-test has no handler for edoc.v1.DocumentNumbered',
       'too-big': 'body of 5000 bytes exceeds the limit of 4096 bytes (files travel by claim check, not in messages)',
       'no-id': 'missing messageId property',
     });
     expect(dead.every((message) => header(message, 'x-edoc-attempts') === 1)).toBe(true);
     expect([...seen.calls.values()].flat().length).toBe(before);
+  });
+
+  it('refuses a type its queue does not take, or one its publisher does not own: never handled, recorded, dead-lettered with the reason', async () => {
+    const before = [...seen.calls.values()].flat().length;
+    const issued = Buffer.from(toBinary(DocumentIssuedSchema, create(DocumentIssuedSchema, {})));
+    const raw = (messageId: string, type: string, content: Buffer) =>
+      publisher.publishRaw({ exchange: 'edoc.events', routingKey: 'document.issued', content, properties: { messageId, type, contentType: 'application/x-protobuf', userId: 'guest' } });
+    // DocumentIssued is signing's: the test's user (guest) does not own it, so its body is not even decoded.
+    await raw('forged-issued', DocumentIssuedSchema.typeName, issued);
+    await raw('forged-garbage', DocumentIssuedSchema.typeName, Buffer.from([0xff, 0xff, 0xff, 0xff]));
+    await raw('stranger-type', 'edoc.v1.StatusReport', issued);
+    // Recording fails once (not an outage): the message is retried, then recorded and dead-lettered once.
+    await raw('refusal-cannot-be-recorded', 'edoc.v1.StatusReport', issued);
+    const dead = await takeMessages(env.channel, 'dlq.svc.events', 4);
+    const reasons = Object.fromEntries(dead.map((message) => [message.properties.messageId as string, header(message, 'x-edoc-reason')]));
+    expect(reasons).toEqual({
+      'forged-issued': 'edoc.v1.DocumentIssued on queue svc.events published by guest, expected edoc-signing',
+      'forged-garbage': 'edoc.v1.DocumentIssued on queue svc.events published by guest, expected edoc-signing',
+      'stranger-type': 'type edoc.v1.StatusReport is not accepted on queue svc.events',
+      'refusal-cannot-be-recorded': 'type edoc.v1.StatusReport is not accepted on queue svc.events',
+    });
+    // The copy names the service that refused it (its own user id) and keeps the publisher's.
+    expect(dead.every((message) => message.properties.userId === 'guest' && header(message, 'x-edoc-user-id') === 'guest')).toBe(true);
+    expect([...seen.calls.values()].flat().length).toBe(before);
+    const recorded = refusals.filter((r) => ['forged-issued', 'forged-garbage', 'stranger-type', 'refusal-cannot-be-recorded'].includes(r.messageId ?? ''));
+    expect(recorded.map((r) => [r.messageId, r.kind, r.reason === 'failed to record' ? 'failed' : 'recorded', r.publishedBy]).sort()).toEqual(
+      [
+        ['forged-garbage', 'wrong_publisher', 'recorded', 'guest'],
+        ['forged-issued', 'wrong_publisher', 'recorded', 'guest'],
+        ['refusal-cannot-be-recorded', 'type_not_accepted', 'failed', 'guest'],
+        ['refusal-cannot-be-recorded', 'type_not_accepted', 'recorded', 'guest'],
+        ['stranger-type', 'type_not_accepted', 'recorded', 'guest'],
+      ],
+    );
   });
 
   it('never runs more handlers at once than the prefetch', async () => {
@@ -247,6 +293,7 @@ describe('EdocTransport in a Nest microservice (real RabbitMQ and PostgreSQL)', 
     const transport = new EdocTransport({
       url: env.vhost.amqpUrl,
       queues: ['svc.slow'],
+      contract: { 'svc.slow': { [DocumentFailedSchema.typeName]: ['guest'] } },
       serviceName: 'hang-test',
       deliveryLimit: 2,
       retryDelayMs: 10,
@@ -271,7 +318,7 @@ describe('EdocTransport in a Nest microservice (real RabbitMQ and PostgreSQL)', 
   });
 
   it('refuses to start when its queue was not provisioned, and says what to do', async () => {
-    const transport = new EdocTransport({ url: env.vhost.amqpUrl, queues: ['never.declared'], serviceName: 'lost-service', logger: silentLogger });
+    const transport = new EdocTransport({ url: env.vhost.amqpUrl, queues: ['never.declared'], contract: { 'never.declared': {} }, serviceName: 'lost-service', logger: silentLogger });
     const error = await new Promise<unknown>((resolve) => transport.listen(resolve));
     expect(error).toBeInstanceOf(Error);
     expect((error as Error).message).toBe(

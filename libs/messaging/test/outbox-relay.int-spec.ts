@@ -162,7 +162,14 @@ describe('Outbox and OutboxRelay (real PostgreSQL and RabbitMQ)', () => {
 
     const inbox = new Inbox('svc');
     const deliveries: string[] = [];
-    const consumer = new EdocTransport({ url: env.vhost.amqpUrl, queues: ['test.events'], serviceName: 'relay-crash-consumer', logger: silentLogger });
+    const consumer = new EdocTransport({
+      url: env.vhost.amqpUrl,
+      queues: ['test.events'],
+      // The relay publishes as its own connection's user: here the test vhost's.
+      contract: { 'test.events': { [DocumentFailedSchema.typeName]: ['guest'] } },
+      serviceName: 'relay-crash-consumer',
+      logger: silentLogger,
+    });
     consumer.addHandler(
       DocumentFailedSchema.typeName,
       async (event: DocumentFailed, ctx: EdocMessageContext) => {

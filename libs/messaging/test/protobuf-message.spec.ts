@@ -36,10 +36,12 @@ describe('edoc messages on the wire', () => {
 
 describe('configuration errors', () => {
   it('EdocTransport names a bad option', () => {
-    expect(() => new EdocTransport({ url: 'amqp://x', queues: [], serviceName: 's' })).toThrow(/at least one queue/);
-    expect(() => new EdocTransport({ url: 'amqp://x', queues: ['a', 'a'], serviceName: 's' })).toThrow(/listed twice/);
-    expect(() => new EdocTransport({ url: 'amqp://x', queues: ['a'], serviceName: 's', prefetch: 0 })).toThrow(/prefetch must be a positive integer/);
-    expect(() => new EdocTransport({ queues: ['a'], serviceName: 's' })).toThrow(/needs a url or a connection/);
+    const contract = { a: {} };
+    expect(() => new EdocTransport({ url: 'amqp://x', queues: [], serviceName: 's', contract })).toThrow(/at least one queue/);
+    expect(() => new EdocTransport({ url: 'amqp://x', queues: ['a', 'a'], serviceName: 's', contract })).toThrow(/listed twice/);
+    expect(() => new EdocTransport({ url: 'amqp://x', queues: ['a'], serviceName: 's', prefetch: 0, contract })).toThrow(/prefetch must be a positive integer/);
+    expect(() => new EdocTransport({ queues: ['a'], serviceName: 's', contract })).toThrow(/needs a url or a connection/);
+    expect(() => new EdocTransport({ url: 'amqp://x', queues: ['a', 'b'], serviceName: 's', contract })).toThrow(/the contract says nothing about queue\(s\) b/);
   });
 
   it('the management client rejects a bad URL without echoing the password', () => {

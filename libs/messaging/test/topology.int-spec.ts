@@ -1,5 +1,5 @@
 import * as amqplib from 'amqplib';
-import { declareTopology, type Topology } from '@edoc/messaging';
+import { declareTopology, removeStaleBindings, type Topology } from '@edoc/messaging';
 import { createTestVhost, waitFor, type TestVhost } from '@edoc/testing';
 import { header, takeMessages } from './support/fixtures';
 
@@ -78,5 +78,20 @@ describe('declareTopology (real RabbitMQ)', () => {
     await expect(declareTopology('amqp://edoc:very-secret@127.0.0.1:1/x', topology)).rejects.toThrow(
       /^cannot connect to RabbitMQ at amqp:\/\/edoc:\*\*\*@127\.0\.0\.1:1\/x: .*ECONNREFUSED/,
     );
+  });
+
+  it('removes the bindings a topology no longer has, and leaves alone those of exchanges it does not know', async () => {
+    const older: Topology = { ...topology, exchanges: [...topology.exchanges, { name: 'edoc.status', type: 'topic' }], queues: [{ name: 'routing.status', bindings: [{ exchange: 'edoc.status', routingKey: '#' }, { exchange: 'edoc.events', routingKey: 'status.reported' }] }] };
+    const newer: Topology = { ...older, queues: [{ name: 'routing.status', bindings: [{ exchange: 'edoc.status', routingKey: '000.32.13.H26' }, { exchange: 'edoc.events', routingKey: 'status.reported' }] }] };
+    await declareTopology(vhost.amqpUrl, older);
+    const channel = await connection.createChannel();
+    await channel.assertExchange('someone.else', 'fanout', { durable: false, autoDelete: false });
+    await channel.bindQueue('routing.status', 'someone.else', '');
+    await channel.close();
+    await declareTopology(vhost.amqpUrl, newer);
+    expect(await removeStaleBindings(vhost.managementUrl, vhost.vhost, newer)).toEqual(['edoc.status -> routing.status (#)']);
+    const left = (await vhost.management.listQueueBindings(vhost.vhost, 'routing.status')).filter((b) => b.source !== '').map((b) => `${b.source} ${b.routing_key}`).sort();
+    expect(left).toEqual(['edoc.events status.reported', 'edoc.status 000.32.13.H26', 'someone.else ']);
+    expect(await removeStaleBindings(vhost.managementUrl, vhost.vhost, newer)).toEqual([]);
   });
 });

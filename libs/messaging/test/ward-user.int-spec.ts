@@ -105,7 +105,7 @@ describe('ward system broker users (real RabbitMQ)', () => {
     } catch (error) {
       message = (error as Error).message;
     }
-    expect(message).toBe(`the password of ward user ${username} must have at least 12 characters`);
+    expect(message).toBe(`the password of broker user ${username} must have at least 12 characters`);
     await expect(provisionWardUser(vhost.managementUrl, vhost.vhost, { username, password, code: '.*' })).rejects.toThrow(/invalid ward code/);
   });
 });

@@ -3,12 +3,16 @@ import { INestApplication, Logger, Type } from '@nestjs/common';
 import { HttpAdapterHost, NestFactory } from '@nestjs/core';
 import { envInt, loadConfig } from '@edoc/config';
 import type { NestMicroservice } from '@nestjs/microservices';
-import { EdocExceptionFilter, EdocTransport } from '@edoc/messaging';
+import { EdocExceptionFilter, EdocTransport, vhostOf } from '@edoc/messaging';
+import { hardenHttp } from './http/harden-http';
 import { serveOpenApi } from './open-api';
 import { OutageFilter } from './outage.filter';
 import { PrometheusRegistry } from './prometheus';
 import { ServiceReadiness } from './readiness';
-import { withUrgentTwins } from './topology';
+import { GracefulStop } from './graceful-stop';
+import { consumedQueues, orderedQueuesOf } from './message-contract';
+import { RefusalRecorder } from './refusal-recorder';
+import { transportContract } from './transport-contract';
 import { SERVICE_OPTIONS, ServiceOptions } from './service-options';
 
 /**
@@ -20,7 +24,10 @@ export async function bootstrapService(rootModule: Type<unknown>): Promise<INest
   const options = app.get<ServiceOptions>(SERVICE_OPTIONS);
   const config = loadConfig();
   const logger = new Logger(options.name);
-  app.enableShutdownHooks();
+  // Nest's default after a clean stop is to raise the signal again: a clean stop then ends "killed by
+  // SIGTERM" (exit code null) like an abrupt one. Exit 0 once the shutdown hooks are done instead.
+  app.enableShutdownHooks([], { useProcessExit: true });
+  hardenHttp(app, logger);
   const { httpAdapter } = app.get(HttpAdapterHost);
   app.useGlobalFilters(new OutageFilter(httpAdapter));
   if (options.openApi !== undefined) serveOpenApi(app, options.openApi);
@@ -29,10 +36,29 @@ export async function bootstrapService(rootModule: Type<unknown>): Promise<INest
   logger.log(`HTTP on port ${port}`);
 
   const readiness = app.get(ServiceReadiness);
-  await readiness.start();
-  if (options.queues.length > 0) {
-    const transport = new EdocTransport({ connection: readiness.broker(), queues: withUrgentTwins(options.queues), prefetch: config.prefetch, prefetchByQueue: Object.fromEntries((options.orderedQueues ?? []).map((q) => [q, 1])), deliveryLimit: config.deliveryLimit, serviceName: options.name, shutdownTimeoutMs: 5000 });
+  // Told to stop while waiting for the database or the broker: nothing to consume with.
+  if (!(await readiness.start())) return app;
+  const queues = consumedQueues(options.name);
+  if (queues.length > 0) {
+    const refusals = app.get(RefusalRecorder);
+    const transport = new EdocTransport({
+      connection: readiness.broker(),
+      queues,
+      contract: transportContract(options.name, vhostOf(config.amqpUrl)),
+      onRefused: (refusal) => refusals.onRefused(refusal),
+      prefetch: config.prefetch,
+      prefetchByQueue: Object.fromEntries(orderedQueuesOf(options.name).map((q) => [q, 1])),
+      deliveryLimit: config.deliveryLimit,
+      serviceName: options.name,
+      shutdownTimeoutMs: 5000,
+    });
     app.get(PrometheusRegistry).instrumentTransport(transport);
+    app.get(GracefulStop).drainOnStop('messages', async () => {
+      await transport.close();
+      // close() waits 5 s at most: the messages of handlers still running go back to the broker, and
+      // the inbox absorbs the effect should one of those handlers commit it after all.
+      if (transport.activeDeliveries > 0) logger.warn(`${transport.activeDeliveries} handler(s) not done when the transport stopped waiting: their messages return to the broker`);
+    });
     const consumer = app.connectMicroservice({ strategy: transport }, { inheritAppConfig: false, deferInitialization: true }) as unknown as NestMicroservice;
     // Keeps a handler's own error as the dead-letter reason (Nest would say "Internal server error").
     // The filter must be in place before the handlers are bound, hence the deferred initialisation;
@@ -42,7 +68,7 @@ export async function bootstrapService(rootModule: Type<unknown>): Promise<INest
     consumer.setIsInitialized(true);
     consumer.setIsInitHookCalled(true);
     await app.startAllMicroservices();
-    logger.log(`consuming ${withUrgentTwins(options.queues).join(', ')}`);
+    logger.log(`consuming ${queues.join(', ')}`);
   }
   return app;
 }

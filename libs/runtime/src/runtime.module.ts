@@ -1,23 +1,29 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { EdocConfig, loadConfig } from '@edoc/config';
 import { Database } from '@edoc/db';
 import { Directory } from '@edoc/directory';
-import { IdentityModule } from '@edoc/identity';
+import { IdentityModule, identityUrl, remoteVerificationKeys, REVOCATION_CHECK } from '@edoc/identity';
 import { Inbox, Outbox } from '@edoc/messaging';
 import { createObjectStore } from '@edoc/storage';
 import { HealthController } from './health.controller';
 import { PrometheusModule } from './prometheus';
 import { ServiceReadiness } from './readiness';
 import { ShutdownDeadline } from './shutdown-deadline';
+import { GracefulStop } from './graceful-stop';
 import { EventOutbox } from './events';
-import { readAuthPublicKey } from './auth-key';
+import { RefusalRecorder } from './refusal-recorder';
+import { PrintableInputPipe } from './printable-input.pipe';
+import { RateLimitModule } from './rate-limit';
+import { RevocationsHandler, RevocationStore } from './revocations';
 import { EDOC_CONFIG, OBJECT_STORE, SERVICE_OPTIONS, ServiceOptions } from './service-options';
 
 /**
  * Everything a service shares with the others: configuration, the database of its own
  * schema, the broker connection, outbox and inbox, object storage, the directory,
- * authentication and the health probes.
+ * authentication (tokens checked with the identity service's keys, revocations it announced
+ * recorded in the service's own schema) and the health probes.
  */
 @Module({})
 export class RuntimeModule {
@@ -26,8 +32,8 @@ export class RuntimeModule {
     return {
       module: RuntimeModule,
       global: true,
-      imports: [TerminusModule.forRoot({ logger: false }), IdentityModule.forRoot({ publicKey: readAuthPublicKey(config) }), PrometheusModule],
-      controllers: [HealthController],
+      imports: [TerminusModule.forRoot({ logger: false }), IdentityModule.forRoot({ keys: remoteVerificationKeys(identityUrl()) }), PrometheusModule, RateLimitModule],
+      controllers: [HealthController, RevocationsHandler],
       providers: [
         { provide: SERVICE_OPTIONS, useValue: options },
         { provide: EDOC_CONFIG, useValue: config },
@@ -38,9 +44,14 @@ export class RuntimeModule {
         { provide: Directory, useFactory: () => Directory.fromFile(config.directoryFile) },
         ServiceReadiness,
         EventOutbox,
+        RefusalRecorder,
+        RevocationStore,
+        { provide: REVOCATION_CHECK, useExisting: RevocationStore },
+        { provide: APP_PIPE, useClass: PrintableInputPipe },
         ShutdownDeadline,
+        GracefulStop,
       ],
-      exports: [SERVICE_OPTIONS, EDOC_CONFIG, Database, Outbox, Inbox, OBJECT_STORE, Directory, ServiceReadiness, EventOutbox],
+      exports: [SERVICE_OPTIONS, EDOC_CONFIG, Database, Outbox, Inbox, OBJECT_STORE, Directory, ServiceReadiness, EventOutbox, RevocationStore, REVOCATION_CHECK],
     };
   }
 }

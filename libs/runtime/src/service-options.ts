@@ -1,15 +1,15 @@
 import type { EdocConfig } from '@edoc/config';
+import type { EdocService } from './message-contract';
 
 /** What makes one edoc service different from the others. */
 export interface ServiceOptions {
-  /** "intake", "signing", ...: also the PostgreSQL schema the service owns. */
-  name: string;
+  /**
+   * "intake", "signing", ...: also the PostgreSQL schema the service owns, and the name of its
+   * broker user. The queues it consumes and who may publish what on them come from MESSAGE_CONTRACT.
+   */
+  name: EdocService;
   /** HTTP port when EDOC_PORT is not set. */
   defaultPort: number;
-  /** Queues the service consumes (declared by provisioning, never here). */
-  queues: string[];
-  /** Queues whose messages must be handled one at a time, in order (prefetch 1). */
-  orderedQueues?: string[];
   /** Folder of the service's own SQL migrations. */
   migrationsDir: string;
   /** Serve an OpenAPI description at /docs (and /docs-json) with this title. */

@@ -1,32 +1,31 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
-import type { Server } from 'node:http';
 import { envInt } from '@edoc/config';
 
 /**
- * Bounds a graceful stop. On SIGTERM the service stops consuming, lets in-flight work finish and
- * closes HTTP; clients that keep their connections busy (uploads, retries) would hold HTTP open, so
- * after a grace period those connections are cut, and at the deadline the process exits whatever is
- * left: unacknowledged messages go back to the broker and the inbox makes their redelivery harmless.
+ * Bounds a graceful stop. On a signal the service stops consuming, lets in-flight work finish and
+ * closes HTTP (GracefulStop), then its relay and connections; should any of that hang, at the
+ * deadline the process exits whatever is left: unacknowledged messages go back to the broker and
+ * the inbox makes their redelivery harmless.
  */
 @Injectable()
 export class ShutdownDeadline implements BeforeApplicationShutdown {
   private readonly logger = new Logger('Shutdown');
-  private readonly graceMs = envInt('EDOC_SHUTDOWN_GRACE_MS', 3000);
   private readonly deadlineMs = envInt('EDOC_SHUTDOWN_DEADLINE_MS', 9000);
-
-  constructor(private readonly adapterHost: HttpAdapterHost) {}
 
   beforeApplicationShutdown(signal?: string): void {
     if (signal === undefined) return;
-    const server = this.adapterHost.httpAdapter?.getHttpServer() as Server | undefined;
+    // Not unref'd: a stop stuck on a promise that nothing will settle must end here, as a failure,
+    // not as an exit 0 once the event loop has run dry. A finished stop exits before it fires.
     setTimeout(() => {
-      this.logger.warn(`still busy after ${this.graceMs} ms: closing the remaining HTTP connections`);
-      server?.closeAllConnections();
-    }, this.graceMs).unref();
-    setTimeout(() => {
-      this.logger.error(`not stopped after ${this.deadlineMs} ms: exiting; unfinished messages return to the broker`);
+      this.logger.error(`not stopped after ${this.deadlineMs} ms: exiting; unfinished messages return to the broker (still open: ${openResources()})`);
       process.exit(1);
-    }, this.deadlineMs).unref();
+    }, this.deadlineMs);
   }
+}
+
+/** "TCPSocketWrap×3, Timeout×2": what keeps the process busy, for the operator who reads why it was cut. */
+function openResources(): string {
+  const counts = new Map<string, number>();
+  for (const resource of process.getActiveResourcesInfo()) counts.set(resource, (counts.get(resource) ?? 0) + 1);
+  return [...counts].map(([resource, count]) => `${resource}×${count}`).join(', ') || 'nothing';
 }

@@ -30,3 +30,15 @@ export class RejectDeliveryError extends Error {
     this.name = 'RejectDeliveryError';
   }
 }
+
+/**
+ * The ward client cannot start and waiting will not change that: the broker refused the login, or
+ * the user may not read the ward's queues. Whatever can pass (broker down, queues not declared
+ * yet) is retried instead and never ends in this error.
+ */
+export class WardStartError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WardStartError';
+  }
+}

@@ -1,4 +1,5 @@
 import type { FileRef } from '@edoc/contracts';
+import { fixedToken, type TokenSource } from '@edoc/identity-client';
 import { FileFetchError } from './errors';
 
 /** Where a ward gets the bytes a claim check names; the HTTP API in production, a fake in tests. */
@@ -10,8 +11,11 @@ export interface FileSource {
 export interface HttpFileSourceOptions {
   /** edoc's intake HTTP API, e.g. https://edoc.example.gov.vn or http://127.0.0.1:3000. */
   baseUrl: string;
-  /** JWT of the ward's ward-system user. */
-  token: string;
+  /**
+   * The ward-system user's access token, or (for a ward that runs for hours) a source that keeps
+   * one fresh: access tokens live minutes (see @edoc/identity-client's SessionTokenSource).
+   */
+  token: string | TokenSource;
   /** Per file; default 60 s. */
   timeoutMs?: number;
 }
@@ -26,6 +30,7 @@ const SAFE_PATH = /^\/[A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*$/;
  */
 export class HttpFileSource implements FileSource {
   private readonly baseUrl: string;
+  private readonly tokens: TokenSource;
 
   constructor(private readonly opts: HttpFileSourceOptions) {
     let url: URL;
@@ -35,7 +40,8 @@ export class HttpFileSource implements FileSource {
       throw new Error(`invalid edoc URL "${opts.baseUrl}": expected http(s)://host[:port]`);
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`invalid edoc URL "${opts.baseUrl}": the scheme must be http or https`);
-    if (typeof opts.token !== 'string' || opts.token.trim() === '') throw new Error('no token for the edoc HTTP API: give the JWT of the ward-system user');
+    if (typeof opts.token === 'string' ? opts.token.trim() === '' : typeof opts.token?.token !== 'function') throw new Error('no token for the edoc HTTP API: give the JWT of the ward-system user, or a token source');
+    this.tokens = typeof opts.token === 'string' ? fixedToken(opts.token) : opts.token;
     this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
   }
 
@@ -45,18 +51,34 @@ export class HttpFileSource implements FileSource {
     }
     const url = `${this.baseUrl}${downloadPath}/${ref.sha256}`;
     const limit = Number(ref.size) + 1;
-    let response: Response;
-    try {
-      response = await fetch(url, { headers: { authorization: `Bearer ${this.opts.token}` }, signal: AbortSignal.timeout(this.opts.timeoutMs ?? 60_000) });
-    } catch (error) {
-      const cause = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
-      throw new FileFetchError(`GET ${url} failed: ${cause}`, 0);
+    let response = await this.get(url, await this.token(url, false));
+    if (response.status === 401 && typeof this.opts.token !== 'string') {
+      // The access token expired or its session ended: a fresh one, once.
+      await response.body?.cancel().catch(() => undefined);
+      response = await this.get(url, await this.token(url, true));
     }
     if (!response.ok) {
       const text = (await response.text().catch(() => '')).slice(0, 300);
       throw new FileFetchError(`GET ${url}: ${response.status} ${reasonOf(text)}`, response.status);
     }
     return readAtMost(response, limit, url);
+  }
+
+  private async get(url: string, token: string): Promise<Response> {
+    try {
+      return await fetch(url, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(this.opts.timeoutMs ?? 60_000) });
+    } catch (error) {
+      const cause = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
+      throw new FileFetchError(`GET ${url} failed: ${cause}`, 0);
+    }
+  }
+
+  private async token(url: string, renew: boolean): Promise<string> {
+    try {
+      return renew ? await this.tokens.renew() : await this.tokens.token();
+    } catch (error) {
+      throw new FileFetchError(`GET ${url}: no access token (${error instanceof Error ? error.message : String(error)})`, 401);
+    }
   }
 }
 

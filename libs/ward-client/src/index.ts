@@ -9,4 +9,5 @@ export * from './amqp-status-reporter';
 export * from './decode-delivery';
 export * from './delivery-processor';
 export * from './pending-deliveries';
+export * from './start-failure';
 export * from './ward-client';

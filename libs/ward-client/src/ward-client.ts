@@ -1,13 +1,15 @@
 import type { Channel, ConsumeMessage } from 'amqplib';
 import { redactUrl } from '@edoc/config';
 import type { Delivery, StatusCode } from '@edoc/contracts';
-import { AmqpConnection, assertAmqpUrl, defaultLogger, errorMessage, type ManagedChannel, type MessagingLogger } from '@edoc/messaging';
+import { AmqpConnection, assertAmqpUrl, defaultLogger, errorMessage, isLoginRefused, vhostOf, type ManagedChannel, type MessagingLogger } from '@edoc/messaging';
 import { AmqpStatusReporter } from './amqp-status-reporter';
 import type { DeliveryJournal } from './delivery-journal';
 import { DeliveryProcessor, type DeliveryHandler, type ProcessOutcome } from './delivery-processor';
+import { WardStartError } from './errors';
 import { HttpFileSource, type FileSource, type HttpFileSourceOptions } from './file-source';
 import { JsonLinesDeliveryJournal } from './json-lines-journal';
 import { PendingDeliveries } from './pending-deliveries';
+import { describeConnectFailure, describeLoginRefused, judgeConsumeFailure, seconds, type BrokerIdentity } from './start-failure';
 import { assertWardCode, wardQueues, type WardQueues } from './ward-names';
 
 export interface WardRetryOptions {
@@ -15,6 +17,14 @@ export interface WardRetryOptions {
   attempts?: number;
   /** Pause before the second attempt, doubled each time; default 1 s. */
   firstDelayMs?: number;
+  maxDelayMs?: number;
+}
+
+/** Pauses between attempts to reach the broker and to consume the queues. */
+export interface WardBrokerRetryOptions {
+  /** Pause after the first failure, doubled after each further one; default 1 s. */
+  firstDelayMs?: number;
+  /** The longest pause; default 30 s. */
   maxDelayMs?: number;
 }
 
@@ -34,10 +44,18 @@ export interface WardClientOptions {
   logger?: MessagingLogger;
   /** Shown in the broker's management UI; default "ward-<code>". */
   connectionName?: string;
-  /** Give up the first connect after this long; default 30 s. Reconnects after that never give up. */
+  /**
+   * Give up the first connect after this long; default: never (keep retrying, with a log line each
+   * time, until connected or the login is refused). Reconnects after that never give up.
+   */
   connectTimeoutMs?: number;
-  /** How long `start()` waits for the consumers before it judges a queue unreachable; default 15 s. */
+  /**
+   * Once one queue is consumed, how long (from `start()`) to wait for the other before starting
+   * with one; the other keeps being retried. Default 15 s.
+   */
   consumeTimeoutMs?: number;
+  /** Pauses between attempts to reach the broker and to consume; default 1 s, doubling up to 30 s. */
+  brokerRetry?: WardBrokerRetryOptions;
   /** Pause after the consumers start before the first message is handled, so urgent ones pushed at the same moment go first; default 100 ms. */
   gatherMs?: number;
 }
@@ -73,7 +91,11 @@ export class WardClient {
   private wakeTimer: NodeJS.Timeout | undefined;
   private dispatchFrom = 0;
   private closing = false;
+  /** Set while start() waits: a consume failure that waiting cannot fix. */
+  private startFailure: WardStartError | undefined;
+  private starting = false;
   private readonly retry: Required<WardRetryOptions>;
+  private readonly brokerRetry: Required<WardBrokerRetryOptions>;
 
   private constructor(
     readonly code: string,
@@ -85,12 +107,18 @@ export class WardClient {
     private readonly ownsJournal: boolean,
     private readonly opts: WardClientOptions,
     private readonly logger: MessagingLogger,
+    private readonly identity: BrokerIdentity,
   ) {
     this.queues = wardQueues(code);
     this.retry = retryOptions(opts.retry);
+    this.brokerRetry = brokerRetryOptions(opts.brokerRetry);
   }
 
-  /** Connects with the ward's broker user; nothing is consumed before `start()`. */
+  /**
+   * Connects with the ward's broker user; nothing is consumed before `start()`. A broker that is
+   * not reachable yet, or a virtual host it will not open yet, is retried with a growing pause and
+   * a log line each time. Rejects with a WardStartError when the broker refuses the login.
+   */
   static async connect(opts: WardClientOptions): Promise<WardClient> {
     const code = assertWardCode(opts.code);
     const brokerUser = decodeURIComponent(assertAmqpUrl(opts.amqpUrl).username);
@@ -98,24 +126,35 @@ export class WardClient {
     const prefetch = opts.prefetch ?? 4;
     if (!Number.isInteger(prefetch) || prefetch < 1 || prefetch > 1000) throw new Error(`prefetch must be an integer 1..1000, got ${prefetch}`);
     retryOptions(opts.retry);
+    const brokerRetry = brokerRetryOptions(opts.brokerRetry);
+    const identity: BrokerIdentity = { code, user: brokerUser, vhost: vhostOf(opts.amqpUrl), url: redactUrl(opts.amqpUrl) };
     const files = isFileSource(opts.files) ? opts.files : new HttpFileSource(opts.files);
     const logger = opts.logger ?? defaultLogger('WardClient');
     const journal = typeof opts.journal === 'string' ? await JsonLinesDeliveryJournal.open(opts.journal) : opts.journal;
     let connection: AmqpConnection;
     try {
-      connection = await AmqpConnection.connect(opts.amqpUrl, { name: opts.connectionName ?? `ward-${code}`, timeoutMs: opts.connectTimeoutMs, logger });
+      connection = await AmqpConnection.connect(opts.amqpUrl, {
+        name: opts.connectionName ?? `ward-${code}`,
+        timeoutMs: opts.connectTimeoutMs ?? 0,
+        reconnectSeconds: brokerRetry.firstDelayMs / 1000,
+        maxReconnectSeconds: brokerRetry.maxDelayMs / 1000,
+        onConnectFailed: (failure) => logger.warn(describeConnectFailure(failure, identity)),
+        logger,
+      });
     } catch (error) {
       if (typeof opts.journal === 'string') await journal.close();
-      throw error;
+      throw isLoginRefused(errorMessage(error)) ? new WardStartError(describeLoginRefused(identity)) : error;
     }
     const reporter = new AmqpStatusReporter(connection, code, brokerUser);
-    return new WardClient(code, brokerUser, connection, reporter, files, journal, typeof opts.journal === 'string', opts, logger);
+    return new WardClient(code, brokerUser, connection, reporter, files, journal, typeof opts.journal === 'string', opts, logger, identity);
   }
 
   /**
-   * Starts consuming both queues; resolves once they are consumed. If only one of them can be
-   * consumed (say the urgent twin is not provisioned yet), logs an error, keeps retrying the other
-   * in the background and resolves; rejects if neither can. Call once; call close() after a rejection.
+   * Starts consuming both queues; resolves once they are consumed, or once one is and the other
+   * still is not after `consumeTimeoutMs` (it keeps being retried in the background, and the log
+   * says so). Queues that do not exist yet and channels lost in a broker restart are retried with a
+   * growing pause, without a deadline. Rejects with a WardStartError when the broker user may not
+   * read a queue, and when close() is called meanwhile; the consumers are closed then. Call once.
    */
   async start(handler: DeliveryHandler): Promise<void> {
     if (this.processor !== undefined) throw new Error('the ward client is already started');
@@ -133,23 +172,24 @@ export class WardClient {
             await channel.prefetch(this.opts.prefetch ?? 4, false);
             await channel.consume(queue, (message) => this.onMessage(channel, urgent, message), { noAck: false });
           },
+          reopenDelayMs: { first: this.brokerRetry.firstDelayMs, max: this.brokerRetry.maxDelayMs },
+          onOpenFailed: (error, retryInMs) => this.onConsumeFailed(queue, error, retryInMs),
         }),
       );
     }
-    const timeoutMs = this.opts.consumeTimeoutMs ?? 15_000;
-    const failures = await Promise.all(
-      this.consumers.map((consumer, index) =>
-        consumer.waitForOpen(timeoutMs).then(
-          () => undefined,
-          (error: unknown) => `${index === 0 ? this.queues.urgent : this.queues.normal}: ${consumer.lastCloseReason ?? errorMessage(error)}`,
-        ),
-      ),
-    );
-    const problems = failures.filter((failure): failure is string => failure !== undefined);
-    if (problems.length === this.consumers.length) throw new Error(`cannot consume ${problems.join('; ')}`);
-    if (problems.length > 0) {
+    this.starting = true;
+    let stillShut: string[];
+    try {
+      stillShut = await this.untilConsuming(this.opts.consumeTimeoutMs ?? 15_000);
+    } catch (error) {
+      await Promise.all(this.consumers.map((consumer) => consumer.close()));
+      throw error;
+    } finally {
+      this.starting = false;
+    }
+    if (stillShut.length > 0) {
       // One queue is enough to work with; the other keeps being retried, and says so in the log.
-      this.logger.error(`cannot consume ${problems.join('; ')}; consuming the other queue, and retrying this one in the background`);
+      this.logger.error(`cannot consume ${stillShut.join('; ')}; consuming the other queue, and retrying this one in the background`);
     } else {
       this.logger.log(`consuming ${this.queues.urgent} and ${this.queues.normal} as ${this.brokerUser}`);
     }
@@ -189,6 +229,35 @@ export class WardClient {
     }
     this.pending.push({ channel, message, urgent, attempts: 0 }, urgent);
     this.schedule(this.dispatchFrom - Date.now());
+  }
+
+  /**
+   * Waits until both consumers are open, or one is and `graceMs` has passed since the start; returns
+   * the queues still shut, with why. No deadline otherwise: what is not there yet may come. Polls,
+   * because opens and failures arrive on different paths and a ward starts once.
+   */
+  private async untilConsuming(graceMs: number): Promise<string[]> {
+    const since = Date.now();
+    const names = [this.queues.urgent, this.queues.normal];
+    for (;;) {
+      if (this.startFailure !== undefined) throw this.startFailure;
+      if (this.closing) throw new Error('the ward client was closed before it could consume');
+      const shut = this.consumers.flatMap((consumer, index) => (consumer.current === undefined ? [`${names[index]}: ${consumer.lastCloseReason ?? 'not open yet'}`] : []));
+      if (shut.length === 0 || (shut.length < this.consumers.length && Date.now() - since >= graceMs)) return shut;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  /** A consumer's channel could not be opened or set up; it is retried after `retryInMs`. */
+  private onConsumeFailed(queue: string, error: unknown, retryInMs: number): void {
+    const verdict = judgeConsumeFailure(queue, errorMessage(error), this.identity);
+    if (verdict.fatal && this.starting) {
+      this.startFailure ??= new WardStartError(verdict.message);
+      return;
+    }
+    // Fatal only at the start: once running, a permission taken away may be given back.
+    if (verdict.fatal) this.logger.error(`${verdict.message}; retrying in ${seconds(retryInMs)}`);
+    else this.logger.warn(`${verdict.message}; retrying in ${seconds(retryInMs)}`);
   }
 
   /** A closed channel's unacked messages go back to the queue by themselves; forget them here. */
@@ -291,6 +360,14 @@ function retryOptions(retry: WardRetryOptions | undefined): Required<WardRetryOp
   if (!Number.isInteger(result.attempts) || result.attempts < 1) throw new Error(`retry.attempts must be a positive integer, got ${result.attempts}`);
   if (!(result.firstDelayMs >= 0) || !(result.maxDelayMs >= result.firstDelayMs)) {
     throw new Error(`retry delays must satisfy 0 <= firstDelayMs <= maxDelayMs, got ${result.firstDelayMs} and ${result.maxDelayMs}`);
+  }
+  return result;
+}
+
+function brokerRetryOptions(retry: WardBrokerRetryOptions | undefined): Required<WardBrokerRetryOptions> {
+  const result = { firstDelayMs: retry?.firstDelayMs ?? 1_000, maxDelayMs: retry?.maxDelayMs ?? 30_000 };
+  if (!(result.firstDelayMs > 0) || !(result.maxDelayMs >= result.firstDelayMs)) {
+    throw new Error(`brokerRetry delays must satisfy 0 < firstDelayMs <= maxDelayMs, got ${result.firstDelayMs} and ${result.maxDelayMs}`);
   }
   return result;
 }

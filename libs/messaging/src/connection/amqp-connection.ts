@@ -5,18 +5,26 @@ import type { ChannelModel } from 'amqplib';
 import { redactUrl } from '@edoc/config';
 import { errorMessage } from '../errors';
 import { defaultLogger, type MessagingLogger } from '../logger';
-import { assertAmqpUrl, vhostOf } from './amqp-url';
+import { assertAmqpUrl, redactUrlIn, vhostOf } from './amqp-url';
+import { ConnectAttempts, type ConnectFailure } from './connect-attempts';
 import { ManagedChannel, type ManagedChannelOptions } from './managed-channel';
 import type { Channel } from 'amqplib';
 
 export interface AmqpConnectionOptions {
   /** Shown as the connection name in the management UI, so an operator can tell services apart. */
   name?: string;
-  /** Give up the first connect after this long; reconnects after that are unlimited. Default 30 s. */
+  /**
+   * Give up the first connect after this long; 0 = never (keep trying until connected or the login
+   * is refused). Reconnects after that are unlimited. Default 30 s.
+   */
   timeoutMs?: number;
   heartbeatSeconds?: number;
   /** Pause between reconnect attempts; default 1 s. */
   reconnectSeconds?: number;
+  /** Double the pause after each failed attempt, up to this; default: no doubling. */
+  maxReconnectSeconds?: number;
+  /** Told of every failed attempt (reason without the password), e.g. to log why it waits. */
+  onConnectFailed?: (failure: ConnectFailure) => void;
   logger?: MessagingLogger;
 }
 
@@ -39,6 +47,8 @@ export class AmqpConnection {
     /** The virtual host connected to. */
     readonly vhost: string,
     readonly name: string,
+    /** The broker user connected as: what RabbitMQ accepts as the user_id of our messages. */
+    readonly username: string,
     private readonly logger: MessagingLogger,
   ) {
     manager.on('connect', () => {
@@ -53,7 +63,10 @@ export class AmqpConnection {
     manager.on('blocked', ({ reason }: { reason: string }) => this.logger.warn(`broker blocked connection "${this.name}": ${reason}`));
   }
 
-  /** Connects; resolves on the first success, rejects (and stops trying) after `timeoutMs`. */
+  /**
+   * Connects; resolves on the first success, rejects (and stops trying) when the broker refuses the
+   * login or after `timeoutMs`.
+   */
   static async connect(url: string, opts: AmqpConnectionOptions = {}): Promise<AmqpConnection> {
     assertAmqpUrl(url);
     const name = opts.name ?? 'edoc';
@@ -63,19 +76,21 @@ export class AmqpConnection {
       reconnectTimeInSeconds: opts.reconnectSeconds ?? 1,
       connectionOptions: { clientProperties: { connection_name: name } },
     });
-    let lastFailure: string | undefined;
-    // The event carries the URL with its password: keep only the reason.
-    const onFailed = ({ err }: { err: Error }) => {
-      lastFailure = errorMessage(err);
-    };
-    manager.on('connectFailed', onFailed);
-    const connection = new AmqpConnection(manager, redacted, vhostOf(url), name, opts.logger ?? defaultLogger('AmqpConnection'));
+    const reconnectSeconds = opts.reconnectSeconds ?? 1;
+    // The event carries the URL with its password: only the redacted reason is kept.
+    const attempts = new ConnectAttempts(manager, {
+      firstDelayMs: reconnectSeconds * 1000,
+      maxDelayMs: Math.max(reconnectSeconds, opts.maxReconnectSeconds ?? reconnectSeconds) * 1000,
+      redact: (text) => redactUrlIn(text, url),
+      onFailure: opts.onConnectFailed,
+    });
+    const connection = new AmqpConnection(manager, redacted, vhostOf(url), name, decodeURIComponent(new URL(url).username) || 'guest', opts.logger ?? defaultLogger('AmqpConnection'));
     try {
-      await manager.connect({ timeout: opts.timeoutMs ?? 30_000 });
+      await attempts.untilConnected(opts.timeoutMs ?? 30_000);
     } catch (error) {
       await manager.close().catch(() => undefined);
-      const reason = lastFailure ?? errorMessage(error);
-      throw new Error(`cannot connect to RabbitMQ at ${redacted}: ${reason.replace(url, redacted)}`);
+      const reason = attempts.lastFailure ?? errorMessage(error);
+      throw new Error(`cannot connect to RabbitMQ at ${redacted}: ${reason}`);
     }
     return connection;
   }

@@ -26,3 +26,29 @@ export function withVhost(url: string, vhost: string): string {
   parsed.pathname = `/${encodeURIComponent(vhost)}`;
   return parsed.toString();
 }
+
+/** `text` with every copy of `url` (and of its password) redacted, for errors that quote the URL. */
+export function redactUrlIn(text: string, url: string): string {
+  let redacted = text.split(url).join(redactUrl(url));
+  const password = new URL(url).password;
+  for (const secret of new Set([password, safeDecode(password)])) {
+    if (secret.length > 0) redacted = redacted.split(`:${secret}@`).join(':***@');
+  }
+  return redacted;
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/** The same broker and vhost, logged in as another user (a service's, a ward's). */
+export function withCredentials(url: string, username: string, password: string): string {
+  const parsed = assertAmqpUrl(url);
+  parsed.username = encodeURIComponent(username);
+  parsed.password = encodeURIComponent(password);
+  return parsed.toString();
+}

@@ -2,6 +2,7 @@ import type { Channel } from 'amqplib';
 import { errorMessage } from '../errors';
 import type { MessagingLogger } from '../logger';
 import type { AmqpConnection } from './amqp-connection';
+import { backoffDelayMs } from './backoff';
 import { BROKER_RPC_TIMEOUT_MS, withinDeadline } from './broker-deadline';
 
 export interface ManagedChannelOptions<C extends Channel> {
@@ -10,6 +11,10 @@ export interface ManagedChannelOptions<C extends Channel> {
   confirm?: boolean;
   /** Runs on every new underlying channel (prefetch, consume, return listeners). */
   setup?: (channel: C) => Promise<void>;
+  /** Pause before reopening after a failure, doubled each time up to `max`; default 100 ms to 5 s. */
+  reopenDelayMs?: { first: number; max: number };
+  /** Told of each failed open with the pause before the next, instead of the default log line. */
+  onOpenFailed?: (error: unknown, retryInMs: number) => void;
 }
 
 /**
@@ -148,8 +153,9 @@ export class ManagedChannel<C extends Channel> {
         this.wakeWaiters();
       })
       .catch((error: unknown) => {
-        this.logger.error(`channel ${this.opts.name} could not be opened: ${errorMessage(error)}`);
-        this.scheduleReopen();
+        const retryInMs = this.scheduleReopen();
+        if (this.opts.onOpenFailed !== undefined) this.opts.onOpenFailed(error, retryInMs);
+        else this.logger.error(`channel ${this.opts.name} could not be opened: ${errorMessage(error)}`);
       })
       .finally(() => {
         this.opening = false;
@@ -168,13 +174,15 @@ export class ManagedChannel<C extends Channel> {
     this.channel = undefined;
   }
 
-  private scheduleReopen(): void {
-    if (this.closed) return;
+  /** Returns the pause before the next try. */
+  private scheduleReopen(): number {
+    if (this.closed) return 0;
     this.failures++;
-    const delay = Math.min(5_000, 50 * 2 ** Math.min(this.failures, 7));
+    const delay = backoffDelayMs(this.failures, this.opts.reopenDelayMs?.first ?? 100, this.opts.reopenDelayMs?.max ?? 5_000);
     clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => this.open(), delay);
     this.retryTimer.unref();
+    return delay;
   }
 
   private wakeWaiters(): void {

@@ -5,7 +5,7 @@ import { schemaForType } from '@edoc/contracts';
 import { assertAmqpUrl, vhostOf } from '../connection/amqp-url';
 import { errorMessage } from '../errors';
 import { RabbitManagementClient } from '../management/rabbit-management-client';
-import { DEAD_LETTER_QUEUE_PREFIX, deadLetterQueueName } from '../names';
+import { DEAD_LETTER_QUEUE_PREFIX, deadLetterQueueName, isEdocServiceUser } from '../names';
 import { describeDeadLetter, replayHeaders, replayTarget, type DeadLetter } from './dead-letter';
 
 export interface DeadLetterAdminOptions {
@@ -138,7 +138,7 @@ export class DeadLetterAdmin {
       for (;;) {
         const message = await channel.get(queue, { noAck: false });
         if (message === false) return;
-        const letter = describeDeadLetter(message, queue);
+        const letter = describeDeadLetter(message, queue, (user) => isEdocServiceUser(user, vhostOf(this.opts.amqpUrl)));
         if ((await visit({ letter, message, channel })) === 'stop') return;
       }
     } catch (error) {
@@ -181,6 +181,9 @@ export class DeadLetterAdmin {
               correlationId: properties.correlationId as string | undefined,
               timestamp: properties.timestamp as number | undefined,
               priority: properties.priority as number | undefined,
+              // Consumers accept a type only from its owner: the replay goes out as the original
+              // publisher, which RabbitMQ allows a user with the impersonator tag (the operator's).
+              ...(letter.publishedBy === undefined ? {} : { userId: letter.publishedBy }),
               headers: replayHeaders(properties.headers as Record<string, unknown> | undefined, letter.replayCount),
             },
             (error: unknown) => (error ? reject(new Error(failure ?? errorMessage(error))) : resolve()),
@@ -190,7 +193,14 @@ export class DeadLetterAdmin {
         }
       });
     } catch (error) {
-      throw new Error(`replay of ${letter.id} not confirmed, it stays in ${letter.deadLetterQueue}: ${errorMessage(error)}`);
+      const reason = errorMessage(error);
+      if (/user_id property set to/.test(reason)) {
+        throw new Error(
+          `replay of ${letter.id} refused by the broker: it must go out as its publisher ${letter.publishedBy}, which only a broker user with the ` +
+            `impersonator tag may do; use the operator user that \`edoc provision\` made (it stays in ${letter.deadLetterQueue}): ${reason}`,
+        );
+      }
+      throw new Error(`replay of ${letter.id} not confirmed, it stays in ${letter.deadLetterQueue}: ${reason}`);
     } finally {
       await channel.close().catch(() => undefined);
     }

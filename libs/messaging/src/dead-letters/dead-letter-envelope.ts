@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { MessageProperties, Options } from 'amqplib';
-import { DeadLetterHeaders, DELIVERY_COUNT_HEADER, truncateReason } from '../headers';
+import { DeadLetterHeaders, DELIVERY_COUNT_HEADER, EDOC_HEADER_PREFIX, REPLAY_COUNT_HEADER, truncateReason } from '../headers';
 import type { OutgoingMessage } from '../publishing/outgoing-message';
 
 /** Where a message was and why it is given up on. */
@@ -23,17 +23,23 @@ type SourceProperties = Partial<MessageProperties> | Options.Publish;
 /**
  * A copy of a message for the dead-letter exchange, carrying its reason in x-edoc-* headers.
  * The broker's own dead-lettering (nack without requeue) cannot add headers, hence the copy.
- * user_id is moved to a header: RabbitMQ accepts user_id only from that very user.
+ * user_id is moved to a header: RabbitMQ accepts user_id only from that very user. The copy itself
+ * carries the copier's own user_id (`copiedBy`), so a replay can tell a header written by an edoc
+ * service from one a publisher forged: x-edoc-* headers of the original are dropped, never trusted.
  */
 export function deadLetterCopy(
   original: { content: Buffer; properties: SourceProperties },
   info: DeadLetterInfo,
   deadLetterExchange: string,
   routingKey: string,
+  copiedBy?: string,
 ): OutgoingMessage {
   const source = original.properties;
-  const headers: Record<string, unknown> = { ...((source.headers as Record<string, unknown> | undefined) ?? {}) };
-  delete headers[DELIVERY_COUNT_HEADER];
+  const headers: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries((source.headers as Record<string, unknown> | undefined) ?? {})) {
+    // The replay count is only informative; the rest of x-edoc-* is what a replay trusts.
+    if (name !== DELIVERY_COUNT_HEADER && (name === REPLAY_COUNT_HEADER || !name.startsWith(EDOC_HEADER_PREFIX))) headers[name] = value;
+  }
   headers[DeadLetterHeaders.reason] = truncateReason(info.reason);
   headers[DeadLetterHeaders.exchange] = info.exchange;
   headers[DeadLetterHeaders.routingKey] = info.routingKey;
@@ -48,6 +54,7 @@ export function deadLetterCopy(
     messageId: typeof source.messageId === 'string' && source.messageId !== '' ? source.messageId : randomUUID(),
     headers,
     persistent: true,
+    ...(copiedBy === undefined ? {} : { userId: copiedBy }),
   };
   copyString(source.type, (value) => (properties.type = value));
   copyString(source.contentType, (value) => (properties.contentType = value));

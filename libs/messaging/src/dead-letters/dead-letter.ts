@@ -2,6 +2,22 @@ import { createHash } from 'node:crypto';
 import type { Message } from 'amqplib';
 import { DeadLetterHeaders, DELIVERY_COUNT_HEADER, REPLAY_COUNT_HEADER } from '../headers';
 
+/**
+ * Who published a dead letter in the first place, as RabbitMQ validated it, so that a replay can
+ * publish it as that user again (consumers check who publishes what). A copy made by an edoc
+ * service carries the original user_id in x-edoc-user-id and the service's own user_id; a message
+ * the broker dead-lettered by itself keeps its original user_id. The header is believed only on a
+ * copy whose own user_id is an edoc service's (`isServiceUser`): anyone else could have forged it.
+ */
+export function originalPublisher(properties: { userId?: unknown; headers?: unknown }, isServiceUser: (user: string) => boolean): string | undefined {
+  const carried = str(properties.userId);
+  const headers = (properties.headers ?? {}) as Record<string, unknown>;
+  if (carried !== undefined && isServiceUser(carried) && str(headers[DeadLetterHeaders.deadLetteredBy]) !== undefined) {
+    return str(headers[DeadLetterHeaders.userId]);
+  }
+  return carried;
+}
+
 /** One message in a dead-letter queue, as `edoc dlq list` shows it. */
 export interface DeadLetter {
   /** `<dead-letter queue>/<messageId>`: what show, replay and discard take. */
@@ -18,6 +34,8 @@ export interface DeadLetter {
   deadLetteredAt?: string;
   deadLetteredBy?: string;
   appId?: string;
+  /** The AMQP user_id it was first published with (see originalPublisher). */
+  publishedBy?: string;
   replayCount: number;
   size: number;
 }
@@ -34,7 +52,7 @@ interface DeathRecord {
 }
 
 /** Reads the edoc headers, or the broker's x-death record when the broker dead-lettered the message. */
-export function describeDeadLetter(message: Message, deadLetterQueue: string): DeadLetter {
+export function describeDeadLetter(message: Message, deadLetterQueue: string, isServiceUser: (user: string) => boolean = () => false): DeadLetter {
   const { properties } = message;
   const headers = (properties.headers ?? {}) as Record<string, unknown>;
   const death = firstDeath(headers);
@@ -55,6 +73,7 @@ export function describeDeadLetter(message: Message, deadLetterQueue: string): D
     ...opt('deadLetteredAt', str(headers[DeadLetterHeaders.deadLetteredAt]) ?? deathTime(death)),
     ...opt('deadLetteredBy', str(headers[DeadLetterHeaders.deadLetteredBy]) ?? (brokerReason === undefined ? undefined : 'broker')),
     ...opt('appId', str(properties.appId)),
+    ...opt('publishedBy', originalPublisher(properties, isServiceUser)),
     replayCount: num(headers[REPLAY_COUNT_HEADER]) ?? 0,
     size: message.content.length,
   };

@@ -21,6 +21,15 @@ export interface ManagementConnection {
   client_properties?: { connection_name?: string };
 }
 
+export interface ManagementBinding {
+  /** The exchange; "" for the default exchange's implicit binding. */
+  source: string;
+  destination: string;
+  destination_type: 'queue' | 'exchange';
+  routing_key: string;
+  properties_key: string;
+}
+
 export interface Permissions {
   configure: string;
   write: string;
@@ -101,6 +110,10 @@ export class RabbitManagementClient {
     return this.request('PUT', `/api/users/${enc(username)}`, { password, tags: tags.join(',') });
   }
 
+  listUsers(): Promise<{ name: string }[]> {
+    return this.request('GET', '/api/users?columns=name');
+  }
+
   deleteUser(username: string): Promise<void> {
     return this.request('DELETE', `/api/users/${enc(username)}`);
   }
@@ -119,6 +132,14 @@ export class RabbitManagementClient {
 
   getQueue(vhost: string, queue: string): Promise<ManagementQueue> {
     return this.request('GET', `/api/queues/${enc(vhost)}/${enc(queue)}`);
+  }
+
+  listQueueBindings(vhost: string, queue: string): Promise<ManagementBinding[]> {
+    return this.request('GET', `/api/queues/${enc(vhost)}/${enc(queue)}/bindings`);
+  }
+
+  deleteQueueBinding(vhost: string, binding: ManagementBinding): Promise<void> {
+    return this.request('DELETE', `/api/bindings/${enc(vhost)}/e/${enc(binding.source)}/q/${enc(binding.destination)}/${enc(binding.properties_key)}`);
   }
 
   /** Connections as the statistics database knows them: a new one appears after a few seconds. */

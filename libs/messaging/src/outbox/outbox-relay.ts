@@ -100,16 +100,26 @@ export class OutboxRelay {
     this.kick();
   }
 
-  /** Stops after the batch in progress; the connection and database stay open (they are the caller's). */
-  async stop(): Promise<void> {
+  /**
+   * Stops after the batch in progress, waiting for it `graceMs` at most: a batch waiting for a pool
+   * connection (held by handlers a stopping service gave up on) or for confirms that do not come would
+   * hold the stop for up to 10 s. Closing the channel then fails its publishes at once; its rows stay
+   * pending and go out on the next start, and a row confirmed but not yet marked sent goes twice,
+   * which the inboxes absorb.
+   * The connection and database stay open (they are the caller's).
+   */
+  async stop(graceMs = 1000): Promise<void> {
     this.stopping = true;
     clearInterval(this.pollTimer);
     this.stopConnectListener?.();
     await this.listener?.close();
     this.listener = undefined;
-    await this.loop;
+    if (!(await settlesWithin(this.loop, graceMs))) {
+      this.logger.warn(`the batch in progress is not done after ${graceMs} ms: closing its channel, its unconfirmed rows stay pending`);
+    }
     await this.publisher?.close();
     this.publisher = undefined;
+    await settlesWithin(this.loop, graceMs);
   }
 
   /** Rows neither sent nor failed. */
@@ -190,7 +200,7 @@ export class OutboxRelay {
       reason = `unroutable: ${row.exchange}/${row.routing_key}: exchange ${row.exchange} does not exist`;
     } else {
       try {
-        const outcome = await publisher.publish(outboxRowToMessage(row, this.appId));
+        const outcome = await publisher.publish(outboxRowToMessage(row, this.appId, this.opts.connection.username));
         if (outcome.routed) return { kind: 'published' };
         reason = outcome.reason;
       } catch (error) {
@@ -210,10 +220,11 @@ export class OutboxRelay {
         return { kind: 'failed', reason: `${impossible}: exchange ${this.deadLetterExchange} does not exist (run \`npm run provision\`)` };
       }
       const copy = deadLetterCopy(
-        outboxRowToMessage(row, this.appId),
+        outboxRowToMessage(row, this.appId, this.opts.connection.username),
         { reason, exchange: row.exchange, routingKey: row.routing_key, deadLetteredBy: `outbox-relay:${this.schema}` },
         this.deadLetterExchange,
         UNROUTABLE_ROUTING_KEY,
+        this.opts.connection.username,
       );
       const outcome = await publisher.publish(copy);
       if (outcome.routed) {
@@ -289,6 +300,15 @@ export class OutboxRelay {
       }
     }
   }
+}
+
+/** True when `work` settled within `ms`. */
+async function settlesWithin(work: Promise<void> | undefined, ms: number): Promise<boolean> {
+  if (work === undefined) return true;
+  let timer: NodeJS.Timeout | undefined;
+  const settled = await Promise.race([work.then(() => true, () => true), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)))]);
+  clearTimeout(timer);
+  return settled;
 }
 
 function positive(name: string, value: number): number {

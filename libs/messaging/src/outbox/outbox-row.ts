@@ -14,7 +14,11 @@ export interface OutboxRow {
   created_at: Date;
 }
 
-export function outboxRowToMessage(row: OutboxRow, appId: string): OutgoingMessage {
+/**
+ * The message of a row, published as `userId`: the relay's own broker user, which RabbitMQ
+ * validates, so a consumer knows for certain which service an event comes from.
+ */
+export function outboxRowToMessage(row: OutboxRow, appId: string, userId: string): OutgoingMessage {
   return {
     exchange: row.exchange,
     routingKey: row.routing_key,
@@ -24,6 +28,7 @@ export function outboxRowToMessage(row: OutboxRow, appId: string): OutgoingMessa
       type: row.message_type,
       contentType: PROTOBUF_CONTENT_TYPE,
       appId,
+      userId,
       // When the event happened, not when the relay got round to it.
       timestamp: Math.floor(row.created_at.getTime() / 1000),
       headers: { ...row.headers },

@@ -11,6 +11,7 @@ import { defaultLogger, type MessagingLogger } from '../logger';
 import { deadLetterQueueName, EdocExchanges } from '../names';
 import { ConfirmPublisher } from '../publishing/confirm-publisher';
 import { decodeDelivery } from './delivery-decoder';
+import { queuesWithoutContract, type QueueContract, type RefusalKind } from './queue-contract';
 import { EdocMessageContext, deliveryCountOf } from './edoc-message-context';
 import { decideOnFailure, describeHandlerError, isOutage, type FailurePolicy } from './failure-policy';
 
@@ -24,12 +25,36 @@ export type EdocTransportEvents = {
 
 export type EdocTransportStatus = 'connected' | 'disconnected';
 
+/** A message the transport refused before any handler saw it; it is dead-lettered with `reason`. */
+export interface Refusal {
+  kind: RefusalKind;
+  reason: string;
+  queue: string;
+  exchange: string;
+  routingKey: string;
+  messageId?: string;
+  type?: string;
+  /** The AMQP user_id it carried (validated by RabbitMQ), if any. */
+  publishedBy?: string;
+}
+
 export interface EdocTransportOptions {
   /** Broker URL; or pass `connection` to share one (the transport then leaves it open on close). */
   url?: string;
   connection?: AmqpConnection;
   /** Queues to consume; they must have been declared by provisioning. */
   queues: string[];
+  /**
+   * What each queue takes and from whom. A message of another type, or from a publisher that does
+   * not own its type, is dead-lettered with the reason and never reaches a handler.
+   */
+  contract: QueueContract;
+  /**
+   * Called for every refused message before it is dead-lettered (to count it, to record a breach of
+   * the contract). While it fails because a dependency is down the message is held; when it fails
+   * otherwise the message is retried like a failed handler, so no refusal goes unrecorded.
+   */
+  onRefused?: (refusal: Refusal) => Promise<void> | void;
   /** Names the connection, the dead-letter headers and the log lines. */
   serviceName: string;
   /** Unacknowledged messages per queue at a time (handlers running concurrently). Default 16. */
@@ -70,7 +95,7 @@ export interface EdocTransportOptions {
  */
 export class EdocTransport extends Server<EdocTransportEvents, EdocTransportStatus> implements CustomTransportStrategy {
   override readonly transportId = EDOC_TRANSPORT;
-  private readonly opts: Required<Omit<EdocTransportOptions, 'url' | 'connection' | 'logger' | 'prefetchByQueue'>> & Pick<EdocTransportOptions, 'prefetchByQueue'>;
+  private readonly opts: Required<Omit<EdocTransportOptions, 'url' | 'connection' | 'logger' | 'prefetchByQueue' | 'onRefused'>> & Pick<EdocTransportOptions, 'prefetchByQueue' | 'onRefused'>;
   private readonly policy: FailurePolicy;
   private readonly log: MessagingLogger;
   private connection: AmqpConnection | undefined;
@@ -90,8 +115,12 @@ export class EdocTransport extends Server<EdocTransportEvents, EdocTransportStat
     if (!Array.isArray(options.queues) || options.queues.length === 0) throw new Error('EdocTransport needs at least one queue');
     if (new Set(options.queues).size !== options.queues.length) throw new Error(`EdocTransport queues listed twice: ${options.queues.join(', ')}`);
     if (options.serviceName === '') throw new Error('EdocTransport needs a serviceName');
+    const uncovered = queuesWithoutContract(options.contract ?? {}, options.queues);
+    if (uncovered.length > 0) throw new Error(`EdocTransport: the contract says nothing about queue(s) ${uncovered.join(', ')}: which types may they take, from whom?`);
     this.opts = {
       queues: options.queues,
+      contract: options.contract,
+      onRefused: options.onRefused,
       serviceName: options.serviceName,
       prefetch: positiveInt('prefetch', options.prefetch ?? 16),
       prefetchByQueue: options.prefetchByQueue,
@@ -231,16 +260,28 @@ export class EdocTransport extends Server<EdocTransportEvents, EdocTransportStat
     const attempt = deliveryCountOf(message.properties.headers as Record<string, unknown> | undefined) + 1;
     const decoded = decodeDelivery(message, {
       maxMessageBytes: this.opts.maxMessageBytes,
+      queue,
+      contract: this.opts.contract,
       serviceName: this.opts.serviceName,
       hasHandler: (type) => this.getHandlerByPattern(type) !== null,
     });
     if (!decoded.ok) {
-      await this.deadLetter(channel, queue, message, decoded.reason, attempt);
+      const userId = message.properties.userId as unknown;
+      await this.refuse(channel, queue, message, attempt, {
+        kind: decoded.kind,
+        reason: decoded.reason,
+        queue,
+        exchange: message.fields.exchange,
+        routingKey: message.fields.routingKey,
+        ...(decoded.messageId === undefined ? {} : { messageId: decoded.messageId }),
+        ...(decoded.type === undefined ? {} : { type: decoded.type }),
+        ...(typeof userId === 'string' && userId !== '' ? { publishedBy: userId } : {}),
+      });
       return;
     }
     const context = EdocMessageContext.fromDelivery(message, queue, decoded.messageId, decoded.type);
     try {
-      await this.invokeThroughOutages(decoded.type, decoded.message, context, `${decoded.type} ${decoded.messageId} from ${queue}`);
+      await this.throughOutages(() => this.invokeHandler(decoded.type, decoded.message, context), `${decoded.type} ${decoded.messageId} from ${queue}`);
     } catch (error) {
       const action = decideOnFailure(error, attempt, this.policy);
       if (action.kind === 'dead-letter') {
@@ -259,13 +300,37 @@ export class EdocTransport extends Server<EdocTransportEvents, EdocTransportStat
   }
 
   /**
-   * Runs the handler; while a dependency is down, holds the message (unacknowledged, so it spends no
+   * Tells `onRefused`, then dead-letters the message with the refusal's reason. Should telling fail
+   * for another reason than an outage, the message is retried like one whose handler failed.
+   */
+  private async refuse(channel: Channel, queue: string, message: ConsumeMessage, attempt: number, refusal: Refusal): Promise<void> {
+    const onRefused = this.opts.onRefused;
+    if (onRefused !== undefined) {
+      const label = `refused ${refusal.type ?? 'message'} ${refusal.messageId ?? '(no id)'} from ${queue}`;
+      try {
+        await this.throughOutages(async () => onRefused(refusal), label);
+      } catch (error) {
+        const action = decideOnFailure(error, attempt, this.policy);
+        if (action.kind === 'retry') {
+          this.log.warn(`${label}: recording the refusal failed (attempt ${attempt}/${this.opts.deliveryLimit}): ${describeHandlerError(error)}; retrying in ${action.delayMs} ms`);
+          await this.pause(action.delayMs);
+          this.settle(channel, message, 'requeue');
+          return;
+        }
+        this.log.error(`${label}: recording the refusal failed for good (${action.reason}); dead-lettering it unrecorded`);
+      }
+    }
+    await this.deadLetter(channel, queue, message, refusal.reason, attempt);
+  }
+
+  /**
+   * Runs `work`; while a dependency is down, holds the message (unacknowledged, so it spends no
    * delivery attempt) and tries again with a growing pause, up to 30 s, until it is back or we stop.
    */
-  private async invokeThroughOutages(type: string, payload: unknown, context: EdocMessageContext, label: string): Promise<void> {
+  private async throughOutages(work: () => Promise<void>, label: string): Promise<void> {
     for (let outage = 0; ; outage++) {
       try {
-        await this.invokeHandler(type, payload, context);
+        await work();
         return;
       } catch (error) {
         if (!isOutage(error) || this.closing) throw error;
@@ -309,6 +374,7 @@ export class EdocTransport extends Server<EdocTransportEvents, EdocTransportStat
         { reason, queue, attempts, exchange: message.fields.exchange, routingKey: message.fields.routingKey, deadLetteredBy: this.opts.serviceName },
         this.opts.deadLetterExchange,
         queue,
+        (this.connection as AmqpConnection).username,
       );
       const outcome = await (this.publisher as ConfirmPublisher).publish(copy);
       if (outcome.routed) {

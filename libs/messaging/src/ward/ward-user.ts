@@ -1,4 +1,5 @@
 import { EdocExchanges, wardInboxQueue } from '../names';
+import { escapeRegex, provisionBrokerUser } from '../management/broker-user';
 import { RabbitManagementClient, type Permissions, type TopicPermissions } from '../management/rabbit-management-client';
 
 export interface WardUser {
@@ -9,7 +10,6 @@ export interface WardUser {
 }
 
 const CODE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-const USERNAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$/;
 
 /**
  * The least a ward system needs: read its own inbox queues, write only to the status exchange and
@@ -30,21 +30,10 @@ export function wardPermissions(code: string, statusExchange: string = EdocExcha
 
 /** Creates or updates a ward system's broker user and its permissions in `vhost`. Idempotent. */
 export async function provisionWardUser(managementUrl: string, vhost: string, user: WardUser, opts: { statusExchange?: string } = {}): Promise<void> {
-  if (!USERNAME.test(user.username)) throw new Error(`invalid ward user name "${user.username}"`);
-  if (typeof user.password !== 'string' || user.password.length < 12) {
-    throw new Error(`the password of ward user ${user.username} must have at least 12 characters`);
-  }
   const { permissions, topic } = wardPermissions(user.code, opts.statusExchange);
-  const api = new RabbitManagementClient(managementUrl);
-  await api.putUser(user.username, user.password, []);
-  await api.setPermissions(vhost, user.username, permissions);
-  await api.setTopicPermissions(vhost, user.username, topic);
+  await provisionBrokerUser(managementUrl, vhost, { username: user.username, password: user.password, permissions, topic: [topic] });
 }
 
 export async function deleteWardUser(managementUrl: string, username: string): Promise<void> {
   await new RabbitManagementClient(managementUrl).deleteUser(username);
-}
-
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

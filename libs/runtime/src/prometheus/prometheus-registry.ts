@@ -46,6 +46,7 @@ export class PrometheusRegistry {
   private readonly logger = new Logger('Prometheus');
   private readonly collectErrors: Counter<'metric'>;
   private readonly consumerLag: Histogram<'queue' | 'type'>;
+  private readonly refused: Counter<'queue' | 'reason'>;
   private signing: Histogram<'stage'> | undefined;
   private readonly watchedQueues: Set<string>;
   private cachedStats: { at: number; value: Promise<Map<string, QueueStats>> } | undefined;
@@ -72,7 +73,20 @@ export class PrometheusRegistry {
       buckets: LAG_BUCKETS,
       registers: [this.registry],
     });
+    this.refused = new Counter({
+      name: 'edoc_messages_rejected_total',
+      help: 'Messages refused before any handler saw them, by queue and reason: type_not_accepted and wrong_publisher breach the message contract (forgery or misconfiguration), malformed, unknown_type and no_handler are broken messages',
+      labelNames: ['queue', 'reason'],
+      registers: [this.registry],
+    });
+    // Zero from the start for the breaches of the contract, so that an alert on increase() fires on the first one.
+    for (const queue of options.queues) for (const reason of ['type_not_accepted', 'wrong_publisher']) this.refused.inc({ queue, reason }, 0);
     this.registerQueueGauges();
+  }
+
+  /** Counts a message the transport refused (`reason` is one of a few fixed kinds, never the free text). */
+  countRefusal(queue: string, reason: string): void {
+    this.refused.inc({ queue, reason });
   }
 
   get contentType(): string {

@@ -2,7 +2,7 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { Database } from '@edoc/db';
 import { SERVICE_OPTIONS, ServiceOptions } from '../service-options';
 import { ServiceReadiness } from '../readiness';
-import { withUrgentTwins } from '../topology';
+import { consumedQueues } from '../message-contract';
 import { SqlGaugeSpec } from './gauge-samples';
 import { PrometheusController } from './prometheus.controller';
 import { PrometheusRegistry } from './prometheus-registry';
@@ -23,7 +23,7 @@ import { AmqpQueueStats } from './queue-stats';
         new PrometheusRegistry({
           serviceName: options.name,
           // The queues the service consumes: each of its own and their urgent twins.
-          queues: withUrgentTwins(options.queues),
+          queues: consumedQueues(options.name),
           db,
           queueStats: new AmqpQueueStats(() => (readiness.brokerConnected() ? readiness.broker().current : undefined)),
         }),

@@ -99,7 +99,7 @@ describe('PrometheusRegistry', () => {
 
   it("fits EdocTransport's processing hook and reads its message context", async () => {
     const prometheus = registry(new FakeQueues({}));
-    const transport = new EdocTransport({ url: 'amqp://guest:guest@127.0.0.1:1', queues: ['routing.events'], serviceName: 'routing' });
+    const transport = new EdocTransport({ url: 'amqp://guest:guest@127.0.0.1:1', queues: ['routing.events'], serviceName: 'routing', contract: { 'routing.events': {} } });
     prometheus.instrumentTransport(transport);
     const hook = Reflect.get(transport, 'onProcessingEndHook') as (transportId: unknown, context: unknown) => void;
     const message = {

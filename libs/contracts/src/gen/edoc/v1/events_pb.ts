@@ -18,7 +18,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file edoc/v1/events.proto.
  */
 export const file_edoc_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("ChRlZG9jL3YxL2V2ZW50cy5wcm90bxIHZWRvYy52MSLUAQoRRG9jdW1lbnRTdWJtaXR0ZWQSKwoIbWV0YWRhdGEYASABKAsyGS5lZG9jLnYxLkRvY3VtZW50TWV0YWRhdGESIwoJbWFpbl9maWxlGAIgASgLMhAuZWRvYy52MS5GaWxlUmVmEiUKC2F0dGFjaG1lbnRzGAMgAygLMhAuZWRvYy52MS5GaWxlUmVmEhQKDHN1Ym1pdHRlZF9ieRgEIAEoCRIwCgxzdWJtaXR0ZWRfYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIpgBChZQZXJzb25TaWduYXR1cmVBcHBsaWVkEhMKC2RvY3VtZW50X2lkGAEgASgJEhMKC2lzc3Vlcl9jb2RlGAIgASgJEiUKC3NpZ25lZF9maWxlGAMgASgLMhAuZWRvYy52MS5GaWxlUmVmEi0KCXNpZ25lZF9hdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAivwEKEERvY3VtZW50TnVtYmVyZWQSEwoLZG9jdW1lbnRfaWQYASABKAkSEwoLaXNzdWVyX2NvZGUYAiABKAkSDgoGbnVtYmVyGAMgASgNEhAKCG5vdGF0aW9uGAQgASgJEhMKC2lzc3VlZF9kYXRlGAUgASgJEhkKEWVkeG1sX2RvY3VtZW50X2lkGAYgASgJEi8KC251bWJlcmVkX2F0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKzAQoORG9jdW1lbnRJc3N1ZWQSKwoIbWV0YWRhdGEYASABKAsyGS5lZG9jLnYxLkRvY3VtZW50TWV0YWRhdGESHgoEZmlsZRgCIAEoCzIQLmVkb2MudjEuRmlsZVJlZhIlCgthdHRhY2htZW50cxgDIAMoCzIQLmVkb2MudjEuRmlsZVJlZhItCglpc3N1ZWRfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIogBCg5Eb2N1bWVudEZhaWxlZBITCgtkb2N1bWVudF9pZBgBIAEoCRITCgtpc3N1ZXJfY29kZRgCIAEoCRINCgVzdGFnZRgDIAEoCRIOCgZyZWFzb24YBCABKAkSLQoJZmFpbGVkX2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJHCg9EZWxpdmVyeUNyZWF0ZWQSIwoIZGVsaXZlcnkYASABKAsyES5lZG9jLnYxLkRlbGl2ZXJ5Eg8KB2NoYW5uZWwYAiABKAkiNwoOU3RhdHVzUmVwb3J0ZWQSJQoGcmVwb3J0GAEgASgLMhUuZWRvYy52MS5TdGF0dXNSZXBvcnQi7wIKFURlbGl2ZXJ5U3RhdHVzQ2hhbmdlZBITCgtkZWxpdmVyeV9pZBgBIAEoCRITCgtkb2N1bWVudF9pZBgCIAEoCRITCgtzZW5kZXJfY29kZRgDIAEoCRIWCg5yZWNpcGllbnRfY29kZRgEIAEoCRIjCgZzdGF0dXMYBSABKA4yEy5lZG9jLnYxLlN0YXR1c0NvZGUSLAoPcHJldmlvdXNfc3RhdHVzGAYgASgOMhMuZWRvYy52MS5TdGF0dXNDb2RlEg4KBnJlYXNvbhgHIAEoCRITCgtyZXBvcnRlZF9ieRgIIAEoCRIvCgtvY2N1cnJlZF9hdBgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLAoPcmVwb3J0ZWRfc3RhdHVzGAogASgOMhMuZWRvYy52MS5TdGF0dXNDb2RlEhYKDnJlY2FsbF9wZW5kaW5nGAsgASgIEhAKCHNlcXVlbmNlGAwgASgEIsYCChVSZWdpc3RlckVudHJ5UmVjb3JkZWQSEAoIb3JnX2NvZGUYASABKAkSIwoEYm9vaxgCIAEoDjIVLmVkb2MudjEuUmVnaXN0ZXJCb29rEgwKBHllYXIYAyABKA0SDgoGbnVtYmVyGAQgASgNEh8KBm1lZGl1bRgFIAEoDjIPLmVkb2MudjEuTWVkaXVtEhMKC2RvY3VtZW50X2lkGAYgASgJEhEKCXR5cGVfY29kZRgHIAEoCRIPCgdzdWJqZWN0GAggASgJEhgKEGNvdW50ZXJwYXJ0X2NvZGUYCSABKAkSEAoIZHVlX2RhdGUYCiABKAkSDwoHcm91dGluZRgLIAEoCBIvCgtyZWNvcmRlZF9hdBgMIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEAoIZW50cnlfaWQYDSABKAki8gEKFkRlbGl2ZXJ5UmVjZWlwdE92ZXJkdWUSEwoLZGVsaXZlcnlfaWQYASABKAkSEwoLZG9jdW1lbnRfaWQYAiABKAkSEwoLc2VuZGVyX2NvZGUYAyABKAkSFgoOcmVjaXBpZW50X2NvZGUYBCABKAkSIwoIcHJpb3JpdHkYBSABKA4yES5lZG9jLnYxLlByaW9yaXR5Ei4KCmNyZWF0ZWRfYXQYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiwKCGRlYWRsaW5lGAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCplCgxSZWdpc3RlckJvb2sSHQoZUkVHSVNURVJfQk9PS19VTlNQRUNJRklFRBAAEhoKFlJFR0lTVEVSX0JPT0tfT1VUR09JTkcQARIaChZSRUdJU1RFUl9CT09LX0lOQ09NSU5HEAJiBnByb3RvMw", [file_edoc_v1_common, file_edoc_v1_document, file_edoc_v1_ward, file_google_protobuf_timestamp]);
+  fileDesc("ChRlZG9jL3YxL2V2ZW50cy5wcm90bxIHZWRvYy52MSLUAQoRRG9jdW1lbnRTdWJtaXR0ZWQSKwoIbWV0YWRhdGEYASABKAsyGS5lZG9jLnYxLkRvY3VtZW50TWV0YWRhdGESIwoJbWFpbl9maWxlGAIgASgLMhAuZWRvYy52MS5GaWxlUmVmEiUKC2F0dGFjaG1lbnRzGAMgAygLMhAuZWRvYy52MS5GaWxlUmVmEhQKDHN1Ym1pdHRlZF9ieRgEIAEoCRIwCgxzdWJtaXR0ZWRfYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIpgBChZQZXJzb25TaWduYXR1cmVBcHBsaWVkEhMKC2RvY3VtZW50X2lkGAEgASgJEhMKC2lzc3Vlcl9jb2RlGAIgASgJEiUKC3NpZ25lZF9maWxlGAMgASgLMhAuZWRvYy52MS5GaWxlUmVmEi0KCXNpZ25lZF9hdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAivwEKEERvY3VtZW50TnVtYmVyZWQSEwoLZG9jdW1lbnRfaWQYASABKAkSEwoLaXNzdWVyX2NvZGUYAiABKAkSDgoGbnVtYmVyGAMgASgNEhAKCG5vdGF0aW9uGAQgASgJEhMKC2lzc3VlZF9kYXRlGAUgASgJEhkKEWVkeG1sX2RvY3VtZW50X2lkGAYgASgJEi8KC251bWJlcmVkX2F0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKzAQoORG9jdW1lbnRJc3N1ZWQSKwoIbWV0YWRhdGEYASABKAsyGS5lZG9jLnYxLkRvY3VtZW50TWV0YWRhdGESHgoEZmlsZRgCIAEoCzIQLmVkb2MudjEuRmlsZVJlZhIlCgthdHRhY2htZW50cxgDIAMoCzIQLmVkb2MudjEuRmlsZVJlZhItCglpc3N1ZWRfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIogBCg5Eb2N1bWVudEZhaWxlZBITCgtkb2N1bWVudF9pZBgBIAEoCRITCgtpc3N1ZXJfY29kZRgCIAEoCRINCgVzdGFnZRgDIAEoCRIOCgZyZWFzb24YBCABKAkSLQoJZmFpbGVkX2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJHCg9EZWxpdmVyeUNyZWF0ZWQSIwoIZGVsaXZlcnkYASABKAsyES5lZG9jLnYxLkRlbGl2ZXJ5Eg8KB2NoYW5uZWwYAiABKAkiNwoOU3RhdHVzUmVwb3J0ZWQSJQoGcmVwb3J0GAEgASgLMhUuZWRvYy52MS5TdGF0dXNSZXBvcnQi7wIKFURlbGl2ZXJ5U3RhdHVzQ2hhbmdlZBITCgtkZWxpdmVyeV9pZBgBIAEoCRITCgtkb2N1bWVudF9pZBgCIAEoCRITCgtzZW5kZXJfY29kZRgDIAEoCRIWCg5yZWNpcGllbnRfY29kZRgEIAEoCRIjCgZzdGF0dXMYBSABKA4yEy5lZG9jLnYxLlN0YXR1c0NvZGUSLAoPcHJldmlvdXNfc3RhdHVzGAYgASgOMhMuZWRvYy52MS5TdGF0dXNDb2RlEg4KBnJlYXNvbhgHIAEoCRITCgtyZXBvcnRlZF9ieRgIIAEoCRIvCgtvY2N1cnJlZF9hdBgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLAoPcmVwb3J0ZWRfc3RhdHVzGAogASgOMhMuZWRvYy52MS5TdGF0dXNDb2RlEhYKDnJlY2FsbF9wZW5kaW5nGAsgASgIEhAKCHNlcXVlbmNlGAwgASgEIsYCChVSZWdpc3RlckVudHJ5UmVjb3JkZWQSEAoIb3JnX2NvZGUYASABKAkSIwoEYm9vaxgCIAEoDjIVLmVkb2MudjEuUmVnaXN0ZXJCb29rEgwKBHllYXIYAyABKA0SDgoGbnVtYmVyGAQgASgNEh8KBm1lZGl1bRgFIAEoDjIPLmVkb2MudjEuTWVkaXVtEhMKC2RvY3VtZW50X2lkGAYgASgJEhEKCXR5cGVfY29kZRgHIAEoCRIPCgdzdWJqZWN0GAggASgJEhgKEGNvdW50ZXJwYXJ0X2NvZGUYCSABKAkSEAoIZHVlX2RhdGUYCiABKAkSDwoHcm91dGluZRgLIAEoCBIvCgtyZWNvcmRlZF9hdBgMIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEAoIZW50cnlfaWQYDSABKAki8gEKFkRlbGl2ZXJ5UmVjZWlwdE92ZXJkdWUSEwoLZGVsaXZlcnlfaWQYASABKAkSEwoLZG9jdW1lbnRfaWQYAiABKAkSEwoLc2VuZGVyX2NvZGUYAyABKAkSFgoOcmVjaXBpZW50X2NvZGUYBCABKAkSIwoIcHJpb3JpdHkYBSABKA4yES5lZG9jLnYxLlByaW9yaXR5Ei4KCmNyZWF0ZWRfYXQYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiwKCGRlYWRsaW5lGAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCL7AQoPTWVzc2FnZVJlamVjdGVkEhIKCm1lc3NhZ2VfaWQYASABKAkSDAoEdHlwZRgCIAEoCRIUCgxwdWJsaXNoZWRfYnkYAyABKAkSEAoIZXhjaGFuZ2UYBCABKAkSEwoLcm91dGluZ19rZXkYBSABKAkSDQoFcXVldWUYBiABKAkSJAoEa2luZBgHIAEoDjIWLmVkb2MudjEuUmVqZWN0aW9uS2luZBIOCgZyZWFzb24YCCABKAkSEwoLcmVqZWN0ZWRfYnkYCSABKAkSLwoLcmVqZWN0ZWRfYXQYCiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wKmUKDFJlZ2lzdGVyQm9vaxIdChlSRUdJU1RFUl9CT09LX1VOU1BFQ0lGSUVEEAASGgoWUkVHSVNURVJfQk9PS19PVVRHT0lORxABEhoKFlJFR0lTVEVSX0JPT0tfSU5DT01JTkcQAip5Cg1SZWplY3Rpb25LaW5kEh4KGlJFSkVDVElPTl9LSU5EX1VOU1BFQ0lGSUVEEAASJAogUkVKRUNUSU9OX0tJTkRfVFlQRV9OT1RfQUNDRVBURUQQARIiCh5SRUpFQ1RJT05fS0lORF9XUk9OR19QVUJMSVNIRVIQAmIGcHJvdG8z", [file_edoc_v1_common, file_edoc_v1_document, file_edoc_v1_ward, file_google_protobuf_timestamp]);
 
 /**
  * document.submitted: a clerk handed in a draft with its files (intake → signing).
@@ -482,6 +482,80 @@ export const DeliveryReceiptOverdueSchema: GenMessage<DeliveryReceiptOverdue> = 
   messageDesc(file_edoc_v1_events, 9);
 
 /**
+ * message.rejected: a service refused a message that broke the message contract: a type its queue
+ * does not take, or a type published by someone other than its owner (any service → archival).
+ * The message itself sits in the queue's dead-letter queue with the same reason.
+ *
+ * @generated from message edoc.v1.MessageRejected
+ */
+export type MessageRejected = Message<"edoc.v1.MessageRejected"> & {
+  /**
+   * The refused message's own AMQP properties, as received.
+   *
+   * @generated from field: string message_id = 1;
+   */
+  messageId: string;
+
+  /**
+   * @generated from field: string type = 2;
+   */
+  type: string;
+
+  /**
+   * The AMQP user_id it carried ("" when it had none).
+   *
+   * @generated from field: string published_by = 3;
+   */
+  publishedBy: string;
+
+  /**
+   * @generated from field: string exchange = 4;
+   */
+  exchange: string;
+
+  /**
+   * @generated from field: string routing_key = 5;
+   */
+  routingKey: string;
+
+  /**
+   * @generated from field: string queue = 6;
+   */
+  queue: string;
+
+  /**
+   * @generated from field: edoc.v1.RejectionKind kind = 7;
+   */
+  kind: RejectionKind;
+
+  /**
+   * e.g. "type edoc.v1.DocumentIssued is not accepted on queue routing.status".
+   *
+   * @generated from field: string reason = 8;
+   */
+  reason: string;
+
+  /**
+   * The service that refused it.
+   *
+   * @generated from field: string rejected_by = 9;
+   */
+  rejectedBy: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp rejected_at = 10;
+   */
+  rejectedAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message edoc.v1.MessageRejected.
+ * Use `create(MessageRejectedSchema)` to create a new message.
+ */
+export const MessageRejectedSchema: GenMessage<MessageRejected> = /*@__PURE__*/
+  messageDesc(file_edoc_v1_events, 10);
+
+/**
  * Which book of an organisation's registers an entry is in.
  *
  * @generated from enum edoc.v1.RegisterBook
@@ -508,4 +582,36 @@ export enum RegisterBook {
  */
 export const RegisterBookSchema: GenEnum<RegisterBook> = /*@__PURE__*/
   enumDesc(file_edoc_v1_events, 0);
+
+/**
+ * Why a consumer refused a message before any handler saw it.
+ *
+ * @generated from enum edoc.v1.RejectionKind
+ */
+export enum RejectionKind {
+  /**
+   * @generated from enum value: REJECTION_KIND_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * The queue does not take messages of this type.
+   *
+   * @generated from enum value: REJECTION_KIND_TYPE_NOT_ACCEPTED = 1;
+   */
+  TYPE_NOT_ACCEPTED = 1,
+
+  /**
+   * The broker user that published it (its AMQP user_id, validated by RabbitMQ) does not own the type.
+   *
+   * @generated from enum value: REJECTION_KIND_WRONG_PUBLISHER = 2;
+   */
+  WRONG_PUBLISHER = 2,
+}
+
+/**
+ * Describes the enum edoc.v1.RejectionKind.
+ */
+export const RejectionKindSchema: GenEnum<RejectionKind> = /*@__PURE__*/
+  enumDesc(file_edoc_v1_events, 1);
 

@@ -1,0 +1,3 @@
+export { RateLimit } from './rate-limit.decorator';
+export { RateLimitModule } from './rate-limit.module';
+export { RATE_LIMIT_BUCKETS, type RateLimitBucket, rateLimitsFromEnv } from './rate-limits';

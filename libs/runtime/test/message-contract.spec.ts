@@ -1,0 +1,99 @@
+import { MessageTypes, type MessageTypeName, StatusReportedSchema, StatusReportSchema, DocumentIssuedSchema, SessionsRevokedSchema, create } from '@edoc/contracts';
+import { loadConfig } from '@edoc/config';
+import { Directory } from '@edoc/directory';
+import { checkPublisher, planTopology } from '@edoc/messaging';
+import {
+  consumedQueues,
+  EDOC_SERVICES,
+  edocTopology,
+  MESSAGE_CONTRACT,
+  operatorBrokerRights,
+  ownersOf,
+  queueSpecs,
+  serviceBrokerRights,
+  transportContract,
+  typesPublishedBy,
+} from '@edoc/runtime';
+
+const directory = Directory.fromFile(loadConfig().directoryFile);
+const wards = directory.list().filter((org) => org.channel === 'queue').map((org) => org.code);
+const builtin = directory.list().filter((org) => org.channel !== 'queue').map((org) => org.code);
+const topology = edocTopology(directory);
+const bindingsOf = (queue: string) => topology.queues.find((q) => q.name === queue)?.bindings.map((b) => `${b.exchange} ${b.routingKey}`).sort();
+
+describe('the message contract', () => {
+  it('gives every message type an owner and a queue that takes it', () => {
+    for (const type of Object.keys(MessageTypes) as MessageTypeName[]) {
+      expect(ownersOf(type).length).toBeGreaterThan(0);
+      expect(queueSpecs().some(([, spec]) => spec.accepts.includes(type)) || type === 'delivery').toBe(true);
+    }
+  });
+
+  it('binds each queue for exactly the types it takes: no wildcard, the status exchange only under ward codes', () => {
+    expect(topology.queues.flatMap((q) => q.bindings).filter((b) => /[#*]/.test(b.routingKey))).toEqual([]);
+    expect(bindingsOf('routing.status')).toEqual(['edoc.events status.reported', ...wards.map((code) => `edoc.status ${code}`)].sort());
+    expect(bindingsOf('routing.events')).toEqual(['edoc.events document.issued']);
+    expect(bindingsOf('routing.events.urgent')).toEqual(['edoc.events document.issued.urgent']);
+    expect(bindingsOf('intake.inbox')).toEqual(builtin.map((code) => `edoc.inbox ${code}`).sort());
+    expect(bindingsOf(`inbox.${wards[0]}`)).toEqual([`edoc.inbox ${wards[0]}`]);
+    expect(bindingsOf('archival.events')).toContain('edoc.events message.rejected');
+    // And it is a topology provisioning can declare.
+    expect(() => planTopology(topology)).not.toThrow();
+  });
+
+  it('lets each service read only its own queues, write only the exchanges and keys of the types it owns, configure nothing', () => {
+    for (const service of EDOC_SERVICES) {
+      const rights = serviceBrokerRights(service);
+      expect(rights.permissions.configure).toBe('^$');
+      expect(rights.tags).toEqual([]);
+      const read = new RegExp(rights.permissions.read);
+      for (const queue of topology.queues.map((q) => q.name)) expect([queue, read.test(queue)]).toEqual([queue, consumedQueues(service).includes(queue)]);
+      expect(read.test(`dlq.${consumedQueues(service)[0]}`)).toBe(false);
+      const keys = new RegExp(rights.topic[0]!.write);
+      for (const type of Object.keys(MessageTypes) as MessageTypeName[]) {
+        const key = MessageTypes[type].routingKey;
+        if (key === '') continue;
+        const owned = typesPublishedBy(service).includes(type);
+        expect([service, key, keys.test(key), keys.test(`${key}.urgent`)]).toEqual([service, key, owned, owned]);
+      }
+      const write = new RegExp(rights.permissions.write);
+      expect(write.test('edoc.status')).toBe(false);
+      expect(write.test('amq.default')).toBe(false);
+      expect(write.test('edoc.dlx')).toBe(true);
+      expect(write.test('edoc.inbox')).toBe(service === 'routing');
+    }
+  });
+
+  it('gives the operator the dead-letter queues and the right to replay in the publisher\u2019s name, and nothing else', () => {
+    const rights = operatorBrokerRights();
+    expect(rights.tags).toEqual(['impersonator']);
+    expect(rights.permissions.configure).toBe('^$');
+    const read = new RegExp(rights.permissions.read);
+    expect(read.test('dlq.routing.status')).toBe(true);
+    expect(read.test('routing.status')).toBe(false);
+    expect(read.test(`inbox.${wards[0]}`)).toBe(false);
+  });
+
+  it('tells each transport who may publish what on its queues, in its vhost', () => {
+    const contract = transportContract('routing', 'district');
+    expect(Object.keys(contract).sort()).toEqual(['routing.events', 'routing.events.urgent', 'routing.revocations', 'routing.status']);
+    const status = create(StatusReportSchema, { fromCode: wards[0] });
+    expect(checkPublisher(contract, 'routing.status', StatusReportedSchema.typeName, 'edoc-intake@district')).toEqual({ ok: true });
+    expect(checkPublisher(contract, 'routing.status', StatusReportedSchema.typeName, `ward-${wards[0]}@district`).ok).toBe(false);
+    expect(checkPublisher(contract, 'routing.status', StatusReportSchema.typeName, `ward-${wards[0]}@district`, status)).toEqual({ ok: true });
+    expect(checkPublisher(contract, 'routing.status', StatusReportSchema.typeName, `ward-${wards[1]}@district`, status).ok).toBe(false);
+    expect(checkPublisher(contract, 'routing.status', StatusReportSchema.typeName, 'edoc-intake@district', status).ok).toBe(false);
+    expect(checkPublisher(contract, 'routing.events', DocumentIssuedSchema.typeName, 'edoc-signing@district')).toEqual({ ok: true });
+    expect(checkPublisher(contract, 'routing.events', DocumentIssuedSchema.typeName, 'edoc-signing')).toMatchObject({ ok: false, reason: expect.stringMatching(/published by edoc-signing, expected edoc-signing@district$/) });
+    expect(checkPublisher(contract, 'routing.status', DocumentIssuedSchema.typeName, 'edoc-signing@district')).toMatchObject({ ok: false, kind: 'type_not_accepted' });
+    // A revocation counts only from the identity service: anyone else could sign users out everywhere.
+    expect(checkPublisher(contract, 'routing.revocations', SessionsRevokedSchema.typeName, 'edoc-identity@district')).toEqual({ ok: true });
+    expect(checkPublisher(contract, 'routing.revocations', SessionsRevokedSchema.typeName, 'edoc-intake@district').ok).toBe(false);
+  });
+
+  it('names a queue of each service but identity (which only publishes), and every queue has its consumer', () => {
+    for (const service of EDOC_SERVICES.filter((s) => s !== 'identity')) expect(consumedQueues(service).length).toBeGreaterThan(0);
+    expect(consumedQueues('identity')).toEqual([]);
+    expect(Object.keys(MESSAGE_CONTRACT.queues).sort()).toEqual(EDOC_SERVICES.flatMap((service) => consumedQueues(service)).filter((q) => !q.endsWith('.urgent')).sort());
+  });
+});
