@@ -1,5 +1,5 @@
 /** Why a request is not authenticated; every case maps to HTTP 401 with this message as the reason. */
-export type TokenProblem = 'missing' | 'malformed' | 'bad-signature' | 'expired' | 'not-yet-valid' | 'invalid-claims';
+export type TokenProblem = 'missing' | 'malformed' | 'bad-signature' | 'expired' | 'not-yet-valid' | 'invalid-claims' | 'revoked' | 'csrf';
 
 export class TokenError extends Error {
   constructor(
@@ -18,3 +18,11 @@ export class TokenExpiredError extends TokenError {
 }
 
 export class InvalidTokenError extends TokenError {}
+
+/** The keys that check tokens cannot be had (the identity service does not answer): 503, not 401. */
+export class VerificationKeysUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}

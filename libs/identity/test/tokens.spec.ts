@@ -1,9 +1,22 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { SignJWT, UnsecuredJWT } from 'jose';
-import { InvalidTokenError, TokenExpiredError, TokenIssuer, TokenVerifier, type Principal, type TokenError } from '@edoc/identity';
+import { createLocalJWKSet, decodeProtectedHeader, decodeJwt, SignJWT, UnsecuredJWT, type JWK } from 'jose';
+import { InvalidTokenError, TokenExpiredError, TokenIssuer as Issuer, TokenVerifier, type Principal, type TokenError } from '@edoc/identity';
 
 const { privateKey, publicKey } = generateKeyPairSync('ed25519');
 const clerk: Principal = { userId: 'u-1', username: 'vp.clerk', orgCode: '000.01.13.H26', roles: ['clerk'], displayName: 'Hồ Hồng Thủy' };
+const SESSION = '6f1c3a9e-1b2d-4c5e-8f70-0a1b2c3d4e5f';
+const withSession = { ...clerk, sessionId: SESSION };
+
+/** The issuer with one key (kid "k1"), issuing in session SESSION. */
+class TokenIssuer {
+  private readonly inner: Issuer;
+  constructor(key: KeyObject, now?: () => Date) {
+    this.inner = new Issuer({ kid: 'k1', privateKey: key }, now);
+  }
+  issue(principal: Principal, ttlSeconds: number, csrfHash?: string): Promise<string> {
+    return this.inner.issue(principal, { sessionId: SESSION, ttlSeconds, ...(csrfHash === undefined ? {} : { csrfHash }) });
+  }
+}
 
 async function failure(promise: Promise<unknown>): Promise<TokenError> {
   try {
@@ -16,8 +29,8 @@ async function failure(promise: Promise<unknown>): Promise<TokenError> {
 
 function forge(key: KeyObject, claims: Record<string, unknown>, tweak: (jwt: SignJWT) => SignJWT = (j) => j): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  const jwt = new SignJWT({ preferred_username: 'x', name: 'X', org: '000.01.13.H26', roles: ['clerk'], ...claims })
-    .setProtectedHeader({ alg: 'EdDSA' })
+  const jwt = new SignJWT({ preferred_username: 'x', name: 'X', org: '000.01.13.H26', roles: ['clerk'], sid: SESSION, ...claims })
+    .setProtectedHeader({ alg: 'EdDSA', kid: 'k1' })
     .setSubject('u-x')
     .setIssuer('edoc')
     .setAudience('edoc')
@@ -30,10 +43,39 @@ describe('TokenIssuer and TokenVerifier', () => {
   const issuer = new TokenIssuer(privateKey);
   const verifier = new TokenVerifier(publicKey);
 
-  it('round-trips a principal', async () => {
-    const token = await issuer.issue(clerk, 3600);
+  it('round-trips a principal with its session, and names its key (kid) and session (sid)', async () => {
+    const token = await issuer.issue(clerk, 600, 'hash-of-csrf');
     expect(token.split('.')).toHaveLength(3);
-    expect(await verifier.verify(token)).toEqual(clerk);
+    expect(decodeProtectedHeader(token)).toEqual({ alg: 'EdDSA', typ: 'JWT', kid: 'k1' });
+    const claims = decodeJwt(token);
+    expect(claims).toMatchObject({ sub: 'u-1', sid: SESSION, iss: 'edoc', aud: 'edoc', cth: 'hash-of-csrf', preferred_username: 'vp.clerk', org: '000.01.13.H26', roles: ['clerk'] });
+    expect((claims.exp as number) - (claims.iat as number)).toBe(600);
+    const verified = await verifier.verify(token);
+    expect(verified.principal).toEqual(withSession);
+    expect([verified.issuedAt, verified.expiresAt, verified.csrfHash]).toEqual([claims.iat, claims.exp, 'hash-of-csrf']);
+  });
+
+  it('picks the key by kid from a key set (the identity service\u2019s JWKS) and refuses a kid it does not publish', async () => {
+    const jwk = { ...(publicKey.export({ format: 'jwk' }) as JWK), kid: 'k1', alg: 'EdDSA' };
+    const fromSet = new TokenVerifier(createLocalJWKSet({ keys: [jwk] }));
+    expect((await fromSet.verify(await issuer.issue(clerk, 60))).principal).toEqual(withSession);
+    const other = new Issuer({ kid: 'k2', privateKey: generateKeyPairSync('ed25519').privateKey });
+    const error = await failure(fromSet.verify(await other.issue(clerk, { sessionId: SESSION, ttlSeconds: 60 })));
+    expect([error.problem, error.message]).toEqual(['bad-signature', 'token is signed with a key this system does not publish']);
+  });
+
+  it('refuses a token without a session id, and issues none longer than 15 minutes', async () => {
+    const sessionless = await forge(privateKey, { sid: undefined });
+    expect((await failure(verifier.verify(sessionless))).message).toMatch(/"sid"/);
+    await expect(issuer.issue(clerk, 901)).rejects.toThrow(/between 1 and 900/);
+    await expect(new Issuer({ kid: 'k1', privateKey }).issue(clerk, { sessionId: '', ttlSeconds: 60 })).rejects.toThrow(/id of its session/);
+  });
+
+  it('lets a sign-out read an expired token of ours, and nothing forged', async () => {
+    const old = await new TokenIssuer(privateKey, () => new Date(Date.now() - 2 * 3600_000)).issue(clerk, 60);
+    expect((await verifier.verify(old, { allowExpired: true })).principal.sessionId).toBe(SESSION);
+    const forged = await new TokenIssuer(generateKeyPairSync('ed25519').privateKey).issue(clerk, 60);
+    expect((await failure(verifier.verify(forged, { allowExpired: true }))).problem).toBe('bad-signature');
   });
 
   it('refuses an expired token, saying when it expired', async () => {
@@ -49,7 +91,7 @@ describe('TokenIssuer and TokenVerifier', () => {
   it('tolerates a small clock difference between machines', async () => {
     // Expired 5 s ago by the verifier's clock: within the 30 s tolerance.
     const token = await new TokenIssuer(privateKey, () => new Date(Date.now() - 65_000)).issue(clerk, 60);
-    expect(await verifier.verify(token)).toEqual(clerk);
+    expect((await verifier.verify(token)).principal).toEqual(withSession);
     const clockAhead = new TokenVerifier(publicKey, () => new Date(Date.now() + 40_000));
     expect((await failure(clockAhead.verify(token))).problem).toBe('expired');
   });
@@ -63,7 +105,7 @@ describe('TokenIssuer and TokenVerifier', () => {
 
   it('refuses a token whose claims were edited after signing', async () => {
     const [header, , signature] = (await issuer.issue(clerk, 60)).split('.');
-    const edited = Buffer.from(JSON.stringify({ sub: 'u-1', preferred_username: 'vp.clerk', name: 'x', org: '000.01.13.H26', roles: ['admin'], iss: 'edoc', aud: 'edoc', iat: 1, exp: 9e9 })).toString('base64url');
+    const edited = Buffer.from(JSON.stringify({ sub: 'u-1', sid: SESSION, preferred_username: 'vp.clerk', name: 'x', org: '000.01.13.H26', roles: ['admin'], iss: 'edoc', aud: 'edoc', iat: 1, exp: 9e9 })).toString('base64url');
     expect((await failure(verifier.verify(`${header}.${edited}.${signature}`))).problem).toBe('bad-signature');
   });
 
@@ -106,10 +148,11 @@ describe('TokenIssuer and TokenVerifier', () => {
     await expect(issuer.issue(clerk, 0)).rejects.toThrow(RangeError);
     await expect(issuer.issue(clerk, 1.5)).rejects.toThrow(/whole number of seconds/);
     expect(() => new TokenIssuer(publicKey)).toThrow(/needs an Ed25519 private key/);
+    expect(() => new Issuer({ kid: '', privateKey })).toThrow(/key id/);
     expect(() => new TokenVerifier(generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey)).toThrow(/needs an Ed25519 public key/);
   });
 
   it('accepts the private key in a verifier and keeps only its public half', async () => {
-    expect(await new TokenVerifier(privateKey).verify(await issuer.issue(clerk, 60))).toEqual(clerk);
+    expect((await new TokenVerifier(privateKey).verify(await issuer.issue(clerk, 60))).principal).toEqual(withSession);
   });
 });

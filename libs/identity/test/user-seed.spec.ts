@@ -58,7 +58,7 @@ describe('parseUserSeed refuses bad entries, naming them', () => {
       'user "b": id "u1" is used twice',
       'user "b": username must be 2-63 lower-case letters, digits, ".", "_" or "-"',
       'user "c.x": organisation "000.99.13.H26" is not in the directory',
-      'user "c.x": role "root" is unknown (clerk, signer, admin, ward-system)',
+      'user "c.x": role "root" is unknown (clerk, signer, admin, unit-admin, ward-system)',
     ]);
   });
 

@@ -1,30 +1,26 @@
-import { ForbiddenException, Injectable, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { ForbiddenException, Injectable, ServiceUnavailableException, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { TokenError } from '../errors';
+import { TokenError, VerificationKeysUnavailableError } from '../errors';
 import type { Role } from '../principal';
-import { TokenVerifier } from '../token-verifier';
 import { PRINCIPAL_REQUEST_FIELD, type RequestWithPrincipal } from './current-principal';
 import { IS_PUBLIC_KEY, ROLES_KEY } from './metadata';
+import { RequestAuthenticator, type AuthenticatedRequest } from './request-authenticator';
 
-interface HttpRequest extends RequestWithPrincipal {
-  headers: Record<string, string | string[] | undefined>;
-}
 interface HttpResponse {
   setHeader?(name: string, value: string): void;
   header?(name: string, value: string): void;
 }
 
-const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/;
-
 /**
- * Registered globally by IdentityModule: every HTTP route needs a valid bearer token unless marked
- * @Public(), and the roles of @Roles(). Message handlers (non-HTTP contexts) are not its business.
+ * Registered globally by IdentityModule: every HTTP route needs a valid access token (bearer header
+ * or the browser session's cookie) whose session was not revoked, unless marked @Public(), and the
+ * roles of @Roles(). Message handlers (non-HTTP contexts) are not its business.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    private readonly verifier: TokenVerifier,
+    private readonly authenticator: RequestAuthenticator,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -33,12 +29,14 @@ export class AuthGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, targets) === true) return true;
 
     const http = context.switchToHttp();
-    const request = http.getRequest<HttpRequest>();
+    const request = http.getRequest<AuthenticatedRequest & RequestWithPrincipal>();
     const response = http.getResponse<HttpResponse>();
     try {
-      request[PRINCIPAL_REQUEST_FIELD] = await this.verifier.verify(bearerToken(request));
+      request[PRINCIPAL_REQUEST_FIELD] = (await this.authenticator.authenticate(request)).principal;
     } catch (error) {
+      if (error instanceof VerificationKeysUnavailableError) throw new ServiceUnavailableException(`${error.message}; try again shortly`);
       if (!(error instanceof TokenError)) throw error;
+      if (error.problem === 'csrf') throw new ForbiddenException(error.message);
       // RFC 6750: tell the client which scheme is expected and what went wrong.
       const challenge = error.problem === 'missing' ? 'Bearer realm="edoc"' : `Bearer realm="edoc", error="invalid_token", error_description="${error.message.replace(/"/g, "'")}"`;
       setHeader(response, 'WWW-Authenticate', challenge);
@@ -52,18 +50,6 @@ export class AuthGuard implements CanActivate {
     }
     return true;
   }
-}
-
-function bearerToken(request: HttpRequest): string {
-  const raw = request.headers.authorization;
-  const header = Array.isArray(raw) ? raw[0] : raw;
-  if (header === undefined || header.trim() === '') throw new TokenError('missing', 'missing bearer token: send "Authorization: Bearer <token>"');
-  const match = BEARER.exec(header.trim());
-  if (match === null) {
-    const scheme = header.trim().split(/\s+/)[0];
-    throw new TokenError('malformed', /^bearer$/i.test(scheme) ? 'the Authorization header holds no well-formed bearer token' : `the Authorization header must use the Bearer scheme, not "${scheme}"`);
-  }
-  return match[1];
 }
 
 function setHeader(response: HttpResponse, name: string, value: string): void {

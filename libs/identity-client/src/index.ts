@@ -1,0 +1,2 @@
+export * from './identity-client';
+export * from './token-source';

@@ -1,0 +1,4 @@
+import { runService } from '@edoc/runtime';
+import { IdentityServiceModule } from './identity-service.module';
+
+runService(IdentityServiceModule);
