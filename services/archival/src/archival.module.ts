@@ -10,6 +10,7 @@ import { ArchiveHandler } from './handlers/archive.handler';
 import { LifecycleHandler } from './handlers/lifecycle.handler';
 import { AuditEntriesRepository } from './repositories/audit-entries.repository';
 import { CheckpointsRepository } from './repositories/checkpoints.repository';
+import { IssuedFilesRepository } from './repositories/issued-files.repository';
 import { RecordsRepository } from './repositories/records.repository';
 import { ArchiveKeysService } from './services/archive-keys.service';
 import { ArchiveStoreNoticeService } from './services/archive-store-notice.service';
@@ -23,10 +24,8 @@ import { ExportService } from './services/export.service';
 import { RecordsViewService } from './services/records-view.service';
 
 /** archival.events is bound to every event ("#"): each one is appended to the audit chain. */
-export const ARCHIVAL_QUEUES = ['archival.events'];
-
 @Module({
-  imports: [RuntimeModule.forService({ name: 'archival', defaultPort: 3003, queues: ARCHIVAL_QUEUES, migrationsDir: join(__dirname, '..', 'migrations') })],
+  imports: [RuntimeModule.forService({ name: 'archival', defaultPort: 3003, migrationsDir: join(__dirname, '..', 'migrations') })],
   controllers: [ArchiveHandler, LifecycleHandler, AuditController, ArchiveController],
   providers: [
     { provide: ARCHIVAL_SETTINGS, useFactory: (config: EdocConfig) => loadArchivalSettings(config), inject: [EDOC_CONFIG] },
@@ -34,6 +33,7 @@ export const ARCHIVAL_QUEUES = ['archival.events'];
     RecordsRepository,
     AuditEntriesRepository,
     CheckpointsRepository,
+    IssuedFilesRepository,
     ArchiveKeysService,
     CheckpointService,
     AuditTrailService,

@@ -1,12 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PDFDocument } from 'pdf-lib';
 import { ARCHIVED_ENTRY_TYPE, type NewEntry } from '@edoc/audit';
 import { create, DocumentIssuedSchema, timestampFromDate } from '@edoc/contracts';
 import type { Database } from '@edoc/db';
 import type { Directory } from '@edoc/directory';
-import { FilesystemArchiveStore, sha256Hex, type ObjectStore } from '@edoc/storage';
+import { signPdf } from '@edoc/pdf-sign';
+import { createIssuingCa, createRootCa, issueOrganisationCertificate, loadSigningIdentity } from '@edoc/pki';
+import { FilesystemArchiveStore, FilesystemObjectStore, sha256Hex } from '@edoc/storage';
 import type { ArchivalSettings } from '../src/config/archival-settings';
+import { IssuedFilesRepository } from '../src/repositories/issued-files.repository';
 import type { ArchiveRecord, RecordsRepository } from '../src/repositories/records.repository';
 import type { ArchiveKeysService } from '../src/services/archive-keys.service';
 import { ArchiveService } from '../src/services/archive.service';
@@ -17,21 +21,22 @@ const PDF = Buffer.from('%PDF-1.7 issued');
 const ATTACHMENT = Buffer.from('%PDF-1.7 attachment');
 const key = (bytes: Buffer) => `sha256/${sha256Hex(bytes)}`;
 
-function issued() {
+function issued(pdf: Buffer = PDF, attachment: Buffer = ATTACHMENT) {
   return create(DocumentIssuedSchema, {
     metadata: { documentId: '3f0e2c9a-0000-4000-8000-000000000001', issuerCode: '000.00.13.H26', typeCode: 'CV', subject: 'Về việc', number: 1, notation: 'UBND-VP', issuedDate: '2026-02-10', edxmlDocumentId: '000.00.13.H26,2026/02/10,01/UBND-VP' },
-    file: { objectKey: key(PDF), sha256: sha256Hex(PDF), size: BigInt(PDF.length) },
-    attachments: [{ objectKey: key(ATTACHMENT), sha256: sha256Hex(ATTACHMENT), size: BigInt(ATTACHMENT.length) }],
+    file: { objectKey: key(pdf), sha256: sha256Hex(pdf), size: BigInt(pdf.length) },
+    attachments: [{ objectKey: key(attachment), sha256: sha256Hex(attachment), size: BigInt(attachment.length) }],
     issuedAt: timestampFromDate(new Date('2026-02-10T03:00:00Z')),
   });
 }
 
-/** The service with in-memory fakes around a real write-once store on a temp folder. */
-function setup(dir: string) {
+/** The service with in-memory fakes around real file stores (the files bucket and the write-once archive) on a temp folder. */
+async function setup(dir: string, given: { pdf?: Buffer; attachment?: Buffer; anchorsPem?: string[] } = {}) {
   const records = new Map<string, Omit<ArchiveRecord, 'archivedAt' | 'disposalListedAt'>>();
   const appended: NewEntry[] = [];
   const recorded: string[] = [];
-  const files = new Map([[key(PDF), PDF], [key(ATTACHMENT), ATTACHMENT]]);
+  const files = new FilesystemObjectStore(join(dir, 'files'));
+  for (const bytes of [given.pdf ?? PDF, given.attachment ?? ATTACHMENT]) await files.put(bytes);
   const service = new ArchiveService(
     { transaction: (fn: (tx: unknown) => Promise<unknown>) => fn({}) } as unknown as Database,
     {
@@ -40,13 +45,24 @@ function setup(dir: string) {
     } as unknown as RecordsRepository,
     { recordEvent: async (_s: unknown, _m: unknown, messageId: string) => void recorded.push(messageId), append: async (_tx: unknown, entry: NewEntry) => void appended.push(entry) } as unknown as AuditTrailService,
     { nudge: () => undefined } as unknown as CheckpointService,
-    { trust: () => { throw new Error('no trust anchors in this test'); } } as unknown as ArchiveKeysService,
+    {
+      trust: () => {
+        if (given.anchorsPem === undefined) throw new Error('no trust anchors in this test');
+        return { anchorsPem: given.anchorsPem, crlsPem: [] };
+      },
+    } as unknown as ArchiveKeysService,
     { has: () => false } as unknown as Directory,
     { defaultRetentionYears: 10, retentionByType: new Map(), checkpointEntries: 100, checkpointIntervalMs: 600_000, pkiDir: dir } as ArchivalSettings,
-    { stat: async (k: string) => (files.has(k) ? { size: files.get(k)!.length } : undefined), get: async (k: string) => files.get(k)! } as unknown as ObjectStore,
+    new IssuedFilesRepository(files, { dataDir: dir }),
     new FilesystemArchiveStore(join(dir, 'archive')),
   );
-  return { service, records, appended, recorded, files };
+  /** Swaps an object's bytes behind the store's back, as a disk fault would. */
+  const tamper = (bytes: Buffer, replacement: Buffer) => {
+    const path = join(files.root, 'sha256', sha256Hex(bytes).slice(0, 2), sha256Hex(bytes));
+    chmodSync(path, 0o644);
+    writeFileSync(path, replacement);
+  };
+  return { service, records, appended, recorded, files, tamper };
 }
 
 describe('ArchiveService.onIssued', () => {
@@ -55,7 +71,7 @@ describe('ArchiveService.onIssued', () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('records the event, stores five objects write-once and appends their hashes in one document.archived entry', async () => {
-    const { service, records, appended, recorded } = setup(dir);
+    const { service, records, appended, recorded } = await setup(dir);
     await service.onIssued(issued(), 'message-1');
     expect(recorded).toEqual(['message-1']);
     const record = [...records.values()][0];
@@ -68,25 +84,69 @@ describe('ArchiveService.onIssued', () => {
   });
 
   it('archives nothing twice when the message comes again', async () => {
-    const { service, appended } = setup(dir);
+    const { service, appended } = await setup(dir);
     await service.onIssued(issued(), 'message-1');
     await service.onIssued(issued(), 'message-1');
     expect(appended).toHaveLength(1);
   });
 
   it('finishes the archiving on a redelivery after a crash left the objects stored but no record', async () => {
-    const first = setup(dir);
+    const first = await setup(dir);
     await first.service.onIssued(issued(), 'message-1');
     // A new process: the objects are in the archive, the record and archived entry never committed.
-    const second = setup(dir);
+    const second = await setup(dir);
     await second.service.onIssued(issued(), 'message-1');
     expect([...second.records.values()][0].objects.map((o) => o.sha256)).toEqual([...first.records.values()][0].objects.map((o) => o.sha256));
     expect(second.appended).toHaveLength(1);
   });
 
   it('refuses, for good, a claim check whose bytes do not match its digest', async () => {
-    const { service, files } = setup(dir);
-    files.set(key(PDF), Buffer.from('%PDF-1.7 swapped'));
+    const { service, tamper } = await setup(dir);
+    tamper(PDF, Buffer.from('%PDF-1.7 swapped'));
     await expect(service.onIssued(issued(), 'message-1')).rejects.toMatchObject({ name: 'PermanentMessageError', message: expect.stringContaining('does not hash to') });
+    expect(readdirSync(join(dir, 'tmp', 'archival'))).toEqual([]);
+  });
+
+  it('refuses, for good, a claim check that names no object', async () => {
+    const { service, files } = await setup(dir);
+    await files.delete(key(ATTACHMENT));
+    await expect(service.onIssued(issued(), 'message-1')).rejects.toMatchObject({ name: 'PermanentMessageError', message: `claim check points at a missing object ${key(ATTACHMENT)}` });
+  });
+
+  it('archives the files byte for byte, with their sizes, and leaves no scratch copy behind', async () => {
+    const { service, records } = await setup(dir);
+    await service.onIssued(issued(), 'message-1');
+    const [document, attachment] = [...records.values()][0].objects;
+    const archive = new FilesystemArchiveStore(join(dir, 'archive'));
+    expect(await archive.get(document.name)).toEqual(PDF);
+    expect(await archive.get(attachment.name)).toEqual(ATTACHMENT);
+    expect([document.size, attachment.size]).toEqual([PDF.length, ATTACHMENT.length]);
+    expect(readdirSync(join(dir, 'tmp', 'archival'))).toEqual([]);
+  });
+
+  it('verifies the signatures of the document and its attachment, and counts the pages, from the scratch copies', async () => {
+    const root = createRootCa({ commonName: 'Root', keyAlgorithm: 'ec-p256' });
+    const ca = createIssuingCa(root, { commonName: 'Issuing', keyAlgorithm: 'ec-p256' });
+    const org = issueOrganisationCertificate(ca, { orgCode: '000.00.13.H26', orgName: 'UBND', keyAlgorithm: 'ec-p256' });
+    const identity = loadSigningIdentity({ certificatePem: org.certificatePem, privateKeyPem: org.privateKeyPem, chainPem: [ca.certificatePem] });
+    const signed = async (pages: number) => {
+      const doc = await PDFDocument.create();
+      for (let i = 0; i < pages; i++) doc.addPage();
+      return signPdf(Buffer.from(await doc.save()), { identity, appearance: { kind: 'invisible' } });
+    };
+    const [pdf, attachment] = [await signed(3), await signed(1)];
+    const { service, records } = await setup(dir, { pdf, attachment, anchorsPem: [root.certificatePem] });
+    await service.onIssued(issued(pdf, attachment), 'message-1');
+    const record = [...records.values()][0];
+    expect(record.verificationValid).toBe(true);
+    const archive = new FilesystemArchiveStore(join(dir, 'archive'));
+    const stored = (role: string) => archive.get(record.objects.find((o) => o.role === role)!.name);
+    const report = JSON.parse((await stored('verification-report')).toString()) as { files: { name: string; report?: { valid: boolean; fileLength: number } }[] };
+    expect(report.files).toMatchObject([
+      { name: 'document.pdf', report: { valid: true, fileLength: pdf.length } },
+      { name: 'attachment-1.pdf', report: { valid: true, fileLength: attachment.length } },
+    ]);
+    expect((await stored('metadata-xml')).toString()).toContain('<SoTrang>3</SoTrang>');
+    expect(readdirSync(join(dir, 'tmp', 'archival'))).toEqual([]);
   });
 });

@@ -12,7 +12,13 @@ import { DeliveriesRepository } from './repositories/deliveries.repository';
 import { DeliveryLedgerRepository } from './repositories/delivery-ledger.repository';
 import { DocumentsRepository } from './repositories/documents.repository';
 import { RegistersRepository } from './repositories/registers.repository';
-import { UsersRepository } from './repositories/users.repository';
+import { StagedObjectsRepository } from './repositories/staged-objects.repository';
+import { SignersRepository } from './repositories/signers.repository';
+import { UserEventsHandler } from './handlers/user-events.handler';
+import { SignerDirectory } from './services/signer-directory.service';
+import { OrphanSweeperService } from './services/orphan-sweeper.service';
+import { PdfPreflight } from './uploads/pdf-preflight.service';
+import { UploadSlots, UploadSlotsGuard } from './uploads/upload-slots';
 import { ArrivalService } from './services/arrival.service';
 import { DeliveryLedgerService } from './services/delivery-ledger.service';
 import { DeliveryViewService } from './services/delivery-view.service';
@@ -27,21 +33,18 @@ import { RegisterPrintService } from './services/register-print.service';
 import { RegisterViewService } from './services/register-view.service';
 import { SubmissionService } from './services/submission.service';
 
-export const INTAKE_QUEUES = ['intake.events', 'intake.inbox'];
-
 @Module({
   imports: [
     RuntimeModule.forService({
       name: 'intake',
       defaultPort: 3000,
-      queues: INTAKE_QUEUES,
       migrationsDir: join(__dirname, '..', 'migrations'),
       openApi: {
         title: 'edoc intake',
         description:
           'The clerk\'s office of the e-document exchange: submit documents to be signed and sent, follow each recipient\'s status, ' +
           'read the built-in inbox and report statuses, keep the registers (sổ đăng ký) and register paper documents. ' +
-          'Every route needs a bearer token; `npm start` prints demo tokens.',
+          'Every route needs an access token from the identity service (POST :3005/auth/login); `npm start` prints the demo users and their passwords.',
       },
     }),
     PrometheusModule.forFeature([
@@ -55,14 +58,15 @@ export const INTAKE_QUEUES = ['intake.events', 'intake.inbox'];
       },
     ]),
   ],
-  controllers: [DocumentsController, InboxController, FilesController, RegistersController, DeliveryLedgerController, DocumentEventsHandler, DeliveryEventsHandler],
+  controllers: [DocumentsController, InboxController, FilesController, RegistersController, DeliveryLedgerController, DocumentEventsHandler, DeliveryEventsHandler, UserEventsHandler],
   providers: [
     DocumentsRepository,
     RegistersRepository,
     DeliveriesRepository,
     DeliveryLedgerRepository,
     DeliveryLedgerService,
-    UsersRepository,
+    SignersRepository,
+    SignerDirectory,
     SubmissionService,
     NumberingService,
     DocumentOutcomeService,
@@ -75,6 +79,11 @@ export const INTAKE_QUEUES = ['intake.events', 'intake.inbox'];
     RegisterPrintService,
     PaperRegistrationService,
     RecallService,
+    StagedObjectsRepository,
+    OrphanSweeperService,
+    UploadSlots,
+    UploadSlotsGuard,
+    PdfPreflight,
   ],
 })
 export class IntakeModule {}

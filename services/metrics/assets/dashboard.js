@@ -1,4 +1,3 @@
-/* global document, location */
 /*
  * The administrators' dashboard: plain JavaScript, no build step. It reads the figures from
  * /dashboard/api/... (the session cookie authenticates those requests) and draws them with DOM

@@ -1,10 +1,9 @@
-import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { join } from 'node:path';
 import { RuntimeModule } from '@edoc/runtime';
 import { CoverageController } from './controllers/coverage.controller';
 import { FactsController } from './controllers/facts.controller';
 import { ReportsController } from './controllers/reports.controller';
-import { DashboardCookieMiddleware } from './dashboard/dashboard-cookie.middleware';
 import { DashboardController } from './dashboard/dashboard.controller';
 import { targetsFromEnv } from './domain/targets';
 import { FactsHandler } from './handlers/facts.handler';
@@ -18,10 +17,8 @@ import { DeliveryFactsService } from './services/delivery-facts.service';
 import { FactsService } from './services/facts.service';
 import { RebuildService } from './services/rebuild.service';
 
-export const METRICS_QUEUES = ['metrics.events'];
-
 @Module({
-  imports: [RuntimeModule.forService({ name: 'metrics', defaultPort: 3004, queues: METRICS_QUEUES, migrationsDir: join(__dirname, '..', 'migrations') })],
+  imports: [RuntimeModule.forService({ name: 'metrics', defaultPort: 3004, migrationsDir: join(__dirname, '..', 'migrations') })],
   controllers: [CoverageController, ReportsController, FactsController, DashboardController, FactsHandler],
   providers: [
     { provide: METRICS_TARGETS, useFactory: () => targetsFromEnv() },
@@ -37,8 +34,4 @@ export const METRICS_QUEUES = ['metrics.events'];
     CoverageGauges,
   ],
 })
-export class MetricsModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(DashboardCookieMiddleware).forRoutes(CoverageController, ReportsController);
-  }
-}
+export class MetricsModule {}

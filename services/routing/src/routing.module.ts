@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { join } from 'node:path';
-import { PrometheusModule, ROUTING_STATUS_QUEUE, RuntimeModule } from '@edoc/runtime';
+import { PrometheusModule, RuntimeModule } from '@edoc/runtime';
 import { RoutingHandler } from './handlers/routing.handler';
 import { RoutingRepository } from './repositories/deliveries.repository';
 import { FanOutService } from './services/fan-out.service';
@@ -8,11 +8,9 @@ import { ReceiptRulesConfig } from './services/receipt-rules.config';
 import { ReceiptWatchService } from './services/receipt-watch.service';
 import { StatusService } from './services/status.service';
 
-export const ROUTING_QUEUES = ['routing.events', ROUTING_STATUS_QUEUE];
-
 @Module({
   imports: [
-    RuntimeModule.forService({ name: 'routing', defaultPort: 3002, queues: ROUTING_QUEUES, orderedQueues: [ROUTING_STATUS_QUEUE], migrationsDir: join(__dirname, '..', 'migrations') }),
+    RuntimeModule.forService({ name: 'routing', defaultPort: 3002, migrationsDir: join(__dirname, '..', 'migrations') }),
     PrometheusModule.forFeature([
       {
         name: 'edoc_deliveries_pending',

@@ -5,15 +5,14 @@ import { PkiController } from './controllers/pki.controller';
 import { DocumentEventsHandler } from './handlers/document-events.handler';
 import { CredentialsRepository } from './repositories/credentials.repository';
 import { JobsRepository } from './repositories/jobs.repository';
+import { PdfFilesRepository } from './repositories/pdf-files.repository';
 import { SigningMetrics } from './services/signing-metrics';
 import { SigningService } from './services/signing.service';
 import { TimestampService } from './services/timestamp.service';
 
-export const SIGNING_QUEUES = ['signing.events'];
-
 @Module({
-  imports: [RuntimeModule.forService({ name: 'signing', defaultPort: 3001, queues: SIGNING_QUEUES, migrationsDir: join(__dirname, '..', 'migrations') })],
+  imports: [RuntimeModule.forService({ name: 'signing', defaultPort: 3001, migrationsDir: join(__dirname, '..', 'migrations') })],
   controllers: [PkiController, DocumentEventsHandler],
-  providers: [CredentialsRepository, JobsRepository, TimestampService, SigningMetrics, SigningService],
+  providers: [CredentialsRepository, JobsRepository, PdfFilesRepository, TimestampService, SigningMetrics, SigningService],
 })
 export class SigningModule {}

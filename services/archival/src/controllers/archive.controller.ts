@@ -29,8 +29,8 @@ export class ArchiveController {
       throw new ForbiddenException(`a clerk of ${principal.orgCode} can read only the archive of ${principal.orgCode}, not ${name}`);
     }
     try {
-      const bytes = await this.recordsView.object(name);
-      return new StreamableFile(bytes, { type: 'application/octet-stream', length: bytes.length });
+      const { stream, size } = await this.recordsView.object(name);
+      return new StreamableFile(stream, { type: 'application/octet-stream', length: size });
     } catch (error) {
       if (error instanceof ObjectNotFoundError) throw new NotFoundException(`archived object ${name} does not exist`);
       if (error instanceof InvalidArchiveNameError) throw new BadRequestException(error.message);

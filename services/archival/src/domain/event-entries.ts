@@ -13,6 +13,8 @@ import {
   type DocumentSubmitted,
   DocumentSubmittedSchema,
   Medium,
+  type MessageRejected,
+  MessageRejectedSchema,
   MessageTypes,
   type PersonSignatureApplied,
   PersonSignatureAppliedSchema,
@@ -106,6 +108,14 @@ const FACTS: Record<string, (message: never) => EventFacts> = {
     orgCodes: [e.orgCode],
     occurredAt: e.recordedAt,
     summary: `${Medium[e.medium]?.toLowerCase() ?? 'unknown medium'} entry ${e.number}/${e.year} in the ${RegisterBook[e.book]?.toLowerCase() ?? '?'} register of ${e.orgCode}: ${e.typeCode} "${e.subject}"`,
+  }),
+  // A refused message is no document's event: it goes in the chain without document, and its body,
+  // which a forger wrote, is not recorded (it sits in the dead-letter queue for an investigator).
+  [MessageRejectedSchema.typeName]: (e: MessageRejected) => ({
+    documentId: '',
+    orgCodes: [],
+    occurredAt: e.rejectedAt,
+    summary: `refused by ${e.rejectedBy}: ${e.reason} (message ${e.messageId} on ${e.exchange || '(default exchange)'}/${e.routingKey})`,
   }),
 };
 

@@ -2,16 +2,17 @@ import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { DocumentIssuedSchema, MessageTypes, schemaForType } from '@edoc/contracts';
 import { EdocMessageContext, PermanentMessageError } from '@edoc/messaging';
+import { MESSAGE_CONTRACT } from '@edoc/runtime';
 import { AuditTrailService } from '../services/audit-trail.service';
 
 /**
- * Every event type published on the events exchange, except document.issued (which the archive
- * also stores): derived from the contract, so a type added there is recorded, never dead-lettered
- * as "no handler".
+ * Every event type archival.events takes, except document.issued (which the archive also stores):
+ * derived from the message contract, so a type added there is recorded, never dead-lettered as "no
+ * handler". Types of archival's other queues (revocations) have handlers of their own.
  */
-export const LIFECYCLE_EVENT_TYPES = Object.values(MessageTypes)
-  .filter((entry) => entry.routingKey !== '' && entry.schema.typeName !== DocumentIssuedSchema.typeName)
-  .map((entry) => entry.schema.typeName);
+export const LIFECYCLE_EVENT_TYPES = MESSAGE_CONTRACT.queues['archival.events'].accepts
+  .map((name) => MessageTypes[name].schema.typeName)
+  .filter((typeName) => typeName !== DocumentIssuedSchema.typeName);
 
 @Controller()
 export class LifecycleHandler {

@@ -104,6 +104,12 @@ export class RecordsRepository {
     return rows.map(toRecord);
   }
 
+  /** The database's clock, which writes archived_at: an age computed against it does not depend on the reader's clock. */
+  async now(): Promise<Date> {
+    const { rows } = await this.db.query<{ now: Date }>(`SELECT now() AS now`);
+    return rows[0].now;
+  }
+
   /** Records whose retention ended at `at` or before: candidates for a disposal review, never deleted here. */
   async pastRetention(at: Date): Promise<ArchiveRecord[]> {
     const { rows } = await this.db.query<Row>(`${SELECT} WHERE retain_until IS NOT NULL AND retain_until <= $1 ORDER BY retain_until, document_id`, [at]);

@@ -1,16 +1,17 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { PDFDocument } from 'pdf-lib';
+import { createReadStream } from 'node:fs';
 import { ARCHIVED_ENTRY_TYPE } from '@edoc/audit';
-import { DocumentIssued, DocumentIssuedSchema, DocumentMetadataSchema, FileRef, timestampDate, toJson } from '@edoc/contracts';
+import { DocumentIssued, DocumentIssuedSchema, DocumentMetadataSchema, timestampDate, toJson } from '@edoc/contracts';
 import { Database } from '@edoc/db';
 import { Directory } from '@edoc/directory';
 import { PermanentMessageError } from '@edoc/messaging';
-import { OBJECT_STORE } from '@edoc/runtime';
-import { ArchiveConflictError, type ArchiveStore, type ObjectStore, sha256Hex } from '@edoc/storage';
+import { pageCount } from '@edoc/pdf-sign';
+import { ArchiveConflictError, type ArchiveStore, sha256Hex } from '@edoc/storage';
 import { ARCHIVAL_SETTINGS, type ArchivalSettings } from '../config/archival-settings';
 import { decree30Record } from '../domain/decree30-record';
 import { retentionFor } from '../domain/retention';
-import { verificationReport } from '../domain/verification-report';
+import { type FileVerification, verificationReport, verifyArchivedFile } from '../domain/verification-report';
+import { IssuedFilesRepository, type LocalCopy } from '../repositories/issued-files.repository';
 import { ArchivedObject, RecordsRepository } from '../repositories/records.repository';
 import { ArchiveKeysService } from './archive-keys.service';
 import { ARCHIVE_STORE } from './archive-store.token';
@@ -34,7 +35,7 @@ export class ArchiveService {
     private readonly keys: ArchiveKeysService,
     private readonly directory: Directory,
     @Inject(ARCHIVAL_SETTINGS) private readonly settings: ArchivalSettings,
-    @Inject(OBJECT_STORE) private readonly files: ObjectStore,
+    private readonly issuedFiles: IssuedFilesRepository,
     @Inject(ARCHIVE_STORE) private readonly archive: ArchiveStore,
   ) {}
 
@@ -91,45 +92,57 @@ export class ArchiveService {
     this.logger.log(`archived ${metadata.edxmlDocumentId} (${stored.objects.length} objects, ${stored.lockMode})`);
   }
 
+  /** The issued files are streamed from the files bucket into the archive through scratch copies: never held whole. */
   private async store(event: DocumentIssued, issuedAt: Date) {
     const metadata = event.metadata!;
     const { retentionClass, retainUntil } = retentionFor(metadata, issuedAt, this.settings);
     const base = `${metadata.issuerCode}/${issuedAt.getUTCFullYear()}/${metadata.documentId}`;
     const objects: ArchivedObject[] = [];
     let lockMode = 'none';
-    const keep = async (name: string, bytes: Buffer, role: ArchivedObject['role'], mediaType: string, derived = false) => {
-      let content = bytes;
-      let result;
+    const keep = async (name: string, content: Buffer | LocalCopy, role: ArchivedObject['role'], mediaType: string, derived = false) => {
+      let kept: { sha256: string; size: number };
       try {
-        result = await this.archive.putOnce(`${base}/${name}`, content, { retainUntil, mediaType });
+        const result = await this.archive.putOnce(`${base}/${name}`, Buffer.isBuffer(content) ? content : createReadStream(content.path), { retainUntil, mediaType });
+        lockMode = result.locked;
+        kept = { sha256: result.sha256, size: Buffer.isBuffer(content) ? content.length : content.size };
       } catch (error) {
-        // A report made again after a crash differs in its time; the copy archived first stands.
+        // A report made again after a crash differs in its time; the copy archived first stands (derived objects are small).
         if (!(derived && error instanceof ArchiveConflictError)) throw error;
-        content = await this.archive.get(`${base}/${name}`);
-        result = { sha256: sha256Hex(content), locked: lockMode };
+        const first = await this.archive.get(`${base}/${name}`);
+        kept = { sha256: sha256Hex(first), size: first.length };
       }
-      lockMode = result.locked;
-      objects.push({ name: `${base}/${name}`, sha256: result.sha256, size: content.length, role, mediaType });
+      objects.push({ name: `${base}/${name}`, ...kept, role, mediaType });
     };
-    const pdf = await this.fetch(event.file!);
-    const attachments = await Promise.all(event.attachments.map((attachment) => this.fetch(attachment)));
-    await keep('document.pdf', pdf, 'document', 'application/pdf');
-    for (const [index, attachment] of attachments.entries()) await keep(`attachment-${index + 1}.pdf`, attachment, 'attachment', 'application/pdf');
-    const metadataJson = Buffer.from(`${JSON.stringify({ metadata: toJson(DocumentMetadataSchema, metadata), issuedAt: issuedAt.toISOString(), retentionClass }, null, 2)}\n`);
-    await keep('metadata.json', metadataJson, 'metadata', 'application/json');
-    const record = decree30Record({
-      metadata,
-      issuerName: this.directory.has(metadata.issuerCode) ? this.directory.require(metadata.issuerCode).name : metadata.issuerCode,
-      recipientNames: new Map(metadata.recipientCodes.filter((code) => this.directory.has(code)).map((code) => [code, this.directory.require(code).name])),
-      retentionClass,
-      pageCount: await pageCount(pdf),
-      files: objects.map((o) => ({ name: o.name.slice(base.length + 1), sha256: o.sha256, size: o.size, role: o.role })),
+    return this.issuedFiles.withLocalCopies([event.file!, ...event.attachments], async ([pdf, ...attachments]) => {
+      await keep('document.pdf', pdf, 'document', 'application/pdf');
+      for (const [index, attachment] of attachments.entries()) await keep(`attachment-${index + 1}.pdf`, attachment, 'attachment', 'application/pdf');
+      const metadataJson = Buffer.from(`${JSON.stringify({ metadata: toJson(DocumentMetadataSchema, metadata), issuedAt: issuedAt.toISOString(), retentionClass }, null, 2)}\n`);
+      await keep('metadata.json', metadataJson, 'metadata', 'application/json');
+      const trust = this.trustOrError();
+      const verifiedAt = new Date();
+      const document = this.inspectDocument(pdf, trust, verifiedAt);
+      const record = decree30Record({
+        metadata,
+        issuerName: this.directory.has(metadata.issuerCode) ? this.directory.require(metadata.issuerCode).name : metadata.issuerCode,
+        recipientNames: new Map(metadata.recipientCodes.filter((code) => this.directory.has(code)).map((code) => [code, this.directory.require(code).name])),
+        retentionClass,
+        pageCount: document.pageCount,
+        files: objects.map((o) => ({ name: o.name.slice(base.length + 1), sha256: o.sha256, size: o.size, role: o.role })),
+      });
+      await keep('metadata.xml', record, 'metadata-xml', 'application/xml');
+      const verified = [document.verification];
+      for (const [index, attachment] of attachments.entries()) {
+        verified.push(verifyArchivedFile({ name: `attachment-${index + 1}.pdf`, sha256: attachment.sha256, path: attachment.path }, trust, verifiedAt));
+      }
+      const report = verificationReport(verified, verifiedAt);
+      await keep('verification-report.json', Buffer.from(`${JSON.stringify(report, null, 2)}\n`), 'verification-report', 'application/json', true);
+      return { objects, lockMode, retentionClass, retainUntil, verificationValid: report.valid };
     });
-    await keep('metadata.xml', record, 'metadata-xml', 'application/xml');
-    const pdfs = [{ name: 'document.pdf', bytes: pdf }, ...attachments.map((bytes, index) => ({ name: `attachment-${index + 1}.pdf`, bytes }))];
-    const report = verificationReport(pdfs.map((f) => ({ ...f, sha256: sha256Hex(f.bytes) })), this.trustOrError(), new Date());
-    await keep('verification-report.json', Buffer.from(`${JSON.stringify(report, null, 2)}\n`), 'verification-report', 'application/json', true);
-    return { objects, lockMode, retentionClass, retainUntil, verificationValid: report.valid };
+  }
+
+  /** The page count and the signatures of the main PDF, both read from its scratch copy in blocks. */
+  private inspectDocument(pdf: LocalCopy, trust: { anchorsPem: string[]; crlsPem: string[] } | Error, at: Date): { pageCount: number; verification: FileVerification } {
+    return { pageCount: pagesOf(pdf.path), verification: verifyArchivedFile({ name: 'document.pdf', sha256: pdf.sha256, path: pdf.path }, trust, at) };
   }
 
   private trustOrError(): { anchorsPem: string[]; crlsPem: string[] } | Error {
@@ -139,19 +152,16 @@ export class ArchiveService {
       return error as Error;
     }
   }
-
-  /** The bytes a claim check names, checked against its digest: the archive must keep exactly what was issued. */
-  private async fetch(ref: FileRef): Promise<Buffer> {
-    if ((await this.files.stat(ref.objectKey)) === undefined) throw new PermanentMessageError(`claim check points at a missing object ${ref.objectKey}`);
-    const bytes = await this.files.get(ref.objectKey);
-    if (ref.sha256 !== '' && sha256Hex(bytes) !== ref.sha256) throw new PermanentMessageError(`object ${ref.objectKey} does not hash to the claim check's SHA-256 ${ref.sha256}`);
-    return bytes;
-  }
 }
 
-async function pageCount(pdf: Buffer): Promise<number> {
+/**
+ * The page count for the Decree 30 record, read by the same bounded parser that verifies the
+ * signatures (a decompression bomb fails fast instead of inflating in a second parser); 0 when
+ * the file cannot be read, as before.
+ */
+function pagesOf(path: string): number {
   try {
-    return (await PDFDocument.load(pdf, { ignoreEncryption: true, updateMetadata: false })).getPageCount();
+    return pageCount(path);
   } catch {
     return 0;
   }

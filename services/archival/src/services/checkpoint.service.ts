@@ -30,6 +30,7 @@ export class CheckpointService implements OnApplicationBootstrap, OnApplicationS
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private again = false;
+  private stopping = false;
 
   constructor(
     private readonly db: Database,
@@ -47,13 +48,14 @@ export class CheckpointService implements OnApplicationBootstrap, OnApplicationS
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
     clearInterval(this.timer);
     await this.running;
   }
 
   /** Checks, in the background, whether a checkpoint is due; calls while one check runs fold into one more. */
   nudge(): void {
-    if (!this.readiness.isReady()) return;
+    if (this.stopping || !this.readiness.isReady()) return;
     if (this.running !== undefined) {
       this.again = true;
       return;
@@ -77,8 +79,11 @@ export class CheckpointService implements OnApplicationBootstrap, OnApplicationS
   }
 
   private async run(force: boolean): Promise<void> {
-    while (await this.makeOne(force)) {
-      // a backlog of more than N entries becomes several checkpoints of N
+    // A backlog of more than N entries becomes several checkpoints of N. A stop waits for the one
+    // being made only: the rest of a long backlog would hold it past its deadline, and the next
+    // start picks up where the last committed checkpoint ended.
+    while (!this.stopping && (await this.makeOne(force))) {
+      // one more
     }
     await this.storeWriteOnceCopies();
   }

@@ -1,7 +1,8 @@
 import { BadRequestException, Inject, Injectable } from '@nestjs/common';
+import type { Readable } from 'node:stream';
 import { Directory } from '@edoc/directory';
 import { assertSameOrganisation, type Principal } from '@edoc/identity';
-import type { ArchiveStore } from '@edoc/storage';
+import { type ArchiveStore, ObjectNotFoundError } from '@edoc/storage';
 import { parseDateParameter } from '../domain/export-query';
 import { type ArchiveRecord, RecordsRepository } from '../repositories/records.repository';
 import { ARCHIVE_STORE } from './archive-store.token';
@@ -15,7 +16,8 @@ export class RecordsViewService {
     @Inject(ARCHIVE_STORE) private readonly archive: ArchiveStore,
   ) {}
 
-  async list(principal: Principal, query: { org?: string; from?: string; to?: string }): Promise<{ records: ArchiveRecord[] }> {
+  /** `asOf` is when the list was read, by the clock that wrote each record's archivedAt (a verifier ages records with it). */
+  async list(principal: Principal, query: { org?: string; from?: string; to?: string }): Promise<{ records: ArchiveRecord[]; asOf: Date }> {
     const isAdmin = principal.roles.includes('admin');
     const org = query.org ?? (isAdmin ? undefined : principal.orgCode);
     if (org !== undefined) {
@@ -24,10 +26,14 @@ export class RecordsViewService {
     }
     const from = query.from === undefined ? undefined : parseDateParameter('from', query.from);
     const to = query.to === undefined ? undefined : parseDateParameter('to', query.to);
-    return { records: await this.records.list({ issuerCode: org, from, to }) };
+    const records = await this.records.list({ issuerCode: org, from, to });
+    return { records, asOf: await this.records.now() };
   }
 
-  object(name: string): Promise<Buffer> {
-    return this.archive.get(name);
+  /** One archived object as a stream: a document of any size is served without being held in memory. */
+  async object(name: string): Promise<{ stream: Readable; size: number }> {
+    const found = await this.archive.stat(name);
+    if (found === undefined) throw new ObjectNotFoundError(name);
+    return { stream: await this.archive.getStream(name), size: found.size };
   }
 }

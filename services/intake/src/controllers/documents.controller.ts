@@ -1,12 +1,17 @@
-import { BadRequestException, Body, Controller, Get, Headers, HttpCode, Param, Post, UploadedFiles, UseInterceptors } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, Headers, HttpCode, Param, Post, UploadedFiles, UseGuards, UseInterceptors } from '@nestjs/common';
 import { FileFieldsInterceptor } from '@nestjs/platform-express';
 import { ApiBody, ApiConsumes, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, Roles } from '@edoc/identity';
 import { loadConfig } from '@edoc/config';
+import { RateLimit } from '@edoc/runtime';
 import { SubmissionInput } from '../domain/submission';
 import { DocumentView, DocumentViewService } from '../services/document-view.service';
 import { RecallReceipt, RecallService } from '../services/recall.service';
-import { SubmissionReceipt, SubmissionService, UploadedFile } from '../services/submission.service';
+import { SubmissionReceipt, SubmissionService } from '../services/submission.service';
+import type { StagedFile } from '../uploads/staged-file';
+import { StagingStorage } from '../uploads/staging-storage';
+import { UploadInterruptedInterceptor } from '../uploads/upload-interrupted.interceptor';
+import { UploadSlotsGuard } from '../uploads/upload-slots';
 
 const MAX_ATTACHMENTS = 20;
 
@@ -54,24 +59,30 @@ export class DocumentsController {
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'send the same key again after a lost answer to get the first document back, not a second one' })
   @ApiResponse({ status: 202, description: 'accepted: signing, numbering and delivery follow' })
   @ApiResponse({ status: 400, description: 'empty or truncated file, metadata not JSON' })
-  @ApiResponse({ status: 413, description: 'file over the configured limit (default 50 MB)' })
+  @ApiResponse({ status: 413, description: 'file over the configured limit (EDOC_MAX_FILE_BYTES, default 500 MiB)' })
   @ApiResponse({ status: 415, description: 'not a PDF' })
   @ApiResponse({ status: 422, description: 'a rule is broken: each problem names its field' })
+  @ApiResponse({ status: 503, description: 'as many uploads in progress as intake takes at once (in all, or for this user): try again after Retry-After seconds' })
   @HttpCode(202)
   @Roles('clerk')
+  @UseGuards(UploadSlotsGuard)
+  // Below UploadSlotsGuard, so it runs first: a refused request takes no upload slot.
+  @RateLimit('submissions')
   @UseInterceptors(
+    UploadInterruptedInterceptor,
     FileFieldsInterceptor(
       [
         { name: 'file', maxCount: 1 },
         { name: 'attachments', maxCount: MAX_ATTACHMENTS },
       ],
-      { limits: { fileSize: loadConfig().maxFileBytes, files: MAX_ATTACHMENTS + 1 } },
+      // Files stream to staging files, never to memory; the metadata fields are small.
+      { storage: new StagingStorage(loadConfig().uploadDir), limits: { fileSize: loadConfig().maxFileBytes, files: MAX_ATTACHMENTS + 1, fields: 40, fieldSize: 256 * 1024, parts: 80 } },
     ),
   )
   submit(
     @CurrentPrincipal() principal: Principal,
     @Body() body: Record<string, unknown>,
-    @UploadedFiles() files: { file?: UploadedFile[]; attachments?: UploadedFile[] } | undefined,
+    @UploadedFiles() files: { file?: StagedFile[]; attachments?: StagedFile[] } | undefined,
     @Headers('idempotency-key') idempotencyKey?: string,
   ): Promise<SubmissionReceipt> {
     return this.submissions.submit(principal, parseMetadata(body), files?.file?.[0], files?.attachments ?? [], idempotencyKey);

@@ -1,6 +1,7 @@
 import { Controller, Get, Param, StreamableFile } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, Roles } from '@edoc/identity';
+import { RateLimit } from '@edoc/runtime';
 import { FileAccessService } from '../services/file-access.service';
 
 @ApiTags('files')
@@ -12,6 +13,7 @@ export class FilesController {
   @Get(':sha256')
   @ApiOperation({ summary: 'The bytes of a file by SHA-256, for its issuer, its recipients (clerks and ward systems) and administrators' })
   @Roles('clerk', 'signer', 'admin', 'ward-system')
+  @RateLimit('downloads')
   async download(@CurrentPrincipal() principal: Principal, @Param('sha256') sha256: string): Promise<StreamableFile> {
     const { stream, size } = await this.files.open(principal, sha256);
     return new StreamableFile(stream, { type: 'application/pdf', length: size, disposition: `attachment; filename="${sha256.toLowerCase()}.pdf"` });

@@ -2,6 +2,7 @@ import { Body, Controller, Get, Header, HttpCode, Param, Post, Query, Res, Strea
 import type { Response } from 'express';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, Roles } from '@edoc/identity';
+import { RateLimit } from '@edoc/runtime';
 import { PaperIncomingInput, PaperOutgoingInput, PaperRegistrationService } from '../services/paper-registration.service';
 import { RegisterQuery, RegisterViewService } from '../services/register-view.service';
 
@@ -41,6 +42,7 @@ export class RegistersController {
   @Get(':book/print')
   @ApiOperation({ summary: 'The printable PDF of a closed book (a year that is over)' })
   @Roles('clerk', 'admin')
+  @RateLimit('downloads')
   @Header('content-type', 'application/pdf')
   async print(@CurrentPrincipal() principal: Principal, @Param('book') book: string, @Query() query: Omit<RegisterQuery, 'book'>): Promise<StreamableFile> {
     const { fileName, content } = await this.registers.print(principal, { ...query, book });

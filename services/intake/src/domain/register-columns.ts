@@ -1,3 +1,4 @@
+import { csvDocument } from '@edoc/runtime';
 import { vietnamDate } from '@edoc/contracts';
 import type { RegisterBook, RegisterEntry } from '../repositories/registers.repository';
 
@@ -37,16 +38,8 @@ export const REGISTER_COLUMNS: Record<RegisterBook, RegisterColumn[]> = {
   ],
 };
 
-/** RFC 4180 CSV with a UTF-8 byte-order mark, so spreadsheet programs read Vietnamese correctly. */
+/** The register as a CSV file (the one CSV writer of @edoc/runtime). */
 export function registerCsv(book: RegisterBook, entries: RegisterEntry[]): string {
   const columns = REGISTER_COLUMNS[book];
-  // A leading = + - @ would make a spreadsheet run the cell as a formula: quote it as text.
-  const neutral = (value: string) => (/^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
-  const cell = (raw: string) => {
-    const value = neutral(raw);
-    return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-  };
-  const header = ['Đơn vị', ...columns.map((c) => c.title)];
-  const rows = entries.map((entry) => [entry.orgCode, ...columns.map((c) => c.value(entry))]);
-  return `\uFEFF${[header, ...rows].map((row) => row.map(cell).join(',')).join('\r\n')}\r\n`;
+  return csvDocument(['Đơn vị', ...columns.map((c) => c.title)], entries.map((entry) => [entry.orgCode, ...columns.map((c) => c.value(entry))]));
 }

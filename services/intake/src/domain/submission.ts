@@ -1,6 +1,13 @@
-import { BusinessType, canonicalTypeCode, Priority, SteeringType } from '@edoc/contracts';
+import { BusinessType, canonicalTypeCode, firstOf, Priority, SteeringType } from '@edoc/contracts';
+import { bounded, checkDraftingUnit, checkLength, oneLine, unprintableProblem } from './field-rules';
 
 export const MAX_SUBJECT_LENGTH = 500;
+/** Recipients of one submission, groups counted once: the whole district is a few dozen units. */
+export const MAX_RECIPIENT_ENTRIES = 500;
+const MAX_TO_PLACES = 50;
+const USERNAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+/** OrganId,yyyy/MM/dd,Number/Notation (QCVN 102:2016), e.g. 000.00.00.G22,2015/09/30,7816/VPCP-TTĐT. */
+const EDXML_ID = /^[0-9A-Za-z.]{1,20},\d{4}\/\d{2}\/\d{2},\d+\/[^,\s]{1,60}$/u;
 
 /** What a clerk sends with the PDF, as it arrives over HTTP (strings, possibly missing). */
 export interface SubmissionInput {
@@ -96,29 +103,32 @@ function isCalendarDate(value: string): boolean {
 
 /** Checks a clerk's submission against Decree 30 and edoc's rules; every problem names its field. */
 export function validateSubmission(input: SubmissionInput, context: SubmissionContext): SubmissionResult {
+  // Nothing below is worth reading, nor any database worth asking, about text that is not text.
+  const unprintable = unprintableProblem(input);
+  if (unprintable !== undefined) return { ok: false, problems: [unprintable] };
   const problems: string[] = [];
 
   const secrecy = slug(text(input.secrecy));
   if (SECRET_GRADES.includes(secrecy)) {
-    problems.push(`secrecy: state-secret documents (${text(input.secrecy)}) are excluded from electronic exchange; send them by the secret channel`);
+    problems.push(`secrecy: state-secret documents (${firstOf([text(input.secrecy)], 1, (v) => v)}) are excluded from electronic exchange; send them by the secret channel`);
   } else if (secrecy !== '' && secrecy !== 'none' && secrecy !== 'khong') {
-    problems.push(`secrecy: unknown grade "${text(input.secrecy)}" (expected none, MẬT, TỐI MẬT or TUYỆT MẬT)`);
+    problems.push(`secrecy: unknown grade ${firstOf([text(input.secrecy)], 1)} (expected none, MẬT, TỐI MẬT or TUYỆT MẬT)`);
   }
 
   const rawType = text(input.type) || 'CV';
   const typeCode = canonicalTypeCode(rawType);
-  if (typeCode === undefined) problems.push(`type: unknown document type "${rawType}"`);
+  if (typeCode === undefined) problems.push(`type: unknown document type ${firstOf([rawType], 1)}`);
 
-  const subject = text(input.subject);
+  const subject = oneLine(text(input.subject));
   if (subject === '') problems.push('subject: required (trích yếu)');
-  else if ([...subject].length > MAX_SUBJECT_LENGTH) {
-    problems.push(`subject: ${[...subject].length} characters, at most ${MAX_SUBJECT_LENGTH} allowed`);
-  }
+  else checkLength('subject', subject, MAX_SUBJECT_LENGTH, problems);
 
-  const entries = list(input.recipients);
+  const allEntries = list(input.recipients);
+  if (allEntries.length > MAX_RECIPIENT_ENTRIES) problems.push(`recipients: ${allEntries.length} entries, at most ${MAX_RECIPIENT_ENTRIES} (use a group such as all-wards)`);
+  const entries = allEntries.slice(0, MAX_RECIPIENT_ENTRIES);
   const { codes, unknown } = context.expandRecipients(entries);
   if (entries.length === 0) problems.push('recipients: at least one recipient organisation is required');
-  if (unknown.length > 0) problems.push(`recipients: unknown organisation or group ${unknown.map((u) => `"${u}"`).join(', ')}`);
+  if (unknown.length > 0) problems.push(`recipients: unknown organisation or group ${firstOf(unknown)}`);
   const recipientCodes = codes.filter((code) => code !== context.senderCode);
   if (entries.length > 0 && unknown.length === 0 && recipientCodes.length === 0) {
     problems.push('recipients: a unit cannot send a document only to itself');
@@ -126,20 +136,21 @@ export function validateSubmission(input: SubmissionInput, context: SubmissionCo
 
   const urgencyText = slug(text(input.urgency) || 'normal');
   const priority = URGENCY[urgencyText];
-  if (priority === undefined) problems.push(`urgency: unknown "${text(input.urgency)}" (normal, khẩn, thượng khẩn, hỏa tốc, hỏa tốc hẹn giờ)`);
+  if (priority === undefined) problems.push(`urgency: unknown ${firstOf([text(input.urgency)], 1)} (normal, khẩn, thượng khẩn, hỏa tốc, hỏa tốc hẹn giờ)`);
 
   const dueDate = text(input.dueDate);
-  if (dueDate !== '' && !isCalendarDate(dueDate)) problems.push(`dueDate: "${dueDate}" is not a date (yyyy-mm-dd)`);
+  if (dueDate !== '' && !isCalendarDate(dueDate)) problems.push(`dueDate: ${firstOf([dueDate], 1)} is not a date (yyyy-mm-dd)`);
   else if (dueDate !== '' && dueDate < context.today) problems.push(`dueDate: ${dueDate} is already past`);
 
   const signerUsername = text(input.signer);
   if (signerUsername === '') problems.push('signer: required (the username of the competent person who signs)');
+  else if (!USERNAME.test(signerUsername)) problems.push(`signer: ${firstOf([signerUsername], 1)} is not a username`);
   else if (!context.isSignerOf(signerUsername, context.senderCode)) {
-    problems.push(`signer: "${signerUsername}" is not a signer of ${context.senderCode}`);
+    problems.push(`signer: ${firstOf([signerUsername], 1)} is not a signer of ${context.senderCode}`);
   }
 
   const steering = input.steeringType === undefined || input.steeringType === '' ? 0 : Number(input.steeringType);
-  if (![0, 1, 2].includes(steering)) problems.push(`steeringType: must be 0, 1 or 2, got "${String(input.steeringType)}"`);
+  if (![0, 1, 2].includes(steering)) problems.push(`steeringType: must be 0, 1 or 2, got ${firstOf([String(input.steeringType)], 1)}`);
 
   const legal = input.legalNormative;
   const legalNormative = legal === true || legal === 'true' || legal === '1';
@@ -150,29 +161,39 @@ export function validateSubmission(input: SubmissionInput, context: SubmissionCo
   const businessText = slug(text(input.businessType) || 'new');
   const businessType = BUSINESS_TYPES[businessText];
   const replaces = text(input.replaces);
-  if (businessType === undefined) problems.push(`businessType: unknown "${text(input.businessType)}" (new, update or replace)`);
+  if (businessType === undefined) problems.push(`businessType: unknown ${firstOf([text(input.businessType)], 1)} (new, update or replace)`);
   else if (businessType !== BusinessType.NEW_UNSPECIFIED && !/^[0-9a-f-]{36}$/i.test(replaces)) {
     problems.push(`replaces: an ${businessText} names the id of the issued document it ${businessText}s`);
   } else if (businessType === BusinessType.NEW_UNSPECIFIED && replaces !== '') {
     problems.push('replaces: only an update or a replacement names a document it replaces (set businessType)');
   }
 
-  if (problems.length > 0 || typeCode === undefined || priority === undefined || businessType === undefined) return { ok: false, problems };
+  const draftingUnit = text(input.draftingUnit);
+  checkDraftingUnit(draftingUnit, problems);
+  const responseFor = text(input.responseFor);
+  if (responseFor !== '' && !EDXML_ID.test(responseFor)) problems.push(`responseFor: ${firstOf([responseFor], 1)} is not an edXML document id (OrganId,yyyy/MM/dd,Number/Notation)`);
+  const place = oneLine(text(input.place));
+  checkLength('place', place, 100, problems);
+  const toPlaces = list(input.toPlaces).map(oneLine);
+  if (toPlaces.length > MAX_TO_PLACES) problems.push(`toPlaces: ${toPlaces.length} places, at most ${MAX_TO_PLACES}`);
+  toPlaces.slice(0, MAX_TO_PLACES).forEach((item, index) => checkLength(`toPlaces[${index}]`, item, 200, problems));
+
+  if (problems.length > 0 || typeCode === undefined || priority === undefined || businessType === undefined) return { ok: false, problems: bounded(problems) };
   return {
     ok: true,
     value: {
       typeCode,
       subject,
       recipientCodes,
-      toPlaces: list(input.toPlaces),
+      toPlaces,
       priority,
       dueDate,
       signerUsername,
-      draftingUnit: text(input.draftingUnit),
-      responseFor: text(input.responseFor),
+      draftingUnit,
+      responseFor,
       steeringType: steering as SteeringType,
       legalNormative,
-      place: text(input.place),
+      place,
       businessType,
       replaces,
     },

@@ -21,6 +21,7 @@ export interface DocumentRecord {
   issuedAt: Date | null;
   failureStage: string | null;
   failureReason: string | null;
+  preflightNotes: string[];
 }
 
 interface DocumentRow {
@@ -40,6 +41,7 @@ interface DocumentRow {
   issued_at: Date | null;
   failure_stage: string | null;
   failure_reason: string | null;
+  preflight_notes: string[];
 }
 
 const file = (json: JsonValue): FileRef => fromJson(FileRefSchema, json);
@@ -63,11 +65,12 @@ function toRecord(row: DocumentRow): DocumentRecord {
     issuedAt: row.issued_at,
     failureStage: row.failure_stage,
     failureReason: row.failure_reason,
+    preflightNotes: row.preflight_notes,
   };
 }
 
 const COLUMNS = `document_id, issuer_code, state, metadata, main_file, attachments, submitted_by, submitted_at, number, notation,
-  to_char(issued_date, 'YYYY-MM-DD') AS issued_date, issued_file, issued_attachments, issued_at, failure_stage, failure_reason`;
+  to_char(issued_date, 'YYYY-MM-DD') AS issued_date, issued_file, issued_attachments, issued_at, failure_stage, failure_reason, preflight_notes`;
 
 /** Documents as the issuing clerk's office keeps them, from draft to issue. */
 @Injectable()
@@ -75,23 +78,30 @@ export class DocumentsRepository {
   constructor(private readonly db: Database) {}
 
   /** False when the issuer already has a document under this idempotency key (nothing is written then). */
-  async insert(tx: Queryable, doc: { metadata: DocumentMetadata; mainFile: FileRef; attachments: FileRef[]; submittedBy: string; submittedAt: Date; idempotencyKey?: string }): Promise<boolean> {
+  async insert(
+    tx: Queryable,
+    doc: { metadata: DocumentMetadata; mainFile: FileRef; attachments: FileRef[]; submittedBy: string; submittedAt: Date; idempotencyKey?: string; requestSha256: string; preflightNotes: string[] },
+  ): Promise<boolean> {
     const m = doc.metadata;
     const { rowCount } = await tx.query(
-      `INSERT INTO intake.documents (document_id, issuer_code, type_code, subject, legal_normative, state, metadata, main_file, attachments, submitted_by, submitted_at, idempotency_key)
-       VALUES ($1, $2, $3, $4, $5, 'submitted', $6, $7, $8, $9, $10, $11)
+      `INSERT INTO intake.documents (document_id, issuer_code, type_code, subject, legal_normative, state, metadata, main_file, attachments, submitted_by, submitted_at, idempotency_key, request_sha256, preflight_notes)
+       VALUES ($1, $2, $3, $4, $5, 'submitted', $6, $7, $8, $9, $10, $11, $12, $13)
        ON CONFLICT (issuer_code, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING`,
       [
         m.documentId, m.issuerCode, m.typeCode, m.subject, m.legalNormative, toJson(DocumentMetadataSchema, m), fileJson(doc.mainFile),
-        JSON.stringify(doc.attachments.map(fileJson)), doc.submittedBy, doc.submittedAt, doc.idempotencyKey ?? null,
+        JSON.stringify(doc.attachments.map(fileJson)), doc.submittedBy, doc.submittedAt, doc.idempotencyKey ?? null, doc.requestSha256, doc.preflightNotes,
       ],
     );
     return rowCount === 1;
   }
 
-  async findByIdempotencyKey(issuerCode: string, key: string): Promise<DocumentRecord | undefined> {
-    const { rows } = await this.db.query<DocumentRow>(`SELECT ${COLUMNS} FROM intake.documents WHERE issuer_code = $1 AND idempotency_key = $2`, [issuerCode, key]);
-    return rows[0] === undefined ? undefined : toRecord(rows[0]);
+  /** The document an earlier request with this key created, and the fingerprint of that request (null before it was kept). */
+  async findByIdempotencyKey(issuerCode: string, key: string): Promise<{ document: DocumentRecord; requestSha256: string | null } | undefined> {
+    const { rows } = await this.db.query<DocumentRow & { request_sha256: string | null }>(
+      `SELECT ${COLUMNS}, request_sha256 FROM intake.documents WHERE issuer_code = $1 AND idempotency_key = $2`,
+      [issuerCode, key],
+    );
+    return rows[0] === undefined ? undefined : { document: toRecord(rows[0]), requestSha256: rows[0].request_sha256 };
   }
 
   async find(documentId: string, tx: Queryable = this.db): Promise<DocumentRecord | undefined> {

@@ -20,6 +20,8 @@ export interface DocumentView {
   file: { sha256: string; size: number } | null;
   attachments: { sha256: string; size: number; fileName: string }[];
   failure: { stage: string; reason: string } | null;
+  /** What intake changed or noticed in the files at the door (active content removed, damage that signing repairs). */
+  notes: string[];
   deliveries: {
     deliveryId: string;
     recipientCode: string;
@@ -95,6 +97,7 @@ export class DocumentViewService {
       file: issued === null ? null : { sha256: issued.sha256, size: Number(issued.size) },
       attachments: record.issuedAttachments.map((a) => ({ sha256: a.sha256, size: Number(a.size), fileName: a.fileName })),
       failure: record.failureStage === null ? null : { stage: record.failureStage, reason: record.failureReason ?? '' },
+      notes: record.preflightNotes,
     };
   }
 }

@@ -1,7 +1,7 @@
 import { ForbiddenException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import type { Principal } from '@edoc/identity';
 import { OBJECT_STORE } from '@edoc/runtime';
-import type { ObjectStore } from '@edoc/storage';
+import { ObjectNotFoundError, type ObjectStore } from '@edoc/storage';
 import { Readable } from 'node:stream';
 import { DeliveriesRepository } from '../repositories/deliveries.repository';
 import { DocumentsRepository } from '../repositories/documents.repository';
@@ -26,6 +26,13 @@ export class FileAccessService {
     const key = `sha256/${digest}`;
     const stat = await this.store.stat(key);
     if (stat === undefined) throw new NotFoundException(`file ${digest} is not in storage`);
-    return { stream: await this.store.getStream(key), size: stat.size };
+    // Streamed, never read whole: a file may be hundreds of MB and many recipients fetch it at once.
+    try {
+      return { stream: await this.store.getStream(key), size: stat.size };
+    } catch (error) {
+      // Deleted between the two calls (a recalled copy destroyed): still a 404, not a 500.
+      if (error instanceof ObjectNotFoundError) throw new NotFoundException(`file ${digest} is not in storage`);
+      throw error;
+    }
   }
 }

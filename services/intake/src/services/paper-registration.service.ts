@@ -4,9 +4,10 @@ import { Database, sqlState } from '@edoc/db';
 import { Directory } from '@edoc/directory';
 import type { Principal } from '@edoc/identity';
 import { EventOutbox } from '@edoc/runtime';
-import { canonicalTypeCode } from '@edoc/contracts';
+import { canonicalTypeCode, firstOf } from '@edoc/contracts';
 import { buildNotation, numberAndNotation } from '../domain/numbering';
 import { MAX_SUBJECT_LENGTH, slug } from '../domain/submission';
+import { bounded, checkDraftingUnit, checkLength } from '../domain/field-rules';
 import { vietnamDate, vietnamYear } from '@edoc/contracts';
 import { Medium, RegisterEntry, RegistersRepository } from '../repositories/registers.repository';
 
@@ -62,7 +63,7 @@ export class PaperRegistrationService {
   async registerOutgoing(principal: Principal, input: PaperOutgoingInput): Promise<RegisterEntry> {
     const problems: string[] = [];
     const typeCode = canonicalTypeCode(text(input.type) || 'CV');
-    if (typeCode === undefined) problems.push(`type: unknown document type "${text(input.type)}"`);
+    if (typeCode === undefined) problems.push(`type: unknown document type ${firstOf([text(input.type)], 1)}`);
     const subject = this.subject(input.subject, problems);
     const recipients = text(Array.isArray(input.recipients) ? input.recipients.join(', ') : input.recipients);
     if (recipients === '') problems.push('recipients: required (nơi nhận)');
@@ -71,7 +72,11 @@ export class PaperRegistrationService {
     const copies = input.copies === undefined || input.copies === '' ? undefined : Number(input.copies);
     if (copies !== undefined && (!Number.isInteger(copies) || copies < 1)) problems.push('copies: must be a whole number of at least 1');
     if (['mat', 'toi-mat', 'tuyet-mat'].includes(slug(text(input.secrecy)))) problems.push('secrecy: state-secret documents are registered in the secret books, not here');
-    if (problems.length > 0 || typeCode === undefined) throw new UnprocessableEntityException(problems);
+    checkDraftingUnit(text(input.draftingUnit), problems);
+    checkLength('recipients', recipients, 2000, problems);
+    checkLength('signer', text(input.signer), 200, problems);
+    checkLength('notes', text(input.notes), 2000, problems);
+    if (problems.length > 0 || typeCode === undefined) throw new UnprocessableEntityException(bounded(problems));
 
     const org = this.directory.require(principal.orgCode);
     const legal = input.legalNormative === true || input.legalNormative === 'true';
@@ -99,11 +104,15 @@ export class PaperRegistrationService {
     if (numberNotation === '') problems.push('numberNotation: required (e.g. 12/UBND-VP)');
     const documentDate = this.optionalDate('documentDate', input.documentDate, problems);
     const typeCode = canonicalTypeCode(text(input.type) || 'CV');
-    if (typeCode === undefined) problems.push(`type: unknown document type "${text(input.type)}"`);
+    if (typeCode === undefined) problems.push(`type: unknown document type ${firstOf([text(input.type)], 1)}`);
     const subject = this.subject(input.subject, problems);
     const medium = this.medium(input.medium, problems);
     const dueDate = this.optionalDate('dueDate', input.dueDate, problems);
-    if (problems.length > 0 || typeCode === undefined) throw new UnprocessableEntityException(problems);
+    checkLength('author', author, 300, problems);
+    checkLength('numberNotation', numberNotation, 80, problems);
+    checkLength('handler', text(input.handler), 200, problems);
+    checkLength('notes', text(input.notes), 2000, problems);
+    if (problems.length > 0 || typeCode === undefined) throw new UnprocessableEntityException(bounded(problems));
 
     const now = new Date();
     return this.inTransaction('this paper document is already registered', async (tx) => {

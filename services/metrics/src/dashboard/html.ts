@@ -3,37 +3,40 @@ export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch] as string);
 }
 
-/** Headers of every dashboard page: no inline script, nothing from elsewhere, never framed or cached. */
-export const PAGE_HEADERS: Record<string, string> = {
-  'Content-Type': 'text/html; charset=utf-8',
-  'Content-Security-Policy':
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-  'X-Content-Type-Options': 'nosniff',
-  'Referrer-Policy': 'no-referrer',
-  'Cache-Control': 'no-store',
+/** Headers of every dashboard page: no inline script, nothing from elsewhere but the sign-out form to the identity service, never framed or cached. */
+export function pageHeaders(identityOrigin: string): Record<string, string> {
+  return {
+    'Content-Type': 'text/html; charset=utf-8',
+    'Content-Security-Policy': `default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self' ${new URL(identityOrigin).origin}; frame-ancestors 'none'; base-uri 'none'`,
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'Cache-Control': 'no-store',
+  };
+}
+
+/** Where the sign-out button posts: the identity service ends the session everywhere, then offers to sign in again. */
+export interface SignOutForm {
+  action: string;
+  csrf: string;
+  returnUrl: string;
+}
+
+function signOutForm(form: SignOutForm, label: string): string {
+  return `<form method="post" action="${escapeHtml(form.action)}"><input type="hidden" name="csrf" value="${escapeHtml(form.csrf)}"><input type="hidden" name="return" value="${escapeHtml(form.returnUrl)}"><button type="submit" id="logout">${escapeHtml(label)}</button></form>`;
+}
+
+const REFUSED_WORDS = {
+  vi: { title: 'Không có quyền', text: 'không phải quản trị viên cấp quận: bảng theo dõi cần vai trò admin.', signOut: 'Đăng xuất' },
+  en: { title: 'Not allowed', text: 'is not a district administrator: the dashboard needs the admin role.', signOut: 'Sign out' },
 };
 
-const LOGIN_WORDS = {
-  vi: {
-    title: 'Đăng nhập bảng theo dõi văn bản điện tử',
-    prompt: 'Dán mã truy cập (token) của tài khoản quản trị:',
-    submit: 'Đăng nhập',
-  },
-  en: {
-    title: 'Sign in to the electronic documents dashboard',
-    prompt: 'Paste the access token of an administrator account:',
-    submit: 'Sign in',
-  },
-};
-
-/** The form that takes an administrator's bearer token and turns it into an HttpOnly cookie. */
-export function loginPage(problem: string | undefined, language: 'vi' | 'en'): string {
-  const words = LOGIN_WORDS[language];
+/** Signed in, but not as a district administrator. */
+export function notAdministratorPage(username: string, signOut: SignOutForm, language: 'vi' | 'en'): string {
+  const words = REFUSED_WORDS[language];
   return `<!doctype html>
 <html lang="${language}">
 <head>
 <meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(words.title)}</title>
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="/dashboard/assets/dashboard.css">
@@ -41,13 +44,8 @@ export function loginPage(problem: string | undefined, language: 'vi' | 'en'): s
 <body class="login">
 <main>
 <h1>${escapeHtml(words.title)}</h1>
-${problem === undefined ? '' : `<p class="error" id="login-error" role="alert">${escapeHtml(problem)}</p>`}
-<form method="post" action="/dashboard/login">
-<label for="token">${escapeHtml(words.prompt)}</label>
-<textarea id="token" name="token" rows="4" required autocomplete="off" spellcheck="false"></textarea>
-<button type="submit" id="login-submit">${escapeHtml(words.submit)}</button>
-</form>
-<p class="switch"><a href="/dashboard?lang=vi">Tiếng Việt</a> · <a href="/dashboard?lang=en">English</a></p>
+<p class="error" id="login-error" role="alert">${escapeHtml(username)} ${escapeHtml(words.text)}</p>
+${signOutForm(signOut, words.signOut)}
 </main>
 </body>
 </html>
@@ -55,7 +53,7 @@ ${problem === undefined ? '' : `<p class="error" id="login-error" role="alert">$
 }
 
 /** The dashboard's frame; dashboard.js fills it from the JSON API. */
-export function dashboardPage(user: string, today: string, language: 'vi' | 'en'): string {
+export function dashboardPage(user: string, today: string, language: 'vi' | 'en', signOut: SignOutForm): string {
   return `<!doctype html>
 <html lang="${language}">
 <head>
@@ -72,7 +70,7 @@ export function dashboardPage(user: string, today: string, language: 'vi' | 'en'
 <div class="tools">
 <span class="user">${escapeHtml(user)}</span>
 <button type="button" id="lang-vi" class="lang">VI</button><button type="button" id="lang-en" class="lang">EN</button>
-<form method="post" action="/dashboard/logout"><button type="submit" id="logout" data-i18n="logout"></button></form>
+${signOutForm(signOut, language === 'vi' ? 'Đăng xuất' : 'Sign out').replace('id="logout"', 'id="logout" data-i18n="logout"')}
 </div>
 </header>
 <main>

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { assertSeriesLength, parseGranularity, parseRange } from '../domain/coverage-query';
 import type { Figures } from '../domain/figures';
 import { ALL_UNITS, CoverageService, RangeQuery } from '../services/coverage.service';
-import { csvDocument } from './csv';
+import { csvDocument } from '@edoc/runtime';
 import { CSV_HEADERS, parseLanguage } from './labels';
 
 /** The figures of every unit and of all units together, one row per period, for a spreadsheet. */

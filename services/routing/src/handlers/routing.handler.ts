@@ -25,6 +25,6 @@ export class RoutingHandler {
   /** From ward systems, on the status exchange. */
   @EventPattern(StatusReportSchema.typeName)
   wardStatus(@Payload() report: StatusReport, @Ctx() ctx: EdocMessageContext): Promise<void> {
-    return this.statuses.onWardReport(report, ctx.messageId, ctx.userId);
+    return this.statuses.onWardReport(report, ctx.messageId);
   }
 }

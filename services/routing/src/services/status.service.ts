@@ -1,9 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { applyStatus, BusinessType, StatusCode, StatusReport, timestampDate, timestampFromDate } from '@edoc/contracts';
 import { Database } from '@edoc/db';
-import { Inbox, PermanentMessageError, vhostOf, wardBrokerUser } from '@edoc/messaging';
-import { EDOC_CONFIG, EventOutbox } from '@edoc/runtime';
-import type { EdocConfig } from '@edoc/config';
+import { Inbox, PermanentMessageError } from '@edoc/messaging';
+import { EventOutbox } from '@edoc/runtime';
 import { RoutingRepository } from '../repositories/deliveries.repository';
 import { DOWNLOAD_PATH } from './fan-out.service';
 
@@ -19,12 +18,7 @@ export class StatusService {
     private readonly inbox: Inbox,
     private readonly routing: RoutingRepository,
     private readonly events: EventOutbox,
-    @Inject(EDOC_CONFIG) config: EdocConfig,
-  ) {
-    this.vhost = vhostOf(config.amqpUrl);
-  }
-
-  private readonly vhost: string;
+  ) {}
 
   /** A report relayed by intake for a unit on the built-in inbox: intake has authenticated the unit. */
   onInternalReport(report: StatusReport | undefined, messageId: string): Promise<void> {
@@ -32,12 +26,11 @@ export class StatusService {
     return this.apply(report, messageId);
   }
 
-  /** A report a ward system published itself: RabbitMQ has validated the user id it carries. */
-  onWardReport(report: StatusReport, messageId: string, brokerUser: string | undefined): Promise<void> {
-    // RabbitMQ has checked that user_id is the publishing connection's user: the report is authentic.
-    if (brokerUser !== wardBrokerUser(report.fromCode, this.vhost)) {
-      throw new PermanentMessageError(`status for unit ${report.fromCode} published by broker user ${brokerUser ?? '(none)'}: a ward may report only as itself`);
-    }
+  /**
+   * A report a ward system published itself. The transport let it through only if its user_id,
+   * which RabbitMQ validates, is the broker user of the ward it reports for (MESSAGE_CONTRACT).
+   */
+  onWardReport(report: StatusReport, messageId: string): Promise<void> {
     if (report.status === StatusCode.RECALL_REQUESTED) throw new PermanentMessageError('a ward system cannot request a recall over the status exchange');
     return this.apply(report, messageId);
   }

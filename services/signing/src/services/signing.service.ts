@@ -1,14 +1,13 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { createHash } from 'node:crypto';
-import { clone, create, DocumentMetadata, DocumentMetadataSchema, DocumentNumbered, DocumentSubmitted, FileRef, FileRefSchema, timestampFromDate } from '@edoc/contracts';
+import { Injectable, Logger } from '@nestjs/common';
+import { clone, DocumentMetadata, DocumentMetadataSchema, DocumentNumbered, DocumentSubmitted, FileRef, timestampFromDate } from '@edoc/contracts';
 import { Database } from '@edoc/db';
 import { Directory } from '@edoc/directory';
 import { Inbox, PermanentMessageError } from '@edoc/messaging';
-import { PdfSignError, signPdf } from '@edoc/pdf-sign';
-import { EventOutbox, isUrgent, OBJECT_STORE } from '@edoc/runtime';
-import type { ObjectStore } from '@edoc/storage';
+import { PdfSignError, signPdfFile, type SignFileOptions } from '@edoc/pdf-sign';
+import { EventOutbox, isUrgent } from '@edoc/runtime';
 import { JobsRepository } from '../repositories/jobs.repository';
 import { CredentialsRepository } from '../repositories/credentials.repository';
+import { PdfFilesRepository } from '../repositories/pdf-files.repository';
 import { TimestampService } from './timestamp.service';
 import { SigningMetrics } from './signing-metrics';
 
@@ -34,7 +33,7 @@ export class SigningService {
     private readonly directory: Directory,
     private readonly events: EventOutbox,
     private readonly metrics: SigningMetrics,
-    @Inject(OBJECT_STORE) private readonly store: ObjectStore,
+    private readonly pdfs: PdfFilesRepository,
   ) {}
 
   async onSubmitted(event: DocumentSubmitted, messageId: string): Promise<void> {
@@ -45,19 +44,15 @@ export class SigningService {
     try {
       const signer = metadata.signer;
       if (signer === undefined || signer.userId === '') throw new DocumentCannotBeSigned('the document names no signer');
-      const pdf = await this.fetch(event.mainFile);
       const identity = this.guard(() => this.credentials.person(signer.userId));
-      const bytes = await this.sign('person', () =>
-        signPdf(pdf, {
-          identity,
-          appearance: { kind: 'person', competence: signer.competence, position: signer.position, fullName: signer.fullName },
-          reason: `Ký ban hành: ${metadata.subject.slice(0, 120)}`,
-          location: metadata.place,
-          timestamp: this.timestamps.provider(),
-          fieldName: 'NguoiKy',
-        }),
-      );
-      signed = await this.put(bytes, event.mainFile.fileName);
+      signed = await this.signFile('person', event.mainFile, event.mainFile.fileName, {
+        identity,
+        appearance: { kind: 'person', competence: signer.competence, position: signer.position, fullName: signer.fullName },
+        reason: `Ký ban hành: ${metadata.subject.slice(0, 120)}`,
+        location: metadata.place,
+        timestamp: this.timestamps.provider(),
+        fieldName: 'NguoiKy',
+      });
     } catch (error) {
       if (!(error instanceof DocumentCannotBeSigned)) throw error;
       return this.fail(metadata, event, messageId, 'person_signature', error.message);
@@ -82,25 +77,19 @@ export class SigningService {
     try {
       const organisation = this.directory.require(job.issuerCode);
       const identity = this.guard(() => this.credentials.organisation(job.issuerCode));
-      const pdf = await this.fetch(job.personSignedFile);
-      const bytes = await this.sign('organisation', () =>
-        signPdf(pdf, {
-          identity,
-          appearance: { kind: 'organisation', numberNotation, issuedDate: event.issuedDate, orgName: organisation.name },
-          reason: `Ban hành ${numberNotation}`,
-          location: metadata.place,
-          timestamp: this.timestamps.provider(),
-          fieldName: 'CoQuan',
-        }),
-      );
-      issued = await this.put(bytes, job.mainFile.fileName);
+      issued = await this.signFile('organisation', job.personSignedFile, job.mainFile.fileName, {
+        identity,
+        appearance: { kind: 'organisation', numberNotation, issuedDate: event.issuedDate, orgName: organisation.name },
+        reason: `Ban hành ${numberNotation}`,
+        location: metadata.place,
+        timestamp: this.timestamps.provider(),
+        fieldName: 'CoQuan',
+      });
       attachments = [];
       for (const [index, attachment] of job.attachments.entries()) {
-        const attachmentPdf = await this.fetch(attachment);
-        const signedAttachment = await this.sign('attachment', () =>
-          signPdf(attachmentPdf, { identity, appearance: { kind: 'attachment', numberNotation, time: issuedAt }, timestamp: this.timestamps.provider(), fieldName: `CoQuan_PhuLuc${index + 1}` }),
+        attachments.push(
+          await this.signFile('attachment', attachment, attachment.fileName, { identity, appearance: { kind: 'attachment', numberNotation, time: issuedAt }, timestamp: this.timestamps.provider(), fieldName: `CoQuan_PhuLuc${index + 1}` }),
         );
-        attachments.push(await this.put(signedAttachment, attachment.fileName));
       }
     } catch (error) {
       if (!(error instanceof DocumentCannotBeSigned)) throw error;
@@ -127,19 +116,12 @@ export class SigningService {
     });
   }
 
-  /** Reads a file named by a claim check and refuses it when the bytes do not match the digest. */
-  private async fetch(ref: FileRef): Promise<Buffer> {
-    const bytes = await this.store.get(ref.objectKey).catch((error: Error) => {
-      if (/not found|no such|missing/i.test(error.message)) throw new PermanentMessageError(`claim check points at a missing object ${ref.objectKey}`);
-      throw error;
-    });
-    if (createHash('sha256').update(bytes).digest('hex') !== ref.sha256) throw new PermanentMessageError(`object ${ref.objectKey} does not have SHA-256 ${ref.sha256}`);
-    return bytes;
-  }
-
-  private async put(bytes: Buffer, fileName: string): Promise<FileRef> {
-    const stored = await this.store.put(bytes, { mediaType: 'application/pdf' });
-    return create(FileRefSchema, { objectKey: stored.key, sha256: stored.sha256, size: BigInt(stored.size), mediaType: 'application/pdf', fileName });
+  /**
+   * Signs the file a claim check names into a new stored file, file to file: a 500 MB PDF costs no
+   * more memory than a small one. The output needs no fsync of its own, the store makes its copy durable.
+   */
+  private signFile(kind: string, ref: FileRef, fileName: string, opts: SignFileOptions): Promise<FileRef> {
+    return this.pdfs.transform(ref, fileName, (input, output) => this.sign(kind, () => signPdfFile(input, output, { ...opts, durable: false })));
   }
 
   private guard<T>(load: () => T): T {
@@ -154,7 +136,7 @@ export class SigningService {
    * A refusal of the signing library concerns this document (broken or encrypted PDF, bad key) and
    * is final; a time-stamp authority that does not answer is a passing fault, so the message is retried.
    */
-  private async sign(kind: string, run: () => Promise<Buffer>): Promise<Buffer> {
+  private async sign<T>(kind: string, run: () => Promise<T>): Promise<T> {
     const stop = this.metrics.startTimer(kind);
     try {
       return await run();

@@ -1,0 +1,40 @@
+import { Injectable } from '@nestjs/common';
+import { Database, type Tx } from '@edoc/db';
+
+/** A signer as printed under a document. */
+export interface SignerRecord {
+  username: string;
+  orgCode: string;
+  fullName: string;
+  /** Competence prefix with the authority it qualifies, e.g. "KT. CHỦ TỊCH"; empty for a head signing in their own right. */
+  competence: string;
+  position: string;
+  active: boolean;
+}
+
+/** intake.signers: what the identity service said of each user who is, or was, a signer. */
+@Injectable()
+export class SignersRepository {
+  constructor(private readonly db: Database) {}
+
+  async find(username: string): Promise<SignerRecord | undefined> {
+    const { rows } = await this.db.query<{ username: string; org_code: string; full_name: string; competence: string; position: string; active: boolean }>(
+      'SELECT username, org_code, full_name, competence, position, active FROM intake.signers WHERE username = $1',
+      [username],
+    );
+    const row = rows[0];
+    return row === undefined ? undefined : { username: row.username, orgCode: row.org_code, fullName: row.full_name, competence: row.competence, position: row.position, active: row.active };
+  }
+
+  /** Applies the news of one user when it is newer than what is held. */
+  async apply(tx: Tx, signer: SignerRecord & { userId: string; version: bigint }): Promise<void> {
+    await tx.query(
+      `INSERT INTO intake.signers (username, user_id, org_code, full_name, competence, position, active, version)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT (username) DO UPDATE SET user_id = EXCLUDED.user_id, org_code = EXCLUDED.org_code, full_name = EXCLUDED.full_name,
+         competence = EXCLUDED.competence, position = EXCLUDED.position, active = EXCLUDED.active, version = EXCLUDED.version
+       WHERE intake.signers.version < EXCLUDED.version`,
+      [signer.username, signer.userId, signer.orgCode, signer.fullName, signer.competence, signer.position, signer.active, signer.version.toString()],
+    );
+  }
+}

@@ -1,0 +1,63 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+
+/** What multer hands a storage engine for each file part (multer has no typings of its own here). */
+interface MulterFilePart {
+  fieldname: string;
+  originalname: string;
+  stream: Readable;
+}
+
+type Done = (error: Error | null, info?: { path: string; sha256: string; size: number }) => void;
+
+/**
+ * A multer storage engine that streams each uploaded file to a file of its own in `dir`, hashing
+ * it on the way: an upload of any size costs a few buffers of memory. The file goes away when the
+ * response is over, whatever happened (the submission has stored what it keeps by then), and when
+ * multer gives up on the request (a limit exceeded, a client that went away).
+ */
+export class StagingStorage {
+  constructor(private readonly dir: string) {}
+
+  _handleFile(request: IncomingMessage & { res?: ServerResponse }, file: MulterFilePart, done: Done): void {
+    this.stage(file.stream)
+      .then((staged) => {
+        const remove = () => void rm(staged.path, { force: true });
+        if (request.res === undefined || request.res.closed) remove();
+        else request.res.once('close', remove);
+        done(null, staged);
+      })
+      .catch((error: Error) => done(error));
+  }
+
+  _removeFile(_request: IncomingMessage, file: { path?: string }, done: (error: Error | null) => void): void {
+    if (file.path === undefined) return done(null);
+    rm(file.path, { force: true }).then(() => done(null), done);
+  }
+
+  private async stage(stream: Readable): Promise<{ path: string; sha256: string; size: number }> {
+    await mkdir(this.dir, { recursive: true, mode: 0o700 });
+    const path = join(this.dir, `${randomUUID()}.upload`);
+    const hash = createHash('sha256');
+    let size = 0;
+    const meter = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        hash.update(chunk);
+        size += chunk.length;
+        callback(null, chunk);
+      },
+    });
+    try {
+      await pipeline(stream, meter, createWriteStream(path, { flags: 'wx', mode: 0o600 }));
+    } catch (error) {
+      await rm(path, { force: true });
+      throw error;
+    }
+    return { path, sha256: hash.digest('hex'), size };
+  }
+}
