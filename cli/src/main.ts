@@ -4,6 +4,8 @@ import { buildAuditCommand } from './commands/audit';
 import { buildDlqCommand } from './commands/dlq';
 import { buildDownloadCommand } from './commands/download';
 import { buildInboxCommand } from './commands/inbox';
+import { buildLoginCommand, buildLogoutCommand } from './commands/login';
+import { buildKeysCommand, buildUsersCommand } from './commands/users';
 import { buildMetricsCommand } from './commands/metrics';
 import { buildPkiCommand } from './commands/pki';
 import { buildProvisionCommand } from './commands/provision';
@@ -20,7 +22,7 @@ export function buildProgram(): Command {
     .description('edoc: the e-document exchange of a district, its departments and its wards')
     .showHelpAfterError()
     .exitOverride();
-  for (const command of [buildUpCommand(), buildProvisionCommand(), buildSendCommand(), buildInboxCommand(), buildStatusCommand(), buildReportCommand(), buildDownloadCommand(), buildSignCommand(), buildVerifyCommand(), buildPkiCommand(), buildWardCommand(), buildDlqCommand(), buildMetricsCommand(), buildAuditCommand(), buildArchiveCommand()]) {
+  for (const command of [buildUpCommand(), buildProvisionCommand(), buildLoginCommand(), buildLogoutCommand(), buildUsersCommand(), buildKeysCommand(), buildSendCommand(), buildInboxCommand(), buildStatusCommand(), buildReportCommand(), buildDownloadCommand(), buildSignCommand(), buildVerifyCommand(), buildPkiCommand(), buildWardCommand(), buildDlqCommand(), buildMetricsCommand(), buildAuditCommand(), buildArchiveCommand()]) {
     program.addCommand(command.exitOverride());
   }
   return program;

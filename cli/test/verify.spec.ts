@@ -55,8 +55,23 @@ describe('edoc verify', () => {
     expect(unsigned).toMatchObject({ exitCode: 2, out: expect.stringContaining('no signatures') });
     const text = await runCli(buildVerifyCommand, ['--trust', f('root.pem'), f('text.txt')]);
     expect(text).toMatchObject({ exitCode: 2, err: expect.stringContaining('not a PDF') });
+    const missing = await runCli(buildVerifyCommand, ['--trust', f('root.pem'), f('missing.pdf')]);
+    expect(missing).toMatchObject({ exitCode: 2, err: expect.stringContaining(`cannot read ${f('missing.pdf')}: ENOENT`) });
+    const folder = await runCli(buildVerifyCommand, ['--trust', f('root.pem'), dir]);
+    expect(folder).toMatchObject({ exitCode: 2, err: expect.stringContaining('not a regular file') });
     const noTrust = await runCli(buildVerifyCommand, ['--trust', f('text.txt'), f('signed.pdf')]);
     expect(noTrust).toMatchObject({ exitCode: 2, err: expect.stringContaining('no "-----BEGIN CERTIFICATE-----" block') });
+  });
+
+  test('several files: one report each, and the worst exit code', async () => {
+    const r = await runCli(buildVerifyCommand, ['--trust', f('root.pem'), f('signed.pdf'), f('tampered.pdf'), f('text.txt')]);
+    expect(r.out).toContain(`== ${f('signed.pdf')}`);
+    expect(r.out).toContain(`== ${f('tampered.pdf')}`);
+    expect(r.out).toContain(`${f('text.txt')}: not verified:`);
+    expect(r.exitCode).toBe(2);
+    const json = await runCli(buildVerifyCommand, ['--json', '--trust', f('root.pem'), f('signed.pdf'), f('tampered.pdf')]);
+    expect(JSON.parse(json.out)).toMatchObject([{ file: f('signed.pdf'), report: { valid: true } }, { file: f('tampered.pdf'), report: { valid: false } }]);
+    expect(json.exitCode).toBe(1);
   });
 });
 

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { loadConfig, redactUrl } from '@edoc/config';
 import { DeadLetter, DeadLetterAdmin } from '@edoc/messaging';
+import { provisionedBrokerUrl } from '@edoc/runtime';
 import { printResult, table } from './output';
 
 interface DlqOptions {
@@ -9,12 +10,18 @@ interface DlqOptions {
 }
 
 /**
- * The operator's dead-letter tools, on the broker directly with the exchange's own broker account
- * (EDOC_AMQP_URL and EDOC_RABBITMQ_MANAGEMENT_URL): whoever may run these may administer the broker.
+ * The operator's dead-letter tools, on the broker directly. They connect as the operator user that
+ * `edoc provision` made (it may replay a message as its original publisher, which consumers
+ * require), else with --amqp-url or EDOC_AMQP_URL; the dead-letter queues are found through
+ * EDOC_RABBITMQ_MANAGEMENT_URL. Whoever may run these may administer the broker.
  */
-function admin(options: DlqOptions): DeadLetterAdmin {
+function brokerUrl(options: DlqOptions): string {
   const config = loadConfig();
-  return new DeadLetterAdmin({ amqpUrl: options.amqpUrl ?? config.amqpUrl, managementUrl: config.rabbitManagementUrl });
+  return options.amqpUrl ?? provisionedBrokerUrl(config, 'operator') ?? config.amqpUrl;
+}
+
+function admin(options: DlqOptions): DeadLetterAdmin {
+  return new DeadLetterAdmin({ amqpUrl: brokerUrl(options), managementUrl: loadConfig().rabbitManagementUrl });
 }
 
 async function withAdmin<T>(options: DlqOptions, run: (dlq: DeadLetterAdmin) => Promise<T>): Promise<T> {
@@ -27,11 +34,13 @@ async function withAdmin<T>(options: DlqOptions, run: (dlq: DeadLetterAdmin) => 
 }
 
 function line(letter: DeadLetter): string[] {
-  return [letter.id, letter.type ?? '-', String(letter.attempts ?? '-'), letter.deadLetteredAt ?? '-', letter.reason];
+  return [letter.id, letter.type ?? '-', letter.publishedBy ?? '-', String(letter.attempts ?? '-'), letter.deadLetteredAt ?? '-', letter.reason];
 }
 
 function common(command: Command): Command {
-  return command.option('--amqp-url <url>', 'broker URL with the vhost (default $EDOC_AMQP_URL)').option('--json', 'print JSON');
+  return command
+    .option('--amqp-url <url>', 'broker URL with the vhost (default: the operator user of `edoc provision` on $EDOC_AMQP_URL, else $EDOC_AMQP_URL)')
+    .option('--json', 'print JSON');
 }
 
 export function buildDlqCommand(): Command {
@@ -41,7 +50,7 @@ export function buildDlqCommand(): Command {
       async (options: DlqOptions & { queue?: string; limit: string }) => {
         const letters = await withAdmin(options, (a) => a.list({ queue: options.queue, limit: Number(options.limit) }));
         printResult(options.json, letters, () =>
-          letters.length === 0 ? [`no dead letters on ${redactUrl(options.amqpUrl ?? loadConfig().amqpUrl)}`] : table([['ID', 'TYPE', 'ATTEMPTS', 'DEAD-LETTERED', 'REASON'], ...letters.map(line)]),
+          letters.length === 0 ? [`no dead letters on ${redactUrl(brokerUrl(options))}`] : table([['ID', 'TYPE', 'PUBLISHED BY', 'ATTEMPTS', 'DEAD-LETTERED', 'REASON'], ...letters.map(line)]),
         );
       },
     ),
@@ -54,6 +63,7 @@ export function buildDlqCommand(): Command {
         ...table([
           ['id', letter.id],
           ['type', letter.type ?? '-'],
+          ['published by', letter.publishedBy ?? '-'],
           ['failed in', `${letter.queue ?? '(unroutable)'} after ${letter.attempts ?? '?'} attempt(s)`],
           ['reason', letter.reason],
           ['dead-lettered', `${letter.deadLetteredAt ?? '-'} by ${letter.deadLetteredBy ?? '-'}`],

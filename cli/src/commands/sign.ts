@@ -37,8 +37,9 @@ export function buildSignCommand(): Command {
     .option('--tsa-cert <pem>', 'run a local time-stamp authority with this certificate')
     .option('--tsa-key <pem>', '... and this key')
     .option('--signature-size <bytes>', 'bytes to reserve for the signature', parseNumber)
+    .option('--no-repair', 'refuse a file whose cross-reference data is damaged instead of rewriting it before signing')
     .option('--json', 'print JSON')
-    .action(async (input: string, o: SignCliOptions) => {
+    .action(async (input: string, o: SignCliOptions & { repair: boolean }) => {
       const result = await signPdfFile(input, o.output, {
         identity: identityFrom(o),
         appearance: appearanceFrom(o),
@@ -48,8 +49,13 @@ export function buildSignCommand(): Command {
         location: o.location,
         fieldName: o.fieldName,
         signatureSize: o.signatureSize,
+        repairDamaged: o.repair,
       });
-      printResult(o.json, result, () => [`signed ${input} → ${result.outputPath} (field ${result.fieldName}, ${result.bytesWritten} bytes)`]);
+      printResult(o.json, result, () => [
+        `signed ${input} → ${result.outputPath} (field ${result.fieldName}, ${result.bytesWritten} bytes)`,
+        // The output is a rewrite, not the input plus an update: say so, and why.
+        ...(result.repaired ? [`repaired first: ${result.repaired.reason}; the signed file is a rewritten copy`] : []),
+      ]);
     });
 }
 

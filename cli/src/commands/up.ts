@@ -7,28 +7,35 @@ import { Supervisor } from '../stack/supervisor';
 import { waitReady } from '../stack/wait-ready';
 
 function guide(result: ProvisionResult, seconds: number): string[] {
-  const clerk = Object.entries(result.tokens).find(([, t]) => t.roles.includes('clerk') && t.orgCode === result.directory.list()[0].code);
-  const signer = result.users.find((u) => u.roles.includes('signer') && u.orgCode === clerk?.[1].orgCode);
+  const district = result.directory.list()[0].code;
+  const clerk = result.users.find((u) => u.roles.includes('clerk') && u.orgCode === district);
+  const signer = result.users.find((u) => u.roles.includes('signer') && u.orgCode === district);
   const builtinWard = result.directory.list().find((o) => o.kind === 'ward' && o.channel === 'builtin');
-  const wardClerk = Object.entries(result.tokens).find(([, t]) => t.orgCode === builtinWard?.code && t.roles.includes('clerk'));
+  const wardClerk = result.users.find((u) => u.orgCode === builtinWard?.code && u.roles.includes('clerk'));
+  const admin = result.users.find((u) => u.roles.includes('admin'));
   const ward = result.wards[0];
   return [
     '',
-    `edoc is up in ${seconds.toFixed(1)} s: intake http://127.0.0.1:3000 (API reference at /docs), signing :3001, routing :3002, archival :3003, metrics :3004`,
-    `Dashboard for administrators: http://127.0.0.1:3004/dashboard (sign in with the token of user admin)`,
+    `edoc is up in ${seconds.toFixed(1)} s: identity http://127.0.0.1:3005 (sign-in), intake http://127.0.0.1:3000 (API reference at /docs), signing :3001, routing :3002, archival :3003, metrics :3004`,
+    '',
+    `Demo users (${result.users.length}, deploy/seed/demo-users.json) sign in with the password edoc-demo-<username>, e.g.:`,
+    ...[admin, clerk, signer, wardClerk].filter((u) => u !== undefined).map((u) => `  ${u.username.padEnd(18)} edoc-demo-${u.username.padEnd(18)} ${u.roles.join(', ')} of ${u.orgCode}`),
+    '',
+    `Dashboard for administrators: http://127.0.0.1:3004/dashboard (sign in as ${admin?.username ?? 'admin'})`,
     '',
     'Send a first document (as the district clerk, signed by the chairman, to every ward):',
-    `  npx edoc send --as ${clerk?.[0]} --to all-wards --signer ${signer?.username} --subject "Về việc tổng vệ sinh môi trường" path/to/document.pdf`,
-    `  npx edoc status --as ${clerk?.[0]} <document-id>`,
-    `  npx edoc inbox --as ${wardClerk?.[0]}          # ${builtinWard?.name}, on the built-in inbox`,
+    `  npx edoc login --username ${clerk?.username}            # asks the password; or --as <user> on any command`,
+    `  npx edoc send --to all-wards --signer ${signer?.username} --subject "Về việc tổng vệ sinh môi trường" path/to/document.pdf`,
+    `  npx edoc status <document-id>`,
+    `  npx edoc inbox --as ${wardClerk?.username}          # ${builtinWard?.name}, on the built-in inbox`,
     '',
     'Or with curl:',
-    `  TOKEN=$(node -p "require('./var/demo-tokens.json')['${clerk?.[0]}'].token")`,
+    `  TOKEN=$(curl -s -H 'content-type: application/json' -d '{"username":"${clerk?.username}","password":"edoc-demo-${clerk?.username}"}' http://127.0.0.1:3005/auth/login | node -p 'JSON.parse(require("fs").readFileSync(0)).accessToken')`,
     `  curl -H "Authorization: Bearer $TOKEN" -F file=@document.pdf \\`,
     `       -F 'metadata={"type":"CV","subject":"Về việc ...","recipients":["all-wards"],"signer":"${signer?.username}"}' http://127.0.0.1:3000/documents`,
     '',
     ward === undefined ? '' : `Ward systems consume their own queue, e.g. ${ward.queue} as broker user ${ward.username} (password in var/secrets/ward-broker-users.json).`,
-    `Demo users and tokens: var/demo-tokens.json. Logs: var/log/<service>.log. Stop with Ctrl-C.`,
+    `Logs: var/log/<service>.log. Stop with Ctrl-C.`,
   ];
 }
 
@@ -36,10 +43,11 @@ export function buildUpCommand(): Command {
   return new Command('up')
     .description('provision and start the whole exchange with the demo district on this machine (RabbitMQ and PostgreSQL must run)')
     .option('--no-wait', 'do not wait for the services to become ready')
-    .action(async (options: { wait: boolean }) => {
+    .option('--no-demo', 'do not import the demo users (then create an administrator with `edoc provision --admin`)')
+    .action(async (options: { wait: boolean; demo: boolean }) => {
       const started = Date.now();
       const config = loadConfig();
-      const result = await provision(config, (line) => console.log(line));
+      const result = await provision(config, (line) => console.log(line), { demo: options.demo });
       const supervisor = new Supervisor(join(config.dataDir, 'log'), process.env, (line) => console.error(line));
       const stop = async (signal: string) => {
         console.log(`\n${signal}: stopping the services ...`);

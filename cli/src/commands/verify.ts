@@ -1,8 +1,8 @@
 import { Command } from 'commander';
-import { type SignatureReport, exitCodeFor, verifyPdf } from '@edoc/pdf-sign';
+import { type SignatureReport, type TrustOptions, type VerificationReport, exitCodeFor, verifyPdf } from '@edoc/pdf-sign';
 import { printResult } from './output';
 import { parseTime } from './signing/sign-options';
-import { readBinary, readText } from './signing/secret-input';
+import { readText } from './signing/secret-input';
 
 /**
  * `edoc verify`: every signature of a PDF with an ETSI EN 319 102-1 indication. Exit code 0 when
@@ -10,31 +10,52 @@ import { readBinary, readText } from './signing/secret-input';
  */
 export function buildVerifyCommand(): Command {
   return new Command('verify')
-    .description('verify the signatures of a PDF against trusted CA certificates')
-    .argument('<file>', 'PDF to verify')
+    .description('verify the signatures of PDFs against trusted CA certificates')
+    .argument('<files...>', 'PDFs to verify (each gets its own report; the exit code is the worst of them)')
     .requiredOption('--trust <pem>', 'trusted root CA certificate (PEM); repeat for several', collect)
     .option('--crl <pem>', 'CRL to check revocation against; repeat for several', collect)
     .option('--require-revocation', 'treat an unknown revocation status as INDETERMINATE')
     .option('--at <iso>', 'validation time (default now)')
-    .option('--json', 'print the full report as JSON')
-    .action((file: string, o: { trust: string[]; crl?: string[]; requireRevocation?: boolean; at?: string; json?: boolean }) => {
-      let report;
-      try {
-        report = verifyPdf(readBinary(file, 'PDF'), {
-          anchorsPem: o.trust.map((t) => readText(t, 'trust anchor')),
-          crlsPem: (o.crl ?? []).map((c) => readText(c, 'CRL')),
-          requireRevocation: o.requireRevocation,
-          at: o.at ? parseTime(o.at, '--at') : undefined,
-        });
-      } catch (e) {
-        // Nothing could be verified: that is indeterminate (2), not a failed signature (1).
-        console.error(`edoc verify: ${(e as Error).message}`);
-        process.exitCode = 2;
-        return;
-      }
-      printResult(o.json, report, () => (report.signatures.length ? report.signatures.flatMap(describe) : [`${file}: no signatures`]));
-      process.exitCode = exitCodeFor(report);
+    .option('--json', 'print the full report as JSON (an array of { file, report } or { file, error } for several files)')
+    .action((files: string[], o: { trust: string[]; crl?: string[]; requireRevocation?: boolean; at?: string; json?: boolean }) => {
+      const trust = {
+        anchorsPem: o.trust.map((t) => readText(t, 'trust anchor')),
+        crlsPem: (o.crl ?? []).map((c) => readText(c, 'CRL')),
+        requireRevocation: o.requireRevocation,
+        at: o.at ? parseTime(o.at, '--at') : undefined,
+      };
+      const outcomes = files.map((file) => verifyOne(file, trust));
+      const printed = files.length === 1 && outcomes[0]!.report !== undefined ? outcomes[0]!.report : outcomes.map(({ file, report, error }) => (report ? { file, report } : { file, error }));
+      if (files.length > 1 || outcomes[0]!.report !== undefined) printResult(o.json, printed, () => outcomes.flatMap((outcome) => [...(files.length > 1 ? [`== ${outcome.file}`] : []), ...describeOutcome(outcome)]));
+      process.exitCode = Math.max(...outcomes.map((outcome) => outcome.exitCode));
     });
+}
+
+interface Outcome {
+  file: string;
+  report?: VerificationReport;
+  error?: string;
+  exitCode: number;
+}
+
+function verifyOne(file: string, trust: TrustOptions): Outcome {
+  try {
+    // Given the path, verifyPdf reads the file in blocks: a 500 MB PDF costs no more than a small one.
+    const report = verifyPdf(file, trust);
+    return { file, report, exitCode: exitCodeFor(report) };
+  } catch (e) {
+    // Nothing could be verified: that is indeterminate (2), not a failed signature (1).
+    console.error(`edoc verify: ${file}: ${(e as Error).message}`);
+    return { file, error: (e as Error).message, exitCode: 2 };
+  }
+}
+
+function describeOutcome({ file, report, error }: Outcome): string[] {
+  if (report === undefined) return [`${file}: not verified: ${error ?? 'unknown error'}`];
+  return [
+    ...(report.damaged ? [`${file}: damaged cross-reference data, read by rebuilding it from the objects in the file (${report.damaged.reason})`] : []),
+    ...(report.signatures.length ? report.signatures.flatMap(describe) : [`${file}: no signatures`]),
+  ];
 }
 
 function describe(s: SignatureReport): string[] {

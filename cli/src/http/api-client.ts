@@ -1,12 +1,11 @@
-import { readFileSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { loadConfig } from '@edoc/config';
+import { Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import type { TokenSource } from '@edoc/identity-client';
+import { tokenSourceFor, type AuthOptions } from '../auth/token-sources';
 
 /** Options every command that talks to the HTTP API accepts. */
-export interface ApiOptions {
+export interface ApiOptions extends AuthOptions {
   url?: string;
-  token?: string;
-  as?: string;
 }
 
 export class ApiError extends Error {
@@ -19,16 +18,17 @@ export class ApiError extends Error {
 }
 
 /**
- * A thin client of intake's HTTP API. The token comes from --token, EDOC_TOKEN, or --as USER,
- * which picks the demo user's token that `edoc up` wrote into the data folder.
+ * A thin client of an edoc service's HTTP API (intake's by default). The access token comes from
+ * --token, --as USER (a demo user), EDOC_TOKEN, or the session of `edoc login`; a token refused
+ * as expired is renewed once and the request sent again.
  */
 export class ApiClient {
   private readonly baseUrl: string;
-  private readonly token: string;
+  private readonly tokens: TokenSource;
 
   constructor(options: ApiOptions) {
     this.baseUrl = (options.url ?? process.env.EDOC_URL ?? 'http://127.0.0.1:3000').replace(/\/$/, '');
-    this.token = resolveToken(options);
+    this.tokens = tokenSourceFor(options);
   }
 
   async json<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -46,12 +46,17 @@ export class ApiClient {
     return Buffer.from(await response.arrayBuffer());
   }
 
+  /** The body as it arrives, for files too big to hold: a document may be hundreds of MB. */
+  async stream(path: string): Promise<Readable> {
+    const response = await this.send('GET', path, undefined, {});
+    return response.body === null ? Readable.from([]) : Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
+  }
+
   private async send(method: string, path: string, body: string | FormData | undefined, headers: Record<string, string>): Promise<Response> {
-    let response: Response;
-    try {
-      response = await fetch(`${this.baseUrl}${path}`, { method, body, headers: { ...headers, authorization: `Bearer ${this.token}` } });
-    } catch (error) {
-      throw new ApiError(0, `cannot reach ${this.baseUrl} (${(error as Error).cause ?? (error as Error).message}); is the exchange running (npm start)?`);
+    let response = await this.fetch(method, path, body, headers, await this.token());
+    if (response.status === 401) {
+      await response.body?.cancel().catch(() => undefined);
+      response = await this.fetch(method, path, body, headers, await this.token(true));
     }
     if (!response.ok) {
       const text = await response.text();
@@ -66,21 +71,20 @@ export class ApiClient {
     }
     return response;
   }
-}
 
-function resolveToken(options: ApiOptions): string {
-  if (options.token) return options.token;
-  if (options.as) return demoToken(options.as);
-  if (process.env.EDOC_TOKEN) return process.env.EDOC_TOKEN;
-  throw new ApiError(0, 'no token: pass --token, set EDOC_TOKEN, or use --as USER with a demo user (see `edoc up`)');
-}
+  private async fetch(method: string, path: string, body: string | FormData | undefined, headers: Record<string, string>, token: string): Promise<Response> {
+    try {
+      return await fetch(`${this.baseUrl}${path}`, { method, body, headers: { ...headers, authorization: `Bearer ${token}` } });
+    } catch (error) {
+      throw new ApiError(0, `cannot reach ${this.baseUrl} (${(error as Error).cause ?? (error as Error).message}); is the exchange running (npm start)?`);
+    }
+  }
 
-/** Demo tokens are written by `edoc up` / `edoc provision` into <data dir>/demo-tokens.json. */
-export function demoToken(username: string): string {
-  const file = join(loadConfig().dataDir, 'demo-tokens.json');
-  if (!existsSync(file)) throw new ApiError(0, `no demo tokens at ${file}: run \`npm start\` (or \`edoc provision\`) first`);
-  const tokens = JSON.parse(readFileSync(file, 'utf8')) as Record<string, { token: string }>;
-  const entry = tokens[username];
-  if (entry === undefined) throw new ApiError(0, `no demo user "${username}"; known: ${Object.keys(tokens).slice(0, 8).join(', ')}, ...`);
-  return entry.token;
+  private async token(renew = false): Promise<string> {
+    try {
+      return renew ? await this.tokens.renew() : await this.tokens.token();
+    } catch (error) {
+      throw new ApiError(401, (error as Error).message);
+    }
+  }
 }

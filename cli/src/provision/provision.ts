@@ -6,36 +6,46 @@ import type { KeyAlgorithm } from '@edoc/pki';
 import { provisionBroker, WardCredential } from './broker';
 import { ensureDatabase } from './database';
 import { ensureDemoPki } from './demo-pki';
-import { DemoToken, writeDemoTokens } from './demo-tokens';
+import { createFirstAdmin, FirstAdminRequest, importDemoUsers } from './identity-setup';
+
+export interface ProvisionOptions {
+  /** Import the demo users of the seed file, with their demo passwords (edoc-demo-<username>). */
+  demo?: boolean;
+  /** Create the first district administrator (production: no user exists before). */
+  admin?: FirstAdminRequest;
+}
 
 export interface ProvisionResult {
   directory: Directory;
+  /** The demo users imported (none without --demo). */
   users: SeedUser[];
-  tokens: Record<string, DemoToken>;
   wards: WardCredential[];
 }
 
 /**
  * Everything the exchange needs before its services start, each step idempotent: the database,
- * the broker topology and ward users, the PKI of the directory's units and signers, and tokens.
+ * the broker topology and ward users, the PKI of the directory's units (and of the demo signers),
+ * and the users: the demo seed only when asked, the first administrator when named.
  */
-export async function provision(config: EdocConfig, log: (line: string) => void): Promise<ProvisionResult> {
+export async function provision(config: EdocConfig, log: (line: string) => void, options: ProvisionOptions = {}): Promise<ProvisionResult> {
   const directory = Directory.fromFile(config.directoryFile);
-  const users = loadUserSeed(config.usersFile, directory);
-  log(`directory: ${directory.list().length} organisations, ${users.length} users (${config.directoryFile})`);
+  const users = options.demo === true ? loadUserSeed(config.usersFile, directory) : [];
+  log(`directory: ${directory.list().length} organisations (${config.directoryFile})${options.demo === true ? `; demo users: ${users.length} (${config.usersFile})` : ''}`);
 
   const created = await ensureDatabase(config.databaseUrl);
   log(created ? 'database: created' : 'database: present');
 
   const broker = await provisionBroker(config, directory);
-  log(`broker: ${broker.queues} queues declared, ${broker.wards.length} ward system users`);
+  log(`broker: ${broker.queues} queues declared, a user for each service (${Object.values(broker.users).join(', ')}), ${broker.wards.length} ward system users`);
+  for (const binding of broker.staleBindings) log(`broker: removed the binding ${binding}, which the message contract no longer has`);
 
   const keyAlgorithm = (process.env.EDOC_DEMO_KEY_ALGORITHM ?? 'rsa-2048') as KeyAlgorithm;
   const signingUrl = process.env.EDOC_SIGNING_PUBLIC_URL ?? 'http://127.0.0.1:3001';
   const pki = ensureDemoPki(join(config.dataDir, 'pki'), directory, users, keyAlgorithm, `${signingUrl}/pki/crl.pem`);
   log(`pki: ${pki.created === 0 ? 'present' : `${pki.created} keys and certificates created (${keyAlgorithm})`}`);
 
-  const tokens = await writeDemoTokens(config.dataDir, users);
-  log(`tokens: ${Object.keys(tokens).length} demo tokens in ${join(config.dataDir, 'demo-tokens.json')}`);
-  return { directory, users, tokens, wards: broker.wards };
+  if (options.demo === true) await importDemoUsers(log);
+  if (options.admin !== undefined) await createFirstAdmin(options.admin, log);
+  if (options.demo !== true && options.admin === undefined) log('users: none added (--demo imports the demo users, --admin <username> --org <code> creates the first administrator)');
+  return { directory, users, wards: broker.wards };
 }

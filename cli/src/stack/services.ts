@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 
-/** The five services with their default ports; `edoc up` starts them in this order. */
+/** The six services with their default ports; `edoc up` starts them in this order (identity first: the others check tokens with its keys). */
 export const SERVICES = [
+  { name: 'identity', port: 3005 },
   { name: 'intake', port: 3000 },
   { name: 'signing', port: 3001 },
   { name: 'routing', port: 3002 },

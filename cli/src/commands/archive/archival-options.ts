@@ -4,13 +4,11 @@ import { Command } from 'commander';
 import { loadTrust, type AuditTrust } from '@edoc/audit';
 import { env, loadConfig } from '@edoc/config';
 import type { ApiOptions } from '../../http/api-client';
+import { withAuthOptions } from '../api-options';
 
 /** The archival service's HTTP API: --url defaults to $EDOC_ARCHIVE_URL or the port `edoc up` gives it. */
 export function withArchivalApiOptions(command: Command): Command {
-  return command
-    .option('--url <url>', 'archival HTTP API (default $EDOC_ARCHIVE_URL or http://127.0.0.1:3003)')
-    .option('--token <jwt>', 'bearer token (default $EDOC_TOKEN)')
-    .option('--as <user>', 'use the token of a demo user written by `edoc up`');
+  return withAuthOptions(command.option('--url <url>', 'archival HTTP API (default $EDOC_ARCHIVE_URL or http://127.0.0.1:3003)'));
 }
 
 export function archivalApi(options: ApiOptions): ApiOptions {

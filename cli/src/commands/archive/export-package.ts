@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { MANIFEST_FILE, MANIFEST_SIGNATURE_FILE, preparePackageFolder, sha256Hex, writePackageFile } from '@edoc/audit';
+import { MANIFEST_FILE, MANIFEST_SIGNATURE_FILE, preparePackageFolder, streamPackageFile, writePackageFile } from '@edoc/audit';
 import type { ApiClient } from '../../http/api-client';
 
 interface ExportResponse {
@@ -29,12 +29,11 @@ export async function exportPackage(client: ApiClient, query: { org: string; fro
     preparePackageFolder(staging);
     for (const file of response.generated) writePackageFile(staging, file.path, Buffer.from(file.content, 'base64'));
     for (const object of response.objects) {
-      const bytes = await client.bytes(`/archive/objects?name=${encodeURIComponent(object.archiveName)}`);
-      const actual = sha256Hex(bytes);
+      // Streamed to disk and hashed on the way: an archived document may be hundreds of MB.
+      const { sha256: actual } = await streamPackageFile(staging, object.path, await client.stream(`/archive/objects?name=${encodeURIComponent(object.archiveName)}`));
       if (actual !== object.sha256) {
         throw new Error(`archived object ${object.archiveName} now hashes to ${actual}, but the audit chain recorded ${object.sha256} when it was archived: the archive was altered, no package written (run \`edoc audit verify\`)`);
       }
-      writePackageFile(staging, object.path, bytes);
     }
     writePackageFile(staging, MANIFEST_FILE, Buffer.from(response.manifest, 'base64'));
     writePackageFile(staging, MANIFEST_SIGNATURE_FILE, Buffer.from(response.manifestSignature, 'base64'));

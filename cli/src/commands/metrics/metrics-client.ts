@@ -1,27 +1,33 @@
-import { ApiError, ApiOptions, demoToken } from '../../http/api-client';
+import type { TokenSource } from '@edoc/identity-client';
+import { tokenSourceFor } from '../../auth/token-sources';
+import { ApiError, ApiOptions } from '../../http/api-client';
 
 export interface MetricsOptions extends ApiOptions {
   metricsUrl?: string;
 }
 
-/** The metrics service's HTTP API, with the same token as the intake calls (--token, --as or EDOC_TOKEN). */
+/** The metrics service's HTTP API, with the same token as the intake calls (--token, --as, EDOC_TOKEN or `edoc login`). */
 export class MetricsClient {
   private readonly baseUrl: string;
-  private readonly token: string;
+  private readonly tokens: TokenSource;
 
   constructor(options: MetricsOptions) {
     this.baseUrl = (options.metricsUrl ?? process.env.EDOC_METRICS_URL ?? 'http://127.0.0.1:3004').replace(/\/$/, '');
-    const token = options.token || (options.as ? demoToken(options.as) : process.env.EDOC_TOKEN);
-    if (!token) throw new ApiError(0, 'no token: pass --token, set EDOC_TOKEN, or use --as USER with a demo user (see `edoc up`)');
-    this.token = token;
+    this.tokens = tokenSourceFor(options);
   }
 
   async request<T>(method: string, path: string, body?: { contentType: string; bytes: Buffer }): Promise<T> {
+    let token: string;
+    try {
+      token = await this.tokens.token();
+    } catch (error) {
+      throw new ApiError(401, (error as Error).message);
+    }
     let response: Response;
     try {
       response = await fetch(`${this.baseUrl}${path}`, {
         method,
-        headers: { authorization: `Bearer ${this.token}`, accept: 'application/json', ...(body === undefined ? {} : { 'content-type': body.contentType }) },
+        headers: { authorization: `Bearer ${token}`, accept: 'application/json', ...(body === undefined ? {} : { 'content-type': body.contentType }) },
         body: body?.bytes,
       });
     } catch (error) {

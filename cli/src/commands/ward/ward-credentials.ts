@@ -1,7 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '@edoc/config';
-import { demoToken } from '../../http/api-client';
+import { withCredentials } from '@edoc/messaging';
+import type { TokenSource } from '@edoc/identity-client';
+import { tokenSourceFor, type AuthOptions } from '../../auth/token-sources';
 
 /** The ward broker users `edoc provision` writes for the demo: <data dir>/secrets/ward-broker-users.json. */
 interface DemoWardUser {
@@ -29,18 +31,15 @@ export function wardAmqpUrl(code: string, given: string | undefined): string {
   }
   const user = users[code];
   if (user === undefined) throw new Error(`no broker user for ${code} in ${file} (wards with their own system: ${Object.keys(users).join(', ') || 'none'}); ${hint}`);
-  const url = new URL(config.amqpUrl);
-  url.username = encodeURIComponent(user.username);
-  url.password = encodeURIComponent(user.password);
-  return url.toString();
+  return withCredentials(config.amqpUrl, user.username, user.password);
 }
 
-/** The intake URL and the ward-system user's token: --url/--token/--as, else $EDOC_URL/$EDOC_TOKEN. */
-export function wardHttpAccess(options: { url?: string; token?: string; as?: string }): { baseUrl: string; token: string } {
+/**
+ * The intake URL and a source of the ward-system user's access token that stays fresh for as long
+ * as the ward runs (hours): --token/EDOC_TOKEN (fixed), --as USER (a demo user, signed in again
+ * when its session ends), or the session of `edoc login` (refreshed, shared with other commands).
+ */
+export function wardHttpAccess(options: AuthOptions & { url?: string }): { baseUrl: string; token: TokenSource } {
   const baseUrl = options.url ?? process.env.EDOC_URL ?? 'http://127.0.0.1:3000';
-  const token = options.token ?? (options.as !== undefined ? demoToken(options.as) : process.env.EDOC_TOKEN);
-  if (token === undefined || token === '') {
-    throw new Error('no token for downloading files: pass --token (the JWT of the ward-system user), set EDOC_TOKEN, or use --as USER with a demo user such as bachkhoa.system');
-  }
-  return { baseUrl, token };
+  return { baseUrl, token: tokenSourceFor(options) };
 }

@@ -40,11 +40,23 @@ stderr. A message that can never be processed (not a Delivery, addressed to anot
 rejected into dlq.inbox.<code>; a failed download is retried, then handed back to the broker.
 Stop with Ctrl-C: the message in hand is finished first, the rest stay in the queue.
 
+Start-up and failures:
+  Until RabbitMQ accepts the connection, opens its virtual host and has both queues, it waits and
+  tries again (after 1 s, doubling up to 30 s), saying why on stderr each time; a connection lost
+  later is retried the same way. "saving to <out>" on stderr means it consumes. (If only one of the
+  two queues exists after 15 s, it consumes that one and keeps trying the other.) It exits with
+  status 1 and the reason on stderr only when waiting cannot help: the broker refuses the login
+  (wrong user or password), the broker user may not read the ward's queues (ACCESS_REFUSED), the
+  code is invalid, or another process uses the journal. edoc's HTTP API is needed only per
+  delivery: a failed download is retried.
+
 Credentials:
   broker   --amqp-url amqp://ward-<code>:PASSWORD@HOST:5672/VHOST, or $EDOC_WARD_AMQP_URL; on a demo
            machine, the user \`edoc provision\` wrote to <data dir>/secrets/ward-broker-users.json
-  files    --token <JWT of the ward-system user> (or $EDOC_TOKEN, or --as bachkhoa.system on the demo)
-           and --url of edoc's HTTP API (or $EDOC_URL, default http://127.0.0.1:3000)
+  files    the ward-system user's session: \`edoc login\` as that user (refreshed for as long as it
+           runs), or --as bachkhoa.system on the demo (signed in again when a session ends), or a
+           fixed --token (or $EDOC_TOKEN: it expires within 15 minutes); --url of edoc's HTTP API
+           (or $EDOC_URL, default http://127.0.0.1:3000)
 
 Example (demo district, Bách Khoa ward):
   edoc ward watch --code 000.32.13.H26 --as bachkhoa.system --out ./bachkhoa --accept
@@ -66,6 +78,7 @@ export function buildWardWatchCommand(): Command {
     .addHelpText('after', HELP)
     .action(async (options: WatchOptions) => {
       const out = resolve(options.out);
+      // A signal while this waits for the broker ends the process as usual: nothing is in hand yet.
       const client = await WardClient.connect({
         code: options.code,
         amqpUrl: wardAmqpUrl(options.code, options.amqpUrl),
@@ -77,17 +90,25 @@ export function buildWardWatchCommand(): Command {
       });
       const followUps: StatusCode[] = options.complete ? [StatusCode.ACCEPTED, StatusCode.COMPLETED] : options.accept ? [StatusCode.ACCEPTED] : [];
       const printer = new DeliveryPrinter(client, followUps, options.pause);
+      // Listening before start(): it may wait long for queues not declared yet, and Ctrl-C must end that wait.
       const stopped = new Promise<string>((resolveStop) => {
         process.once('SIGINT', () => resolveStop('SIGINT'));
         process.once('SIGTERM', () => resolveStop('SIGTERM'));
       });
+      const started = client.start(async (document) => {
+        printer.remember(document.delivery.deliveryId, await saveDocument(out, document));
+      });
+      let early: string | undefined;
       try {
-        await client.start(async (document) => {
-          printer.remember(document.delivery.deliveryId, await saveDocument(out, document));
-        });
+        early = await Promise.race([started.then(() => undefined), stopped]);
       } catch (error) {
         await client.close();
         throw error;
+      }
+      if (early !== undefined) {
+        console.error(`${new Date().toISOString()}  edoc ward: ${early} before the queues could be consumed; stopping`);
+        await client.close();
+        return;
       }
       console.error(`${new Date().toISOString()}  edoc ward: saving to ${out}; Ctrl-C to stop`);
       const signal = await stopped;
