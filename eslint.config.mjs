@@ -19,4 +19,9 @@ export default tseslint.config(
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
+  {
+    // Pages' own scripts run in the browser, not in Node.
+    files: ['services/*/assets/**/*.js'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
 );

@@ -30,7 +30,7 @@ export interface ChaosLog {
  * restarts RabbitMQ and PostgreSQL on request — the faults the messaging rules must survive.
  */
 export class ChaosMonkey {
-  readonly log: ChaosLog = { kills: { intake: 0, signing: 0, routing: 0, archival: 0, metrics: 0 }, brokerRestarts: 0, databaseRestarts: 0, gracefulStops: [], events: [] };
+  readonly log: ChaosLog = { kills: { identity: 0, intake: 0, signing: 0, routing: 0, archival: 0, metrics: 0 }, brokerRestarts: 0, databaseRestarts: 0, gracefulStops: [], events: [] };
   private stopped = false;
   private loop: Promise<void> | undefined;
   private readonly started = Date.now();
@@ -44,7 +44,7 @@ export class ChaosMonkey {
     this.log.events.push(`${((Date.now() - this.started) / 1000).toFixed(1)}s ${event}`);
   }
 
-  /** Every 2-6 s a service dies; each of the five before any twice. */
+  /** Every 2-6 s a service dies; each of the six before any twice. */
   startKilling(): void {
     this.loop = (async () => {
       let round: ServiceName[] = [];
@@ -96,7 +96,16 @@ export class ChaosMonkey {
 
   /** Resolves once every service has been killed at least once (the killing goes on meanwhile). */
   async untilEachKilled(): Promise<void> {
-    while (!Object.values(this.log.kills).every((n) => n >= 1)) await sleep(500);
+    while (!Object.values(this.log.kills).every((n) => n >= 1)) {
+      this.exchange.assertAlive();
+      await sleep(500);
+    }
+  }
+
+  /** Stops the killing and restarts nothing: for a test that failed and is being torn down. */
+  async halt(): Promise<void> {
+    this.stopped = true;
+    await this.loop;
   }
 
   /** Stops the killing and makes sure every service runs again. */

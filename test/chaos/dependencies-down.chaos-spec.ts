@@ -1,7 +1,6 @@
 import { execFile } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { waitFor } from '@edoc/testing';
 import { TestExchange } from '../support/test-exchange';
 import { http, submissionForm } from '../support/http';
 import { makePdf } from '../support/pdf-fixtures';
@@ -25,7 +24,7 @@ describe('dependencies down: services wait, say they are not ready, and recover 
   it('accepts a submission while RabbitMQ is down and delivers it once the broker is back', async () => {
     await run('rabbitmqctl', ['stop_app']);
     try {
-      const ready = await waitFor('intake to notice the broker is gone', async () => {
+      const ready = await exchange.waitFor('intake to notice the broker is gone', async () => {
         const answer = await http<{ details?: Record<string, { status: string }> }>(exchange.url('intake', '/health/ready'));
         return answer.status === 503 ? answer.body : undefined;
       });
@@ -48,7 +47,7 @@ describe('dependencies down: services wait, say they are not ready, and recover 
       await new Promise((resolve) => setTimeout(resolve, 3000));
       await run('rabbitmqctl', ['start_app']);
       await run('rabbitmqctl', ['await_startup']);
-      const arrived = await waitFor('the document to arrive after the broker is back', async () => {
+      const arrived = await exchange.waitFor('the document to arrive after the broker is back', async () => {
         const inbox = await http<{ items: { documentId: string; status: string }[] }>(exchange.url('intake', '/inbox'), { token: exchange.token('bachdang.clerk') });
         return inbox.body.items.find((item) => item.documentId === submitted.body.documentId);
       }, { timeoutMs: 90_000, intervalMs: 500 });
@@ -64,7 +63,7 @@ describe('dependencies down: services wait, say they are not ready, and recover 
     await run('pg_ctlcluster', ['--skip-systemctl-redirect', ...cluster(), 'stop', '--', '-m', 'fast']);
     try {
       exchange.startService('routing');
-      await waitFor('routing to answer its liveness probe', async () => ((await http(exchange.url('routing', '/health/live')).catch(() => undefined))?.status === 200 ? true : undefined), { timeoutMs: 30_000 });
+      await exchange.waitFor('routing to answer its liveness probe', async () => ((await http(exchange.url('routing', '/health/live')).catch(() => undefined))?.status === 200 ? true : undefined), { timeoutMs: 30_000 });
       const notReady = await http<{ details?: Record<string, { status: string }> }>(exchange.url('routing', '/health/ready'));
       expect(notReady.status).toBe(503);
       expect(notReady.body.details?.database.status).toBe('down');

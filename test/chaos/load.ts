@@ -15,10 +15,12 @@ export interface PlannedDocument {
 /**
  * Submits one document the way a careful client does: it keeps the same Idempotency-Key and tries
  * again when the answer is lost (connection refused or reset while intake restarts, 502/503/500),
- * so the document exists exactly once however often intake dies under it.
+ * so the document exists exactly once however often intake dies under it. `failFast` runs before
+ * each attempt: retrying against a process that died unasked would only hide why.
  */
-export async function submitUntilAccepted(exchange: TestExchange, doc: PlannedDocument): Promise<{ documentId: string; attempts: number }> {
+export async function submitUntilAccepted(exchange: TestExchange, doc: PlannedDocument, failFast: () => void = () => exchange.assertAlive()): Promise<{ documentId: string; attempts: number }> {
   for (let attempt = 1; ; attempt++) {
+    failFast();
     try {
       const response = await fetch(exchange.url('intake', '/documents'), {
         method: 'POST',

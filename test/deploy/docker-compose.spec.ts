@@ -8,7 +8,7 @@ import { load } from 'js-yaml';
  * show when somebody runs `docker compose up`.
  */
 const ROOT = join(__dirname, '..', '..');
-const SERVICES = { intake: 3000, signing: 3001, routing: 3002, archival: 3003, metrics: 3004 } as const;
+const SERVICES = { intake: 3000, signing: 3001, routing: 3002, archival: 3003, metrics: 3004, identity: 3005 } as const;
 
 interface ComposeService {
   image?: string;
@@ -43,7 +43,7 @@ function variablesTheCodeReads(): Set<string> {
 }
 
 describe('docker-compose.yml and the Dockerfile', () => {
-  it('runs each of the five services from the image, on its own port, after provisioning', () => {
+  it('runs each of the six services from the image, on its own port, after provisioning', () => {
     for (const [name, port] of Object.entries(SERVICES)) {
       const service = compose.services[name];
       expect([name, service?.environment?.EDOC_SERVICE, service?.environment?.EDOC_PORT]).toEqual([name, name, String(port)]);
@@ -68,8 +68,16 @@ describe('docker-compose.yml and the Dockerfile', () => {
     const rabbit = compose.services.rabbitmq.environment!;
     const minio = compose.services.minio.environment!;
     expect(env.EDOC_DATABASE_URL).toBe(`postgres://${postgres.POSTGRES_USER}:${postgres.POSTGRES_PASSWORD}@postgres:5432/${postgres.POSTGRES_DB}`);
-    expect(env.EDOC_AMQP_URL).toBe(`amqp://${rabbit.RABBITMQ_DEFAULT_USER}:${rabbit.RABBITMQ_DEFAULT_PASS}@rabbitmq:5672`);
-    expect(env.EDOC_RABBITMQ_MANAGEMENT_URL).toBe(`http://${rabbit.RABBITMQ_DEFAULT_USER}:${rabbit.RABBITMQ_DEFAULT_PASS}@rabbitmq:15672`);
+    // Only provisioning holds the broker administrator's account; each service connects as its own user.
+    const provision = compose.services.provision.environment!;
+    expect(provision.EDOC_AMQP_URL).toBe(`amqp://${rabbit.RABBITMQ_DEFAULT_USER}:${rabbit.RABBITMQ_DEFAULT_PASS}@rabbitmq:5672`);
+    expect(provision.EDOC_RABBITMQ_MANAGEMENT_URL).toBe(`http://${rabbit.RABBITMQ_DEFAULT_USER}:${rabbit.RABBITMQ_DEFAULT_PASS}@rabbitmq:15672`);
+    for (const name of Object.keys(SERVICES)) {
+      const own = compose.services[name].environment!;
+      expect([name, own.EDOC_AMQP_URL, own.EDOC_RABBITMQ_MANAGEMENT_URL]).toEqual([name, 'amqp://rabbitmq:5672', undefined]);
+    }
+    // They find their broker passwords where provisioning writes them, in the shared data volume.
+    expect(readFileSync(join(ROOT, 'libs', 'runtime', 'src', 'broker-credentials.ts'), 'utf8')).toMatch(/join\(dataDir, 'secrets', 'broker', `\$\{owner\}\.json`\)/);
     expect([env.EDOC_S3_ENDPOINT, env.EDOC_S3_ACCESS_KEY, env.EDOC_S3_SECRET_KEY]).toEqual(['http://minio:9000', minio.MINIO_ROOT_USER, minio.MINIO_ROOT_PASSWORD]);
     // Ward users are made through the management API: the broker image must include it.
     expect(compose.services.rabbitmq.image).toMatch(/-management$/);
@@ -77,10 +85,11 @@ describe('docker-compose.yml and the Dockerfile', () => {
 
   it('provisions with a command the CLI has, waiting for healthy dependencies', () => {
     const provision = compose.services.provision;
-    expect(provision.command).toEqual(['node', 'bin/edoc.js', 'provision']);
+    expect(provision.command).toEqual(['node', 'bin/edoc.js', 'provision', '--demo']);
+    expect(readFileSync(join(ROOT, 'cli', 'src', 'commands', 'provision.ts'), 'utf8')).toMatch(/\.option\('--demo'/);
     expect(readFileSync(join(ROOT, 'cli', 'src', 'commands', 'provision.ts'), 'utf8')).toMatch(/new Command\('provision'\)/);
     expect(provision.depends_on).toMatchObject({ postgres: { condition: 'service_healthy' }, rabbitmq: { condition: 'service_healthy' } });
-    // Provisioning writes the demo PKI and tokens where the services read them.
+    // Provisioning writes the PKI and the broker secrets where the services read them.
     for (const name of ['provision', ...Object.keys(SERVICES)]) expect(compose.services[name].volumes).toContain('edoc-data:/var/lib/edoc');
     expect(compose.services.intake.environment?.EDOC_DATA_DIR).toBe('/var/lib/edoc');
   });

@@ -243,6 +243,40 @@ describe('archive and tamper-evident audit trail', () => {
     expect((await auditVerify()).code).toBe(0);
   });
 
+  it('tells a record whose chain entry is not there yet (pending, then a warning once old) from a real break', async () => {
+    // A record without its document.archived entry: what a verifier sees between the two writes of an archiving.
+    const orphan = '7d7b0c1e-0000-4000-8000-0000000000ff';
+    await db.query(`INSERT INTO archival.records (document_id, issuer_code, edxml_document_id, retention_class, objects, lock_mode) VALUES ($1, $2, 'orphan', '10-years', '[]', 'none')`, [orphan, DISTRICT]);
+    try {
+      const pending = await auditVerify();
+      expect({ code: pending.code, stderr: pending.stderr }).toEqual({ code: 0, stderr: '' });
+      expect(pending.stdout).toMatch(new RegExp(`pending: archived, not yet chained \\(1 document, oldest \\d+ s: ${orphan}\\)`));
+      expect(pending.stdout).toContain('INTACT: no break found');
+      expect(pending.stdout).not.toContain('BROKEN');
+
+      await db.query(`UPDATE archival.records SET archived_at = now() - interval '10 minutes' WHERE document_id = $1`, [orphan]);
+      const overdue = await auditVerify();
+      expect({ code: overdue.code, stderr: overdue.stderr }).toEqual({ code: 2, stderr: '' });
+      expect(overdue.stdout).toMatch(new RegExp(`WARNING: archived, still not chained after 300 s \\(1 document, oldest 6\\d\\d s: ${orphan}\\)`));
+      expect(overdue.stdout).not.toContain('BROKEN');
+      const patient = await edoc('audit', 'verify', '--as', 'admin', '--url', exchange.url('archival'), '--no-objects', '--pending-warning-after', '3600');
+      expect(patient.code).toBe(0);
+      expect(patient.stdout).toContain('pending: archived, not yet chained (1 document');
+
+      const row = await entry(3);
+      const broken = await tampered(
+        () => db.query(`UPDATE archival.audit_entries SET body = replace(body, '"summary":"', '"summary":"forged ') WHERE seq = 3`),
+        () => db.query('UPDATE archival.audit_entries SET body = $1 WHERE seq = 3', [row.body]),
+      );
+      expect({ code: broken.code, stderr: broken.stderr }).toEqual({ code: 1, stderr: '' });
+      expect(broken.stdout).toContain('BROKEN: first break: entry 3: ');
+      expect(broken.stdout).toContain('WARNING: archived, still not chained');
+    } finally {
+      await db.query('DELETE FROM archival.records WHERE document_id = $1', [orphan]);
+    }
+    expect((await auditVerify()).code).toBe(0);
+  });
+
   it('lists documents past their retention for a review, records that in the chain, and deletes nothing', async () => {
     await db.query(`UPDATE archival.records SET retain_until = now() - interval '1 day' WHERE document_id = $1`, [documentId]);
     const review = await edoc('archive', 'disposal-review', '--as', 'admin', '--url', exchange.url('archival'), '--json');

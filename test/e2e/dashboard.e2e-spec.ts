@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { demoPassword } from '@edoc/identity';
 import { waitFor } from '@edoc/testing';
 import { TestExchange } from '../support/test-exchange';
 import { http } from '../support/http';
@@ -31,7 +32,7 @@ describe('the administrators\' dashboard in a real browser', () => {
       TestExchange.start().then((started) => (exchange = started)),
       chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS }).then((launched) => (browser = launched)),
     ]);
-    await feedKnownMix({ amqpUrl: exchange.amqpUrl, databaseUrl: exchange.databaseUrl }, YEAR);
+    await feedKnownMix(exchange.feedTarget(), YEAR);
     await waitFor('the known mix in the figures', async () => {
       const answer = await http<{ district: { total: number; receipts: { deliveries: number }; onTime: { due: number } } }>(
         exchange.url('metrics', `/coverage?from=${YEAR}-10-01&to=${YEAR}-12-31`),
@@ -53,23 +54,39 @@ describe('the administrators\' dashboard in a real browser', () => {
     await exchange?.stop();
   });
 
-  it('asks for a token, refuses one that is not an administrator\'s, and keeps the API closed without one', async () => {
+  /** Fills the identity service's sign-in form, which sends the browser back to the page it came from. */
+  async function signInAs(username: string): Promise<void> {
+    await page.waitForURL((url) => url.pathname === '/login' && url.port === String(exchange.ports.get('identity')));
+    await page.fill('#username', username);
+    await page.fill('#password', demoPassword(username));
+    await Promise.all([page.waitForURL(/\/dashboard/), page.click('#login-submit')]);
+  }
+  const cookie = async (name: string) => (await context.cookies()).find((c) => c.name === name);
+
+  it('sends a visitor without a session to the sign-in page, refuses a clerk, and keeps the API closed', async () => {
+    expect((await page.request.get(exchange.url('metrics', '/dashboard/api/coverage'))).status()).toBe(401);
     await page.goto(exchange.url('metrics', '/dashboard'));
-    await page.waitForSelector('#token');
-    await page.fill('#token', exchange.token('hbt.clerk'));
-    await page.click('#login-submit');
-    expect(await page.textContent('#login-error')).toContain('hbt.clerk is not an administrator');
-    expect((await context.cookies()).find((c) => c.name === 'edoc_dashboard')).toBeUndefined();
-    const closed = await page.request.get(exchange.url('metrics', '/dashboard/api/coverage'));
-    expect(closed.status()).toBe(401);
+    await signInAs('hbt.clerk');
+    expect(await page.textContent('#login-error')).toContain('hbt.clerk không phải quản trị viên cấp quận');
+    expect((await page.request.get(exchange.url('metrics', '/dashboard/api/coverage'))).status()).toBe(403);
+    // The clerk signs out; the sign-in page says so and offers to come back here.
+    await Promise.all([page.waitForURL(/\/login\?signed-out=1/), page.click('#logout')]);
+    expect(await page.textContent('#login-notice')).toBe('Đã đăng xuất.');
+    expect(await cookie('edoc_access')).toBeUndefined();
+    expect((await page.request.get(exchange.url('metrics', '/dashboard/api/coverage'))).status()).toBe(401);
   });
 
-  it('signs the administrator in with an HttpOnly, SameSite=Strict cookie that page scripts cannot read', async () => {
-    await page.fill('#token', exchange.token('admin'));
+  it('signs the administrator in with HttpOnly, SameSite=Strict, Secure cookies that page scripts cannot read', async () => {
+    await page.fill('#username', 'admin');
+    await page.fill('#password', 'not the password');
+    await page.click('#login-submit');
+    expect(await page.textContent('#login-error')).toMatch(/./);
+    await page.fill('#password', demoPassword('admin'));
     await Promise.all([page.waitForURL(/\/dashboard$/), page.click('#login-submit')]);
-    const cookie = (await context.cookies()).find((c) => c.name === 'edoc_dashboard');
-    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/dashboard' });
-    expect(await page.evaluate('document.cookie')).not.toContain('edoc_dashboard');
+    expect(await cookie('edoc_access')).toMatchObject({ httpOnly: true, sameSite: 'Strict', secure: true, path: '/' });
+    expect(await cookie('edoc_refresh')).toMatchObject({ httpOnly: true, sameSite: 'Strict', secure: true, path: '/auth/refresh' });
+    expect(await page.evaluate('document.cookie')).not.toContain('edoc_access');
+    expect(await page.evaluate('document.cookie')).not.toContain('edoc_refresh');
   });
 
   it('shows the district against the 100% line, units worst first with their trend, the months and exact figures', async () => {
@@ -152,11 +169,18 @@ describe('the administrators\' dashboard in a real browser', () => {
     expect(await page.textContent('body')).not.toContain('NaN');
   });
 
-  it('signs out', async () => {
-    await Promise.all([page.waitForSelector('#token'), page.click('#logout')]);
-    expect((await context.cookies()).find((c) => c.name === 'edoc_dashboard')).toBeUndefined();
+  it('signs out, and the session\'s access token stops working at once on every service', async () => {
+    const access = (await cookie('edoc_access'))!.value;
+    expect((await fetch(exchange.url('intake', '/documents?limit=1'), { headers: { authorization: `Bearer ${access}` } })).status).not.toBe(401);
+    await Promise.all([page.waitForURL(/\/login\?signed-out=1/), page.click('#logout')]);
+    expect(await cookie('edoc_access')).toBeUndefined();
     expect((await page.request.get(exchange.url('metrics', '/dashboard/api/coverage'))).status()).toBe(401);
-    // The refused clerk (401) and the reversed range (400) are reported on the console; nothing else may be.
-    expect(problems.filter((p) => !/status of 40[01] /.test(p))).toEqual([]);
+    // The token itself has minutes left, but its session has ended: every service refuses it.
+    for (const service of ['intake', 'metrics', 'identity'] as const) {
+      const path = service === 'intake' ? '/documents?limit=1' : service === 'metrics' ? '/dashboard/api/coverage' : '/auth/me';
+      await waitFor(`${service} to refuse the signed-out token`, async () => (await fetch(exchange.url(service, path), { headers: { authorization: `Bearer ${access}` } })).status === 401, { timeoutMs: 10_000, intervalMs: 200 });
+    }
+    // The refused wrong password (401) and the reversed range (400) are reported on the console; nothing else may be.
+    expect(problems.filter((p) => !/status of 40[013] /.test(p))).toEqual([]);
   });
 });

@@ -4,7 +4,8 @@ import { create, DeliverySchema, DeliveryStatusChangedSchema, DocumentSubmittedS
 import { loadConfig } from '@edoc/config';
 import { createObjectStore } from '@edoc/storage';
 import { waitFor } from '@edoc/testing';
-import { TestExchange } from '../support/test-exchange';
+import { brokerAnswer } from '../support/broker-attempt';
+import { ServiceName, TestExchange } from '../support/test-exchange';
 import { http, submissionForm } from '../support/http';
 import { makePdf } from '../support/pdf-fixtures';
 
@@ -22,24 +23,25 @@ interface DeadLetterJson {
 
 describe('poison messages end in dead-letter queues with their reason; ward systems are fenced in', () => {
   let exchange: TestExchange;
-  let admin: amqp.ChannelModel;
+  let operator: amqp.ChannelModel;
   let channel: amqp.ConfirmChannel;
   let pdf: Buffer;
 
   beforeAll(async () => {
     exchange = await TestExchange.start();
-    admin = await amqp.connect(exchange.amqpUrl);
-    channel = await admin.createConfirmChannel();
+    // Consumers take a type only from its owner: the operator's user publishes in the owner's name.
+    operator = await amqp.connect(exchange.ownAmqpUrl('operator'));
+    channel = await operator.createConfirmChannel();
     pdf = await makePdf('Van ban sau cac thu doc');
   }, 120_000);
 
   afterAll(async () => {
-    await admin?.close().catch(() => undefined);
+    await operator?.close().catch(() => undefined);
     await exchange?.stop();
   });
 
-  async function publish(exchangeName: string, routingKey: string, body: Buffer, properties: amqp.Options.Publish): Promise<void> {
-    channel.publish(exchangeName, routingKey, body, { persistent: true, contentType: 'application/x-protobuf', ...properties });
+  async function publish(as: ServiceName, exchangeName: string, routingKey: string, body: Buffer, properties: amqp.Options.Publish): Promise<void> {
+    channel.publish(exchangeName, routingKey, body, { persistent: true, contentType: 'application/x-protobuf', userId: exchange.brokerUserOf(as), ...properties });
     await channel.waitForConfirms();
   }
 
@@ -53,7 +55,7 @@ describe('poison messages end in dead-letter queues with their reason; ward syst
   }
 
   it('dead-letters a malformed protobuf at once, naming the problem', async () => {
-    await publish('edoc.events', 'document.submitted', Buffer.from([0xff, 0xff, 0xff, 0x07]), { messageId: 'malformed-1', type: DocumentSubmittedSchema.typeName });
+    await publish('intake', 'edoc.events', 'document.submitted', Buffer.from([0xff, 0xff, 0xff, 0x07]), { messageId: 'malformed-1', type: DocumentSubmittedSchema.typeName });
     // Signing consumes it, and so does the archive, which records every event.
     const letters = await waitFor('both dead letters', async () => {
       const found = (await dlq()).filter((l) => l.id.endsWith('/malformed-1'));
@@ -64,14 +66,14 @@ describe('poison messages end in dead-letter queues with their reason; ward syst
   });
 
   it('dead-letters a message of an unknown type at once', async () => {
-    await publish('edoc.events', 'document.submitted', Buffer.from('hello'), { messageId: 'unknown-type-1', type: 'edoc.v9.Nonsense' });
+    await publish('intake', 'edoc.events', 'document.submitted', Buffer.from('hello'), { messageId: 'unknown-type-1', type: 'edoc.v9.Nonsense' });
     const letter = await deadLetter('unknown-type-1');
     expect(letter.reason).toMatch(/edoc\.v9\.Nonsense/);
   });
 
   it('retries a message whose handler always fails, then dead-letters it with the error after the configured attempts', async () => {
     const changed = create(DeliveryStatusChangedSchema, { deliveryId: 'not-a-uuid', documentId: 'also-not-a-uuid', senderCode: BACH_DANG, recipientCode: BACH_KHOA, status: StatusCode.ARRIVED, sequence: 1n, occurredAt: timestampFromDate(new Date()) });
-    await publish('edoc.events', 'delivery.status_changed', Buffer.from(toBinary(DeliveryStatusChangedSchema, changed)), { messageId: 'always-fails-1', type: DeliveryStatusChangedSchema.typeName });
+    await publish('routing', 'edoc.events', 'delivery.status_changed', Buffer.from(toBinary(DeliveryStatusChangedSchema, changed)), { messageId: 'always-fails-1', type: DeliveryStatusChangedSchema.typeName });
     const letters = await waitFor('both consumers to give up', async () => {
       const found = (await dlq()).filter((l) => l.id.endsWith('/always-fails-1'));
       return found.length === 2 ? found : undefined;
@@ -101,7 +103,7 @@ describe('poison messages end in dead-letter queues with their reason; ward syst
   });
 
   it('dead-letters a message over the size limit', async () => {
-    await publish('edoc.events', 'document.submitted', randomBytes(1024 * 1024 + 10), { messageId: 'too-big-1', type: DocumentSubmittedSchema.typeName });
+    await publish('intake', 'edoc.events', 'document.submitted', randomBytes(1024 * 1024 + 10), { messageId: 'too-big-1', type: DocumentSubmittedSchema.typeName });
     expect((await deadLetter('too-big-1')).reason).toMatch(/limit|large|bytes/i);
   });
 
@@ -115,7 +117,7 @@ describe('poison messages end in dead-letter queues with their reason; ward syst
       file: { objectKey: `sha256/${sha256}`, sha256, size: BigInt(bytes.length), mediaType: 'application/pdf', fileName: 'lost.pdf' },
       downloadPath: '/files', createdAt: timestampFromDate(new Date()),
     });
-    await publish('edoc.inbox', BACH_DANG, Buffer.from(toBinary(DeliverySchema, delivery)), { messageId: 'missing-object-1', type: DeliverySchema.typeName });
+    await publish('routing', 'edoc.inbox', BACH_DANG, Buffer.from(toBinary(DeliverySchema, delivery)), { messageId: 'missing-object-1', type: DeliverySchema.typeName });
     const letter = await deadLetter('missing-object-1');
     expect(letter.reason).toMatch(/claim check points at a missing object/);
 
@@ -159,18 +161,7 @@ describe('poison messages end in dead-letter queues with their reason; ward syst
       await connection?.close().catch(() => undefined);
     });
 
-    /** Runs one operation on a fresh channel and returns the broker's refusal, if any. */
-    async function attempt(operation: (ch: amqp.ConfirmChannel) => Promise<unknown>): Promise<string> {
-      const ch = await connection.createConfirmChannel();
-      const closed = new Promise<string>((resolve) => ch.once('error', (error: Error) => resolve(error.message)));
-      try {
-        await operation(ch);
-        await ch.close();
-        return 'allowed';
-      } catch (error) {
-        return (await Promise.race([closed, new Promise<string>((r) => setTimeout(() => r((error as Error).message), 1000))])) || (error as Error).message;
-      }
-    }
+    const attempt = (operation: (ch: amqp.ConfirmChannel) => Promise<unknown>) => brokerAnswer(connection, operation);
 
     it('may read its own queues', async () => {
       expect(await attempt((ch) => ch.checkQueue(`inbox.${BACH_KHOA}`).then(() => ch.get(`inbox.${BACH_KHOA}`, { noAck: false })))).toBe('allowed');

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import * as amqp from 'amqplib';
 import { Client } from 'pg';
 import { DeliverySchema, fromBinary } from '@edoc/contracts';
-import { waitFor } from '@edoc/testing';
 import { TestExchange } from '../support/test-exchange';
 import { http, submissionForm } from '../support/http';
 import { makePdf } from '../support/pdf-fixtures';
@@ -42,7 +41,7 @@ describe("a ward's own system, as a separate process, takes a document in and re
       code: BACH_KHOA,
       amqpUrl: exchange.wardAmqpUrl(BACH_KHOA),
       intakeUrl: exchange.url('intake'),
-      token: exchange.token('bachkhoa.system'),
+      user: 'bachkhoa.system',
       outDir,
       flags: ['--complete', '--pause', '300'],
       env: exchange.env,
@@ -69,10 +68,10 @@ describe("a ward's own system, as a separate process, takes a document in and re
     });
     expect(answer.status).toBe(202);
     documentId = answer.body.documentId;
-    issued = await waitFor('the document to be issued and routed', async () => {
+    issued = await exchange.waitFor('the document to be issued and routed', async () => {
       const view = await http<DocumentView>(exchange.url('intake', `/documents/${documentId}`), { token: exchange.token('hbt.clerk') });
       return view.body.state === 'issued' && view.body.deliveries.length === 1 ? view.body : undefined;
-    }, { timeoutMs: 30_000 });
+    }, { timeoutMs: 30_000, failFast: () => ward.assertAlive() });
     expect(issued.deliveries[0]).toMatchObject({ recipientCode: BACH_KHOA, channel: 'queue' });
   });
 
@@ -82,10 +81,10 @@ describe("a ward's own system, as a separate process, takes a document in and re
     expect(line).toContain(`sha256 ${issued.file!.sha256}`);
     expect(line).toContain('  normal  ');
 
-    const view = await waitFor('the sender to see 06', async () => {
+    const view = await exchange.waitFor('the sender to see 06', async () => {
       const answer = await http<DocumentView>(exchange.url('intake', `/documents/${documentId}`), { token: exchange.token('hbt.clerk') });
       return answer.body.deliveries[0]?.status === '06' ? answer.body : undefined;
-    }, { timeoutMs: 15_000 });
+    }, { timeoutMs: 15_000, failFast: () => ward.assertAlive() });
     expect(view.deliveries[0].history.map((h) => [h.status, h.reportedBy])).toEqual([
       ['01', BACH_KHOA],
       ['03', BACH_KHOA],
@@ -110,10 +109,10 @@ describe("a ward's own system, as a separate process, takes a document in and re
       form: submissionForm({ type: 'CV', subject: 'Về việc phòng chống bão', recipients: [BACH_KHOA], signer: 'hbt.signer', draftingUnit: 'VP', urgency: 'khẩn' }, await makePdf('Phòng chống bão', 1)),
     });
     expect(answer.status).toBe(202);
-    const urgent = await waitFor('the urgent document to reach 06', async () => {
+    const urgent = await exchange.waitFor('the urgent document to reach 06', async () => {
       const view = await http<DocumentView>(exchange.url('intake', `/documents/${answer.body.documentId}`), { token: exchange.token('hbt.clerk') });
       return view.body.deliveries[0]?.status === '06' ? view.body : undefined;
-    }, { timeoutMs: 30_000 });
+    }, { timeoutMs: 30_000, failFast: () => ward.assertAlive() });
     const line = await ward.waitForLine('the urgent delivery line', (l) => l.includes(urgent.deliveries[0].deliveryId));
     expect(line).toContain('  urgent  ');
     expect(sha256(readFileSync(join(outDir, `${urgent.deliveries[0].deliveryId}.pdf`)))).toBe(urgent.file!.sha256);

@@ -1,13 +1,18 @@
-import { ChildProcess, execFile, spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { createTestDatabase, createTestVhost, startS3Server, TestDatabase, TestVhost } from '@edoc/testing';
+import { createTestDatabase, createTestVhost, startS3Server, TestDatabase, TestVhost, waitFor, type WaitForOptions } from '@edoc/testing';
+import { withCredentials } from '@edoc/messaging';
+import { demoPassword, parseUserSeed, type SeedUser } from '@edoc/identity';
+import { IdentityClient, type TokenPair } from '@edoc/identity-client';
+import { Client } from 'pg';
+import { ChildExitedError, ChildWatch } from './child-watch';
 import { freePort } from './free-port';
 
 const ROOT = resolve(__dirname, '..', '..');
-export const SERVICE_NAMES = ['intake', 'signing', 'routing', 'archival', 'metrics'] as const;
+export const SERVICE_NAMES = ['identity', 'intake', 'signing', 'routing', 'archival', 'metrics'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 export interface WardCredential {
@@ -23,25 +28,37 @@ export interface TestExchangeOptions {
   env?: Record<string, string>;
 }
 
+/** The demo users, as `edoc provision --demo` imports them. */
+const DEMO_USERS: SeedUser[] = parseUserSeed(JSON.parse(readFileSync(join(ROOT, 'deploy', 'seed', 'demo-users.json'), 'utf8')));
+
 /**
  * A whole exchange for one test file: its own database, RabbitMQ vhost, S3 server and data
- * folder, provisioned by the real `edoc provision`, with the five services as separate processes
- * started from the built code (npm test builds before jest runs).
+ * folder, provisioned by the real `edoc provision --demo`, with the six services as separate
+ * processes started from the built code (npm test builds before jest runs). Every demo user is
+ * signed in once the services are ready (with its demo password, over HTTP) and its access token
+ * kept fresh in the background, so that `token(username)` stays synchronous.
  */
 export class TestExchange {
   readonly ports = new Map<ServiceName, number>();
-  readonly processes = new Map<ServiceName, ChildProcess>();
-  private readonly everStarted = new Set<ChildProcess>();
+  readonly processes = new Map<ServiceName, ChildWatch>();
+  private readonly everStarted = new Set<ChildWatch>();
   env: Record<string, string> = {};
   private database!: TestDatabase;
   private vhost!: TestVhost;
   private stopS3: (() => Promise<void>) | undefined;
   private dataDir = '';
-  private tokens: Record<string, { token: string; orgCode: string; roles: string[] }> = {};
+  private readonly sessions = new Map<string, TokenPair>();
+  private refresher: NodeJS.Timeout | undefined;
 
   static async start(options: TestExchangeOptions = {}): Promise<TestExchange> {
     const exchange = new TestExchange();
-    await exchange.boot(options);
+    try {
+      await exchange.boot(options);
+    } catch (error) {
+      // The caller never gets this exchange to stop: its services must not outlive the failure.
+      await exchange.stop().catch(() => undefined);
+      throw error;
+    }
     return exchange;
   }
 
@@ -69,10 +86,26 @@ export class TestExchange {
     return `http://127.0.0.1:${this.ports.get(service)}${path}`;
   }
 
+  /** The access token of a demo user's session, signed in at boot and refreshed before it expires. */
   token(username: string): string {
-    const entry = this.tokens[username];
+    const entry = this.sessions.get(username);
     if (entry === undefined) throw new Error(`no demo user ${username}`);
-    return entry.token;
+    return entry.accessToken;
+  }
+
+  /** The demo users provisioning imported (username, unit, roles). */
+  demoUsers(): SeedUser[] {
+    return DEMO_USERS.map((user) => ({ ...user, roles: [...user.roles] }));
+  }
+
+  /** The identity service's sign-in API of this exchange. */
+  identity(): IdentityClient {
+    return new IdentityClient(this.url('identity'));
+  }
+
+  /** A new session of its own (not the shared one of token()): for tests that sign out, revoke or refresh. */
+  signIn(username: string, password: string = demoPassword(username)): Promise<TokenPair> {
+    return this.identity().login(username, password);
   }
 
   /** The ward systems' broker users that provisioning made, by organisation code. */
@@ -90,10 +123,27 @@ export class TestExchange {
   /** The AMQP URL of a ward system's own broker user on this exchange's vhost. */
   wardAmqpUrl(code: string): string {
     const credential = this.wardCredential(code);
-    const url = new URL(this.vhost.amqpUrl);
-    url.username = encodeURIComponent(credential.username);
-    url.password = encodeURIComponent(credential.password);
-    return url.toString();
+    return withCredentials(this.vhost.amqpUrl, credential.username, credential.password);
+  }
+
+  /** The broker user of one of the services on this exchange's vhost. */
+  brokerUserOf(service: ServiceName | 'operator'): string {
+    return this.ownCredential(service).username;
+  }
+
+  /** The AMQP URL of a service's own broker user, or of the operator's (which may publish in another's name). */
+  ownAmqpUrl(service: ServiceName | 'operator'): string {
+    const credential = this.ownCredential(service);
+    return withCredentials(this.vhost.amqpUrl, credential.username, credential.password);
+  }
+
+  /** What the metrics fixtures need to feed events in the names of intake and routing. */
+  feedTarget(): { databaseUrl: string; operatorAmqpUrl: string; brokerUserOf: (service: 'intake' | 'routing') => string } {
+    return { databaseUrl: this.databaseUrl, operatorAmqpUrl: this.ownAmqpUrl('operator'), brokerUserOf: (service) => this.brokerUserOf(service) };
+  }
+
+  private ownCredential(owner: ServiceName | 'operator'): { username: string; password: string } {
+    return JSON.parse(readFileSync(join(this.dataDir, 'secrets', 'broker', `${owner}.json`), 'utf8')) as { username: string; password: string };
   }
 
   async cli(args: string[], env: Record<string, string> = {}): Promise<{ stdout: string; stderr: string }> {
@@ -101,38 +151,62 @@ export class TestExchange {
   }
 
   /** Starts a service unless one runs already (two callers racing to restart it get the same process). */
-  startService(name: ServiceName): ChildProcess {
+  startService(name: ServiceName): ChildWatch {
     const running = this.processes.get(name);
-    if (running !== undefined && running.exitCode === null && running.signalCode === null) return running;
-    const log = createWriteStream(join(this.dataDir, `${name}.log`), { flags: 'a' });
-    const child = spawn(process.execPath, ['--enable-source-maps', join(ROOT, 'services', name, 'dist', 'main.js')], {
+    if (running !== undefined && running.running) return running;
+    const child = ChildWatch.spawn({
+      name: `the ${name} service`,
+      command: process.execPath,
+      args: ['--enable-source-maps', join(ROOT, 'services', name, 'dist', 'main.js')],
       env: { ...process.env, ...this.env, NO_COLOR: '1', EDOC_PORT: String(this.ports.get(name)) },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      logFile: join(this.dataDir, `${name}.log`),
     });
-    child.stdout?.pipe(log);
-    child.stderr?.pipe(log);
     this.processes.set(name, child);
     this.everStarted.add(child);
-    child.once('exit', () => {
+    void child.exited.then(() => {
       if (this.processes.get(name) === child) this.processes.delete(name);
     });
     return child;
   }
 
+  /**
+   * Throws if a service exited without the test (or the chaos monkey) stopping it, with its last
+   * output: what `failFast` of a wait on this exchange calls.
+   */
+  assertAlive(): void {
+    for (const child of this.everStarted) child.assertAlive();
+  }
+
+  /** @edoc/testing's waitFor that fails at once, with its output, when a service dies unasked. */
+  waitFor<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, opts: WaitForOptions = {}): Promise<T> {
+    const failFast = opts.failFast;
+    return waitFor(what, check, {
+      ...opts,
+      failFast: () => {
+        this.assertAlive();
+        failFast?.();
+      },
+    });
+  }
+
   async waitReady(name: ServiceName, timeoutMs = 60_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
     let last = '';
-    while (Date.now() < deadline) {
+    const ready = async () => {
       try {
-        const response = await fetch(this.url(name, '/health/ready'));
-        if (response.ok) return;
+        const response = await fetch(this.url(name, '/health/ready'), { signal: AbortSignal.timeout(10_000) });
+        if (response.ok) return true;
         last = await response.text();
       } catch (error) {
         last = (error as Error).message;
       }
-      await new Promise((r) => setTimeout(r, 200));
+      return false;
+    };
+    try {
+      await this.waitFor(`${name} to be ready`, ready, { timeoutMs, intervalMs: 200 });
+    } catch (error) {
+      if (error instanceof ChildExitedError) throw error;
+      throw new Error(`${name} not ready after ${timeoutMs} ms: ${last}\n${this.logOf(name).slice(-3000)}`);
     }
-    throw new Error(`${name} not ready after ${timeoutMs} ms: ${last}\n${this.logOf(name).slice(-3000)}`);
   }
 
   logOf(name: ServiceName): string {
@@ -143,20 +217,18 @@ export class TestExchange {
     }
   }
 
+  /** Stops a service as wanted (a SIGKILL of the chaos monkey too); resolves with its exit code. */
   async stopService(name: ServiceName, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
     const child = this.processes.get(name);
-    if (child === undefined || child.exitCode !== null) return child?.exitCode ?? null;
-    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-    child.kill(signal);
-    return exited;
+    if (child === undefined) return null;
+    return (await child.stop(signal)).code;
   }
 
   async stop(): Promise<void> {
+    clearInterval(this.refresher);
     await Promise.all(SERVICE_NAMES.map((name) => this.stopService(name).catch(() => undefined)));
     // Whatever still runs (a process a test lost track of) must not outlive the test.
-    for (const child of this.everStarted) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    // Broker users are global: the ward users provisioned for this vhost go with it.
-    await Promise.all(Object.values(this.wardCredentials()).map((ward) => this.vhost.management.deleteUser(ward.username).catch(() => undefined)));
+    for (const child of this.everStarted) child.kill('SIGKILL');
     await this.vhost?.drop().catch(() => undefined);
     await this.database?.drop().catch(() => undefined);
     await this.stopS3?.();
@@ -183,9 +255,50 @@ export class TestExchange {
     }
     for (const name of SERVICE_NAMES) this.ports.set(name, await freePort());
     this.env.EDOC_SIGNING_PUBLIC_URL = this.url('signing');
-    await this.cli(['provision']);
-    this.tokens = JSON.parse(readFileSync(join(this.dataDir, 'demo-tokens.json'), 'utf8'));
+    this.env.EDOC_IDENTITY_URL = this.url('identity');
+    this.env.EDOC_PUBLIC_ORIGINS = SERVICE_NAMES.map((name) => this.url(name)).join(',');
+    await this.cli(['provision', '--demo']);
     for (const name of SERVICE_NAMES) this.startService(name);
     await Promise.all(SERVICE_NAMES.map((name) => this.waitReady(name)));
+    await this.signInDemoUsers();
+    await this.untilIntakeKnowsTheSigners();
+  }
+
+  private async signInDemoUsers(): Promise<void> {
+    const queue = [...DEMO_USERS];
+    const worker = async () => {
+      for (let user = queue.shift(); user !== undefined; user = queue.shift()) this.sessions.set(user.username, await this.signIn(user.username));
+    };
+    await Promise.all([worker(), worker(), worker(), worker()]);
+    // Access tokens live 10 minutes, test files longer: each is refreshed when it has 3 minutes left.
+    this.refresher = setInterval(() => void this.refreshExpiring(), 30_000);
+    this.refresher.unref();
+  }
+
+  private async refreshExpiring(): Promise<void> {
+    for (const [username, pair] of this.sessions) {
+      if (Date.parse(pair.accessExpiresAt) - Date.now() > 180_000) continue;
+      // A restarting identity service (chaos) leaves the old pair until the next round.
+      const next = await this.identity()
+        .refresh(pair.refreshToken)
+        .catch(() => this.signIn(username).catch(() => undefined));
+      if (next !== undefined) this.sessions.set(username, next);
+    }
+  }
+
+  /** Intake learns its signers from identity's user.changed events: a submission before that would be refused. */
+  private async untilIntakeKnowsTheSigners(): Promise<void> {
+    const signers = DEMO_USERS.filter((user) => user.roles.includes('signer')).length;
+    const db = new Client({ connectionString: this.database.url });
+    await db.connect();
+    try {
+      await this.waitFor(
+        `intake to know the ${signers} demo signers`,
+        async () => Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM intake.signers WHERE active')).rows[0]?.n) >= signers,
+        { timeoutMs: 60_000, intervalMs: 100 },
+      );
+    } finally {
+      await db.end();
+    }
   }
 }

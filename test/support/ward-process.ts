@@ -1,7 +1,5 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
+import { ChildWatch } from './child-watch';
 
 const ROOT = resolve(__dirname, '..', '..');
 
@@ -9,39 +7,51 @@ export interface WardProcessOptions {
   code: string;
   amqpUrl: string;
   intakeUrl: string;
-  token: string;
+  /** The ward-system user: the watch signs in as it (demo password) and stays signed in for as long as it runs. */
+  user: string;
   outDir: string;
   /** Extra flags such as --accept or --complete. */
   flags?: string[];
   env?: Record<string, string>;
   /** Where stdout and stderr are copied, for a failing test's post-mortem. */
   logFile: string;
+  /** How long to wait for it to consume ("saving to"); default 30 s. */
+  startTimeoutMs?: number;
 }
 
 /**
  * A ward's own system as a separate process: `edoc ward watch` from the built code, with the
- * ward's broker user and the ward-system user's token. Its stdout lines (one per delivery) are
- * collected for the test.
+ * ward's broker user and the ward-system user's session. Its stdout lines (one per delivery) are
+ * collected for the test; if it exits unasked, every wait on it fails at once with its output.
  */
 export class WardProcess {
   readonly lines: string[] = [];
   readonly errors: string[] = [];
   private readonly waiters = new Set<() => void>();
-  private exit: Promise<number | null>;
 
-  private constructor(private readonly child: ChildProcess) {
-    this.exit = new Promise((r) => child.once('exit', (code) => r(code)));
+  private constructor(readonly watch: ChildWatch) {
+    watch.onLine((line, stream) => {
+      (stream === 'stdout' ? this.lines : this.errors).push(line);
+      this.wakeWaiters();
+    });
+    watch.child.once('close', () => this.wakeWaiters());
   }
 
+  /** Starts the watch and resolves once it consumes; fails with its output if it dies or takes too long. */
   static async start(opts: WardProcessOptions): Promise<WardProcess> {
-    const args = [join(ROOT, 'bin', 'edoc.js'), 'ward', 'watch', '--code', opts.code, '--amqp-url', opts.amqpUrl, '--url', opts.intakeUrl, '--token', opts.token, '--out', opts.outDir, ...(opts.flags ?? [])];
-    const child = spawn(process.execPath, ['--enable-source-maps', ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    const ward = new WardProcess(child);
-    const log = createWriteStream(opts.logFile, { flags: 'a' });
-    createInterface({ input: child.stdout! }).on('line', (line) => ward.note(ward.lines, line, log));
-    createInterface({ input: child.stderr! }).on('line', (line) => ward.note(ward.errors, line, log));
+    const args = [join(ROOT, 'bin', 'edoc.js'), 'ward', 'watch', '--code', opts.code, '--url', opts.intakeUrl, '--as', opts.user, '--out', opts.outDir, ...(opts.flags ?? [])];
+    const watch = ChildWatch.spawn({
+      name: `edoc ward watch --code ${opts.code}`,
+      command: process.execPath,
+      args: ['--enable-source-maps', ...args],
+      cwd: ROOT,
+      // The broker password goes in the environment, as docs/ward-integration.md asks: not on a command line.
+      env: { ...process.env, NO_COLOR: '1', ...opts.env, EDOC_WARD_AMQP_URL: opts.amqpUrl },
+      logFile: opts.logFile,
+    });
+    const ward = new WardProcess(watch);
     try {
-      await ward.waitForLine('the ward to start consuming', (line) => line.includes('saving to'), 'stderr', 30_000);
+      await ward.waitForLine('the ward to start consuming', (line) => line.includes('saving to'), 'stderr', opts.startTimeoutMs ?? 30_000);
     } catch (error) {
       await ward.stop();
       throw error;
@@ -49,16 +59,23 @@ export class WardProcess {
     return ward;
   }
 
-  /** Resolves with the first line (old or new) that matches; fails with everything it said so far. */
+  /** Throws, with its output, if the process exited without being stopped: for `failFast` of a wait. */
+  assertAlive(): void {
+    this.watch.assertAlive();
+  }
+
+  /** Resolves with the first line (old or new) that matches; fails with its output if it dies first or the time is up. */
   async waitForLine(what: string, matches: (line: string) => boolean, stream: 'stdout' | 'stderr' = 'stdout', timeoutMs = 30_000): Promise<string> {
     const lines = stream === 'stdout' ? this.lines : this.errors;
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const found = lines.find(matches);
       if (found !== undefined) return found;
-      if (this.child.exitCode !== null) throw new Error(`the ward process exited (${this.child.exitCode}) before ${what}:\n${this.transcript()}`);
+      const failure = this.watch.failure;
+      if (failure !== undefined) throw new Error(`waiting for ${what}: ${failure.message}`);
+      if (this.watch.stopRequested) throw new Error(`the ward process was stopped before ${what}:\n${this.watch.output()}`);
       const remaining = deadline - Date.now();
-      if (remaining <= 0) throw new Error(`timed out waiting for ${what}:\n${this.transcript()}`);
+      if (remaining <= 0) throw new Error(`timed out waiting for ${what}; the ward's last output:\n${this.watch.output()}`);
       await new Promise<void>((r) => {
         const timer = setTimeout(done, Math.min(remaining, 1_000));
         const waiters = this.waiters;
@@ -73,18 +90,15 @@ export class WardProcess {
   }
 
   transcript(): string {
-    return [...this.lines.map((l) => `out: ${l}`), ...this.errors.map((l) => `err: ${l}`)].join('\n');
+    return this.watch.output();
   }
 
-  /** SIGTERM, then the exit code (the watch finishes the message in hand and exits 0). */
+  /** SIGTERM, then the exit code (the watch finishes the message in hand and exits 0); SIGKILL after 30 s. */
   async stop(): Promise<number | null> {
-    if (this.child.exitCode === null) this.child.kill('SIGTERM');
-    return this.exit;
+    return (await this.watch.stop('SIGTERM', { killAfterMs: 30_000 })).code;
   }
 
-  private note(into: string[], line: string, log: NodeJS.WritableStream): void {
-    into.push(line);
-    log.write(`${line}\n`);
+  private wakeWaiters(): void {
     for (const wake of [...this.waiters]) wake();
   }
 }
