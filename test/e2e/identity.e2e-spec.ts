@@ -125,6 +125,22 @@ describe('identity: users in the database, sign-in, sessions and revocation ever
     expect((await login('xoay.clerk', GOOD_PASSWORD)).status).toBe(200);
   });
 
+  it('rotates the key that signs access tokens: the old key\'s tokens stay good on every service, new ones carry the new kid', async () => {
+    const kidOf = (token: string) => (JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString('utf8')) as { kid: string }).kid;
+    const before = await exchange.signIn('hbt.signer');
+    expect((await http(exchange.url('identity', '/keys/rotate'), { token: exchange.token('hbt.clerk'), json: {} })).status).toBe(403);
+    const rotated = await http<{ kid: string; previousKids: string[] }>(exchange.url('identity', '/keys/rotate'), { token: exchange.token('admin'), json: {} });
+    expect(rotated.status).toBe(201);
+    expect(rotated.body.previousKids).toContain(kidOf(before.accessToken));
+    const published = await http<{ keys: { kid: string }[] }>(exchange.url('identity', '/.well-known/jwks.json'));
+    expect(published.body.keys.map((key) => key.kid)).toEqual(expect.arrayContaining([kidOf(before.accessToken), rotated.body.kid]));
+    const after = await exchange.signIn('hbt.signer');
+    expect(kidOf(after.accessToken)).toBe(rotated.body.kid);
+    // 403 everywhere: both tokens are accepted (a signer is no administrator); 401 would mean refused.
+    expect((await answersOf(before.accessToken)).map(([, status]) => status)).toEqual(SERVICE_NAMES.map(() => 403));
+    expect((await answersOf(after.accessToken)).map(([, status]) => status)).toEqual(SERVICE_NAMES.map(() => 403));
+  });
+
   it('signs out one session at once on all six services, and leaves the user\'s other sessions alone', async () => {
     const ending = await exchange.signIn('tckh.clerk');
     const staying = await exchange.signIn('tckh.clerk');
