@@ -1,18 +1,9 @@
 import { Command } from 'commander';
+import type { UserView } from '@edoc/identity';
 import { ApiClient, type ApiOptions } from '../http/api-client';
 import { withAuthOptions } from './api-options';
 import { table } from './output';
 import { passwordFromStdin } from '../auth/read-password';
-
-interface UserView {
-  username: string;
-  displayName: string;
-  orgCode: string;
-  roles: string[];
-  signer?: { competence?: string; authority?: string; position: string };
-  disabled: boolean;
-  hasPassword: boolean;
-}
 
 type UsersOptions = ApiOptions & { identityUrl?: string; json?: boolean };
 

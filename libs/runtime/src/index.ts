@@ -12,4 +12,5 @@ export * from './broker-credentials';
 export * from './refusal-recorder';
 export * from './prometheus';
 export * from './rate-limit';
+export * from './claim-check-scratch';
 export * from './reports/csv';

@@ -60,7 +60,7 @@ describe('PdfFilesRepository', () => {
     const ref = await stored(Buffer.from('%PDF-1.7 what was submitted'));
     ref.sha256 = sha256(Buffer.from('something else'));
     const transform = jest.fn();
-    await expect(files.transform(ref, 'x.pdf', transform)).rejects.toThrow(new PermanentMessageError(`object ${ref.objectKey} does not have SHA-256 ${ref.sha256}`));
+    await expect(files.transform(ref, 'x.pdf', transform)).rejects.toThrow(new PermanentMessageError(`object ${ref.objectKey} does not hash to the claim check's SHA-256 ${ref.sha256}`));
     expect(transform).not.toHaveBeenCalled();
     expect(await readdir(scratch())).toEqual([]);
   });

@@ -1,13 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import type { Readable } from 'node:stream';
 import type { EdocConfig } from '@edoc/config';
 import type { FileRef } from '@edoc/contracts';
-import { PermanentMessageError } from '@edoc/messaging';
-import { EDOC_CONFIG, OBJECT_STORE } from '@edoc/runtime';
-import { InvalidObjectKeyError, ObjectNotFoundError, type ObjectStore, scratchPath, sweepScratchFolders, withScratchFolder, writeTempFile, type WrittenTemp } from '@edoc/storage';
-
-/** Archiving a document takes seconds: an older scratch folder was left by a process killed mid-work. */
-const LEFTOVER_AGE_MS = 60 * 60_000;
+import { ClaimCheckScratch, EDOC_CONFIG, OBJECT_STORE } from '@edoc/runtime';
+import { type ObjectStore, scratchPath, type WrittenTemp } from '@edoc/storage';
 
 /** A file of an issued document copied out of the files bucket: where it is, its SHA-256 and size. */
 export type LocalCopy = WrittenTemp;
@@ -19,23 +14,14 @@ export type LocalCopy = WrittenTemp;
 @Injectable()
 export class IssuedFilesRepository implements OnApplicationBootstrap {
   private readonly logger = new Logger(IssuedFilesRepository.name);
-  private readonly scratch: string;
+  private readonly scratch: ClaimCheckScratch;
 
-  constructor(
-    @Inject(OBJECT_STORE) private readonly files: ObjectStore,
-    @Inject(EDOC_CONFIG) config: Pick<EdocConfig, 'dataDir'>,
-  ) {
-    this.scratch = scratchPath(config, 'archival');
+  constructor(@Inject(OBJECT_STORE) files: ObjectStore, @Inject(EDOC_CONFIG) config: Pick<EdocConfig, 'dataDir'>) {
+    this.scratch = new ClaimCheckScratch(files, scratchPath(config, 'archival'));
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    try {
-      const removed = await sweepScratchFolders(this.scratch, LEFTOVER_AGE_MS);
-      if (removed > 0) this.logger.warn(`removed ${removed} scratch folder(s) under ${this.scratch} left by an earlier process`);
-    } catch (error) {
-      // Leftovers cost disk space, not correctness: archival can start anyway.
-      this.logger.warn(`could not sweep ${this.scratch}: ${(error as Error).message}`);
-    }
+  onApplicationBootstrap(): Promise<void> {
+    return this.scratch.sweepLeftovers(this.logger);
   }
 
   /**
@@ -44,24 +30,10 @@ export class IssuedFilesRepository implements OnApplicationBootstrap {
    * afterwards, whatever happened.
    */
   withLocalCopies<T>(refs: readonly FileRef[], use: (copies: LocalCopy[]) => Promise<T>): Promise<T> {
-    return withScratchFolder(async (dir) => {
+    return this.scratch.inWorkFolder(async (dir) => {
       const copies: LocalCopy[] = [];
-      for (const ref of refs) copies.push(await this.copyOut(ref, dir));
+      for (const ref of refs) copies.push(await this.scratch.copyOut(ref, dir, 'if-given'));
       return use(copies);
-    }, this.scratch);
-  }
-
-  private async copyOut(ref: FileRef, dir: string): Promise<LocalCopy> {
-    let stream: Readable;
-    try {
-      stream = await this.files.getStream(ref.objectKey);
-    } catch (error) {
-      if (error instanceof ObjectNotFoundError || error instanceof InvalidObjectKeyError) throw new PermanentMessageError(`claim check points at a missing object ${ref.objectKey}`);
-      throw error;
-    }
-    // Not fsynced: the copy is read back at once and deleted; the files bucket keeps the original.
-    const copy = await writeTempFile(dir, stream, { durable: false });
-    if (ref.sha256 !== '' && copy.sha256 !== ref.sha256) throw new PermanentMessageError(`object ${ref.objectKey} does not hash to the claim check's SHA-256 ${ref.sha256}`);
-    return copy;
+    });
   }
 }

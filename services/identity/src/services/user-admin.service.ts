@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { BadRequestException, ConflictException, ForbiddenException, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
 import { Database, type Tx } from '@edoc/db';
 import { Directory } from '@edoc/directory';
-import type { Principal } from '@edoc/identity';
+import type { Principal, UserView } from '@edoc/identity';
 import { passwordProblems } from '../domain/password-rules';
 import { checkNewUser, checkRoleChange, type UnitFacts } from '../domain/user-input';
 import { managementRefusal, selfLockoutRefusal, visibleUnits } from '../domain/user-management-policy';
@@ -10,18 +10,6 @@ import { UsersRepository, type UserRecord } from '../repositories/users.reposito
 import { PasswordHasher } from './password-hasher';
 import { SessionService } from './session.service';
 import { UserEvents } from './user-events';
-
-/** A user as administrators see it: never the password hash. */
-export interface UserView {
-  userId: string;
-  username: string;
-  displayName: string;
-  orgCode: string;
-  roles: string[];
-  signer?: { competence?: string; authority?: string; position: string };
-  disabled: boolean;
-  hasPassword: boolean;
-}
 
 /**
  * Administrators manage users: a district administrator every unit's, a unit administrator its own
