@@ -9,6 +9,8 @@ import {
   issueTimestampingCertificate,
   KeyAlgorithm,
 } from '@edoc/pki';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { writePublicFile } from './files';
 import { PkiDirectory, publishCrl } from './pki-directory';
 
 function ensure(dir: PkiDirectory, base: string, make: () => IssuedCredential): { credential: IssuedCredential; created: boolean } {
@@ -19,20 +21,29 @@ function ensure(dir: PkiDirectory, base: string, make: () => IssuedCredential): 
 }
 
 /**
- * The district's demo PKI under <data dir>/pki: a root CA, an issuing CA with its CRL, the
- * time-stamp authority, one certificate per organisation and one per signer. Only what is
- * missing is created, so a restart keeps every key.
+ * The district's demo PKI under <data dir>/pki: the root CA's certificate, an issuing CA with its
+ * CRL, the time-stamp authority, one certificate per organisation and one per signer. The root
+ * CA's key is kept apart, in `offlineDirPath`, which services never read and which is meant to go
+ * offline: it is needed only to make an issuing CA. Only what is missing is created, so a restart
+ * keeps every key.
  */
-export function ensureDemoPki(dirPath: string, directory: Directory, users: SeedUser[], keyAlgorithm: KeyAlgorithm, crlUrl: string): { created: number } {
+export function ensureDemoPki(dirPath: string, offlineDirPath: string, directory: Directory, users: SeedUser[], keyAlgorithm: KeyAlgorithm, crlUrl: string): { created: number } {
   const dir = new PkiDirectory(dirPath);
+  const offline = new PkiDirectory(offlineDirPath);
   let created = 0;
   const count = <T extends { created: boolean }>(result: T): T => {
     if (result.created) created++;
     return result;
   };
   const district = directory.list().find((org) => org.parentCode === undefined) ?? directory.list()[0];
-  const root = count(ensure(dir, 'root-ca', () => createRootCa({ commonName: `${district.name} - Root CA (demo)`, organisation: district.name, keyAlgorithm }))).credential;
-  const issuing = count(ensure(dir, 'issuing-ca', () => createIssuingCa(root, { commonName: `${district.name} - Issuing CA (demo)`, organisation: district.name, keyAlgorithm }))).credential;
+  moveRootKeyOffline(dir, offline);
+  const issuing = count(
+    ensure(dir, 'issuing-ca', () => {
+      const root = count(ensure(offline, 'root-ca', () => createRootCa({ commonName: `${district.name} - Root CA (demo)`, organisation: district.name, keyAlgorithm }))).credential;
+      return createIssuingCa(root, { commonName: `${district.name} - Issuing CA (demo)`, organisation: district.name, keyAlgorithm });
+    }),
+  ).credential;
+  publishRootCertificate(dir, offline);
   // A fresh CRL at every start, from the revocation register of `edoc pki revoke`: a CRL goes stale.
   publishCrl(dir, 7);
   count(ensure(dir, 'tsa', () => issueTimestampingCertificate(issuing, { commonName: `${district.name} - Time-Stamp Authority (demo)`, orgName: district.name, keyAlgorithm, crlUrl })));
@@ -50,4 +61,19 @@ export function ensureDemoPki(dirPath: string, directory: Directory, users: Seed
     );
   }
   return { created };
+}
+
+/** A data folder provisioned before the root key was kept apart: its key moves out of the services' reach. */
+function moveRootKeyOffline(dir: PkiDirectory, offline: PkiDirectory): void {
+  if (!existsSync(dir.path('root-ca', 'key.pem')) || offline.has('root-ca')) return;
+  mkdirSync(offline.dir, { recursive: true, mode: 0o700 });
+  copyFileSync(dir.path('root-ca', 'cert.pem'), offline.path('root-ca', 'cert.pem'));
+  renameSync(dir.path('root-ca', 'key.pem'), offline.path('root-ca', 'key.pem'));
+}
+
+/** Services verify chains up to the root: its certificate (never its key) sits beside the rest. */
+function publishRootCertificate(dir: PkiDirectory, offline: PkiDirectory): void {
+  if (existsSync(dir.path('root-ca', 'cert.pem'))) return;
+  if (!existsSync(offline.path('root-ca', 'cert.pem'))) throw new Error(`${dir.path('root-ca', 'cert.pem')} is missing and so is ${offline.path('root-ca', 'cert.pem')}: put the root CA's certificate back`);
+  writePublicFile(dir.path('root-ca', 'cert.pem'), readFileSync(offline.path('root-ca', 'cert.pem'), 'utf8'));
 }

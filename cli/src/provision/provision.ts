@@ -1,8 +1,9 @@
 import { join } from 'node:path';
-import type { EdocConfig } from '@edoc/config';
+import { deploymentMode, type EdocConfig } from '@edoc/config';
 import { Directory } from '@edoc/directory';
 import { loadUserSeed, SeedUser } from '@edoc/identity';
 import type { KeyAlgorithm } from '@edoc/pki';
+import { pkiDirOf } from '@edoc/runtime';
 import { provisionBroker, WardCredential } from './broker';
 import { ensureDatabase } from './database';
 import { ensureDemoPki } from './demo-pki';
@@ -28,6 +29,8 @@ export interface ProvisionResult {
  * and the users: the demo seed only when asked, the first administrator when named.
  */
 export async function provision(config: EdocConfig, log: (line: string) => void, options: ProvisionOptions = {}): Promise<ProvisionResult> {
+  const production = deploymentMode() === 'production';
+  if (production && options.demo === true) throw new Error('--demo imports users whose passwords are published and makes a demo PKI: not in production mode (EDOC_MODE=production)');
   const directory = Directory.fromFile(config.directoryFile);
   const users = options.demo === true ? loadUserSeed(config.usersFile, directory) : [];
   log(`directory: ${directory.list().length} organisations (${config.directoryFile})${options.demo === true ? `; demo users: ${users.length} (${config.usersFile})` : ''}`);
@@ -41,8 +44,12 @@ export async function provision(config: EdocConfig, log: (line: string) => void,
 
   const keyAlgorithm = (process.env.EDOC_DEMO_KEY_ALGORITHM ?? 'rsa-2048') as KeyAlgorithm;
   const signingUrl = process.env.EDOC_SIGNING_PUBLIC_URL ?? 'http://127.0.0.1:3001';
-  const pki = ensureDemoPki(join(config.dataDir, 'pki'), directory, users, keyAlgorithm, `${signingUrl}/pki/crl.pem`);
-  log(`pki: ${pki.created === 0 ? 'present' : `${pki.created} keys and certificates created (${keyAlgorithm})`}`);
+  if (production) {
+    log(`pki: production mode, nothing demo made: the services read ${pkiDirOf(config)}, the district's own PKI (\`edoc pki init\`, then \`edoc pki issue\` for each organisation, signer and the TSA)`);
+  } else {
+    const pki = ensureDemoPki(join(config.dataDir, 'pki'), join(config.dataDir, 'offline-ca'), directory, users, keyAlgorithm, `${signingUrl}/pki/crl.pem`);
+    log(`pki: ${pki.created === 0 ? 'present' : `${pki.created} keys and certificates created (${keyAlgorithm})`}`);
+  }
 
   if (options.demo === true) await importDemoUsers(log);
   if (options.admin !== undefined) await createFirstAdmin(options.admin, log);

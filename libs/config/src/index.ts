@@ -1,2 +1,3 @@
 export * from './env';
 export * from './edoc-config';
+export * from './deployment-mode';

@@ -14,6 +14,7 @@ import { consumedQueues, orderedQueuesOf } from './message-contract';
 import { RefusalRecorder } from './refusal-recorder';
 import { transportContract } from './transport-contract';
 import { SERVICE_OPTIONS, ServiceOptions } from './service-options';
+import { refuseDemoSecrets } from './production';
 
 /**
  * Starts one service: HTTP at once (so probes answer), the database and broker in the
@@ -24,6 +25,8 @@ export async function bootstrapService(rootModule: Type<unknown>): Promise<INest
   const options = app.get<ServiceOptions>(SERVICE_OPTIONS);
   const config = loadConfig();
   const logger = new Logger(options.name);
+  // Before anything listens or connects: a production install on demo secrets must not run at all.
+  refuseDemoSecrets(config, options.name);
   // Nest's default after a clean stop is to raise the signal again: a clean stop then ends "killed by
   // SIGTERM" (exit code null) like an abrupt one. Exit 0 once the shutdown hooks are done instead.
   app.enableShutdownHooks([], { useProcessExit: true });

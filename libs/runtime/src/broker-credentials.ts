@@ -21,7 +21,7 @@ export function brokerCredentialFile(dataDir: string, owner: string): string {
  * file `edoc provision` wrote. Without either, it says what to do.
  */
 export function ownBrokerUrl(config: EdocConfig, owner: string, env: NodeJS.ProcessEnv = process.env): string {
-  const credential = credentialFromEnv(env) ?? credentialFromFile(brokerCredentialFile(config.dataDir, owner));
+  const credential = brokerCredentialOf(config, owner, env);
   if (credential === undefined) {
     throw new Error(
       `no broker credentials for ${owner}: run \`edoc provision\` (it writes ${brokerCredentialFile(config.dataDir, owner)}), ` +
@@ -30,6 +30,11 @@ export function ownBrokerUrl(config: EdocConfig, owner: string, env: NodeJS.Proc
   }
   if (credential.username === 'guest') throw new Error(`${owner} may not connect to the broker as guest: give it the user provisioning made for it`);
   return withCredentials(config.amqpUrl, credential.username, credential.password);
+}
+
+/** `owner`'s broker user: from EDOC_BROKER_USER and EDOC_BROKER_PASSWORD, else from the file provisioning wrote. */
+export function brokerCredentialOf(config: Pick<EdocConfig, 'dataDir'>, owner: string, env: NodeJS.ProcessEnv = process.env): BrokerCredential | undefined {
+  return credentialFromEnv(env) ?? credentialFromFile(brokerCredentialFile(config.dataDir, owner));
 }
 
 /** The URL of `owner`'s own broker user from the file provisioning wrote, or undefined when there is none. */

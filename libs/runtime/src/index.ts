@@ -13,4 +13,5 @@ export * from './refusal-recorder';
 export * from './prometheus';
 export * from './rate-limit';
 export * from './claim-check-scratch';
+export * from './production';
 export * from './reports/csv';

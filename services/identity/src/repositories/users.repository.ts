@@ -23,6 +23,8 @@ export interface NewUser {
   roles: Role[];
   signer?: SignerInfo;
   passwordHash?: string;
+  /** The password is the published demo one (edoc-demo-<username>). */
+  demoPassword?: boolean;
 }
 
 interface UserRow {
@@ -66,10 +68,10 @@ export class UsersRepository {
   /** False when the username is taken. */
   async insert(tx: Queryable, user: NewUser): Promise<boolean> {
     const { rowCount } = await tx.query(
-      `INSERT INTO identity.users (user_id, username, display_name, org_code, signer_competence, signer_authority, signer_position, password_hash, password_changed_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, CASE WHEN $8::text IS NULL THEN NULL ELSE now() END)
+      `INSERT INTO identity.users (user_id, username, display_name, org_code, signer_competence, signer_authority, signer_position, password_hash, password_changed_at, demo_password)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, CASE WHEN $8::text IS NULL THEN NULL ELSE now() END, $9)
        ON CONFLICT DO NOTHING`,
-      [user.userId, user.username, user.displayName, user.orgCode, user.signer?.competence ?? '', user.signer?.authority ?? '', user.signer?.position ?? '', user.passwordHash ?? null],
+      [user.userId, user.username, user.displayName, user.orgCode, user.signer?.competence ?? '', user.signer?.authority ?? '', user.signer?.position ?? '', user.passwordHash ?? null, user.demoPassword === true],
     );
     if (rowCount !== 1) return false;
     await this.replaceRoles(tx, user.userId, user.roles);
@@ -88,12 +90,26 @@ export class UsersRepository {
     await tx.query(`UPDATE identity.users SET disabled_at = CASE WHEN $2 THEN now() ELSE NULL END, version = version + 1, updated_at = now() WHERE user_id = $1`, [userId, disabled]);
   }
 
-  /** A new password; `announce` counts it as a change of the user (a reset), a silent rehash does not. */
+  /**
+   * A new password; `announce` counts it as a change of the user (a reset, which ends a demo
+   * password), a silent rehash of the same password does not.
+   */
   async setPasswordHash(tx: Queryable, userId: string, hash: string, announce: boolean): Promise<void> {
     await tx.query(
-      `UPDATE identity.users SET password_hash = $2, password_changed_at = now(), updated_at = now(), version = version + (CASE WHEN $3 THEN 1 ELSE 0 END) WHERE user_id = $1`,
+      `UPDATE identity.users SET password_hash = $2, password_changed_at = now(), updated_at = now(), version = version + (CASE WHEN $3 THEN 1 ELSE 0 END),
+         demo_password = demo_password AND NOT $3
+       WHERE user_id = $1`,
       [userId, hash, announce],
     );
+  }
+
+  /** Enabled users still signing in with their published demo password, by username (at most `limit`). */
+  async withDemoPassword(q: Queryable, limit: number): Promise<{ usernames: string[]; total: number }> {
+    const { rows } = await q.query<{ username: string; total: string }>(
+      `SELECT username, count(*) OVER () AS total FROM identity.users WHERE demo_password AND disabled_at IS NULL ORDER BY username LIMIT $1`,
+      [limit],
+    );
+    return { usernames: rows.map((r) => r.username), total: Number(rows[0]?.total ?? 0) };
   }
 
   private async replaceRoles(tx: Queryable, userId: string, roles: Role[]): Promise<void> {

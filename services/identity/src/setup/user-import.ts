@@ -34,6 +34,7 @@ export async function importDemoUsers(deps: ImportDeps, seed: SeedUser[]): Promi
           roles: seeded.roles,
           ...(seeded.signer === undefined ? {} : { signer: seeded.signer }),
           passwordHash,
+          demoPassword: true,
         });
         if (!inserted) return;
         await deps.events.changed(tx, (await deps.users.findByUsername(tx, seeded.username))!, 'imported', 'provisioning');
