@@ -5,6 +5,7 @@ import { provision, ProvisionResult } from '../provision/provision';
 import { SERVICES } from '../stack/services';
 import { Supervisor } from '../stack/supervisor';
 import { waitReady } from '../stack/wait-ready';
+import { waitForSigners } from '../stack/wait-signers';
 
 function guide(result: ProvisionResult, seconds: number): string[] {
   const district = result.directory.list()[0].code;
@@ -60,6 +61,7 @@ export function buildUpCommand(): Command {
       if (options.wait) {
         try {
           await Promise.all(SERVICES.map((service) => waitReady(`http://127.0.0.1:${service.port}/health/ready`, 60_000)));
+          await waitForSigners(config.databaseUrl, result.users.filter((user) => user.roles.includes('signer')).map((user) => user.username), 60_000);
         } catch (error) {
           console.error(`${(error as Error).message}\nsee ${join(config.dataDir, 'log')}`);
           await supervisor.stopAll();
