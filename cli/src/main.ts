@@ -12,6 +12,7 @@ import { buildProvisionCommand } from './commands/provision';
 import { buildReportCommand } from './commands/report';
 import { buildSendCommand } from './commands/send';
 import { buildSignCommand } from './commands/sign';
+import { buildSignRequestsCommand } from './commands/sign-requests';
 import { buildStatusCommand } from './commands/status';
 import { buildUpCommand } from './commands/up';
 import { buildVerifyCommand } from './commands/verify';
@@ -22,7 +23,7 @@ export function buildProgram(): Command {
     .description('edoc: the e-document exchange of a district, its departments and its wards')
     .showHelpAfterError()
     .exitOverride();
-  for (const command of [buildUpCommand(), buildProvisionCommand(), buildLoginCommand(), buildLogoutCommand(), buildUsersCommand(), buildKeysCommand(), buildSendCommand(), buildInboxCommand(), buildStatusCommand(), buildReportCommand(), buildDownloadCommand(), buildSignCommand(), buildVerifyCommand(), buildPkiCommand(), buildWardCommand(), buildDlqCommand(), buildMetricsCommand(), buildAuditCommand(), buildArchiveCommand()]) {
+  for (const command of [buildUpCommand(), buildProvisionCommand(), buildLoginCommand(), buildLogoutCommand(), buildUsersCommand(), buildKeysCommand(), buildSendCommand(), buildSignRequestsCommand(), buildInboxCommand(), buildStatusCommand(), buildReportCommand(), buildDownloadCommand(), buildSignCommand(), buildVerifyCommand(), buildPkiCommand(), buildWardCommand(), buildDlqCommand(), buildMetricsCommand(), buildAuditCommand(), buildArchiveCommand()]) {
     program.addCommand(command.exitOverride());
   }
   return program;

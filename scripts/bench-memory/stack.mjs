@@ -1,6 +1,7 @@
 // A scratch exchange for the memory benchmark, shaped like test/support/test-exchange.ts: its own
 // database, RabbitMQ vhost, data folder (and S3 server with --s3), provisioned by the real
-// `edoc provision`, the five services as processes of the built code on free ports.
+// `edoc provision --demo`, the six services as processes of the built code on free ports, every
+// demo user signed in with its demo password.
 import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -10,7 +11,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 const require = createRequire(import.meta.url);
-export const SERVICE_NAMES = ['intake', 'signing', 'routing', 'archival', 'metrics'];
+export const SERVICE_NAMES = ['identity', 'intake', 'signing', 'routing', 'archival', 'metrics'];
 
 export async function startStack({ root, s3 = false }) {
   const testing = require('@edoc/testing');
@@ -36,8 +37,11 @@ export async function startStack({ root, s3 = false }) {
     for (const name of SERVICE_NAMES) ports.set(name, await freePort());
     const url = (name, path = '') => `http://127.0.0.1:${ports.get(name)}${path}`;
     env.EDOC_SIGNING_PUBLIC_URL = url('signing');
-    await promisify(execFile)(process.execPath, [join(root, 'bin', 'edoc.js'), 'provision'], { env, cwd: root });
-    const tokens = JSON.parse(readFileSync(join(dataDir, 'demo-tokens.json'), 'utf8'));
+    env.EDOC_IDENTITY_URL = url('identity');
+    env.EDOC_PUBLIC_ORIGINS = SERVICE_NAMES.map((name) => url(name)).join(',');
+    // The biggest file takes minutes end to end: tokens live the longest allowed.
+    env.EDOC_ACCESS_TOKEN_SECONDS = '900';
+    await promisify(execFile)(process.execPath, [join(root, 'bin', 'edoc.js'), 'provision', '--demo'], { env, cwd: root });
 
     const children = new Map();
     for (const name of SERVICE_NAMES) {
@@ -49,6 +53,8 @@ export async function startStack({ root, s3 = false }) {
       await Promise.all([...children.values()].map((child) => stopChild(child)));
     });
     await Promise.all(SERVICE_NAMES.map((name) => waitReady(name, url(name, '/health/ready'), children.get(name), join(dataDir, `${name}.log`))));
+    const tokens = await signInDemoUsers(root, url('identity'));
+    await untilIntakeKnowsSigners(database.url, Object.values(tokens).filter((user) => user.roles.includes('signer')).length);
     return {
       url,
       dataDir,
@@ -67,6 +73,38 @@ export async function startStack({ root, s3 = false }) {
   } catch (error) {
     await stop();
     throw error;
+  }
+}
+
+/** Every demo user signed in with its demo password: username → { orgCode, roles, token }. */
+async function signInDemoUsers(root, identityUrl) {
+  const seed = JSON.parse(readFileSync(join(root, 'deploy', 'seed', 'demo-users.json'), 'utf8')).users;
+  const tokens = {};
+  const queue = [...seed];
+  const worker = async () => {
+    for (let user = queue.shift(); user !== undefined; user = queue.shift()) {
+      const response = await fetch(`${identityUrl}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: user.username, password: `edoc-demo-${user.username}` }) });
+      if (!response.ok) throw new Error(`sign-in of ${user.username} refused: ${response.status} ${await response.text()}`);
+      tokens[user.username] = { orgCode: user.orgCode, roles: user.roles, token: (await response.json()).accessToken };
+    }
+  };
+  await Promise.all([worker(), worker(), worker(), worker()]);
+  return tokens;
+}
+
+/** Intake learns its signers from identity's events; a submission before that would be refused. */
+async function untilIntakeKnowsSigners(databaseUrl, signers) {
+  const { Client } = require('pg');
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    for (const deadline = Date.now() + 60_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 200))) {
+      const { rows } = await db.query('SELECT count(*) AS n FROM intake.signers WHERE active');
+      if (Number(rows[0].n) >= signers) return;
+    }
+    throw new Error(`intake did not learn the ${signers} demo signers in 60 s`);
+  } finally {
+    await db.end();
   }
 }
 

@@ -111,7 +111,7 @@ describe('archive and tamper-evident audit trail', () => {
       const done = rows.some((r) => r.event_type === 'delivery.status_changed' && r.summary.includes('status 03')) && rows.some((r) => r.event_type === 'document.archived');
       return done ? rows.map((r) => r.event_type) : undefined;
     }, { timeoutMs: 30_000 });
-    for (const type of ['document.submitted', 'document.person_signed', 'document.numbered', 'document.issued', 'document.archived', 'delivery.created', 'register.recorded', 'status.reported', 'delivery.status_changed']) {
+    for (const type of ['document.submitted', 'signature.approved', 'document.person_signed', 'document.numbered', 'document.issued', 'document.archived', 'delivery.created', 'register.recorded', 'status.reported', 'delivery.status_changed']) {
       expect(types).toContain(type);
     }
 

@@ -10,6 +10,7 @@ import { IdentityClient, type TokenPair } from '@edoc/identity-client';
 import { Client } from 'pg';
 import { ChildExitedError, ChildWatch } from './child-watch';
 import { freePort } from './free-port';
+import { SignerDesk } from './signer-desk';
 
 const ROOT = resolve(__dirname, '..', '..');
 export const SERVICE_NAMES = ['identity', 'intake', 'signing', 'routing', 'archival', 'metrics'] as const;
@@ -26,6 +27,11 @@ export interface TestExchangeOptions {
   /** Use an S3-protocol server (s3rver) instead of the filesystem backend. */
   s3?: boolean;
   env?: Record<string, string>;
+  /**
+   * Whether the demo signers approve every request waiting for them (default true): suites that
+   * need documents issued. The suites about the signer's act itself set it false.
+   */
+  signersAtDesk?: boolean;
 }
 
 /** The demo users, as `edoc provision --demo` imports them. */
@@ -49,6 +55,7 @@ export class TestExchange {
   private dataDir = '';
   private readonly sessions = new Map<string, TokenPair>();
   private refresher: NodeJS.Timeout | undefined;
+  private desk: SignerDesk | undefined;
 
   static async start(options: TestExchangeOptions = {}): Promise<TestExchange> {
     const exchange = new TestExchange();
@@ -226,6 +233,7 @@ export class TestExchange {
 
   async stop(): Promise<void> {
     clearInterval(this.refresher);
+    await this.desk?.stop();
     await Promise.all(SERVICE_NAMES.map((name) => this.stopService(name).catch(() => undefined)));
     // Whatever still runs (a process a test lost track of) must not outlive the test.
     for (const child of this.everStarted) child.kill('SIGKILL');
@@ -262,6 +270,10 @@ export class TestExchange {
     await Promise.all(SERVICE_NAMES.map((name) => this.waitReady(name)));
     await this.signInDemoUsers();
     await this.untilIntakeKnowsTheSigners();
+    if (options.signersAtDesk !== false) {
+      this.desk = new SignerDesk(this);
+      this.desk.start();
+    }
   }
 
   private async signInDemoUsers(): Promise<void> {

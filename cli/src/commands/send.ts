@@ -18,6 +18,7 @@ interface SendOptions {
   responseFor?: string;
   place?: string;
   idempotencyKey?: string;
+  revises?: string;
   json?: boolean;
   url?: string;
   token?: string;
@@ -31,7 +32,7 @@ function collect(value: string, previous: string[]): string[] {
 export function buildSendCommand(): Command {
   return withApiOptions(
     new Command('send')
-      .description('submit a PDF to be signed, numbered and sent to its recipients')
+      .description('submit a PDF for its signer to approve; then it is signed, numbered and sent to its recipients')
       .argument('<file>', 'the document, a PDF')
       .requiredOption('--to <codes>', 'recipients: organisation codes or groups (all-wards, all-departments), comma separated')
       .requiredOption('--subject <text>', 'trích yếu, at most 500 characters')
@@ -43,6 +44,7 @@ export function buildSendCommand(): Command {
       .option('--drafting-unit <abbr>', 'abbreviation of the drafting unit, last part of the notation (e.g. VP)')
       .option('--response-for <id>', 'edXML id of the document this one answers')
       .option('--place <name>', 'place of issue')
+      .option('--revises <document-id>', 'the document its signer returned, of which this is the revision')
       .option('--idempotency-key <key>', 'send again with the same key after a lost answer: you get the first document back, not a second one (default: a new key)')
       .option('--json', 'print the answer as JSON'),
   ).action(async (file: string, options: SendOptions) => {
@@ -57,6 +59,7 @@ export function buildSendCommand(): Command {
       draftingUnit: options.draftingUnit,
       responseFor: options.responseFor,
       place: options.place,
+      revises: options.revises,
     };
     form.append('metadata', JSON.stringify(metadata));
     form.append('file', fileBlob(file), basename(file));
@@ -67,6 +70,7 @@ export function buildSendCommand(): Command {
     const answer = await new ApiClient(options).form<{ documentId: string; state: string; recipients: string[] }>('/documents', form, { 'idempotency-key': idempotencyKey });
     printResult(options.json, answer, () => [
       `submitted ${answer.documentId} (${answer.state}) for ${answer.recipients.length} recipient(s)`,
+      `it waits for ${options.signer}, who approves it with: edoc sign-requests approve ${answer.documentId}`,
       `follow it with: edoc status ${answer.documentId}`,
     ]);
   });

@@ -13,3 +13,4 @@ export * from './status-machine';
 export * from './document-types';
 export * from './vietnam-time';
 export * from './text-rules';
+export * from './priority-text';

@@ -10,6 +10,8 @@ import {
   MessageRejectedSchema,
   PersonSignatureAppliedSchema,
   RegisterEntryRecordedSchema,
+  SignatureApprovedSchema,
+  SignatureReturnedSchema,
   StatusReportedSchema,
 } from './gen/edoc/v1/events_pb';
 import {
@@ -33,6 +35,8 @@ export const PROTOBUF_CONTENT_TYPE = 'application/x-protobuf';
  */
 export const MessageTypes = {
   documentSubmitted: { schema: DocumentSubmittedSchema, routingKey: 'document.submitted' },
+  signatureApproved: { schema: SignatureApprovedSchema, routingKey: 'signature.approved' },
+  signatureReturned: { schema: SignatureReturnedSchema, routingKey: 'signature.returned' },
   personSignatureApplied: { schema: PersonSignatureAppliedSchema, routingKey: 'document.person_signed' },
   documentNumbered: { schema: DocumentNumberedSchema, routingKey: 'document.numbered' },
   documentIssued: { schema: DocumentIssuedSchema, routingKey: 'document.issued' },

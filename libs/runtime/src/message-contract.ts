@@ -36,6 +36,8 @@ const SELF_REPORTS: readonly Publisher[] = EDOC_SERVICES;
 export const MESSAGE_CONTRACT = {
   owners: {
     documentSubmitted: ['intake'],
+    signatureApproved: ['signing'],
+    signatureReturned: ['signing'],
     personSignatureApplied: ['signing'],
     documentNumbered: ['intake'],
     documentIssued: ['signing'],
@@ -61,12 +63,13 @@ export const MESSAGE_CONTRACT = {
     signingKeyRotated: ['identity'],
   } satisfies Record<MessageTypeName, readonly Publisher[]>,
   queues: {
-    'signing.events': { consumer: 'signing', urgentTwin: true, accepts: ['documentSubmitted', 'documentNumbered'] },
+    // signature.approved: the approval is recorded by the HTTP request, the signature made from the queue.
+    'signing.events': { consumer: 'signing', urgentTwin: true, accepts: ['documentSubmitted', 'signatureApproved', 'documentNumbered'] },
     'intake.events': {
       consumer: 'intake',
       urgentTwin: true,
       // user.changed: intake keeps the signers it checks submissions against.
-      accepts: ['personSignatureApplied', 'documentIssued', 'documentFailed', 'deliveryCreated', 'deliveryStatusChanged', 'deliveryReceiptOverdue', 'userChanged'],
+      accepts: ['signatureReturned', 'personSignatureApplied', 'documentIssued', 'documentFailed', 'deliveryCreated', 'deliveryStatusChanged', 'deliveryReceiptOverdue', 'userChanged'],
     },
     'intake.inbox': { consumer: 'intake', urgentTwin: true, accepts: ['delivery'] },
     'routing.events': { consumer: 'routing', urgentTwin: true, accepts: ['documentIssued'] },
@@ -76,6 +79,8 @@ export const MESSAGE_CONTRACT = {
       urgentTwin: true,
       accepts: [
         'documentSubmitted',
+        'signatureApproved',
+        'signatureReturned',
         'personSignatureApplied',
         'documentNumbered',
         'documentIssued',

@@ -50,10 +50,10 @@ import { SubmissionService } from './services/submission.service';
     PrometheusModule.forFeature([
       {
         name: 'edoc_documents',
-        help: 'Documents by state (submitted, person_signed, numbered, issued, failed, recalled)',
+        help: 'Documents by state (awaiting_signature, returned, person_signed, numbered, issued, failed, recalled)',
         labelNames: ['state'],
         sql: `SELECT s.state, count(d.document_id)::float8 AS value
-              FROM unnest(ARRAY['submitted','person_signed','numbered','issued','failed','recalled']) AS s(state)
+              FROM unnest(ARRAY['awaiting_signature','returned','person_signed','numbered','issued','failed','recalled']) AS s(state)
               LEFT JOIN intake.documents d ON d.state = s.state GROUP BY s.state`,
       },
     ]),

@@ -28,7 +28,7 @@ describe('the orphan sweeper (real PostgreSQL, filesystem storage)', () => {
   const referenceFromDocument = (key: string) =>
     db.query(
       `INSERT INTO intake.documents (document_id, issuer_code, type_code, subject, state, metadata, main_file, submitted_by, submitted_at)
-       VALUES (gen_random_uuid(), '000.00.13.H26', 'CV', 's', 'submitted', '{}', jsonb_build_object('objectKey', $1::text), 'hbt.clerk', now())`,
+       VALUES (gen_random_uuid(), '000.00.13.H26', 'CV', 's', 'awaiting_signature', '{}', jsonb_build_object('objectKey', $1::text), 'hbt.clerk', now())`,
       [key],
     );
 

@@ -60,4 +60,10 @@ describe('submission rules', () => {
   it('refuses a due date in the past', () => {
     expect(problemsOf({ ...good, dueDate: '2026-11-25' })).toEqual(['dueDate: 2026-11-25 is already past']);
   });
+
+  it('takes the id of a returned document as the one a revision revises, and names anything else', () => {
+    const result = validateSubmission({ ...good, revises: 'A1B2C3D4-0000-4000-8000-000000000001' }, context);
+    expect(result.ok && result.value.revises).toBe('a1b2c3d4-0000-4000-8000-000000000001');
+    expect(problemsOf({ ...good, revises: '12/UBND-VP' })).toEqual(['revises: "12/UBND-VP" is not a document id (the id of the document its signer returned)']);
+  });
 });

@@ -1,16 +1,9 @@
 import { XMLBuilder } from 'fast-xml-parser';
-import { type DocumentMetadata, Priority } from '@edoc/contracts';
+import { type DocumentMetadata, priorityText } from '@edoc/contracts';
 import { documentTypeName } from '@edoc/contracts';
 
 export const RECORD_NAMESPACE = 'urn:edoc:archive:nd30-2020:phu-luc-vi';
 
-const PRIORITY_NAMES: Record<Priority, string> = {
-  [Priority.NORMAL_UNSPECIFIED]: 'Thường',
-  [Priority.URGENT]: 'Khẩn',
-  [Priority.VERY_URGENT]: 'Thượng khẩn',
-  [Priority.FLASH]: 'Hỏa tốc',
-  [Priority.FLASH_TIMED]: 'Hỏa tốc hẹn giờ',
-};
 
 export interface RecordInput {
   metadata: DocumentMetadata;
@@ -56,7 +49,7 @@ export function decree30Record(input: RecordInput): Buffer {
       GhiChu: '',
       ThoiHanBaoQuan: input.retentionClass === 'permanent' ? 'Vĩnh viễn' : `${input.retentionClass.replace('-years', '')} năm`,
       VanBanQuyPhamPhapLuat: m.legalNormative,
-      DoKhan: PRIORITY_NAMES[m.priority] ?? 'Thường',
+      DoKhan: priorityText(m.priority),
       HanTraLoi: m.dueDate,
       NoiBanHanh: m.place,
       NguoiKy: { ThamQuyen: m.signer?.competence ?? '', ChucVu: m.signer?.position ?? '', HoTen: m.signer?.fullName ?? '' },

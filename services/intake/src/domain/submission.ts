@@ -27,6 +27,8 @@ export interface SubmissionInput {
   /** "update" or "replace" with `replaces`: the new document updates or replaces an issued one. */
   businessType?: unknown;
   replaces?: unknown;
+  /** The id of a document the signer returned, of which this submission is the revision. */
+  revises?: unknown;
 }
 
 /** A submission that passed every rule, with recipients expanded to organisation codes. */
@@ -45,6 +47,7 @@ export interface ValidSubmission {
   place: string;
   businessType: BusinessType;
   replaces: string;
+  revises: string;
 }
 
 /** What the rules need to know about the world. */
@@ -168,6 +171,9 @@ export function validateSubmission(input: SubmissionInput, context: SubmissionCo
     problems.push('replaces: only an update or a replacement names a document it replaces (set businessType)');
   }
 
+  const revises = text(input.revises);
+  if (revises !== '' && !/^[0-9a-f-]{36}$/i.test(revises)) problems.push(`revises: ${firstOf([revises], 1)} is not a document id (the id of the document its signer returned)`);
+
   const draftingUnit = text(input.draftingUnit);
   checkDraftingUnit(draftingUnit, problems);
   const responseFor = text(input.responseFor);
@@ -196,6 +202,7 @@ export function validateSubmission(input: SubmissionInput, context: SubmissionCo
       place,
       businessType,
       replaces,
+      revises: revises.toLowerCase(),
     },
   };
 }

@@ -1,6 +1,15 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import { DocumentFailed, DocumentFailedSchema, DocumentIssued, DocumentIssuedSchema, PersonSignatureApplied, PersonSignatureAppliedSchema } from '@edoc/contracts';
+import {
+  DocumentFailed,
+  DocumentFailedSchema,
+  DocumentIssued,
+  DocumentIssuedSchema,
+  PersonSignatureApplied,
+  PersonSignatureAppliedSchema,
+  SignatureReturned,
+  SignatureReturnedSchema,
+} from '@edoc/contracts';
 import { EdocMessageContext } from '@edoc/messaging';
 import { DocumentOutcomeService } from '../services/document-outcome.service';
 import { NumberingService } from '../services/numbering.service';
@@ -15,6 +24,11 @@ export class DocumentEventsHandler {
   @EventPattern(PersonSignatureAppliedSchema.typeName)
   personSigned(@Payload() event: PersonSignatureApplied, @Ctx() ctx: EdocMessageContext): Promise<void> {
     return this.numbering.onPersonSigned(event, ctx.messageId);
+  }
+
+  @EventPattern(SignatureReturnedSchema.typeName)
+  returned(@Payload() event: SignatureReturned, @Ctx() ctx: EdocMessageContext): Promise<void> {
+    return this.outcomes.onReturned(event, ctx.messageId);
   }
 
   @EventPattern(DocumentIssuedSchema.typeName)

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Database, Queryable } from '@edoc/db';
 import { DocumentMetadata, DocumentMetadataSchema, FileRef, FileRefSchema, fromJson, toJson, JsonValue } from '../proto-json';
 
-export type DocumentState = 'submitted' | 'person_signed' | 'numbered' | 'issued' | 'failed' | 'recalled';
+export type DocumentState = 'awaiting_signature' | 'returned' | 'person_signed' | 'numbered' | 'issued' | 'failed' | 'recalled';
 
 export interface DocumentRecord {
   documentId: string;
@@ -22,6 +22,10 @@ export interface DocumentRecord {
   failureStage: string | null;
   failureReason: string | null;
   preflightNotes: string[];
+  /** The signer's answer when the request was sent back. */
+  returned: { by: string; comment: string; at: Date } | null;
+  revises: string | null;
+  revisedBy: string | null;
 }
 
 interface DocumentRow {
@@ -42,6 +46,11 @@ interface DocumentRow {
   failure_stage: string | null;
   failure_reason: string | null;
   preflight_notes: string[];
+  returned_by: string | null;
+  return_comment: string | null;
+  returned_at: Date | null;
+  revises: string | null;
+  revised_by: string | null;
 }
 
 const file = (json: JsonValue): FileRef => fromJson(FileRefSchema, json);
@@ -66,11 +75,15 @@ function toRecord(row: DocumentRow): DocumentRecord {
     failureStage: row.failure_stage,
     failureReason: row.failure_reason,
     preflightNotes: row.preflight_notes,
+    returned: row.returned_by === null || row.returned_at === null ? null : { by: row.returned_by, comment: row.return_comment ?? '', at: row.returned_at },
+    revises: row.revises,
+    revisedBy: row.revised_by,
   };
 }
 
 const COLUMNS = `document_id, issuer_code, state, metadata, main_file, attachments, submitted_by, submitted_at, number, notation,
-  to_char(issued_date, 'YYYY-MM-DD') AS issued_date, issued_file, issued_attachments, issued_at, failure_stage, failure_reason, preflight_notes`;
+  to_char(issued_date, 'YYYY-MM-DD') AS issued_date, issued_file, issued_attachments, issued_at, failure_stage, failure_reason, preflight_notes,
+  returned_by, return_comment, returned_at, revises, revised_by`;
 
 /** Documents as the issuing clerk's office keeps them, from draft to issue. */
 @Injectable()
@@ -84,12 +97,12 @@ export class DocumentsRepository {
   ): Promise<boolean> {
     const m = doc.metadata;
     const { rowCount } = await tx.query(
-      `INSERT INTO intake.documents (document_id, issuer_code, type_code, subject, legal_normative, state, metadata, main_file, attachments, submitted_by, submitted_at, idempotency_key, request_sha256, preflight_notes)
-       VALUES ($1, $2, $3, $4, $5, 'submitted', $6, $7, $8, $9, $10, $11, $12, $13)
+      `INSERT INTO intake.documents (document_id, issuer_code, type_code, subject, legal_normative, state, metadata, main_file, attachments, submitted_by, submitted_at, idempotency_key, request_sha256, preflight_notes, revises)
+       VALUES ($1, $2, $3, $4, $5, 'awaiting_signature', $6, $7, $8, $9, $10, $11, $12, $13, $14)
        ON CONFLICT (issuer_code, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING`,
       [
         m.documentId, m.issuerCode, m.typeCode, m.subject, m.legalNormative, toJson(DocumentMetadataSchema, m), fileJson(doc.mainFile),
-        JSON.stringify(doc.attachments.map(fileJson)), doc.submittedBy, doc.submittedAt, doc.idempotencyKey ?? null, doc.requestSha256, doc.preflightNotes,
+        JSON.stringify(doc.attachments.map(fileJson)), doc.submittedBy, doc.submittedAt, doc.idempotencyKey ?? null, doc.requestSha256, doc.preflightNotes, m.revisesDocumentId || null,
       ],
     );
     return rowCount === 1;
@@ -158,7 +171,23 @@ export class DocumentsRepository {
   }
 
   async markPersonSigned(tx: Queryable, documentId: string): Promise<void> {
-    await tx.query(`UPDATE intake.documents SET state = 'person_signed', updated_at = now() WHERE document_id = $1 AND state = 'submitted'`, [documentId]);
+    await tx.query(`UPDATE intake.documents SET state = 'person_signed', updated_at = now() WHERE document_id = $1 AND state = 'awaiting_signature'`, [documentId]);
+  }
+
+  async markReturned(tx: Queryable, documentId: string, returned: { by: string; comment: string; at: Date }): Promise<void> {
+    await tx.query(
+      `UPDATE intake.documents SET state = 'returned', returned_by = $2, return_comment = $3, returned_at = $4, updated_at = now() WHERE document_id = $1 AND state = 'awaiting_signature'`,
+      [documentId, returned.by, returned.comment, returned.at],
+    );
+  }
+
+  /** Links a returned document to its revision; false when another revision took it first. */
+  async markRevised(tx: Queryable, documentId: string, revisionId: string): Promise<boolean> {
+    const { rowCount } = await tx.query(
+      `UPDATE intake.documents SET revised_by = $2, updated_at = now() WHERE document_id = $1 AND state = 'returned' AND revised_by IS NULL`,
+      [documentId, revisionId],
+    );
+    return rowCount === 1;
   }
 
   /** Whether any document of this issuer holds the file, as draft or issued copy. */

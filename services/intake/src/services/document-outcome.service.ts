@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DocumentFailed, DocumentIssued, timestampDate } from '@edoc/contracts';
+import { DocumentFailed, DocumentIssued, SignatureReturned, timestampDate } from '@edoc/contracts';
 import { Database } from '@edoc/db';
 import { Inbox, PermanentMessageError } from '@edoc/messaging';
 import { DocumentsRepository } from '../repositories/documents.repository';
@@ -19,6 +19,14 @@ export class DocumentOutcomeService {
       if (!(await this.inbox.claim(tx, messageId, 'intake.issued'))) return;
       if (event.file === undefined) throw new PermanentMessageError(`document.issued for ${documentId} carries no file`);
       await this.documents.markIssued(tx, documentId, { file: event.file, attachments: event.attachments, issuedAt: event.issuedAt ? timestampDate(event.issuedAt) : new Date() });
+    });
+  }
+
+  /** The signer sent the request back: the clerk sees the comment and may submit a revision. */
+  async onReturned(event: SignatureReturned, messageId: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      if (!(await this.inbox.claim(tx, messageId, 'intake.returned'))) return;
+      await this.documents.markReturned(tx, event.documentId, { by: event.returnedBy, comment: event.comment, at: event.returnedAt ? timestampDate(event.returnedAt) : new Date() });
     });
   }
 

@@ -20,6 +20,13 @@ export interface DocumentView {
   file: { sha256: string; size: number } | null;
   attachments: { sha256: string; size: number; fileName: string }[];
   failure: { stage: string; reason: string } | null;
+  /** The signer named in the submission, who must approve it before anything is numbered. */
+  signer: string;
+  /** The signer's comment when the request was returned for revision. */
+  returned: { by: string; comment: string; at: string } | null;
+  /** The returned document this one revises, and the revision of this one. */
+  revises: string | null;
+  revisedBy: string | null;
   /** What intake changed or noticed in the files at the door (active content removed, damage that signing repairs). */
   notes: string[];
   deliveries: {
@@ -98,6 +105,10 @@ export class DocumentViewService {
       attachments: record.issuedAttachments.map((a) => ({ sha256: a.sha256, size: Number(a.size), fileName: a.fileName })),
       failure: record.failureStage === null ? null : { stage: record.failureStage, reason: record.failureReason ?? '' },
       notes: record.preflightNotes,
+      signer: record.metadata.signer?.userId ?? '',
+      returned: record.returned === null ? null : { ...record.returned, at: record.returned.at.toISOString() },
+      revises: record.revises,
+      revisedBy: record.revisedBy,
     };
   }
 }

@@ -48,7 +48,7 @@ export class NumberingService {
     if (!(await this.inbox.claim(tx, messageId, 'intake.numbering'))) return;
     const doc = await this.documents.findForUpdate(tx, event.documentId);
     if (doc === undefined) throw new PermanentMessageError(`person signature for unknown document ${event.documentId}`);
-    if (doc.state !== 'submitted') return;
+    if (doc.state !== 'awaiting_signature') return;
     await this.documents.markPersonSigned(tx, doc.documentId);
     const issuer = this.directory.require(doc.issuerCode);
     const now = new Date();

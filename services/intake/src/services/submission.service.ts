@@ -1,4 +1,4 @@
-import { BadRequestException, HttpException, Inject, Injectable, PayloadTooLargeException, UnprocessableEntityException, UnsupportedMediaTypeException } from '@nestjs/common';
+import { BadRequestException, ConflictException, HttpException, Inject, Injectable, PayloadTooLargeException, UnprocessableEntityException, UnsupportedMediaTypeException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -24,7 +24,7 @@ import { preflightReason } from '../domain/preflight-reasons';
 
 export interface SubmissionReceipt {
   documentId: string;
-  state: 'submitted';
+  state: 'awaiting_signature';
   recipients: string[];
   /** What intake changed or noticed in the files (active content removed, damage signing repairs). */
   notes?: string[];
@@ -114,10 +114,14 @@ export class SubmissionService {
       draftingUnit: value.draftingUnit,
       businessType: value.businessType,
       replacesDocumentId: value.replaces,
+      revisesDocumentId: value.revises,
     });
     const created = await this.db.transaction(async (tx) => {
       const record = { metadata, mainFile: mainRef, attachments: attachmentRefs, submittedBy: principal.username, submittedAt: now, idempotencyKey, requestSha256: fingerprint, preflightNotes };
       if (!(await this.documents.insert(tx, record))) return false;
+      if (value.revises !== '' && !(await this.documents.markRevised(tx, value.revises, documentId))) {
+        throw new ConflictException(`revises: document ${value.revises} already has a revision`);
+      }
       await this.staged.clear(tx, notes);
       await this.events.emit(tx, 'documentSubmitted', { metadata, mainFile: mainRef, attachments: attachmentRefs, submittedBy: principal.username, submittedAt: timestampFromDate(now) }, { urgent: isUrgent(value.priority) });
       return true;
@@ -127,7 +131,7 @@ export class SubmissionService {
       const earlier = await this.earlierAnswer(principal.orgCode, idempotencyKey, fingerprint);
       if (earlier !== undefined) return earlier;
     }
-    return { documentId, state: 'submitted', recipients: value.recipientCodes, ...(preflightNotes.length === 0 ? {} : { notes: preflightNotes }) };
+    return { documentId, state: 'awaiting_signature', recipients: value.recipientCodes, ...(preflightNotes.length === 0 ? {} : { notes: preflightNotes }) };
   }
 
   /**
@@ -166,10 +170,13 @@ export class SubmissionService {
     if (earlier.requestSha256 !== null && earlier.requestSha256 !== fingerprint) {
       throw new UnprocessableEntityException([`Idempotency-Key: key reused with a different request (it created document ${earlier.document.documentId}); use a new key for a new document`]);
     }
-    return { documentId: earlier.document.documentId, state: 'submitted', recipients: earlier.document.metadata.recipientCodes };
+    return { documentId: earlier.document.documentId, state: 'awaiting_signature', recipients: earlier.document.metadata.recipientCodes };
   }
 
-  /** A reply must answer a document the unit received; an update or replacement must concern its own issued document. */
+  /**
+   * A reply must answer a document the unit received; an update or replacement must concern its own
+   * issued document; a revision, its own document that the signer returned.
+   */
   private async checkReferences(senderCode: string, value: ValidSubmission): Promise<void> {
     const problems: string[] = [];
     if (value.responseFor !== '' && !(await this.deliveries.received(senderCode, value.responseFor))) {
@@ -179,6 +186,12 @@ export class SubmissionService {
       const original = await this.documents.find(value.replaces);
       if (original === undefined || original.issuerCode !== senderCode) problems.push(`replaces: ${senderCode} issued no document ${value.replaces}`);
       else if (original.state !== 'issued') problems.push(`replaces: document ${value.replaces} is ${original.state}, only an issued document can be updated or replaced`);
+    }
+    if (value.revises !== '') {
+      const returned = await this.documents.find(value.revises);
+      if (returned === undefined || returned.issuerCode !== senderCode) problems.push(`revises: ${senderCode} submitted no document ${value.revises}`);
+      else if (returned.state !== 'returned') problems.push(`revises: document ${value.revises} is ${returned.state.replace('_', ' ')}; only a document its signer returned is revised`);
+      else if (returned.revisedBy !== null) problems.push(`revises: document ${value.revises} already has a revision, ${returned.revisedBy}`);
     }
     if (problems.length > 0) throw new UnprocessableEntityException(problems);
   }

@@ -3,60 +3,155 @@ import { fromJson, JsonValue, toJson } from '@bufbuild/protobuf';
 import { DocumentMetadata, DocumentMetadataSchema, FileRef, FileRefSchema } from '@edoc/contracts';
 import { Database, Queryable } from '@edoc/db';
 
+export type JobState = 'awaiting_signature' | 'approved' | 'returned' | 'person_signed' | 'issued' | 'failed';
+
+/** What the signer's approval recorded: who, when, from where, with which key. */
+export interface Approval {
+  approvedBy: string;
+  approvedAt: string;
+  clientAddress: string;
+  clientAgent: string;
+  keyHolder: string;
+  certificateSha256: string;
+  secondFactor: string;
+}
+
+/** A document from its submission (a request waiting for its signer) to its issue. */
 export interface SigningJob {
   documentId: string;
   issuerCode: string;
-  state: 'person_signed' | 'issued' | 'failed';
+  state: JobState;
   metadata: DocumentMetadata;
   mainFile: FileRef;
   attachments: FileRef[];
   personSignedFile: FileRef | null;
+  signerUsername: string;
+  submittedBy: string | null;
+  requestedAt: Date;
+  approval: Approval | null;
+  returnedBy: string | null;
+  returnComment: string | null;
+  returnedAt: Date | null;
+  failureReason: string | null;
 }
 
 interface JobRow {
   document_id: string;
   issuer_code: string;
-  state: SigningJob['state'];
+  state: JobState;
   metadata: JsonValue;
   main_file: JsonValue;
   attachments: JsonValue[];
   person_signed_file: JsonValue | null;
+  signer_username: string | null;
+  submitted_by: string | null;
+  requested_at: Date | null;
+  created_at: Date;
+  approval: Approval | null;
+  returned_by: string | null;
+  return_comment: string | null;
+  returned_at: Date | null;
+  failure_reason: string | null;
 }
+
+export interface NewJob {
+  metadata: DocumentMetadata;
+  mainFile: FileRef;
+  attachments: FileRef[];
+  submittedBy: string;
+  requestedAt: Date;
+  state: 'awaiting_signature' | 'failed';
+  failureReason?: string;
+}
+
+const COLUMNS = `document_id, issuer_code, state, metadata, main_file, attachments, person_signed_file, signer_username, submitted_by,
+  requested_at, created_at, approval, returned_by, return_comment, returned_at, failure_reason`;
 
 const fileJson = (ref: FileRef): JsonValue => toJson(FileRefSchema, ref);
 
-/** Documents between the person's signature and the organisation's. */
+function toJob(row: JobRow): SigningJob {
+  const metadata = fromJson(DocumentMetadataSchema, row.metadata);
+  return {
+    documentId: row.document_id,
+    issuerCode: row.issuer_code,
+    state: row.state,
+    metadata,
+    mainFile: fromJson(FileRefSchema, row.main_file),
+    attachments: row.attachments.map((a) => fromJson(FileRefSchema, a)),
+    personSignedFile: row.person_signed_file === null ? null : fromJson(FileRefSchema, row.person_signed_file),
+    signerUsername: row.signer_username ?? metadata.signer?.userId ?? '',
+    submittedBy: row.submitted_by,
+    requestedAt: row.requested_at ?? row.created_at,
+    approval: row.approval,
+    returnedBy: row.returned_by,
+    returnComment: row.return_comment,
+    returnedAt: row.returned_at,
+    failureReason: row.failure_reason,
+  };
+}
+
+/** Signature requests and the documents between the person's signature and the organisation's. */
 @Injectable()
 export class JobsRepository {
   constructor(private readonly db: Database) {}
 
   async find(documentId: string, tx: Queryable = this.db): Promise<SigningJob | undefined> {
-    const { rows } = await tx.query<JobRow>(
-      `SELECT document_id, issuer_code, state, metadata, main_file, attachments, person_signed_file FROM signing.jobs WHERE document_id = $1`,
-      [documentId],
-    );
-    const row = rows[0];
-    if (row === undefined) return undefined;
-    return {
-      documentId: row.document_id,
-      issuerCode: row.issuer_code,
-      state: row.state,
-      metadata: fromJson(DocumentMetadataSchema, row.metadata),
-      mainFile: fromJson(FileRefSchema, row.main_file),
-      attachments: row.attachments.map((a) => fromJson(FileRefSchema, a)),
-      personSignedFile: row.person_signed_file === null ? null : fromJson(FileRefSchema, row.person_signed_file),
-    };
+    const { rows } = await tx.query<JobRow>(`SELECT ${COLUMNS} FROM signing.jobs WHERE document_id = $1`, [documentId]);
+    return rows[0] === undefined ? undefined : toJob(rows[0]);
   }
 
-  async insert(tx: Queryable, job: { metadata: DocumentMetadata; mainFile: FileRef; attachments: FileRef[]; personSignedFile: FileRef | null; state: SigningJob['state']; failureReason?: string }): Promise<void> {
+  /** The same row, locked until the transaction ends: two approvals of one request are taken one after the other. */
+  async lock(tx: Queryable, documentId: string): Promise<SigningJob | undefined> {
+    const { rows } = await tx.query<JobRow>(`SELECT ${COLUMNS} FROM signing.jobs WHERE document_id = $1 FOR UPDATE`, [documentId]);
+    return rows[0] === undefined ? undefined : toJob(rows[0]);
+  }
+
+  /** Requests naming a signer, oldest first (the longest waiting is the most pressing). */
+  async forSigner(username: string, states: readonly JobState[], limit: number): Promise<SigningJob[]> {
+    const { rows } = await this.db.query<JobRow>(
+      `SELECT ${COLUMNS} FROM signing.jobs WHERE signer_username = $1 AND state = ANY($2) ORDER BY requested_at ASC NULLS LAST LIMIT $3`,
+      [username, states, limit],
+    );
+    return rows.map(toJob);
+  }
+
+  /** A unit's requests, newest first: what its clerks follow. */
+  async forIssuer(issuerCode: string, states: readonly JobState[], limit: number): Promise<SigningJob[]> {
+    const { rows } = await this.db.query<JobRow>(
+      `SELECT ${COLUMNS} FROM signing.jobs WHERE issuer_code = $1 AND state = ANY($2) ORDER BY requested_at DESC NULLS LAST LIMIT $3`,
+      [issuerCode, states, limit],
+    );
+    return rows.map(toJob);
+  }
+
+  async insert(tx: Queryable, job: NewJob): Promise<void> {
     await tx.query(
-      `INSERT INTO signing.jobs (document_id, issuer_code, metadata, main_file, attachments, person_signed_file, state, failure_reason)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (document_id) DO NOTHING`,
+      `INSERT INTO signing.jobs (document_id, issuer_code, metadata, main_file, attachments, state, failure_reason, signer_username, submitted_by, requested_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (document_id) DO NOTHING`,
       [
-        job.metadata.documentId, job.metadata.issuerCode, toJson(DocumentMetadataSchema, job.metadata), fileJson(job.mainFile),
-        JSON.stringify(job.attachments.map(fileJson)), job.personSignedFile === null ? null : fileJson(job.personSignedFile), job.state, job.failureReason ?? null,
+        job.metadata.documentId, job.metadata.issuerCode, toJson(DocumentMetadataSchema, job.metadata), fileJson(job.mainFile), JSON.stringify(job.attachments.map(fileJson)),
+        job.state, job.failureReason ?? null, job.metadata.signer?.userId ?? '', job.submittedBy, job.requestedAt,
       ],
     );
+  }
+
+  async markApproved(tx: Queryable, documentId: string, approval: Approval): Promise<void> {
+    await tx.query(`UPDATE signing.jobs SET state = 'approved', approval = $2, updated_at = now() WHERE document_id = $1 AND state = 'awaiting_signature'`, [documentId, approval]);
+  }
+
+  async markReturned(tx: Queryable, documentId: string, returnedBy: string, comment: string, returnedAt: Date): Promise<void> {
+    await tx.query(
+      `UPDATE signing.jobs SET state = 'returned', returned_by = $2, return_comment = $3, returned_at = $4, updated_at = now() WHERE document_id = $1 AND state = 'awaiting_signature'`,
+      [documentId, returnedBy, comment, returnedAt],
+    );
+  }
+
+  async markPersonSigned(tx: Queryable, documentId: string, signedFile: FileRef): Promise<boolean> {
+    const { rowCount } = await tx.query(
+      `UPDATE signing.jobs SET state = 'person_signed', person_signed_file = $2, updated_at = now() WHERE document_id = $1 AND state = 'approved'`,
+      [documentId, fileJson(signedFile)],
+    );
+    return rowCount === 1;
   }
 
   async markIssued(tx: Queryable, documentId: string, metadata: DocumentMetadata, issuedFile: FileRef): Promise<void> {

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { clone, DocumentMetadata, DocumentMetadataSchema, DocumentNumbered, DocumentSubmitted, FileRef, timestampFromDate } from '@edoc/contracts';
+import { clone, DocumentMetadata, DocumentMetadataSchema, DocumentNumbered, DocumentSubmitted, FileRef, SignatureApproved, timestampDate, timestampFromDate } from '@edoc/contracts';
 import { Database } from '@edoc/db';
 import { Directory } from '@edoc/directory';
 import { Inbox, PermanentMessageError } from '@edoc/messaging';
@@ -17,8 +17,9 @@ const TRANSIENT_SIGNING_ERRORS = new Set(['TIMESTAMP_FAILED', 'IO_ERROR']);
 class DocumentCannotBeSigned extends Error {}
 
 /**
- * The two signatures of Decree 30: the competent person's first; then, once the register has
- * numbered the document, the organisation's over the seal area, and on every attachment.
+ * The two signatures of Decree 30: the competent person's first, once that person approved the
+ * request; then, once the register has numbered the document, the organisation's over the seal
+ * area, and on every attachment.
  */
 @Injectable()
 export class SigningService {
@@ -36,16 +37,41 @@ export class SigningService {
     private readonly pdfs: PdfFilesRepository,
   ) {}
 
+  /**
+   * A submission becomes a request waiting for the signer it names: nothing is signed until that
+   * person approves. A document that can never be signed (no signer, no key) fails at once.
+   */
   async onSubmitted(event: DocumentSubmitted, messageId: string): Promise<void> {
     const metadata = event.metadata;
     if (metadata === undefined || event.mainFile === undefined) throw new PermanentMessageError('document.submitted without metadata or file');
     if ((await this.jobs.find(metadata.documentId)) !== undefined) return;
-    let signed: FileRef;
     try {
       const signer = metadata.signer;
       if (signer === undefined || signer.userId === '') throw new DocumentCannotBeSigned('the document names no signer');
+      this.guard(() => this.credentials.person(signer.userId));
+    } catch (error) {
+      if (!(error instanceof DocumentCannotBeSigned)) throw error;
+      return this.fail(metadata, event, messageId, 'person_signature', error.message);
+    }
+    await this.db.transaction(async (tx) => {
+      if (!(await this.inbox.claim(tx, messageId, 'signing.request'))) return;
+      const requestedAt = event.submittedAt === undefined ? new Date() : timestampDate(event.submittedAt);
+      await this.jobs.insert(tx, { metadata, mainFile: event.mainFile!, attachments: event.attachments, submittedBy: event.submittedBy, requestedAt, state: 'awaiting_signature' });
+    });
+  }
+
+  /** The signer approved (the evidence is recorded): the person's signature goes on the draft. */
+  async onApproved(event: SignatureApproved, messageId: string): Promise<void> {
+    const job = await this.jobs.find(event.documentId);
+    if (job === undefined) throw new PermanentMessageError(`signature.approved for ${event.documentId}, which signing never received`);
+    if (job.state !== 'approved') return;
+    const metadata = job.metadata;
+    const signer = metadata.signer;
+    let signed: FileRef;
+    try {
+      if (signer === undefined || signer.userId !== event.approvedBy) throw new DocumentCannotBeSigned(`approved by ${event.approvedBy}, but the request names ${signer?.userId ?? 'no signer'}`);
       const identity = this.guard(() => this.credentials.person(signer.userId));
-      signed = await this.signFile('person', event.mainFile, event.mainFile.fileName, {
+      signed = await this.signFile('person', job.mainFile, job.mainFile.fileName, {
         identity,
         appearance: { kind: 'person', competence: signer.competence, position: signer.position, fullName: signer.fullName },
         reason: `Ký ban hành: ${metadata.subject.slice(0, 120)}`,
@@ -55,11 +81,11 @@ export class SigningService {
       });
     } catch (error) {
       if (!(error instanceof DocumentCannotBeSigned)) throw error;
-      return this.fail(metadata, event, messageId, 'person_signature', error.message);
+      return this.fail(metadata, undefined, messageId, 'person_signature', error.message);
     }
     await this.db.transaction(async (tx) => {
       if (!(await this.inbox.claim(tx, messageId, 'signing.person'))) return;
-      await this.jobs.insert(tx, { metadata, mainFile: event.mainFile!, attachments: event.attachments, personSignedFile: signed, state: 'person_signed' });
+      if (!(await this.jobs.markPersonSigned(tx, metadata.documentId, signed))) return;
       await this.events.emit(tx, 'personSignatureApplied', { documentId: metadata.documentId, issuerCode: metadata.issuerCode, signedFile: signed, signedAt: timestampFromDate(new Date()) }, { urgent: isUrgent(metadata.priority) });
     });
   }
@@ -108,7 +134,8 @@ export class SigningService {
     await this.db.transaction(async (tx) => {
       if (!(await this.inbox.claim(tx, messageId, `signing.${stage}`))) return;
       if (submitted !== undefined) {
-        await this.jobs.insert(tx, { metadata, mainFile: submitted.mainFile!, attachments: submitted.attachments, personSignedFile: null, state: 'failed', failureReason: reason });
+        const requestedAt = submitted.submittedAt === undefined ? new Date() : timestampDate(submitted.submittedAt);
+        await this.jobs.insert(tx, { metadata, mainFile: submitted.mainFile!, attachments: submitted.attachments, submittedBy: submitted.submittedBy, requestedAt, state: 'failed', failureReason: reason });
       } else {
         await this.jobs.markFailed(tx, metadata.documentId, reason);
       }

@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file edoc/v1/document.proto.
  */
 export const file_edoc_v1_document: GenFile = /*@__PURE__*/
-  fileDesc("ChZlZG9jL3YxL2RvY3VtZW50LnByb3RvEgdlZG9jLnYxIoUEChBEb2N1bWVudE1ldGFkYXRhEhMKC2RvY3VtZW50X2lkGAEgASgJEhMKC2lzc3Vlcl9jb2RlGAIgASgJEhEKCXR5cGVfY29kZRgDIAEoCRIPCgdzdWJqZWN0GAQgASgJEg4KBm51bWJlchgFIAEoDRIQCghub3RhdGlvbhgGIAEoCRITCgtpc3N1ZWRfZGF0ZRgHIAEoCRINCgVwbGFjZRgIIAEoCRIfCgZzaWduZXIYCSABKAsyDy5lZG9jLnYxLlNpZ25lchIjCghwcmlvcml0eRgKIAEoDjIRLmVkb2MudjEuUHJpb3JpdHkSEAoIZHVlX2RhdGUYCyABKAkSFwoPcmVjaXBpZW50X2NvZGVzGAwgAygJEhEKCXRvX3BsYWNlcxgNIAMoCRIUCgxyZXNwb25zZV9mb3IYDiABKAkSLAoNc3RlZXJpbmdfdHlwZRgPIAEoDjIVLmVkb2MudjEuU3RlZXJpbmdUeXBlEhcKD2xlZ2FsX25vcm1hdGl2ZRgQIAEoCBIZChFlZHhtbF9kb2N1bWVudF9pZBgRIAEoCRIVCg1kcmFmdGluZ191bml0GBIgASgJEiwKDWJ1c2luZXNzX3R5cGUYEyABKA4yFS5lZG9jLnYxLkJ1c2luZXNzVHlwZRIcChRyZXBsYWNlc19kb2N1bWVudF9pZBgUIAEoCWIGcHJvdG8z", [file_edoc_v1_common]);
+  fileDesc("ChZlZG9jL3YxL2RvY3VtZW50LnByb3RvEgdlZG9jLnYxIqIEChBEb2N1bWVudE1ldGFkYXRhEhMKC2RvY3VtZW50X2lkGAEgASgJEhMKC2lzc3Vlcl9jb2RlGAIgASgJEhEKCXR5cGVfY29kZRgDIAEoCRIPCgdzdWJqZWN0GAQgASgJEg4KBm51bWJlchgFIAEoDRIQCghub3RhdGlvbhgGIAEoCRITCgtpc3N1ZWRfZGF0ZRgHIAEoCRINCgVwbGFjZRgIIAEoCRIfCgZzaWduZXIYCSABKAsyDy5lZG9jLnYxLlNpZ25lchIjCghwcmlvcml0eRgKIAEoDjIRLmVkb2MudjEuUHJpb3JpdHkSEAoIZHVlX2RhdGUYCyABKAkSFwoPcmVjaXBpZW50X2NvZGVzGAwgAygJEhEKCXRvX3BsYWNlcxgNIAMoCRIUCgxyZXNwb25zZV9mb3IYDiABKAkSLAoNc3RlZXJpbmdfdHlwZRgPIAEoDjIVLmVkb2MudjEuU3RlZXJpbmdUeXBlEhcKD2xlZ2FsX25vcm1hdGl2ZRgQIAEoCBIZChFlZHhtbF9kb2N1bWVudF9pZBgRIAEoCRIVCg1kcmFmdGluZ191bml0GBIgASgJEiwKDWJ1c2luZXNzX3R5cGUYEyABKA4yFS5lZG9jLnYxLkJ1c2luZXNzVHlwZRIcChRyZXBsYWNlc19kb2N1bWVudF9pZBgUIAEoCRIbChNyZXZpc2VzX2RvY3VtZW50X2lkGBUgASgJYgZwcm90bzM", [file_edoc_v1_common]);
 
 /**
  * Metadata of an outgoing document (Decree 30/2020, Annex VI; edXML MessageHeader).
@@ -151,6 +151,13 @@ export type DocumentMetadata = Message<"edoc.v1.DocumentMetadata"> & {
    * @generated from field: string replaces_document_id = 20;
    */
   replacesDocumentId: string;
+
+  /**
+   * The edoc id of a document its signer returned, of which this one is the revision.
+   *
+   * @generated from field: string revises_document_id = 21;
+   */
+  revisesDocumentId: string;
 };
 
 /**

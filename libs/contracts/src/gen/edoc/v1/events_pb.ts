@@ -18,7 +18,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file edoc/v1/events.proto.
  */
 export const file_edoc_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("ChRlZG9jL3YxL2V2ZW50cy5wcm90bxIHZWRvYy52MSLUAQoRRG9jdW1lbnRTdWJtaXR0ZWQSKwoIbWV0YWRhdGEYASABKAsyGS5lZG9jLnYxLkRvY3VtZW50TWV0YWRhdGESIwoJbWFpbl9maWxlGAIgASgLMhAuZWRvYy52MS5GaWxlUmVmEiUKC2F0dGFjaG1lbnRzGAMgAygLMhAuZWRvYy52MS5GaWxlUmVmEhQKDHN1Ym1pdHRlZF9ieRgEIAEoCRIwCgxzdWJtaXR0ZWRfYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIpgBChZQZXJzb25TaWduYXR1cmVBcHBsaWVkEhMKC2RvY3VtZW50X2lkGAEgASgJEhMKC2lzc3Vlcl9jb2RlGAIgASgJEiUKC3NpZ25lZF9maWxlGAMgASgLMhAuZWRvYy52MS5GaWxlUmVmEi0KCXNpZ25lZF9hdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAivwEKEERvY3VtZW50TnVtYmVyZWQSEwoLZG9jdW1lbnRfaWQYASABKAkSEwoLaXNzdWVyX2NvZGUYAiABKAkSDgoGbnVtYmVyGAMgASgNEhAKCG5vdGF0aW9uGAQgASgJEhMKC2lzc3VlZF9kYXRlGAUgASgJEhkKEWVkeG1sX2RvY3VtZW50X2lkGAYgASgJEi8KC251bWJlcmVkX2F0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKzAQoORG9jdW1lbnRJc3N1ZWQSKwoIbWV0YWRhdGEYASABKAsyGS5lZG9jLnYxLkRvY3VtZW50TWV0YWRhdGESHgoEZmlsZRgCIAEoCzIQLmVkb2MudjEuRmlsZVJlZhIlCgthdHRhY2htZW50cxgDIAMoCzIQLmVkb2MudjEuRmlsZVJlZhItCglpc3N1ZWRfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIogBCg5Eb2N1bWVudEZhaWxlZBITCgtkb2N1bWVudF9pZBgBIAEoCRITCgtpc3N1ZXJfY29kZRgCIAEoCRINCgVzdGFnZRgDIAEoCRIOCgZyZWFzb24YBCABKAkSLQoJZmFpbGVkX2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJHCg9EZWxpdmVyeUNyZWF0ZWQSIwoIZGVsaXZlcnkYASABKAsyES5lZG9jLnYxLkRlbGl2ZXJ5Eg8KB2NoYW5uZWwYAiABKAkiNwoOU3RhdHVzUmVwb3J0ZWQSJQoGcmVwb3J0GAEgASgLMhUuZWRvYy52MS5TdGF0dXNSZXBvcnQi7wIKFURlbGl2ZXJ5U3RhdHVzQ2hhbmdlZBITCgtkZWxpdmVyeV9pZBgBIAEoCRITCgtkb2N1bWVudF9pZBgCIAEoCRITCgtzZW5kZXJfY29kZRgDIAEoCRIWCg5yZWNpcGllbnRfY29kZRgEIAEoCRIjCgZzdGF0dXMYBSABKA4yEy5lZG9jLnYxLlN0YXR1c0NvZGUSLAoPcHJldmlvdXNfc3RhdHVzGAYgASgOMhMuZWRvYy52MS5TdGF0dXNDb2RlEg4KBnJlYXNvbhgHIAEoCRITCgtyZXBvcnRlZF9ieRgIIAEoCRIvCgtvY2N1cnJlZF9hdBgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLAoPcmVwb3J0ZWRfc3RhdHVzGAogASgOMhMuZWRvYy52MS5TdGF0dXNDb2RlEhYKDnJlY2FsbF9wZW5kaW5nGAsgASgIEhAKCHNlcXVlbmNlGAwgASgEIsYCChVSZWdpc3RlckVudHJ5UmVjb3JkZWQSEAoIb3JnX2NvZGUYASABKAkSIwoEYm9vaxgCIAEoDjIVLmVkb2MudjEuUmVnaXN0ZXJCb29rEgwKBHllYXIYAyABKA0SDgoGbnVtYmVyGAQgASgNEh8KBm1lZGl1bRgFIAEoDjIPLmVkb2MudjEuTWVkaXVtEhMKC2RvY3VtZW50X2lkGAYgASgJEhEKCXR5cGVfY29kZRgHIAEoCRIPCgdzdWJqZWN0GAggASgJEhgKEGNvdW50ZXJwYXJ0X2NvZGUYCSABKAkSEAoIZHVlX2RhdGUYCiABKAkSDwoHcm91dGluZRgLIAEoCBIvCgtyZWNvcmRlZF9hdBgMIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEAoIZW50cnlfaWQYDSABKAki8gEKFkRlbGl2ZXJ5UmVjZWlwdE92ZXJkdWUSEwoLZGVsaXZlcnlfaWQYASABKAkSEwoLZG9jdW1lbnRfaWQYAiABKAkSEwoLc2VuZGVyX2NvZGUYAyABKAkSFgoOcmVjaXBpZW50X2NvZGUYBCABKAkSIwoIcHJpb3JpdHkYBSABKA4yES5lZG9jLnYxLlByaW9yaXR5Ei4KCmNyZWF0ZWRfYXQYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiwKCGRlYWRsaW5lGAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCL7AQoPTWVzc2FnZVJlamVjdGVkEhIKCm1lc3NhZ2VfaWQYASABKAkSDAoEdHlwZRgCIAEoCRIUCgxwdWJsaXNoZWRfYnkYAyABKAkSEAoIZXhjaGFuZ2UYBCABKAkSEwoLcm91dGluZ19rZXkYBSABKAkSDQoFcXVldWUYBiABKAkSJAoEa2luZBgHIAEoDjIWLmVkb2MudjEuUmVqZWN0aW9uS2luZBIOCgZyZWFzb24YCCABKAkSEwoLcmVqZWN0ZWRfYnkYCSABKAkSLwoLcmVqZWN0ZWRfYXQYCiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wKmUKDFJlZ2lzdGVyQm9vaxIdChlSRUdJU1RFUl9CT09LX1VOU1BFQ0lGSUVEEAASGgoWUkVHSVNURVJfQk9PS19PVVRHT0lORxABEhoKFlJFR0lTVEVSX0JPT0tfSU5DT01JTkcQAip5Cg1SZWplY3Rpb25LaW5kEh4KGlJFSkVDVElPTl9LSU5EX1VOU1BFQ0lGSUVEEAASJAogUkVKRUNUSU9OX0tJTkRfVFlQRV9OT1RfQUNDRVBURUQQARIiCh5SRUpFQ1RJT05fS0lORF9XUk9OR19QVUJMSVNIRVIQAmIGcHJvdG8z", [file_edoc_v1_common, file_edoc_v1_document, file_edoc_v1_ward, file_google_protobuf_timestamp]);
+  fileDesc("ChRlZG9jL3YxL2V2ZW50cy5wcm90bxIHZWRvYy52MSLUAQoRRG9jdW1lbnRTdWJtaXR0ZWQSKwoIbWV0YWRhdGEYASABKAsyGS5lZG9jLnYxLkRvY3VtZW50TWV0YWRhdGESIwoJbWFpbl9maWxlGAIgASgLMhAuZWRvYy52MS5GaWxlUmVmEiUKC2F0dGFjaG1lbnRzGAMgAygLMhAuZWRvYy52MS5GaWxlUmVmEhQKDHN1Ym1pdHRlZF9ieRgEIAEoCRIwCgxzdWJtaXR0ZWRfYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIpgBChZQZXJzb25TaWduYXR1cmVBcHBsaWVkEhMKC2RvY3VtZW50X2lkGAEgASgJEhMKC2lzc3Vlcl9jb2RlGAIgASgJEiUKC3NpZ25lZF9maWxlGAMgASgLMhAuZWRvYy52MS5GaWxlUmVmEi0KCXNpZ25lZF9hdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAi+AEKEVNpZ25hdHVyZUFwcHJvdmVkEhMKC2RvY3VtZW50X2lkGAEgASgJEhMKC2lzc3Vlcl9jb2RlGAIgASgJEhMKC2FwcHJvdmVkX2J5GAMgASgJEi8KC2FwcHJvdmVkX2F0GAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIWCg5jbGllbnRfYWRkcmVzcxgFIAEoCRIUCgxjbGllbnRfYWdlbnQYBiABKAkSEgoKa2V5X2hvbGRlchgHIAEoCRIaChJjZXJ0aWZpY2F0ZV9zaGEyNTYYCCABKAkSFQoNc2Vjb25kX2ZhY3RvchgJIAEoCSKUAQoRU2lnbmF0dXJlUmV0dXJuZWQSEwoLZG9jdW1lbnRfaWQYASABKAkSEwoLaXNzdWVyX2NvZGUYAiABKAkSEwoLcmV0dXJuZWRfYnkYAyABKAkSDwoHY29tbWVudBgEIAEoCRIvCgtyZXR1cm5lZF9hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAivwEKEERvY3VtZW50TnVtYmVyZWQSEwoLZG9jdW1lbnRfaWQYASABKAkSEwoLaXNzdWVyX2NvZGUYAiABKAkSDgoGbnVtYmVyGAMgASgNEhAKCG5vdGF0aW9uGAQgASgJEhMKC2lzc3VlZF9kYXRlGAUgASgJEhkKEWVkeG1sX2RvY3VtZW50X2lkGAYgASgJEi8KC251bWJlcmVkX2F0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKzAQoORG9jdW1lbnRJc3N1ZWQSKwoIbWV0YWRhdGEYASABKAsyGS5lZG9jLnYxLkRvY3VtZW50TWV0YWRhdGESHgoEZmlsZRgCIAEoCzIQLmVkb2MudjEuRmlsZVJlZhIlCgthdHRhY2htZW50cxgDIAMoCzIQLmVkb2MudjEuRmlsZVJlZhItCglpc3N1ZWRfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIogBCg5Eb2N1bWVudEZhaWxlZBITCgtkb2N1bWVudF9pZBgBIAEoCRITCgtpc3N1ZXJfY29kZRgCIAEoCRINCgVzdGFnZRgDIAEoCRIOCgZyZWFzb24YBCABKAkSLQoJZmFpbGVkX2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJHCg9EZWxpdmVyeUNyZWF0ZWQSIwoIZGVsaXZlcnkYASABKAsyES5lZG9jLnYxLkRlbGl2ZXJ5Eg8KB2NoYW5uZWwYAiABKAkiNwoOU3RhdHVzUmVwb3J0ZWQSJQoGcmVwb3J0GAEgASgLMhUuZWRvYy52MS5TdGF0dXNSZXBvcnQi7wIKFURlbGl2ZXJ5U3RhdHVzQ2hhbmdlZBITCgtkZWxpdmVyeV9pZBgBIAEoCRITCgtkb2N1bWVudF9pZBgCIAEoCRITCgtzZW5kZXJfY29kZRgDIAEoCRIWCg5yZWNpcGllbnRfY29kZRgEIAEoCRIjCgZzdGF0dXMYBSABKA4yEy5lZG9jLnYxLlN0YXR1c0NvZGUSLAoPcHJldmlvdXNfc3RhdHVzGAYgASgOMhMuZWRvYy52MS5TdGF0dXNDb2RlEg4KBnJlYXNvbhgHIAEoCRITCgtyZXBvcnRlZF9ieRgIIAEoCRIvCgtvY2N1cnJlZF9hdBgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLAoPcmVwb3J0ZWRfc3RhdHVzGAogASgOMhMuZWRvYy52MS5TdGF0dXNDb2RlEhYKDnJlY2FsbF9wZW5kaW5nGAsgASgIEhAKCHNlcXVlbmNlGAwgASgEIsYCChVSZWdpc3RlckVudHJ5UmVjb3JkZWQSEAoIb3JnX2NvZGUYASABKAkSIwoEYm9vaxgCIAEoDjIVLmVkb2MudjEuUmVnaXN0ZXJCb29rEgwKBHllYXIYAyABKA0SDgoGbnVtYmVyGAQgASgNEh8KBm1lZGl1bRgFIAEoDjIPLmVkb2MudjEuTWVkaXVtEhMKC2RvY3VtZW50X2lkGAYgASgJEhEKCXR5cGVfY29kZRgHIAEoCRIPCgdzdWJqZWN0GAggASgJEhgKEGNvdW50ZXJwYXJ0X2NvZGUYCSABKAkSEAoIZHVlX2RhdGUYCiABKAkSDwoHcm91dGluZRgLIAEoCBIvCgtyZWNvcmRlZF9hdBgMIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEAoIZW50cnlfaWQYDSABKAki8gEKFkRlbGl2ZXJ5UmVjZWlwdE92ZXJkdWUSEwoLZGVsaXZlcnlfaWQYASABKAkSEwoLZG9jdW1lbnRfaWQYAiABKAkSEwoLc2VuZGVyX2NvZGUYAyABKAkSFgoOcmVjaXBpZW50X2NvZGUYBCABKAkSIwoIcHJpb3JpdHkYBSABKA4yES5lZG9jLnYxLlByaW9yaXR5Ei4KCmNyZWF0ZWRfYXQYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiwKCGRlYWRsaW5lGAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCL7AQoPTWVzc2FnZVJlamVjdGVkEhIKCm1lc3NhZ2VfaWQYASABKAkSDAoEdHlwZRgCIAEoCRIUCgxwdWJsaXNoZWRfYnkYAyABKAkSEAoIZXhjaGFuZ2UYBCABKAkSEwoLcm91dGluZ19rZXkYBSABKAkSDQoFcXVldWUYBiABKAkSJAoEa2luZBgHIAEoDjIWLmVkb2MudjEuUmVqZWN0aW9uS2luZBIOCgZyZWFzb24YCCABKAkSEwoLcmVqZWN0ZWRfYnkYCSABKAkSLwoLcmVqZWN0ZWRfYXQYCiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wKmUKDFJlZ2lzdGVyQm9vaxIdChlSRUdJU1RFUl9CT09LX1VOU1BFQ0lGSUVEEAASGgoWUkVHSVNURVJfQk9PS19PVVRHT0lORxABEhoKFlJFR0lTVEVSX0JPT0tfSU5DT01JTkcQAip5Cg1SZWplY3Rpb25LaW5kEh4KGlJFSkVDVElPTl9LSU5EX1VOU1BFQ0lGSUVEEAASJAogUkVKRUNUSU9OX0tJTkRfVFlQRV9OT1RfQUNDRVBURUQQARIiCh5SRUpFQ1RJT05fS0lORF9XUk9OR19QVUJMSVNIRVIQAmIGcHJvdG8z", [file_edoc_v1_common, file_edoc_v1_document, file_edoc_v1_ward, file_google_protobuf_timestamp]);
 
 /**
  * document.submitted: a clerk handed in a draft with its files (intake → signing).
@@ -94,6 +94,116 @@ export const PersonSignatureAppliedSchema: GenMessage<PersonSignatureApplied> = 
   messageDesc(file_edoc_v1_events, 1);
 
 /**
+ * signature.approved: the signer named in a submission approved it, signed in as that person
+ * (signing → signing, archival). It is the evidence of the signer's act; the signature follows it.
+ *
+ * @generated from message edoc.v1.SignatureApproved
+ */
+export type SignatureApproved = Message<"edoc.v1.SignatureApproved"> & {
+  /**
+   * @generated from field: string document_id = 1;
+   */
+  documentId: string;
+
+  /**
+   * @generated from field: string issuer_code = 2;
+   */
+  issuerCode: string;
+
+  /**
+   * Username of the signer who approved.
+   *
+   * @generated from field: string approved_by = 3;
+   */
+  approvedBy: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp approved_at = 4;
+   */
+  approvedAt?: Timestamp | undefined;
+
+  /**
+   * The client the approval came from: its address and its User-Agent.
+   *
+   * @generated from field: string client_address = 5;
+   */
+  clientAddress: string;
+
+  /**
+   * @generated from field: string client_agent = 6;
+   */
+  clientAgent: string;
+
+  /**
+   * Where the signer's key is held: "key-store" (a key file: demo only), "hsm" or "token".
+   *
+   * @generated from field: string key_holder = 7;
+   */
+  keyHolder: string;
+
+  /**
+   * SHA-256 of the signer's certificate (DER), hex.
+   *
+   * @generated from field: string certificate_sha256 = 8;
+   */
+  certificateSha256: string;
+
+  /**
+   * The second factor given with the approval: "none" or "totp".
+   *
+   * @generated from field: string second_factor = 9;
+   */
+  secondFactor: string;
+};
+
+/**
+ * Describes the message edoc.v1.SignatureApproved.
+ * Use `create(SignatureApprovedSchema)` to create a new message.
+ */
+export const SignatureApprovedSchema: GenMessage<SignatureApproved> = /*@__PURE__*/
+  messageDesc(file_edoc_v1_events, 2);
+
+/**
+ * signature.returned: the signer sent a request back to its drafting clerk with a comment
+ * (signing → intake, archival). Nothing was signed; the clerk may submit a revision.
+ *
+ * @generated from message edoc.v1.SignatureReturned
+ */
+export type SignatureReturned = Message<"edoc.v1.SignatureReturned"> & {
+  /**
+   * @generated from field: string document_id = 1;
+   */
+  documentId: string;
+
+  /**
+   * @generated from field: string issuer_code = 2;
+   */
+  issuerCode: string;
+
+  /**
+   * @generated from field: string returned_by = 3;
+   */
+  returnedBy: string;
+
+  /**
+   * @generated from field: string comment = 4;
+   */
+  comment: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp returned_at = 5;
+   */
+  returnedAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message edoc.v1.SignatureReturned.
+ * Use `create(SignatureReturnedSchema)` to create a new message.
+ */
+export const SignatureReturnedSchema: GenMessage<SignatureReturned> = /*@__PURE__*/
+  messageDesc(file_edoc_v1_events, 3);
+
+/**
  * document.numbered: the issuer's outgoing register gave the number (intake → signing).
  *
  * @generated from message edoc.v1.DocumentNumbered
@@ -140,7 +250,7 @@ export type DocumentNumbered = Message<"edoc.v1.DocumentNumbered"> & {
  * Use `create(DocumentNumberedSchema)` to create a new message.
  */
 export const DocumentNumberedSchema: GenMessage<DocumentNumbered> = /*@__PURE__*/
-  messageDesc(file_edoc_v1_events, 2);
+  messageDesc(file_edoc_v1_events, 4);
 
 /**
  * document.issued: both signatures are on every file; the document may be sent (signing → all).
@@ -174,7 +284,7 @@ export type DocumentIssued = Message<"edoc.v1.DocumentIssued"> & {
  * Use `create(DocumentIssuedSchema)` to create a new message.
  */
 export const DocumentIssuedSchema: GenMessage<DocumentIssued> = /*@__PURE__*/
-  messageDesc(file_edoc_v1_events, 3);
+  messageDesc(file_edoc_v1_events, 5);
 
 /**
  * document.failed: the document could not be signed or numbered; nothing was sent.
@@ -215,7 +325,7 @@ export type DocumentFailed = Message<"edoc.v1.DocumentFailed"> & {
  * Use `create(DocumentFailedSchema)` to create a new message.
  */
 export const DocumentFailedSchema: GenMessage<DocumentFailed> = /*@__PURE__*/
-  messageDesc(file_edoc_v1_events, 4);
+  messageDesc(file_edoc_v1_events, 6);
 
 /**
  * delivery.created: routing published one delivery for one recipient (routing → all).
@@ -241,7 +351,7 @@ export type DeliveryCreated = Message<"edoc.v1.DeliveryCreated"> & {
  * Use `create(DeliveryCreatedSchema)` to create a new message.
  */
 export const DeliveryCreatedSchema: GenMessage<DeliveryCreated> = /*@__PURE__*/
-  messageDesc(file_edoc_v1_events, 5);
+  messageDesc(file_edoc_v1_events, 7);
 
 /**
  * status.reported: a built-in inbox recipient (through intake) or the sender reports a status.
@@ -261,7 +371,7 @@ export type StatusReported = Message<"edoc.v1.StatusReported"> & {
  * Use `create(StatusReportedSchema)` to create a new message.
  */
 export const StatusReportedSchema: GenMessage<StatusReported> = /*@__PURE__*/
-  messageDesc(file_edoc_v1_events, 6);
+  messageDesc(file_edoc_v1_events, 8);
 
 /**
  * delivery.status_changed: routing accepted a status for a delivery (routing → all).
@@ -346,7 +456,7 @@ export type DeliveryStatusChanged = Message<"edoc.v1.DeliveryStatusChanged"> & {
  * Use `create(DeliveryStatusChangedSchema)` to create a new message.
  */
 export const DeliveryStatusChangedSchema: GenMessage<DeliveryStatusChanged> = /*@__PURE__*/
-  messageDesc(file_edoc_v1_events, 7);
+  messageDesc(file_edoc_v1_events, 9);
 
 /**
  * register.recorded: a document entered an organisation's register, electronic or paper (intake → metrics, archival).
@@ -429,7 +539,7 @@ export type RegisterEntryRecorded = Message<"edoc.v1.RegisterEntryRecorded"> & {
  * Use `create(RegisterEntryRecordedSchema)` to create a new message.
  */
 export const RegisterEntryRecordedSchema: GenMessage<RegisterEntryRecorded> = /*@__PURE__*/
-  messageDesc(file_edoc_v1_events, 8);
+  messageDesc(file_edoc_v1_events, 10);
 
 /**
  * delivery.receipt_overdue: a recipient has not confirmed arrival (01) in time: 15 minutes for
@@ -479,7 +589,7 @@ export type DeliveryReceiptOverdue = Message<"edoc.v1.DeliveryReceiptOverdue"> &
  * Use `create(DeliveryReceiptOverdueSchema)` to create a new message.
  */
 export const DeliveryReceiptOverdueSchema: GenMessage<DeliveryReceiptOverdue> = /*@__PURE__*/
-  messageDesc(file_edoc_v1_events, 9);
+  messageDesc(file_edoc_v1_events, 11);
 
 /**
  * message.rejected: a service refused a message that broke the message contract: a type its queue
@@ -553,7 +663,7 @@ export type MessageRejected = Message<"edoc.v1.MessageRejected"> & {
  * Use `create(MessageRejectedSchema)` to create a new message.
  */
 export const MessageRejectedSchema: GenMessage<MessageRejected> = /*@__PURE__*/
-  messageDesc(file_edoc_v1_events, 10);
+  messageDesc(file_edoc_v1_events, 12);
 
 /**
  * Which book of an organisation's registers an entry is in.

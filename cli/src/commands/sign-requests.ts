@@ -1,0 +1,92 @@
+import { Command } from 'commander';
+import { ApiClient } from '../http/api-client';
+import { withAuthOptions } from './api-options';
+import { printResult, table } from './output';
+
+interface RequestView {
+  documentId: string;
+  state: string;
+  typeCode: string;
+  subject: string;
+  urgency: string;
+  signer: { username: string; fullName: string };
+  submittedBy: string | null;
+  requestedAt: string;
+  overdue: boolean;
+  files: { role: string; fileName: string; sha256: string; size: number }[];
+  revises: string | null;
+  approval: { approvedBy: string; approvedAt: string; keyHolder: string; certificateSha256: string } | null;
+  returned: { by: string; comment: string; at: string } | null;
+  failureReason: string | null;
+}
+
+interface Options {
+  url?: string;
+  token?: string;
+  as?: string;
+  identityUrl?: string;
+  json?: boolean;
+}
+
+/** The signing service's API: the sign-requests routes live there. */
+function withSigningOptions(command: Command): Command {
+  return withAuthOptions(command.option('--url <url>', 'signing HTTP API (default $EDOC_SIGNING_URL or http://127.0.0.1:3001)').option('--json', 'print JSON'));
+}
+
+function client(options: Options): ApiClient {
+  return new ApiClient({ ...options, url: options.url ?? process.env.EDOC_SIGNING_URL ?? 'http://127.0.0.1:3001' });
+}
+
+function describe(request: RequestView): string[] {
+  return [
+    `${request.documentId}  ${request.state}${request.overdue ? ' (OVERDUE)' : ''}  ${request.typeCode}  ${request.urgency}`,
+    `  ${request.subject}`,
+    `  signer ${request.signer.username} (${request.signer.fullName}), submitted by ${request.submittedBy ?? '?'} at ${request.requestedAt}`,
+    ...(request.revises === null ? [] : [`  revises ${request.revises}`]),
+    ...request.files.map((f) => `  ${f.role} ${f.fileName} (${f.size} bytes): edoc download ${f.sha256}`),
+    ...(request.approval === null ? [] : [`  approved by ${request.approval.approvedBy} at ${request.approval.approvedAt} (key: ${request.approval.keyHolder})`]),
+    ...(request.returned === null ? [] : [`  returned by ${request.returned.by} at ${request.returned.at}: ${request.returned.comment}`]),
+    ...(request.failureReason === null ? [] : [`  failed: ${request.failureReason}`]),
+  ];
+}
+
+/** `edoc sign-requests`: the signer reads what waits for them, then approves it or returns it. */
+export function buildSignRequestsCommand(): Command {
+  const command = new Command('sign-requests').description("documents waiting for their signer: list, show, approve (the signature follows) or return to the drafting clerk");
+  command.addCommand(
+    withSigningOptions(new Command('list').description('requests waiting for you (as a signer), or your unit\'s (as a clerk)').option('--state <states>', 'awaiting_signature, approved, returned, person_signed, issued, failed (comma-separated) or all')).action(
+      async (options: Options & { state?: string }) => {
+        const query = options.state === undefined ? '' : `?state=${encodeURIComponent(options.state)}`;
+        const { items } = await client(options).json<{ items: RequestView[] }>('GET', `/sign-requests${query}`);
+        printResult(options.json, items, () =>
+          items.length === 0
+            ? ['no signature requests']
+            : table([['DOCUMENT', 'STATE', 'URGENCY', 'SIGNER', 'REQUESTED', 'SUBJECT'], ...items.map((r) => [r.documentId, r.state + (r.overdue ? ' (OVERDUE)' : ''), r.urgency, r.signer.username, r.requestedAt.slice(0, 16), r.subject.slice(0, 60)])]),
+        );
+      },
+    ),
+  );
+  command.addCommand(
+    withSigningOptions(new Command('show').description('one request, its files and its answer').argument('<document-id>')).action(async (documentId: string, options: Options) => {
+      const request = await client(options).json<RequestView>('GET', `/sign-requests/${encodeURIComponent(documentId)}`);
+      printResult(options.json, request, () => describe(request));
+    }),
+  );
+  command.addCommand(
+    withSigningOptions(new Command('approve').description('approve, as the signer named in the request: your signature is applied, then the document is numbered and issued').argument('<document-id>')).action(
+      async (documentId: string, options: Options) => {
+        const request = await client(options).json<RequestView>('POST', `/sign-requests/${encodeURIComponent(documentId)}/approve`, {});
+        printResult(options.json, request, () => [`approved ${request.documentId}: the signature, the number and the organisation's seal follow`, `follow it with: edoc status ${request.documentId}`]);
+      },
+    ),
+  );
+  command.addCommand(
+    withSigningOptions(new Command('return').description('send the request back to the drafting clerk, saying what to change').argument('<document-id>').requiredOption('--comment <text>', 'what the clerk should change')).action(
+      async (documentId: string, options: Options & { comment: string }) => {
+        const request = await client(options).json<RequestView>('POST', `/sign-requests/${encodeURIComponent(documentId)}/return`, { comment: options.comment });
+        printResult(options.json, request, () => [`returned ${request.documentId} to ${request.submittedBy ?? 'its clerk'}`, `a revision is sent with: edoc send ... --revises ${request.documentId}`]);
+      },
+    ),
+  );
+  return command;
+}

@@ -1,0 +1,47 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { CurrentPrincipal, Principal, Roles } from '@edoc/identity';
+import { SignatureRequestsService, SignatureRequestView } from '../services/signature-requests.service';
+
+@ApiTags('signature requests')
+@Controller('sign-requests')
+export class SignatureRequestsController {
+  constructor(private readonly requests: SignatureRequestsService) {}
+
+  @Get()
+  @ApiOperation({ summary: "A signer's requests waiting for them (oldest first); for clerks and administrators, the unit's requests" })
+  @ApiQuery({ name: 'state', required: false, description: 'awaiting_signature, approved, returned, person_signed, issued, failed (comma-separated) or all' })
+  @Roles('clerk', 'signer', 'admin')
+  async list(@CurrentPrincipal() principal: Principal, @Query('state') state?: string): Promise<{ items: SignatureRequestView[] }> {
+    return { items: await this.requests.list(principal, state) };
+  }
+
+  @Get(':documentId')
+  @ApiOperation({ summary: 'One request: its metadata, its files (fetch them from intake, GET /files/{sha256}), its approval or return' })
+  @Roles('clerk', 'signer', 'admin')
+  get(@CurrentPrincipal() principal: Principal, @Param('documentId') documentId: string): Promise<SignatureRequestView> {
+    return this.requests.get(principal, documentId);
+  }
+
+  @Post(':documentId/approve')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'The signer named in the request approves it: the approval is recorded as evidence, then the signature is applied and the document numbered and issued' })
+  @ApiResponse({ status: 403, description: 'not the signer named in the request' })
+  @ApiResponse({ status: 409, description: 'not awaiting signature, or edoc holds no key for the signer' })
+  @Roles('signer')
+  approve(@CurrentPrincipal() principal: Principal, @Param('documentId') documentId: string, @Req() request: Request): Promise<SignatureRequestView> {
+    return this.requests.approve(principal, documentId, { address: request.ip ?? request.socket.remoteAddress ?? '', agent: String(request.headers['user-agent'] ?? '').slice(0, 200) });
+  }
+
+  @Post(':documentId/return')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'The signer sends the request back to the drafting clerk with a comment; the clerk may submit a revision ("revises")' })
+  @ApiBody({ schema: { type: 'object', required: ['comment'], properties: { comment: { type: 'string', maxLength: 2000 } } } })
+  @ApiResponse({ status: 403, description: 'not the signer named in the request' })
+  @ApiResponse({ status: 409, description: 'not awaiting signature' })
+  @Roles('signer')
+  return(@CurrentPrincipal() principal: Principal, @Param('documentId') documentId: string, @Body() body: { comment?: unknown } | undefined): Promise<SignatureRequestView> {
+    return this.requests.return(principal, documentId, body?.comment);
+  }
+}

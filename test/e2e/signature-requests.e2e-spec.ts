@@ -1,0 +1,179 @@
+import { Client } from 'pg';
+import { TestExchange } from '../support/test-exchange';
+import { http, submissionForm } from '../support/http';
+import { makePdf } from '../support/pdf-fixtures';
+import { pdfsigValidity, qpdfCheck } from '../support/external-validators';
+
+const DISTRICT = '000.00.13.H26';
+const BACH_DANG = '000.31.13.H26';
+
+interface RequestView {
+  documentId: string;
+  state: string;
+  subject: string;
+  signer: { username: string };
+  submittedBy: string;
+  overdue: boolean;
+  files: { role: string; sha256: string; size: number }[];
+  revises: string | null;
+  approval: { approvedBy: string; clientAgent: string; keyHolder: string; certificateSha256: string } | null;
+  returned: { by: string; comment: string } | null;
+}
+
+interface DocumentView {
+  state: string;
+  numberNotation: string | null;
+  file: { sha256: string } | null;
+  returned: { by: string; comment: string } | null;
+  revises: string | null;
+  revisedBy: string | null;
+}
+
+/**
+ * The signer's act (Decree 30): a submission is not signed, numbered or sent until the signer it
+ * names, signed in as that person, approves it; the signer may return it instead, and the clerk
+ * then submits a revision. No signer desk runs here: every approval is the test's own.
+ */
+describe('signature requests: the signer approves or returns', () => {
+  let exchange: TestExchange;
+  let db: Client;
+
+  beforeAll(async () => {
+    // A normal request may wait no time at all here, so that the overdue alert shows at once.
+    exchange = await TestExchange.start({ signersAtDesk: false, env: { EDOC_SIGNATURE_WAIT_MINUTES: '0' } });
+    db = new Client({ connectionString: exchange.databaseUrl });
+    await db.connect();
+  }, 180_000);
+
+  afterAll(async () => {
+    await db?.end();
+    await exchange?.stop();
+  });
+
+  async function submit(subject: string, extra: Record<string, unknown> = {}): Promise<string> {
+    const answer = await http<{ documentId: string; state: string }>(exchange.url('intake', '/documents'), {
+      token: exchange.token('hbt.clerk'),
+      form: submissionForm({ type: 'CV', subject, recipients: [BACH_DANG], signer: 'hbt.signer', draftingUnit: 'VP', ...extra }, await makePdf(subject), [await makePdf('Phu luc')]),
+    });
+    expect(answer.status).toBe(202);
+    expect(answer.body.state).toBe('awaiting_signature');
+    return answer.body.documentId;
+  }
+
+  const document = async (documentId: string) => (await http<DocumentView>(exchange.url('intake', `/documents/${documentId}`), { token: exchange.token('hbt.clerk') })).body;
+  const request = (documentId: string, user: string) => http<RequestView & { message: string }>(exchange.url('signing', `/sign-requests/${documentId}`), { token: exchange.token(user) });
+  const act = (documentId: string, user: string, action: 'approve' | 'return', json: unknown = {}) =>
+    http<RequestView & { message: string | string[] }>(exchange.url('signing', `/sign-requests/${documentId}/${action}`), { token: exchange.token(user), json });
+
+  async function waitingFor(documentId: string, signer: string): Promise<RequestView> {
+    return exchange.waitFor(`request ${documentId} in ${signer}'s list`, async () => {
+      const list = await http<{ items: RequestView[] }>(exchange.url('signing', '/sign-requests'), { token: exchange.token(signer) });
+      return list.body.items.find((item) => item.documentId === documentId);
+    }, { timeoutMs: 30_000 });
+  }
+
+  it('holds a submission until its signer approves it; the approval is evidence, the signed output passes pdfsig and qpdf', async () => {
+    const documentId = await submit('Về việc chờ người ký duyệt');
+    const waiting = await waitingFor(documentId, 'hbt.signer');
+    expect(waiting).toMatchObject({ state: 'awaiting_signature', submittedBy: 'hbt.clerk', signer: { username: 'hbt.signer' }, overdue: true, revises: null });
+    expect(waiting.files.map((f) => f.role)).toEqual(['document', 'attachment']);
+    // The signer reads the draft and its attachment before deciding.
+    for (const file of waiting.files) {
+      const read = await http(exchange.url('intake', `/files/${file.sha256}`), { token: exchange.token('hbt.signer') });
+      expect([read.status, read.bytes.length]).toEqual([200, file.size]);
+    }
+    // Nothing is numbered while the request waits.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(await document(documentId)).toMatchObject({ state: 'awaiting_signature', numberNotation: null, file: null });
+    const overdue = await fetch(exchange.url('signing', '/metrics'), { headers: { authorization: `Bearer ${exchange.token('admin')}` } }).then((r) => r.text());
+    expect(overdue).toMatch(/edoc_signature_requests_overdue\{urgency="normal",service="signing"\} [1-9]/);
+
+    const approved = await http<RequestView>(exchange.url('signing', `/sign-requests/${documentId}/approve`), { token: exchange.token('hbt.signer'), json: {}, headers: { 'user-agent': 'signer-browser/1.0' } });
+    expect(approved.status).toBe(202);
+    expect(approved.body).toMatchObject({ state: 'approved', approval: { approvedBy: 'hbt.signer', clientAgent: 'signer-browser/1.0', keyHolder: 'key-store' } });
+    expect(approved.body.approval?.certificateSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect((await act(documentId, 'hbt.signer', 'approve')).status).toBe(409);
+
+    const issued = await exchange.waitFor('the approved document issued', async () => {
+      const doc = await document(documentId);
+      return doc.state === 'issued' ? doc : undefined;
+    }, { timeoutMs: 30_000 });
+    expect(issued.numberNotation).toMatch(/^\d+\/UBND-VP$/);
+    const pdf = await http(exchange.url('intake', `/files/${issued.file!.sha256}`), { token: exchange.token('hbt.clerk') });
+    expect(await pdfsigValidity(pdf.bytes)).toEqual(['Signature is Valid.', 'Signature is Valid.']);
+    await qpdfCheck(pdf.bytes);
+
+    const evidence = await exchange.waitFor('the approval in the audit chain', async () => {
+      const { rows } = await db.query<{ summary: string }>(`SELECT body::json->>'summary' AS summary FROM archival.audit_entries WHERE document_id = $1 AND event_type = 'signature.approved'`, [documentId]);
+      return rows[0]?.summary;
+    }, { timeoutMs: 30_000 });
+    expect(evidence).toContain('approved for signature by hbt.signer');
+    expect(evidence).toContain(approved.body.approval!.certificateSha256);
+  });
+
+  it('refuses an approval by a clerk, an administrator, another signer of the unit and another unit\'s signer; the request still waits', async () => {
+    const documentId = await submit('Về việc chỉ người ký được duyệt');
+    await waitingFor(documentId, 'hbt.signer');
+    const deputy = await http(exchange.url('identity', '/users'), {
+      token: exchange.token('admin'),
+      json: { username: 'hbt.deputy', displayName: 'Trần Văn Phó', orgCode: DISTRICT, roles: ['signer'], signer: { position: 'PHÓ CHỦ TỊCH' }, password: 'Phó-chủ-tịch-ký-thay-2026' },
+    });
+    expect(deputy.status).toBe(201);
+    const deputyToken = (await exchange.signIn('hbt.deputy', 'Phó-chủ-tịch-ký-thay-2026')).accessToken;
+
+    expect((await act(documentId, 'hbt.clerk', 'approve')).status).toBe(403);
+    expect((await act(documentId, 'admin', 'approve')).status).toBe(403);
+    const otherUnit = await act(documentId, 'bachdang.signer', 'approve');
+    expect([otherUnit.status, otherUnit.body.message]).toEqual([404, `no signature request ${documentId} in ${BACH_DANG}`]);
+    expect((await request(documentId, 'bachdang.signer')).status).toBe(404);
+    const sameUnit = await http<{ message: string }>(exchange.url('signing', `/sign-requests/${documentId}/approve`), { token: deputyToken, json: {} });
+    expect([sameUnit.status, sameUnit.body.message]).toEqual([403, 'the request names hbt.signer as its signer; hbt.deputy cannot approve or return it']);
+    const deputyReturn = await http(exchange.url('signing', `/sign-requests/${documentId}/return`), { token: deputyToken, json: { comment: 'Tôi không phải người ký' } });
+    expect(deputyReturn.status).toBe(403);
+
+    expect((await request(documentId, 'hbt.clerk')).body).toMatchObject({ state: 'awaiting_signature', approval: null, returned: null });
+    expect((await document(documentId)).state).toBe('awaiting_signature');
+  });
+
+  it('returns a request to its clerk with a comment; the revision links to it and is issued once approved, from the CLI', async () => {
+    const documentId = await submit('Về việc cần sửa lại câu chữ');
+    await waitingFor(documentId, 'hbt.signer');
+    const noComment = await act(documentId, 'hbt.signer', 'return', { comment: '   ' });
+    expect(noComment.status).toBe(422);
+    const returned = await act(documentId, 'hbt.signer', 'return', { comment: 'Sửa đoạn 2: ghi rõ thời hạn báo cáo.' });
+    expect(returned.status).toBe(200);
+    expect(returned.body).toMatchObject({ state: 'returned', returned: { by: 'hbt.signer', comment: 'Sửa đoạn 2: ghi rõ thời hạn báo cáo.' } });
+    expect((await act(documentId, 'hbt.signer', 'approve')).status).toBe(409);
+    const seen = await exchange.waitFor('the clerk to see the return', async () => {
+      const doc = await document(documentId);
+      return doc.state === 'returned' ? doc : undefined;
+    }, { timeoutMs: 30_000 });
+    expect(seen.returned).toMatchObject({ by: 'hbt.signer', comment: 'Sửa đoạn 2: ghi rõ thời hạn báo cáo.' });
+
+    const revision = await submit('Về việc cần sửa lại câu chữ (đã sửa)', { revises: documentId });
+    const second = await http<{ message: string[] }>(exchange.url('intake', '/documents'), {
+      token: exchange.token('hbt.clerk'),
+      form: submissionForm({ type: 'CV', subject: 'Bản sửa thứ hai', recipients: [BACH_DANG], signer: 'hbt.signer', revises: documentId }, await makePdf('Ban sua 2')),
+    });
+    expect([second.status, second.body.message]).toEqual([422, [`revises: document ${documentId} already has a revision, ${revision}`]]);
+    const notReturned = await http<{ message: string[] }>(exchange.url('intake', '/documents'), {
+      token: exchange.token('hbt.clerk'),
+      form: submissionForm({ type: 'CV', subject: 'Sửa một văn bản chưa bị trả lại', recipients: [BACH_DANG], signer: 'hbt.signer', revises: revision }, await makePdf('Ban sua 3')),
+    });
+    expect([notReturned.status, notReturned.body.message]).toEqual([422, [`revises: document ${revision} is awaiting signature; only a document its signer returned is revised`]]);
+    expect((await document(documentId)).revisedBy).toBe(revision);
+
+    expect((await waitingFor(revision, 'hbt.signer')).revises).toBe(documentId);
+    const cliEnv = { EDOC_SIGNING_URL: exchange.url('signing'), EDOC_URL: exchange.url('intake') };
+    const listed = await exchange.cli(['sign-requests', 'list', '--as', 'hbt.signer'], cliEnv);
+    expect(listed.stdout).toContain(revision);
+    const approved = await exchange.cli(['sign-requests', 'approve', revision, '--as', 'hbt.signer'], cliEnv);
+    expect(approved.stdout).toContain(`approved ${revision}`);
+    const issued = await exchange.waitFor('the revision issued', async () => {
+      const doc = await document(revision);
+      return doc.state === 'issued' ? doc : undefined;
+    }, { timeoutMs: 30_000 });
+    expect(issued.revises).toBe(documentId);
+    expect((await document(documentId)).state).toBe('returned');
+  });
+});
