@@ -73,9 +73,14 @@ export function buildSignRequestsCommand(): Command {
     }),
   );
   command.addCommand(
-    withSigningOptions(new Command('approve').description('approve, as the signer named in the request: your signature is applied, then the document is numbered and issued').argument('<document-id>')).action(
-      async (documentId: string, options: Options) => {
-        const request = await client(options).json<RequestView>('POST', `/sign-requests/${encodeURIComponent(documentId)}/approve`, {});
+    withSigningOptions(
+      new Command('approve')
+        .description('approve, as the signer named in the request: your signature is applied, then the document is numbered and issued')
+        .argument('<document-id>')
+        .option('--code <totp>', 'the 6-digit code of your authenticator app: needed when your key is in the HSM (remote signing) or you enrolled a second factor'),
+    ).action(
+      async (documentId: string, options: Options & { code?: string }) => {
+        const request = await client(options).json<RequestView>('POST', `/sign-requests/${encodeURIComponent(documentId)}/approve`, options.code === undefined ? {} : { code: options.code });
         printResult(options.json, request, () => [`approved ${request.documentId}: the signature, the number and the organisation's seal follow`, `follow it with: edoc status ${request.documentId}`]);
       },
     ),
@@ -85,6 +90,26 @@ export function buildSignRequestsCommand(): Command {
       async (documentId: string, options: Options & { comment: string }) => {
         const request = await client(options).json<RequestView>('POST', `/sign-requests/${encodeURIComponent(documentId)}/return`, { comment: options.comment });
         printResult(options.json, request, () => [`returned ${request.documentId} to ${request.submittedBy ?? 'its clerk'}`, `a revision is sent with: edoc send ... --revises ${request.documentId}`]);
+      },
+    ),
+  );
+  command.addCommand(
+    withSigningOptions(new Command('enrol-totp').description('enrol an authenticator app as your second factor (TOTP): prints the secret and its otpauth:// URI once')).action(async (options: Options) => {
+      const enrolment = await client(options).json<{ secret: string; uri: string }>('POST', '/second-factor/enrol', {});
+      printResult(options.json, enrolment, () => [`secret: ${enrolment.secret}`, `uri:    ${enrolment.uri}`, 'add it to your authenticator app, then: edoc sign-requests confirm-totp <code>']);
+    }),
+  );
+  command.addCommand(
+    withSigningOptions(new Command('confirm-totp').description('confirm the enrolment with the first code your app shows').argument('<code>')).action(async (code: string, options: Options) => {
+      const answer = await client(options).json<{ username: string }>('POST', '/second-factor/confirm', { code });
+      printResult(options.json, answer, () => [`second factor of ${answer.username} confirmed: approvals now need a code (--code)`]);
+    }),
+  );
+  command.addCommand(
+    withSigningOptions(new Command('reset-totp').description("as an administrator of the signer's unit: remove a signer's second factor (lost phone, lockout)").argument('<username>')).action(
+      async (username: string, options: Options) => {
+        const answer = await client(options).json<{ username: string }>('DELETE', `/second-factor/${encodeURIComponent(username)}`);
+        printResult(options.json, answer, () => [`second factor of ${answer.username} removed: the signer enrols again`]);
       },
     ),
   );

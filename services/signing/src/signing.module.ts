@@ -2,16 +2,21 @@ import { Module } from '@nestjs/common';
 import { join } from 'node:path';
 import { PrometheusModule, RuntimeModule } from '@edoc/runtime';
 import { PkiController } from './controllers/pki.controller';
+import { SecondFactorController } from './controllers/second-factor.controller';
 import { SignatureRequestsController } from './controllers/signature-requests.controller';
 import { DocumentEventsHandler } from './handlers/document-events.handler';
 import { CredentialsRepository } from './repositories/credentials.repository';
 import { JobsRepository } from './repositories/jobs.repository';
 import { PdfFilesRepository } from './repositories/pdf-files.repository';
+import { SecondFactorsRepository } from './repositories/second-factors.repository';
+import { SecretBox } from './repositories/secret-box';
 import { SigningMetrics } from './services/signing-metrics';
+import { SecondFactorService } from './services/second-factor.service';
 import { SignatureRequestsService } from './services/signature-requests.service';
 import { SignatureWait } from './services/signature-wait';
 import { SigningService } from './services/signing.service';
 import { TimestampService } from './services/timestamp.service';
+import { WaitingApprovalsService } from './services/waiting-approvals.service';
 
 const wait = new SignatureWait();
 
@@ -40,9 +45,34 @@ const wait = new SignatureWait();
                 AND j.requested_at < now() - (CASE u.urgency WHEN 'normal' THEN ${wait.normalMs} ELSE ${wait.urgentMs} END) * interval '1 millisecond'
               GROUP BY u.urgency`,
       },
+      {
+        name: 'edoc_second_factor_wrong_codes',
+        help: 'Wrong second-factor codes given with approvals, in all, since each enrolment',
+        labelNames: [],
+        sql: `SELECT coalesce(sum(failures_total), 0)::float8 AS value FROM signing.second_factors`,
+      },
+      {
+        name: 'edoc_second_factor_locked_signers',
+        help: 'Signers locked out of remote signing after five wrong codes in a row',
+        labelNames: [],
+        sql: `SELECT count(*)::float8 AS value FROM signing.second_factors WHERE locked_at IS NOT NULL`,
+      },
     ]),
   ],
-  controllers: [PkiController, SignatureRequestsController, DocumentEventsHandler],
-  providers: [CredentialsRepository, JobsRepository, PdfFilesRepository, TimestampService, SigningMetrics, SigningService, SignatureWait, SignatureRequestsService],
+  controllers: [PkiController, SignatureRequestsController, SecondFactorController, DocumentEventsHandler],
+  providers: [
+    CredentialsRepository,
+    JobsRepository,
+    PdfFilesRepository,
+    SecondFactorsRepository,
+    SecretBox,
+    TimestampService,
+    SigningMetrics,
+    SigningService,
+    SignatureWait,
+    SecondFactorService,
+    SignatureRequestsService,
+    WaitingApprovalsService,
+  ],
 })
 export class SigningModule {}

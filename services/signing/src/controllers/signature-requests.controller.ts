@@ -27,11 +27,14 @@ export class SignatureRequestsController {
   @Post(':documentId/approve')
   @HttpCode(202)
   @ApiOperation({ summary: 'The signer named in the request approves it: the approval is recorded as evidence, then the signature is applied and the document numbered and issued' })
-  @ApiResponse({ status: 403, description: 'not the signer named in the request' })
-  @ApiResponse({ status: 409, description: 'not awaiting signature, or edoc holds no key for the signer' })
+  @ApiBody({ required: false, schema: { type: 'object', properties: { code: { type: 'string', description: 'the 6-digit TOTP code: required when the key is held in the HSM (remote signing) or the signer enrolled a second factor' } } } })
+  @ApiResponse({ status: 403, description: 'not the signer named in the request; or a missing or wrong second-factor code (counted)' })
+  @ApiResponse({ status: 409, description: 'not awaiting signature, edoc holds no key for the signer, or no second factor enrolled' })
+  @ApiResponse({ status: 423, description: 'the signer is locked out of remote signing after five wrong codes' })
   @Roles('signer')
-  approve(@CurrentPrincipal() principal: Principal, @Param('documentId') documentId: string, @Req() request: Request): Promise<SignatureRequestView> {
-    return this.requests.approve(principal, documentId, { address: request.ip ?? request.socket.remoteAddress ?? '', agent: String(request.headers['user-agent'] ?? '').slice(0, 200) });
+  approve(@CurrentPrincipal() principal: Principal, @Param('documentId') documentId: string, @Req() request: Request, @Body() body: { code?: unknown } | undefined): Promise<SignatureRequestView> {
+    const client = { address: request.ip ?? request.socket.remoteAddress ?? '', agent: String(request.headers['user-agent'] ?? '').slice(0, 200) };
+    return this.requests.approve(principal, documentId, client, body?.code);
   }
 
   @Post(':documentId/return')

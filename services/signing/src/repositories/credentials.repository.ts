@@ -1,37 +1,72 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EdocConfig } from '@edoc/config';
-import { loadSigningIdentity, SigningIdentity } from '@edoc/pki';
+import { deploymentMode, type EdocConfig } from '@edoc/config';
+import { isTokenUnavailable, loadSigningIdentity, parseCertificatesPem, Pkcs11SigningKey, PkiError, type SigningIdentity, type SigningKey } from '@edoc/pki';
 import { EDOC_CONFIG } from '@edoc/runtime';
+import { hsmKeyLabel, type HsmSettings, hsmSettingsFromEnv } from './hsm-settings';
 
 /** Thrown when a signer or organisation has no key in the key store: the document cannot be signed. */
 export class MissingCredentialError extends Error {}
 
+/** The HSM holding a key did not answer: the work waits and is tried again, nothing is lost. */
+export class KeyUnavailableError extends Error {}
+
+/** Where a key is held: a key file (development and the demo only) or the HSM. */
+export type KeyHolder = 'key-store' | 'hsm';
+
+export interface KeyFacts {
+  holder: KeyHolder;
+  certificateSha256: string;
+}
+
 /**
- * Keys and certificates of organisations, signers and the time-stamp authority, as provisioning
- * wrote them under <data dir>/pki. Each is parsed once: the private key becomes a node:crypto
- * KeyObject that stays cached for the life of the process.
+ * Keys and certificates of organisations, signers and the time-stamp authority. Certificates sit
+ * under <data dir>/pki (EDOC_PKI_DIR) as provisioning wrote them; a private key is either the key
+ * file beside its certificate (development only: production mode refuses key files of people and
+ * organisations) or, failing that, a key on the HSM of EDOC_HSM_MODULE. Each is opened once and
+ * cached for the life of the process; a key file's key becomes a node:crypto KeyObject.
  */
 @Injectable()
-export class CredentialsRepository {
-  private readonly cache = new Map<string, SigningIdentity>();
+export class CredentialsRepository implements OnModuleDestroy {
+  private readonly cache = new Map<string, SigningKey>();
   private readonly dir: string;
+  private readonly hsm: HsmSettings | undefined;
+  private readonly production = deploymentMode() === 'production';
 
   constructor(@Inject(EDOC_CONFIG) config: EdocConfig) {
     this.dir = process.env.EDOC_PKI_DIR ?? join(config.dataDir, 'pki');
+    this.hsm = hsmSettingsFromEnv();
   }
 
-  organisation(orgCode: string): SigningIdentity {
-    return this.load(`orgs/${orgCode}`, `organisation ${orgCode}`);
+  onModuleDestroy(): void {
+    for (const key of this.cache.values()) if (key instanceof Pkcs11SigningKey) key.close();
   }
 
-  person(username: string): SigningIdentity {
-    return this.load(`people/${username}`, `signer ${username}`);
+  organisation(orgCode: string): SigningKey {
+    return this.load(`orgs/${orgCode}`, hsmKeyLabel.organisation(orgCode), `organisation ${orgCode}`);
+  }
+
+  person(username: string): SigningKey {
+    return this.load(`people/${username}`, hsmKeyLabel.person(username), `signer ${username}`);
+  }
+
+  /** Where a signer's key is held and its certificate, without opening the key (the HSM may be away). */
+  personFacts(username: string): KeyFacts {
+    const base = `people/${username}`;
+    const certFile = join(this.dir, `${base}.cert.pem`);
+    if (!existsSync(certFile)) throw new MissingCredentialError(`no certificate for signer ${username} in the key store`);
+    const certificate = parseCertificatesPem(readFileSync(certFile, 'utf8'), 'signing certificate')[0];
+    return { holder: this.holderOf(base, `signer ${username}`), certificateSha256: createHash('sha256').update(certificate.der).digest('hex') };
   }
 
   timestampAuthority(): SigningIdentity {
-    return this.load('tsa', 'the time-stamp authority');
+    const cached = this.cache.get('tsa');
+    if (cached !== undefined) return cached as SigningIdentity;
+    const identity = this.fromKeyFile('tsa', 'the time-stamp authority');
+    this.cache.set('tsa', identity);
+    return identity;
   }
 
   /** Anchors and revocation lists a verifier of our signatures trusts. */
@@ -46,19 +81,53 @@ export class CredentialsRepository {
     return readFileSync(file, 'utf8');
   }
 
-  private load(base: string, what: string): SigningIdentity {
+  private holderOf(base: string, what: string): KeyHolder {
+    if (existsSync(join(this.dir, `${base}.key.pem`))) {
+      if (this.production) throw new MissingCredentialError(`the key of ${what} is a key file; in production mode keys are held in the HSM (EDOC_HSM_MODULE), never in a file`);
+      return 'key-store';
+    }
+    if (this.hsm !== undefined) return 'hsm';
+    throw new MissingCredentialError(`no key for ${what}: neither a key file in the key store nor an HSM (EDOC_HSM_MODULE)`);
+  }
+
+  private load(base: string, hsmLabel: string, what: string): SigningKey {
     const cached = this.cache.get(base);
     if (cached !== undefined) return cached;
+    const key = this.holderOf(base, what) === 'key-store' ? this.fromKeyFile(base, what) : this.fromHsm(base, hsmLabel, what);
+    this.cache.set(base, key);
+    return key;
+  }
+
+  private fromKeyFile(base: string, what: string): SigningIdentity {
     const certFile = join(this.dir, `${base}.cert.pem`);
     const keyFile = join(this.dir, `${base}.key.pem`);
     if (!existsSync(certFile) || !existsSync(keyFile)) throw new MissingCredentialError(`no key and certificate for ${what} in the key store`);
+    return loadSigningIdentity({ certificatePem: readFileSync(certFile, 'utf8'), privateKeyPem: readFileSync(keyFile, 'utf8'), chainPem: this.chainPem() });
+  }
+
+  private fromHsm(base: string, keyLabel: string, what: string): SigningKey {
+    const hsm = this.hsm as HsmSettings;
+    const certFile = join(this.dir, `${base}.cert.pem`);
+    if (!existsSync(certFile)) throw new MissingCredentialError(`no certificate for ${what} in the key store`);
+    try {
+      return Pkcs11SigningKey.open({
+        module: hsm.module,
+        tokenLabel: hsm.tokenLabel,
+        pin: hsm.pin,
+        keyLabel,
+        certificate: parseCertificatesPem(readFileSync(certFile, 'utf8'), 'signing certificate')[0],
+        chain: this.chainPem().flatMap((pem) => parseCertificatesPem(pem, 'certificate chain')),
+      });
+    } catch (error) {
+      if (isTokenUnavailable(error) || (error instanceof PkiError && error.code === 'TOKEN_ABSENT')) {
+        throw new KeyUnavailableError(`the HSM holding the key of ${what} does not answer: ${(error as Error).message}`);
+      }
+      throw new MissingCredentialError(`the key of ${what} on the HSM: ${(error as Error).message}`);
+    }
+  }
+
+  private chainPem(): string[] {
     const chainFile = join(this.dir, 'issuing-ca.cert.pem');
-    const identity = loadSigningIdentity({
-      certificatePem: readFileSync(certFile, 'utf8'),
-      privateKeyPem: readFileSync(keyFile, 'utf8'),
-      chainPem: existsSync(chainFile) ? [readFileSync(chainFile, 'utf8')] : [],
-    });
-    this.cache.set(base, identity);
-    return identity;
+    return existsSync(chainFile) ? [readFileSync(chainFile, 'utf8')] : [];
   }
 }

@@ -124,6 +124,12 @@ export class JobsRepository {
     return rows.map(toJob);
   }
 
+  /** Approved requests whose signature has waited (for the HSM) since before `before`, oldest first. */
+  async approvedBefore(before: Date, limit: number): Promise<SigningJob[]> {
+    const { rows } = await this.db.query<JobRow>(`SELECT ${COLUMNS} FROM signing.jobs WHERE state = 'approved' AND updated_at < $1 ORDER BY updated_at LIMIT $2`, [before, limit]);
+    return rows.map(toJob);
+  }
+
   async insert(tx: Queryable, job: NewJob): Promise<void> {
     await tx.query(
       `INSERT INTO signing.jobs (document_id, issuer_code, metadata, main_file, attachments, state, failure_reason, signer_username, submitted_by, requested_at)

@@ -1,12 +1,12 @@
 import { ConflictException, ForbiddenException, HttpException, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
-import { createHash } from 'node:crypto';
 import { priorityText, printable, timestampFromDate } from '@edoc/contracts';
 import { Database } from '@edoc/db';
 import type { Principal } from '@edoc/identity';
 import { EventOutbox, isUrgent } from '@edoc/runtime';
 import { AccessRefusal, refuseActing, refuseReading } from '../domain/request-access';
-import { CredentialsRepository, MissingCredentialError } from '../repositories/credentials.repository';
+import { CredentialsRepository, type KeyFacts, MissingCredentialError } from '../repositories/credentials.repository';
 import { Approval, JobState, JobsRepository, SigningJob } from '../repositories/jobs.repository';
+import { SecondFactorService } from './second-factor.service';
 import { SignatureWait } from './signature-wait';
 
 const MAX_COMMENT = 2000;
@@ -58,6 +58,7 @@ export class SignatureRequestsService {
     private readonly credentials: CredentialsRepository,
     private readonly events: EventOutbox,
     private readonly wait: SignatureWait,
+    private readonly secondFactor: SecondFactorService,
   ) {}
 
   /** A signer sees the requests naming them; a clerk or administrator, the unit's. */
@@ -78,20 +79,28 @@ export class SignatureRequestsService {
 
   /**
    * Records the signer's approval and announces it; signing applies the signature from its queue,
-   * so an approval survives a restart or an unavailable key and is acted on exactly once.
+   * so an approval survives a restart or an unavailable HSM and is acted on exactly once. A key held
+   * in the HSM (remote signing) is used only with the signer's second factor, as is any key of a
+   * signer who enrolled one: a wrong code signs nothing and is counted.
    */
-  async approve(principal: Principal, documentId: string, client: ApprovalClient): Promise<SignatureRequestView> {
+  async approve(principal: Principal, documentId: string, client: ApprovalClient, code?: unknown): Promise<SignatureRequestView> {
+    // Who and what first, so that a wrong party never spends the signer's code attempts.
+    const current = await this.find(documentId);
+    refuse(refuseActing(principal, current, documentId));
+    if (current.state !== 'awaiting_signature') throw this.notWaiting(documentId, current.state);
+    const key = this.signerKey(current.signerUsername);
+    const secondFactor = key.holder === 'hsm' || (await this.secondFactor.isRequiredFor(principal.username));
+    if (secondFactor) await this.secondFactor.verify(principal.username, code);
     const job = await this.db.transaction(async (tx) => {
       const locked = await this.lockFor(tx, principal, documentId);
-      const certificate = this.signerCertificate(locked.signerUsername);
       const approval: Approval = {
         approvedBy: principal.username,
         approvedAt: new Date().toISOString(),
         clientAddress: client.address,
         clientAgent: client.agent,
-        keyHolder: 'key-store',
-        certificateSha256: certificate,
-        secondFactor: 'none',
+        keyHolder: key.holder,
+        certificateSha256: key.certificateSha256,
+        secondFactor: secondFactor ? 'totp' : 'none',
       };
       await this.jobs.markApproved(tx, documentId, approval);
       await this.events.emit(
@@ -126,13 +135,17 @@ export class SignatureRequestsService {
     const job = await this.jobs.lock(tx, documentId);
     if (job === undefined) throw new NotFoundException(`no signature request ${documentId} in ${principal.orgCode}`);
     refuse(refuseActing(principal, job, documentId));
-    if (job.state !== 'awaiting_signature') throw new ConflictException(`request ${documentId} is ${job.state.replace('_', ' ')}, not awaiting signature`);
+    if (job.state !== 'awaiting_signature') throw this.notWaiting(documentId, job.state);
     return job;
   }
 
-  private signerCertificate(username: string): string {
+  private notWaiting(documentId: string, state: JobState): ConflictException {
+    return new ConflictException(`request ${documentId} is ${state.replace('_', ' ')}, not awaiting signature`);
+  }
+
+  private signerKey(username: string): KeyFacts {
     try {
-      return createHash('sha256').update(this.credentials.person(username).certificate.der).digest('hex');
+      return this.credentials.personFacts(username);
     } catch (error) {
       if (error instanceof MissingCredentialError) throw new ConflictException(`edoc holds no signing key for ${username}: ${error.message}`);
       throw error;

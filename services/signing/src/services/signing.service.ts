@@ -4,9 +4,10 @@ import { Database } from '@edoc/db';
 import { Directory } from '@edoc/directory';
 import { Inbox, PermanentMessageError } from '@edoc/messaging';
 import { PdfSignError, signPdfFile, type SignFileOptions } from '@edoc/pdf-sign';
+import { isTokenUnavailable } from '@edoc/pki';
 import { EventOutbox, isUrgent } from '@edoc/runtime';
-import { JobsRepository } from '../repositories/jobs.repository';
-import { CredentialsRepository } from '../repositories/credentials.repository';
+import { JobsRepository, type SigningJob } from '../repositories/jobs.repository';
+import { CredentialsRepository, KeyUnavailableError } from '../repositories/credentials.repository';
 import { PdfFilesRepository } from '../repositories/pdf-files.repository';
 import { TimestampService } from './timestamp.service';
 import { SigningMetrics } from './signing-metrics';
@@ -48,7 +49,7 @@ export class SigningService {
     try {
       const signer = metadata.signer;
       if (signer === undefined || signer.userId === '') throw new DocumentCannotBeSigned('the document names no signer');
-      this.guard(() => this.credentials.person(signer.userId));
+      this.guard(() => this.credentials.personFacts(signer.userId));
     } catch (error) {
       if (!(error instanceof DocumentCannotBeSigned)) throw error;
       return this.fail(metadata, event, messageId, 'person_signature', error.message);
@@ -64,12 +65,22 @@ export class SigningService {
   async onApproved(event: SignatureApproved, messageId: string): Promise<void> {
     const job = await this.jobs.find(event.documentId);
     if (job === undefined) throw new PermanentMessageError(`signature.approved for ${event.documentId}, which signing never received`);
-    if (job.state !== 'approved') return;
+    await this.signApproved(job, messageId);
+  }
+
+  /**
+   * Applies the person's signature to an approved request, exactly once (the state moves from
+   * approved only here). An HSM that does not answer leaves the request approved: the message is
+   * done with, and the retry of waiting approvals signs it once the HSM is back.
+   */
+  async signApproved(job: SigningJob, messageId?: string): Promise<'signed' | 'waiting' | 'skipped'> {
+    if (job.state !== 'approved') return 'skipped';
     const metadata = job.metadata;
     const signer = metadata.signer;
+    const approvedBy = job.approval?.approvedBy ?? '';
     let signed: FileRef;
     try {
-      if (signer === undefined || signer.userId !== event.approvedBy) throw new DocumentCannotBeSigned(`approved by ${event.approvedBy}, but the request names ${signer?.userId ?? 'no signer'}`);
+      if (signer === undefined || signer.userId !== approvedBy) throw new DocumentCannotBeSigned(`approved by ${approvedBy}, but the request names ${signer?.userId ?? 'no signer'}`);
       const identity = this.guard(() => this.credentials.person(signer.userId));
       signed = await this.signFile('person', job.mainFile, job.mainFile.fileName, {
         identity,
@@ -80,14 +91,20 @@ export class SigningService {
         fieldName: 'NguoiKy',
       });
     } catch (error) {
+      if (error instanceof KeyUnavailableError || isTokenUnavailable(error)) {
+        this.logger.warn(`document ${job.documentId} approved by ${approvedBy} waits for the HSM: ${(error as Error).message}`);
+        return 'waiting';
+      }
       if (!(error instanceof DocumentCannotBeSigned)) throw error;
-      return this.fail(metadata, undefined, messageId, 'person_signature', error.message);
+      await this.fail(metadata, undefined, messageId ?? `retry:${job.documentId}`, 'person_signature', error.message);
+      return 'skipped';
     }
     await this.db.transaction(async (tx) => {
-      if (!(await this.inbox.claim(tx, messageId, 'signing.person'))) return;
+      if (messageId !== undefined && !(await this.inbox.claim(tx, messageId, 'signing.person'))) return;
       if (!(await this.jobs.markPersonSigned(tx, metadata.documentId, signed))) return;
       await this.events.emit(tx, 'personSignatureApplied', { documentId: metadata.documentId, issuerCode: metadata.issuerCode, signedFile: signed, signedAt: timestampFromDate(new Date()) }, { urgent: isUrgent(metadata.priority) });
     });
+    return 'signed';
   }
 
   async onNumbered(event: DocumentNumbered, messageId: string): Promise<void> {
@@ -151,10 +168,12 @@ export class SigningService {
     return this.pdfs.transform(ref, fileName, (input, output) => this.sign(kind, () => signPdfFile(input, output, { ...opts, durable: false })));
   }
 
+  /** A missing or broken key fails the document; an HSM that does not answer is only a wait. */
   private guard<T>(load: () => T): T {
     try {
       return load();
     } catch (error) {
+      if (error instanceof KeyUnavailableError) throw error;
       throw new DocumentCannotBeSigned((error as Error).message);
     }
   }
