@@ -1,8 +1,13 @@
+import { sign } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Client } from 'pg';
+import { createSoftHsmToken, SOFTHSM_MODULE } from '@edoc/testing';
 import { TestExchange } from '../support/test-exchange';
 import { http, submissionForm } from '../support/http';
 import { makePdf } from '../support/pdf-fixtures';
 import { pdfsigValidity, qpdfCheck } from '../support/external-validators';
+import { extractSignatures, opensslVerify } from '../../libs/pdf-sign/test/helpers/external-tools';
 
 const DISTRICT = '000.00.13.H26';
 const BACH_DANG = '000.31.13.H26';
@@ -175,5 +180,48 @@ describe('signature requests: the signer approves or returns', () => {
     }, { timeoutMs: 30_000 });
     expect(issued.revises).toBe(documentId);
     expect((await document(documentId)).state).toBe('returned');
+  });
+
+  it("signs with the signer's own token (PKCS#11, two phases): a stranger's token and a signature by another key are refused", async () => {
+    const documentId = await submit('Về việc ký bằng thiết bị của người ký');
+    await waitingFor(documentId, 'hbt.signer');
+    const pki = join(exchange.dataFolder, 'pki');
+    const own = createSoftHsmToken('hbt-signer-usb');
+    const stranger = createSoftHsmToken('tp-signer-usb');
+    try {
+      own.importKey(readFileSync(join(pki, 'people', 'hbt.signer.key.pem'), 'utf8'), 'chu-ky', '01');
+      stranger.importKey(readFileSync(join(pki, 'people', 'tp.signer.key.pem'), 'utf8'), 'chu-ky', '01');
+      const cli = (token: string) =>
+        exchange
+          .cli(['sign-requests', 'approve', documentId, '--pkcs11-module', SOFTHSM_MODULE, '--token-label', token, '--pin-env', 'TOKEN_PIN', '--as', 'hbt.signer', '--json'], { EDOC_SIGNING_URL: exchange.url('signing'), TOKEN_PIN: own.pin })
+          .then(({ stdout }) => ({ ok: true, out: stdout }), (error: { stderr: string }) => ({ ok: false, out: error.stderr }));
+
+      const refused = await cli(stranger.label);
+      expect(refused.ok).toBe(false);
+      expect(refused.out).toContain('this token holds no key of the signer named in the request');
+      // A client that signs the prepared attributes with another key is refused by edoc itself.
+      const prepared = await http<{ signedAttributes: string; certificate: string }>(exchange.url('signing', `/sign-requests/${documentId}/prepare`), { token: exchange.token('hbt.signer'), json: {} });
+      expect(prepared.status).toBe(200);
+      const forged = sign('sha256', Buffer.from(prepared.body.signedAttributes, 'base64'), readFileSync(join(pki, 'people', 'tp.signer.key.pem'), 'utf8'));
+      const complete = await http<{ message: string[] }>(exchange.url('signing', `/sign-requests/${documentId}/complete`), { token: exchange.token('hbt.signer'), json: { signature: forged.toString('base64') } });
+      expect([complete.status, complete.body.message]).toEqual([422, ['signature: it does not verify with the certificate of hbt.signer; the token\'s key is not theirs, or it signed something else. Nothing was signed.']]);
+      expect((await request(documentId, 'hbt.signer')).body.state).toBe('awaiting_signature');
+
+      const approved = await cli(own.label);
+      expect(approved).toMatchObject({ ok: true });
+      expect(JSON.parse(approved.out)).toMatchObject({ state: 'person_signed', approval: { approvedBy: 'hbt.signer', keyHolder: 'token', secondFactor: 'token-pin' } });
+    } finally {
+      own.remove();
+      stranger.remove();
+    }
+    const issued = await exchange.waitFor('the document signed on the token issued', async () => {
+      const doc = await document(documentId);
+      return doc.state === 'issued' ? doc : undefined;
+    }, { timeoutMs: 30_000 });
+    const pdf = (await http(exchange.url('intake', `/files/${issued.file!.sha256}`), { token: exchange.token('hbt.clerk') })).bytes;
+    expect(await pdfsigValidity(pdf)).toEqual(['Signature is Valid.', 'Signature is Valid.']);
+    await qpdfCheck(pdf);
+    const root = readFileSync(join(exchange.dataFolder, 'pki', 'root-ca.cert.pem'), 'utf8');
+    for (const signature of extractSignatures(pdf)) expect(opensslVerify(pdf, signature, root).output).toContain('Verification successful');
   });
 });

@@ -1,7 +1,13 @@
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { ApiClient } from '../http/api-client';
 import { withAuthOptions } from './api-options';
 import { printResult, table } from './output';
+import { approveWithToken, type TokenOptions } from './signing/token-approval';
+
+function parseSlot(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('a slot is a number (0 is the first slot holding a token)');
+  return Number(value);
+}
 
 interface RequestView {
   documentId: string;
@@ -77,10 +83,20 @@ export function buildSignRequestsCommand(): Command {
       new Command('approve')
         .description('approve, as the signer named in the request: your signature is applied, then the document is numbered and issued')
         .argument('<document-id>')
-        .option('--code <totp>', 'the 6-digit code of your authenticator app: needed when your key is in the HSM (remote signing) or you enrolled a second factor'),
+        .option('--code <totp>', 'the 6-digit code of your authenticator app: needed when your key is in the HSM (remote signing) or you enrolled a second factor')
+        .option('--pkcs11-module <library>', "sign with your own token (USB key) through this PKCS#11 library, e.g. the token maker's .so")
+        .option('--slot <n>', 'the token: its slot among slots holding one (0 is the first)', (value) => parseSlot(value))
+        .option('--token-label <label>', 'the token: its label (instead of --slot)')
+        .option('--pin-env <var>', 'environment variable holding the token PIN')
+        .option('--pin-file <file>', 'file holding the token PIN'),
     ).action(
-      async (documentId: string, options: Options & { code?: string }) => {
-        const request = await client(options).json<RequestView>('POST', `/sign-requests/${encodeURIComponent(documentId)}/approve`, options.code === undefined ? {} : { code: options.code });
+      async (documentId: string, options: Options & { code?: string } & Partial<TokenOptions>) => {
+        const api = client(options);
+        const request = (
+          options.pkcs11Module === undefined
+            ? await api.json<RequestView>('POST', `/sign-requests/${encodeURIComponent(documentId)}/approve`, options.code === undefined ? {} : { code: options.code })
+            : await approveWithToken(api, documentId, options as TokenOptions, (line) => process.stderr.write(`${line}\n`))
+        ) as RequestView;
         printResult(options.json, request, () => [`approved ${request.documentId}: the signature, the number and the organisation's seal follow`, `follow it with: edoc status ${request.documentId}`]);
       },
     ),

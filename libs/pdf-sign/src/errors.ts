@@ -24,6 +24,8 @@ export type PdfSignErrorCode =
   | 'MISSING_GLYPH'
   | 'SIGNATURE_TOO_LARGE'
   | 'TIMESTAMP_FAILED'
+  /** An external signature does not verify with the certificate, or the prepared file changed since. */
+  | 'SIGNATURE_MISMATCH'
   | 'IO_ERROR';
 
 export class PdfSignError extends Error {

@@ -12,3 +12,4 @@ export { pageCount } from './inspect/page-count';
 export { inspectPdf } from './inspect/inspect-pdf';
 export type { PdfInspection, PdfFacts, Refusal, RefusalCode, ActiveContentItem, ActiveContentKind, EmbeddedFileInfo, StrippedPdf, InspectOptions } from './inspect/inspection-types';
 export { FONT_DIR } from './appearance/fonts';
+export { prepareExternalSignatureFile, completeExternalSignatureFile, externalSignatureMatches, type ExternalSigner, type PreparedExternalSignature } from './signing/external-signature';

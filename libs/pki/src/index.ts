@@ -2,7 +2,7 @@ export { PkiError, type PkiErrorCode } from './errors';
 export { OID, type HashName } from './asn1/oids';
 export { type DistinguishedName, type NameAttribute, formatName, nameAttribute, sameName } from './asn1/name';
 export { pemBlocks, toPem } from './asn1/pem';
-export { type KeyAlgorithm, KEY_ALGORITHMS, generateKeyPair } from './keys/key-algorithm';
+export { type KeyAlgorithm, KEY_ALGORITHMS, generateKeyPair, describeKey, signatureAlgorithmFor, type SignatureAlgorithm } from './keys/key-algorithm';
 export { loadPrivateKey, assertKeyMatchesCertificate } from './keys/private-key';
 export { type KeyUsage } from './certificates/key-usage';
 export {

@@ -63,4 +63,13 @@ describe('a signing key on a PKCS#11 token (SoftHSM2)', () => {
     expect(refusal(() => open({ certificate: parseCertificatePem(other.certificatePem) }))).toMatch(/^KEY_MISMATCH: the key "person" .* does not belong to the certificate .*Trần Thị B/);
     expect(refusal(() => open({ module: '/nonexistent/libpkcs11.so' }))).toMatch(/^TOKEN_ABSENT: cannot load the PKCS#11 library/);
   });
+
+  test('finds, without a label, the key that belongs to the certificate, and refuses a certificate none of its keys belongs to', () => {
+    const key = open({ keyLabel: undefined, certificate: parseCertificatePem(seal.certificatePem) });
+    const content = createHash('sha256').update('Tờ trình').digest();
+    const der = signCms({ identity: key, contentDigest: content }).encode();
+    expect(der.length).toBeGreaterThan(0);
+    const stranger = issuePersonCertificate(ca, { orgCode: '000.00.13.H26', orgName: 'UBND quận', fullName: 'Người Lạ', position: 'Phó Chủ tịch', keyAlgorithm: 'ec-p256' });
+    expect(refusal(() => open({ keyLabel: undefined, certificate: parseCertificatePem(stranger.certificatePem) }))).toMatch(/^KEY_MISMATCH: no key on the token belongs to the certificate .*Người Lạ \(2 private key\(s\) tried\)/);
+  });
 });

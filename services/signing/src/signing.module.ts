@@ -11,11 +11,14 @@ import { PdfFilesRepository } from './repositories/pdf-files.repository';
 import { SecondFactorsRepository } from './repositories/second-factors.repository';
 import { SecretBox } from './repositories/secret-box';
 import { SigningMetrics } from './services/signing-metrics';
+import { ExternalSigningService } from './services/external-signing.service';
+import { RequestGate } from './services/request-gate.service';
 import { SecondFactorService } from './services/second-factor.service';
 import { SignatureRequestsService } from './services/signature-requests.service';
 import { SignatureWait } from './services/signature-wait';
 import { SigningService } from './services/signing.service';
 import { TimestampService } from './services/timestamp.service';
+import { TokenApprovalService } from './services/token-approval.service';
 import { WaitingApprovalsService } from './services/waiting-approvals.service';
 
 const wait = new SignatureWait();
@@ -71,7 +74,10 @@ const wait = new SignatureWait();
     SigningService,
     SignatureWait,
     SecondFactorService,
+    RequestGate,
     SignatureRequestsService,
+    ExternalSigningService,
+    TokenApprovalService,
     WaitingApprovalsService,
   ],
 })

@@ -17,7 +17,7 @@ export interface Pkcs11KeyOptions {
   slot?: number;
   /** The user PIN. Kept only as long as the session needs it to log in again after a restart. */
   pin: string;
-  /** The private key's CKA_LABEL or CKA_ID (hex). */
+  /** The private key's CKA_LABEL or CKA_ID (hex); with neither, the key that belongs to the certificate (a signer's own token). */
   keyLabel?: string;
   keyId?: string;
   /** The certificate that belongs to the key, and its chain; the key is checked against it. */
@@ -53,7 +53,6 @@ export class Pkcs11SigningKey implements SigningKey {
 
   static open(options: Pkcs11KeyOptions): Pkcs11SigningKey {
     if (options.tokenLabel === undefined && options.slot === undefined) throw new PkiError('BAD_ARGUMENT', 'a PKCS#11 key needs the token label or the slot');
-    if (options.keyLabel === undefined && options.keyId === undefined) throw new PkiError('BAD_ARGUMENT', 'a PKCS#11 key needs its label or its id');
     const key = new Pkcs11SigningKey(options);
     key.connect();
     const challenge = createHash('sha256').update(`edoc key check ${Date.now()}`).digest();
@@ -109,6 +108,30 @@ export class Pkcs11SigningKey implements SigningKey {
     return rawEcdsaToDer(Buffer.from(session.createSign('ECDSA', key).once(digest)));
   }
 
+  /**
+   * Among the token's private keys, the one whose signature the certificate's public key verifies:
+   * a signer's own token holds few keys, and may hold another person's (which is then refused).
+   */
+  private keyOfCertificate(session: graphene.Session, found: graphene.SessionObjectCollection): graphene.PrivateKey {
+    const challenge = createHash('sha256').update(`edoc key search ${Date.now()}`).digest();
+    const keyType = this.signatureAlgorithm.keyType === 'rsa' ? graphene.KeyType.RSA : graphene.KeyType.EC;
+    for (let index = 0; index < found.length; index++) {
+      const candidate = found.items(index).toType<graphene.PrivateKey>();
+      if (candidate.type !== keyType) continue;
+      this.#session = session;
+      this.#key = candidate;
+      try {
+        if (verify(this.signatureAlgorithm.hash, challenge, this.certificate.publicKey, this.signOnce(challenge))) return candidate;
+      } catch {
+        // a key that cannot sign this way is not the one
+      }
+    }
+    this.#session = undefined;
+    this.#key = undefined;
+    session.close();
+    throw new PkiError('KEY_MISMATCH', `no key on the token belongs to the certificate ${formatName(this.certificate.subject)} (${found.length} private key(s) tried)`);
+  }
+
   private connect(): void {
     const options = this.#options;
     try {
@@ -132,7 +155,7 @@ export class Pkcs11SigningKey implements SigningKey {
         session.close();
         throw new PkiError('KEY_NOT_FOUND', `no private key ${describeWhich(options)} on the token`);
       }
-      const key = found.items(0).toType<graphene.PrivateKey>();
+      const key = options.keyLabel === undefined && options.keyId === undefined ? this.keyOfCertificate(session, found) : found.items(0).toType<graphene.PrivateKey>();
       const expected = this.signatureAlgorithm.keyType === 'rsa' ? graphene.KeyType.RSA : graphene.KeyType.EC;
       const actual = key.type;
       if (actual !== expected) {
@@ -166,7 +189,7 @@ function rsaMechanism(hash: SignatureAlgorithm['hash']): graphene.MechanismType 
 }
 
 function describeWhich(options: Pkcs11KeyOptions): string {
-  const key = options.keyLabel !== undefined ? `"${options.keyLabel}"` : `id ${options.keyId}`;
+  const key = options.keyLabel !== undefined ? `"${options.keyLabel}"` : options.keyId !== undefined ? `id ${options.keyId}` : 'of the certificate';
   const token = options.tokenLabel !== undefined ? `token "${options.tokenLabel}"` : `slot ${options.slot}`;
   return `${key} of ${token}`;
 }

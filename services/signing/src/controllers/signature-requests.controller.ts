@@ -2,12 +2,22 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestj
 import { ApiBody, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { CurrentPrincipal, Principal, Roles } from '@edoc/identity';
-import { SignatureRequestsService, SignatureRequestView } from '../services/signature-requests.service';
+import { ApprovalClient, SignatureRequestView } from '../services/request-view';
+import { SignatureRequestsService } from '../services/signature-requests.service';
+import { TokenApprovalService, TokenPreparation } from '../services/token-approval.service';
+
+/** Where an approval came from, for the evidence. */
+function clientOf(request: Request): ApprovalClient {
+  return { address: request.ip ?? request.socket.remoteAddress ?? '', agent: String(request.headers['user-agent'] ?? '').slice(0, 200) };
+}
 
 @ApiTags('signature requests')
 @Controller('sign-requests')
 export class SignatureRequestsController {
-  constructor(private readonly requests: SignatureRequestsService) {}
+  constructor(
+    private readonly requests: SignatureRequestsService,
+    private readonly tokens: TokenApprovalService,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: "A signer's requests waiting for them (oldest first); for clerks and administrators, the unit's requests" })
@@ -33,8 +43,26 @@ export class SignatureRequestsController {
   @ApiResponse({ status: 423, description: 'the signer is locked out of remote signing after five wrong codes' })
   @Roles('signer')
   approve(@CurrentPrincipal() principal: Principal, @Param('documentId') documentId: string, @Req() request: Request, @Body() body: { code?: unknown } | undefined): Promise<SignatureRequestView> {
-    const client = { address: request.ip ?? request.socket.remoteAddress ?? '', agent: String(request.headers['user-agent'] ?? '').slice(0, 200) };
-    return this.requests.approve(principal, documentId, client, body?.code);
+    return this.requests.approve(principal, documentId, clientOf(request), body?.code);
+  }
+
+  @Post(':documentId/prepare')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Signing with the signer's own USB token, phase one: the draft gets its signature field; the answer holds the signed attributes for the token to sign" })
+  @ApiResponse({ status: 403, description: 'not the signer named in the request' })
+  @Roles('signer')
+  prepare(@CurrentPrincipal() principal: Principal, @Param('documentId') documentId: string): Promise<TokenPreparation> {
+    return this.tokens.prepare(principal, documentId);
+  }
+
+  @Post(':documentId/complete')
+  @HttpCode(202)
+  @ApiOperation({ summary: "Phase two: the token's signature of the signed attributes (base64); checked against the signer's certificate, then embedded; the number and seal follow" })
+  @ApiBody({ schema: { type: 'object', required: ['signature'], properties: { signature: { type: 'string', format: 'byte' } } } })
+  @ApiResponse({ status: 422, description: "the signature does not verify with the signer's certificate (another token, other data): nothing is signed" })
+  @Roles('signer')
+  complete(@CurrentPrincipal() principal: Principal, @Param('documentId') documentId: string, @Req() request: Request, @Body() body: { signature?: unknown } | undefined): Promise<SignatureRequestView> {
+    return this.tokens.complete(principal, documentId, body?.signature, clientOf(request));
   }
 
   @Post(':documentId/return')

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deploymentMode, type EdocConfig } from '@edoc/config';
-import { isTokenUnavailable, loadSigningIdentity, parseCertificatesPem, Pkcs11SigningKey, PkiError, type SigningIdentity, type SigningKey } from '@edoc/pki';
+import { isTokenUnavailable, loadSigningIdentity, type ParsedCertificate, parseCertificatesPem, Pkcs11SigningKey, PkiError, type SigningIdentity, type SigningKey } from '@edoc/pki';
 import { EDOC_CONFIG } from '@edoc/runtime';
 import { hsmKeyLabel, type HsmSettings, hsmSettingsFromEnv } from './hsm-settings';
 
@@ -54,11 +54,15 @@ export class CredentialsRepository implements OnModuleDestroy {
 
   /** Where a signer's key is held and its certificate, without opening the key (the HSM may be away). */
   personFacts(username: string): KeyFacts {
-    const base = `people/${username}`;
-    const certFile = join(this.dir, `${base}.cert.pem`);
+    const { certificate } = this.personCertificate(username);
+    return { holder: this.holderOf(`people/${username}`, `signer ${username}`), certificateSha256: createHash('sha256').update(certificate.der).digest('hex') };
+  }
+
+  /** The certificate registered for a signer, and its chain: what a signature from their own token must verify with. */
+  personCertificate(username: string): { certificate: ParsedCertificate; chain: ParsedCertificate[] } {
+    const certFile = join(this.dir, `people/${username}.cert.pem`);
     if (!existsSync(certFile)) throw new MissingCredentialError(`no certificate for signer ${username} in the key store`);
-    const certificate = parseCertificatesPem(readFileSync(certFile, 'utf8'), 'signing certificate')[0];
-    return { holder: this.holderOf(base, `signer ${username}`), certificateSha256: createHash('sha256').update(certificate.der).digest('hex') };
+    return { certificate: parseCertificatesPem(readFileSync(certFile, 'utf8'), 'signing certificate')[0], chain: this.chainPem().flatMap((pem) => parseCertificatesPem(pem, 'certificate chain')) };
   }
 
   timestampAuthority(): SigningIdentity {

@@ -16,6 +16,21 @@ export interface Approval {
   secondFactor: string;
 }
 
+/** A draft made ready for the signer's own token: the file with the placeholder, and what the token signs. */
+export interface ExternalPreparation {
+  file: FileRef;
+  signedAttributes: Buffer;
+  certificateSha256: string;
+  preparedAt: Date;
+}
+
+interface PreparationJson {
+  file: JsonValue;
+  signedAttributes: string;
+  certificateSha256: string;
+  preparedAt: string;
+}
+
 /** A document from its submission (a request waiting for its signer) to its issue. */
 export interface SigningJob {
   documentId: string;
@@ -33,6 +48,7 @@ export interface SigningJob {
   returnComment: string | null;
   returnedAt: Date | null;
   failureReason: string | null;
+  prepared: ExternalPreparation | null;
 }
 
 interface JobRow {
@@ -52,6 +68,7 @@ interface JobRow {
   return_comment: string | null;
   returned_at: Date | null;
   failure_reason: string | null;
+  prepared: PreparationJson | null;
 }
 
 export interface NewJob {
@@ -65,7 +82,7 @@ export interface NewJob {
 }
 
 const COLUMNS = `document_id, issuer_code, state, metadata, main_file, attachments, person_signed_file, signer_username, submitted_by,
-  requested_at, created_at, approval, returned_by, return_comment, returned_at, failure_reason`;
+  requested_at, created_at, approval, returned_by, return_comment, returned_at, failure_reason, prepared`;
 
 const fileJson = (ref: FileRef): JsonValue => toJson(FileRefSchema, ref);
 
@@ -87,6 +104,10 @@ function toJob(row: JobRow): SigningJob {
     returnComment: row.return_comment,
     returnedAt: row.returned_at,
     failureReason: row.failure_reason,
+    prepared:
+      row.prepared === null
+        ? null
+        : { file: fromJson(FileRefSchema, row.prepared.file), signedAttributes: Buffer.from(row.prepared.signedAttributes, 'base64'), certificateSha256: row.prepared.certificateSha256, preparedAt: new Date(row.prepared.preparedAt) },
   };
 }
 
@@ -143,6 +164,21 @@ export class JobsRepository {
 
   async markApproved(tx: Queryable, documentId: string, approval: Approval): Promise<void> {
     await tx.query(`UPDATE signing.jobs SET state = 'approved', approval = $2, updated_at = now() WHERE document_id = $1 AND state = 'awaiting_signature'`, [documentId, approval]);
+  }
+
+  /** Keeps the first preparation: a second prepare of the same request gets the same attributes to sign. */
+  async setPrepared(tx: Queryable, documentId: string, preparation: ExternalPreparation): Promise<void> {
+    const json: PreparationJson = { file: fileJson(preparation.file), signedAttributes: preparation.signedAttributes.toString('base64'), certificateSha256: preparation.certificateSha256, preparedAt: preparation.preparedAt.toISOString() };
+    await tx.query(`UPDATE signing.jobs SET prepared = $2, updated_at = now() WHERE document_id = $1 AND state = 'awaiting_signature' AND prepared IS NULL`, [documentId, json]);
+  }
+
+  /** The signer's own token signed: approval and signature in one step. */
+  async markSignedExternally(tx: Queryable, documentId: string, approval: Approval, signedFile: FileRef): Promise<boolean> {
+    const { rowCount } = await tx.query(
+      `UPDATE signing.jobs SET state = 'person_signed', approval = $2, person_signed_file = $3, updated_at = now() WHERE document_id = $1 AND state = 'awaiting_signature'`,
+      [documentId, approval, fileJson(signedFile)],
+    );
+    return rowCount === 1;
   }
 
   async markReturned(tx: Queryable, documentId: string, returnedBy: string, comment: string, returnedAt: Date): Promise<void> {

@@ -10,6 +10,7 @@ import { JobsRepository, type SigningJob } from '../repositories/jobs.repository
 import { CredentialsRepository, KeyUnavailableError } from '../repositories/credentials.repository';
 import { PdfFilesRepository } from '../repositories/pdf-files.repository';
 import { TimestampService } from './timestamp.service';
+import { personSignatureOptions } from './person-signature';
 import { SigningMetrics } from './signing-metrics';
 
 const TRANSIENT_SIGNING_ERRORS = new Set(['TIMESTAMP_FAILED', 'IO_ERROR']);
@@ -82,14 +83,7 @@ export class SigningService {
     try {
       if (signer === undefined || signer.userId !== approvedBy) throw new DocumentCannotBeSigned(`approved by ${approvedBy}, but the request names ${signer?.userId ?? 'no signer'}`);
       const identity = this.guard(() => this.credentials.person(signer.userId));
-      signed = await this.signFile('person', job.mainFile, job.mainFile.fileName, {
-        identity,
-        appearance: { kind: 'person', competence: signer.competence, position: signer.position, fullName: signer.fullName },
-        reason: `Ký ban hành: ${metadata.subject.slice(0, 120)}`,
-        location: metadata.place,
-        timestamp: this.timestamps.provider(),
-        fieldName: 'NguoiKy',
-      });
+      signed = await this.signFile('person', job.mainFile, job.mainFile.fileName, { ...personSignatureOptions(metadata, signer), identity, timestamp: this.timestamps.provider() });
     } catch (error) {
       if (error instanceof KeyUnavailableError || isTokenUnavailable(error)) {
         this.logger.warn(`document ${job.documentId} approved by ${approvedBy} waits for the HSM: ${(error as Error).message}`);

@@ -1,0 +1,3 @@
+-- External signing (the signer's own USB token): edoc prepares the signature field and the signed
+-- attributes, the signer's client signs them on the token, edoc checks and embeds the signature.
+ALTER TABLE signing.jobs ADD COLUMN prepared jsonb;
