@@ -13,7 +13,8 @@ import { promisify } from 'node:util';
 const require = createRequire(import.meta.url);
 export const SERVICE_NAMES = ['identity', 'intake', 'signing', 'routing', 'archival', 'metrics'];
 
-export async function startStack({ root, s3 = false }) {
+/** `beforeServices({ dataDir, env })` runs after provisioning, before the services start: e.g. to move keys to an HSM. */
+export async function startStack({ root, s3 = false, beforeServices }) {
   const testing = require('@edoc/testing');
   const cleanups = [];
   const stop = async () => {
@@ -42,6 +43,7 @@ export async function startStack({ root, s3 = false }) {
     // The biggest file takes minutes end to end: tokens live the longest allowed.
     env.EDOC_ACCESS_TOKEN_SECONDS = '900';
     await promisify(execFile)(process.execPath, [join(root, 'bin', 'edoc.js'), 'provision', '--demo'], { env, cwd: root });
+    await beforeServices?.({ dataDir, env });
 
     const children = new Map();
     for (const name of SERVICE_NAMES) {
