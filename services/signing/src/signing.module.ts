@@ -8,12 +8,14 @@ import { DocumentEventsHandler } from './handlers/document-events.handler';
 import { CredentialsRepository } from './repositories/credentials.repository';
 import { JobsRepository } from './repositories/jobs.repository';
 import { PdfFilesRepository } from './repositories/pdf-files.repository';
+import { PageTextRepository } from './repositories/page-text.repository';
 import { SecondFactorsRepository } from './repositories/second-factors.repository';
 import { SecretBox } from './repositories/secret-box';
 import { SigningMetrics } from './services/signing-metrics';
 import { ExternalSigningService } from './services/external-signing.service';
 import { RequestGate } from './services/request-gate.service';
 import { SecondFactorService } from './services/second-factor.service';
+import { SignatureLayoutService } from './services/signature-layout.service';
 import { SignatureRequestsService } from './services/signature-requests.service';
 import { SignatureWait } from './services/signature-wait';
 import { SigningService } from './services/signing.service';
@@ -68,6 +70,8 @@ const wait = new SignatureWait();
     JobsRepository,
     PdfFilesRepository,
     SecondFactorsRepository,
+    PageTextRepository,
+    SignatureLayoutService,
     SecretBox,
     TimestampService,
     SigningMetrics,

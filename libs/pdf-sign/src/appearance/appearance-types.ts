@@ -19,6 +19,12 @@ export interface PersonAppearance extends Placement {
   readonly fullName: string;
   /** Handwritten signature, a (transparent) PNG. */
   readonly image?: Buffer;
+  /**
+   * The document prints the signature block itself (competence, position, name) and `rect` is the
+   * gap above the name: the widget draws only the signature there (the image, or the words "Đã ký"
+   * and the name), never the block's text a second time.
+   */
+  readonly signatureOnly?: boolean;
 }
 
 /** The issuing organisation's signature: the seal over the left third of the person's signature image. */
@@ -31,6 +37,11 @@ export interface OrganisationAppearance extends Placement {
   readonly numberNotation: string;
   readonly issuedDate: string;
   readonly orgName: string;
+  /**
+   * Text on the page the block must not cover, as [x, y, width, height] rectangles in the page's
+   * displayed space. Used without a seal image: the text-only block then moves to free space.
+   */
+  readonly avoid?: readonly Rect[];
 }
 
 /** The organisation's signature on a separate attachment file: text only, top right of page 1. */

@@ -7,6 +7,7 @@ import { loadFont, textWidth } from './fonts';
 import { isoVietnam } from '../core/pdf-date';
 import { PageGeometry, type Rect } from './page-geometry';
 import { decodePng } from './png-image';
+import { freeSpot } from './free-spot';
 import { BASELINE, LEADING, fitBlock, fitGroups } from './text-layout';
 
 /** A visible appearance ready to be written: the page, the widget rectangle and the drawing. */
@@ -62,6 +63,7 @@ function planPerson(doc: PdfDocument, a: PersonAppearance): PlannedAppearance {
   const page = pageAt(doc, a.page, 'last');
   const geometry = new PageGeometry(page);
   const image = a.image ? decodePng(a.image, 'signature image') : undefined;
+  if (a.signatureOnly === true && a.rect !== undefined) return planSignatureOnly(page, geometry, a.rect, fullName, image);
   const defaultSize: [number, number] = image ? [200, 120] : [200, 72];
   const rect = geometry.fit(a.rect ?? [geometry.width - MARGIN - defaultSize[0], MARGIN * 2, ...defaultSize], 'person signature');
   const [, , w, h] = rect;
@@ -105,6 +107,25 @@ function planPerson(doc: PdfDocument, a: PersonAppearance): PlannedAppearance {
     }
   }
   return { page, geometry, rect: geometry.toUser(rect), canvas, imageRect };
+}
+
+/** Only the signature, in the gap the document leaves for it above the printed name. */
+function planSignatureOnly(page: PageInfo, geometry: PageGeometry, requested: Rect, fullName: string, image: ReturnType<typeof decodePng> | undefined): PlannedAppearance {
+  const rect = geometry.fit(requested, 'person signature');
+  const [x, y, w, h] = rect;
+  const canvas = new Canvas(w, h);
+  if (image) {
+    const scale = Math.min((w - 2 * PAD) / image.width, (h - 2 * PAD) / image.height);
+    const iw = image.width * scale;
+    const ih = image.height * scale;
+    canvas.image(image, (w - iw) / 2, (h - ih) / 2, iw, ih);
+    return { page, geometry, rect: geometry.toUser(rect), canvas, imageRect: geometry.toUser([x + (w - iw) / 2, y + (h - ih) / 2, iw, ih]) };
+  }
+  drawCentredBlock(canvas, [
+    { text: 'Đã ký', style: 'bold' },
+    { text: fullName, style: 'regular' },
+  ]);
+  return { page, geometry, rect: geometry.toUser(rect), canvas, imageRect: geometry.toUser(rect) };
 }
 
 function planOrganisation(doc: PdfDocument, a: OrganisationAppearance): PlannedAppearance {
@@ -155,6 +176,11 @@ function planOrganisation(doc: PdfDocument, a: OrganisationAppearance): PlannedA
     const img = geometry.fromUser(anchor.imageRect);
     rect = [img[0] + img[2] / 3 - w, img[1] + img[3] / 2 - h / 2, w, h];
   } else rect = [geometry.width - MARGIN - 200 - w / 3, MARGIN * 2, w, h];
+  // Without a seal there is nothing to put over the signature: the block goes where it covers no text.
+  if (!a.rect && a.avoid !== undefined && a.avoid.length > 0) {
+    const signature = anchor ? geometry.fromUser(anchor.imageRect) : undefined;
+    rect = freeSpot(rect, [...a.avoid, ...(signature ? [signature] : [])], geometry.width, geometry.height) ?? rect;
+  }
   const placed = geometry.fit(rect, 'organisation signature');
   const canvas = new Canvas(placed[2], placed[3]);
   drawCentredBlock(canvas, [

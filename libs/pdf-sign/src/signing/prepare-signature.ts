@@ -139,6 +139,8 @@ function addToAcroForm(doc: PdfDocument, objects: UpdateObjects, widgetRef: PdfR
   }
   const flags = doc.resolve(form.get('SigFlags'));
   form.set('SigFlags', (typeof flags === 'number' ? flags : 0) | 3); // SignaturesExist | AppendOnly
+  // A reader told to regenerate field appearances would redraw a signed document's fields.
+  if (form.has('NeedAppearances')) form.set('NeedAppearances', false);
   if (current instanceof PdfRef && isDict(resolved)) {
     objects.set(current, form);
   } else {

@@ -4,6 +4,7 @@ import { completeExternalSignatureFile, type ExternalSigner, prepareExternalSign
 import { PdfFilesRepository } from '../repositories/pdf-files.repository';
 import type { SigningJob } from '../repositories/jobs.repository';
 import { personSignatureOptions } from './person-signature';
+import { SignatureLayoutService } from './signature-layout.service';
 import { SigningMetrics } from './signing-metrics';
 import { TimestampService } from './timestamp.service';
 
@@ -22,6 +23,7 @@ export class ExternalSigningService {
     private readonly pdfs: PdfFilesRepository,
     private readonly timestamps: TimestampService,
     private readonly metrics: SigningMetrics,
+    private readonly layout: SignatureLayoutService,
   ) {}
 
   async prepare(job: SigningJob, signer: ExternalSigner): Promise<PreparedDraft> {
@@ -29,7 +31,9 @@ export class ExternalSigningService {
     if (person === undefined) throw new Error(`document ${job.documentId} names no signer`);
     let prepared: PreparedExternalSignature | undefined;
     const file = await this.pdfs.transform(job.mainFile, job.mainFile.fileName, async (input, output) => {
-      prepared = await prepareExternalSignatureFile(input, output, { ...personSignatureOptions(job.metadata, person), signer, timestamp: this.timestamps.provider(), durable: false });
+      const options = personSignatureOptions(job.metadata, person);
+      const appearance = options.appearance.kind === 'person' ? await this.layout.person(input, options.appearance) : options.appearance;
+      prepared = await prepareExternalSignatureFile(input, output, { ...options, appearance, signer, timestamp: this.timestamps.provider(), durable: false });
     });
     return { file, prepared: prepared as PreparedExternalSignature };
   }

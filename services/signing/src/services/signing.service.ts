@@ -3,7 +3,7 @@ import { clone, DocumentMetadata, DocumentMetadataSchema, DocumentNumbered, Docu
 import { Database } from '@edoc/db';
 import { Directory } from '@edoc/directory';
 import { Inbox, PermanentMessageError } from '@edoc/messaging';
-import { PdfSignError, signPdfFile, type SignFileOptions } from '@edoc/pdf-sign';
+import { PdfSignError, signPdfFile, type SignatureAppearance, type SignFileOptions } from '@edoc/pdf-sign';
 import { isTokenUnavailable } from '@edoc/pki';
 import { EventOutbox, isUrgent } from '@edoc/runtime';
 import { JobsRepository, type SigningJob } from '../repositories/jobs.repository';
@@ -11,6 +11,7 @@ import { CredentialsRepository, KeyUnavailableError } from '../repositories/cred
 import { PdfFilesRepository } from '../repositories/pdf-files.repository';
 import { TimestampService } from './timestamp.service';
 import { personSignatureOptions } from './person-signature';
+import { SignatureLayoutService } from './signature-layout.service';
 import { SigningMetrics } from './signing-metrics';
 
 const TRANSIENT_SIGNING_ERRORS = new Set(['TIMESTAMP_FAILED', 'IO_ERROR']);
@@ -37,6 +38,7 @@ export class SigningService {
     private readonly events: EventOutbox,
     private readonly metrics: SigningMetrics,
     private readonly pdfs: PdfFilesRepository,
+    private readonly layout: SignatureLayoutService,
   ) {}
 
   /**
@@ -159,7 +161,17 @@ export class SigningService {
    * more memory than a small one. The output needs no fsync of its own, the store makes its copy durable.
    */
   private signFile(kind: string, ref: FileRef, fileName: string, opts: SignFileOptions): Promise<FileRef> {
-    return this.pdfs.transform(ref, fileName, (input, output) => this.sign(kind, () => signPdfFile(input, output, { ...opts, durable: false })));
+    return this.pdfs.transform(ref, fileName, async (input, output) => {
+      const appearance = await this.placed(input, opts.appearance);
+      return this.sign(kind, () => signPdfFile(input, output, { ...opts, appearance, durable: false }));
+    });
+  }
+
+  /** The person's and the organisation's signatures go where the document's own layout puts them. */
+  private placed(input: string, appearance: SignatureAppearance): Promise<SignatureAppearance> {
+    if (appearance.kind === 'person') return this.layout.person(input, appearance);
+    if (appearance.kind === 'organisation') return this.layout.organisation(input, appearance);
+    return Promise.resolve(appearance);
   }
 
   /** A missing or broken key fails the document; an HSM that does not answer is only a wait. */
