@@ -2,6 +2,7 @@ import { priorityText, timestampFromDate } from '@edoc/contracts';
 import type { EventOutbox } from '@edoc/runtime';
 import { isUrgent } from '@edoc/runtime';
 import type { Tx } from '@edoc/db';
+import type { Principal } from '@edoc/identity';
 import type { Approval, JobState, SigningJob } from '../repositories/jobs.repository';
 import type { SignatureWait } from './signature-wait';
 
@@ -52,6 +53,19 @@ export function requestView(job: SigningJob, wait: SignatureWait, now = new Date
     approval: job.approval,
     returned: job.returnedBy === null || job.returnedAt === null ? null : { by: job.returnedBy, comment: job.returnComment ?? '', at: job.returnedAt.toISOString() },
     failureReason: job.failureReason,
+  };
+}
+
+/** The evidence of an approval: who, when, from which client, with which key and which second factor. */
+export function approvalBy(principal: Principal, client: ApprovalClient, key: { holder: string; certificateSha256: string }, secondFactor: string): Approval {
+  return {
+    approvedBy: principal.username,
+    approvedAt: new Date().toISOString(),
+    clientAddress: client.address,
+    clientAgent: client.agent,
+    keyHolder: key.holder,
+    certificateSha256: key.certificateSha256,
+    secondFactor,
   };
 }
 

@@ -3,9 +3,9 @@ import { printable, timestampFromDate } from '@edoc/contracts';
 import { Database } from '@edoc/db';
 import type { Principal } from '@edoc/identity';
 import { EventOutbox, isUrgent } from '@edoc/runtime';
-import { Approval, JobState, JobsRepository } from '../repositories/jobs.repository';
+import { JobState, JobsRepository } from '../repositories/jobs.repository';
 import { RequestGate } from './request-gate.service';
-import { ApprovalClient, emitApproval, requestView, SignatureRequestView } from './request-view';
+import { ApprovalClient, approvalBy, emitApproval, requestView, SignatureRequestView } from './request-view';
 import { SecondFactorService } from './second-factor.service';
 import { SignatureWait } from './signature-wait';
 
@@ -58,15 +58,7 @@ export class SignatureRequestsService {
     if (secondFactor) await this.secondFactor.verify(principal.username, code);
     const job = await this.db.transaction(async (tx) => {
       const locked = await this.gate.lockActable(tx, principal, documentId);
-      const approval: Approval = {
-        approvedBy: principal.username,
-        approvedAt: new Date().toISOString(),
-        clientAddress: client.address,
-        clientAgent: client.agent,
-        keyHolder: key.holder,
-        certificateSha256: key.certificateSha256,
-        secondFactor: secondFactor ? 'totp' : 'none',
-      };
+      const approval = approvalBy(principal, client, key, secondFactor ? 'totp' : 'none');
       await this.jobs.markApproved(tx, documentId, approval);
       await emitApproval(this.events, tx, locked, approval);
       return { ...locked, state: 'approved' as const, approval };

@@ -5,10 +5,10 @@ import { Database } from '@edoc/db';
 import type { Principal } from '@edoc/identity';
 import { externalSignatureMatches, PdfSignError } from '@edoc/pdf-sign';
 import { EventOutbox, isUrgent } from '@edoc/runtime';
-import { Approval, JobsRepository, SigningJob } from '../repositories/jobs.repository';
+import { JobsRepository, SigningJob } from '../repositories/jobs.repository';
 import { ExternalSigningService } from './external-signing.service';
 import { RequestGate } from './request-gate.service';
-import { ApprovalClient, emitApproval, requestView, SignatureRequestView } from './request-view';
+import { ApprovalClient, approvalBy, emitApproval, requestView, SignatureRequestView } from './request-view';
 import { SignatureWait } from './signature-wait';
 
 /** What the signer's client needs to sign on the token. */
@@ -80,15 +80,7 @@ export class TokenApprovalService {
     }
     const done = await this.db.transaction(async (tx) => {
       const locked = await this.gate.lockActable(tx, principal, documentId);
-      const approval: Approval = {
-        approvedBy: principal.username,
-        approvedAt: new Date().toISOString(),
-        clientAddress: client.address,
-        clientAgent: client.agent,
-        keyHolder: 'token',
-        certificateSha256,
-        secondFactor: 'token-pin',
-      };
+      const approval = approvalBy(principal, client, { holder: 'token', certificateSha256 }, 'token-pin');
       await this.jobs.markSignedExternally(tx, documentId, approval, signedFile);
       await emitApproval(this.events, tx, locked, approval);
       await this.events.emit(tx, 'personSignatureApplied', { documentId, issuerCode: locked.issuerCode, signedFile, signedAt: timestampFromDate(new Date()) }, { urgent: isUrgent(locked.metadata.priority) });

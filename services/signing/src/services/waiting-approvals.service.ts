@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { envInt } from '@edoc/config';
+import { ServiceReadiness } from '@edoc/runtime';
 import { JobsRepository } from '../repositories/jobs.repository';
 import { SigningService } from './signing.service';
 
@@ -18,10 +19,12 @@ export class WaitingApprovalsService implements OnApplicationBootstrap, OnApplic
   constructor(
     private readonly jobs: JobsRepository,
     private readonly signing: SigningService,
+    private readonly readiness: ServiceReadiness,
   ) {}
 
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => {
+      if (!this.readiness.isReady()) return;
       this.running ??= this.retry().finally(() => (this.running = undefined));
     }, this.intervalMs);
     this.timer.unref();
