@@ -79,6 +79,14 @@ function print(idle, runs, kernelPeaks) {
   const baseWidths = [8, 10, 12, 16, 18];
   console.log(row(['size', 'cp s', 'cp MB', 'sha256sum s', 'sha256sum MB'], baseWidths));
   for (const r of runs) console.log(row([`${r.sizeMb} MB`, s(r.baseline.cp.seconds), mb(r.baseline.cp.peakRssBytes), s(r.baseline.sha256sum.seconds), mb(r.baseline.sha256sum.peakRssBytes)], baseWidths));
+  console.log('\nRatios against the baseline, same run: the largest growth of any service over sha256sum\'s peak RSS, and the time to archived over sha256sum\'s time\n');
+  const ratioWidths = [8, 26, 30];
+  console.log(row(['size', 'max (+idle) / sha256sum MB', 'archived s / sha256sum s'], ratioWidths));
+  for (const r of runs) {
+    const growth = Math.max(...SERVICE_NAMES.map((name) => r.memory.get(name).peak - idle.get(name)));
+    const hash = r.baseline.sha256sum;
+    console.log(row([`${r.sizeMb} MB`, `${(growth / hash.peakRssBytes).toFixed(1)}×`, `${(r.sent.times.archived / Math.max(hash.seconds, 0.001)).toFixed(0)}×`], ratioWidths));
+  }
   console.log('\n(+idle = peak minus the idle RSS; the sizes run one after the other in the same processes, so memory kept after one size counts in the next)');
 }
 

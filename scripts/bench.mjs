@@ -10,13 +10,14 @@ if (process.argv.includes('--help')) {
   console.log(
     'usage: npm run bench\n  runs: bench:sign (1, 20 and 200 MB PDFs; @signpdf pipeline and bare SHA-256 + one signature as baselines)\n' +
       '        bench:memory (1, 50 and 200 MB PDFs to 20 recipients; idle RSS of each service and cp / sha256sum as baselines)\n' +
-      '        bench:approval (approval to issued at 1 MB, keys in files and on an HSM with TOTP; the engine alone as baseline)',
+      '        bench:approval (approval to issued at 1 MB, keys in files and on an HSM with TOTP; the engine alone as baseline)\n' +
+      '        bench:e2e (500 documents of 1 MB to the 20 wards through the whole exchange; raw RabbitMQ and PostgreSQL as baselines)',
   );
   process.exit(0);
 }
 const root = resolve(import.meta.dirname, '..');
 let failed = false;
-for (const script of ['bench:sign', 'bench:memory', 'bench:approval']) {
+for (const script of ['bench:sign', 'bench:memory', 'bench:approval', 'bench:e2e']) {
   console.log(`\n== npm run ${script}`);
   const result = spawnSync('npm', ['run', '--silent', script], { cwd: root, stdio: 'inherit' });
   failed ||= result.status !== 0;

@@ -12,6 +12,7 @@ import { extractSignatures, opensslVerify } from '../../libs/pdf-sign/test/helpe
 
 const DISTRICT = '000.00.13.H26';
 const BACH_DANG = '000.31.13.H26';
+const NOI_VU = '000.02.13.H26';
 const PIN = '246810';
 
 interface RequestView {
@@ -60,6 +61,8 @@ describe('remote signing: keys in the HSM, approved with a second factor', () =>
       ['people/hbt.signer.key.pem', 'person/hbt.signer', '01'],
       [`orgs/${DISTRICT}.key.pem`, `org/${DISTRICT}`, '02'],
       ['people/vp.signer.key.pem', 'person/vp.signer', '03'],
+      // Phòng Nội vụ: its signer's key stays a file, its seal is on the HSM.
+      [`orgs/${NOI_VU}.key.pem`, `org/${NOI_VU}`, '04'],
     ];
     for (const [file, label, id] of moves) {
       softhsm(['--import', join(pki, file), '--token', 'district-hsm', '--label', label, '--id', id, '--pin', PIN]);
@@ -82,7 +85,7 @@ describe('remote signing: keys in the HSM, approved with a second factor', () =>
     await exchange.waitReady('signing');
   }
 
-  async function submitAndWait(subject: string, unit: 'hbt' | 'vp' = 'hbt'): Promise<string> {
+  async function submitAndWait(subject: string, unit: 'hbt' | 'vp' | 'nv' = 'hbt'): Promise<string> {
     const answer = await http<{ documentId: string }>(exchange.url('intake', '/documents'), {
       token: exchange.token(`${unit}.clerk`),
       form: submissionForm({ type: 'QĐ', subject, recipients: [BACH_DANG], signer: `${unit}.signer` }, await makePdf(subject)),
@@ -144,25 +147,33 @@ describe('remote signing: keys in the HSM, approved with a second factor', () =>
     await issued(documentId);
   });
 
-  it('keeps an approval while the HSM does not answer, and signs it once the HSM is back: nothing lost, nothing failed', async () => {
+  it('keeps an approval, and a numbered document\'s seal, while the HSM does not answer, and signs both once it is back: nothing lost, nothing failed', async () => {
     // The office's chief (vp.signer), whose key is on the HSM too: the chairman's last code is spent.
-    const documentId = await submitAndWait('Quyết định khi HSM ngừng hoạt động', 'vp');
+    const approvedDoc = await submitAndWait('Quyết định khi HSM ngừng hoạt động', 'vp');
+    // Phòng Nội vụ's signer signs with a key file; its seal is on the HSM.
+    const sealedDoc = await submitAndWait('Công văn chờ con dấu trên HSM', 'nv');
     await enrolAndConfirm('vp.signer');
     // The HSM goes away before signing next opens it.
     renameSync(join(hsmDir, 'tokens'), join(hsmDir, 'tokens-away'));
     await restartSigning();
-    const approved = await approve(documentId, codeAt('vp.signer', 1), 'vp.signer');
-    expect(approved.status).toBe(202);
-    await exchange.waitFor('signing to notice the HSM is away', () => exchange.logOf('signing').includes(`document ${documentId} approved by vp.signer waits for the HSM`), { timeoutMs: 30_000 });
-    // Several retries later the approval still waits; nothing failed, nothing was dead-lettered.
+    expect((await approve(approvedDoc, codeAt('vp.signer', 1), 'vp.signer')).status).toBe(202);
+    expect((await approve(sealedDoc, undefined, 'nv.signer')).status).toBe(202);
+    const log = () => exchange.logOf('signing');
+    await exchange.waitFor('signing to notice the HSM is away', () => log().includes(`document ${approvedDoc} approved by vp.signer waits for the HSM`) && log().includes(`document ${sealedDoc} (`), { timeoutMs: 30_000 });
+    expect(log()).toMatch(new RegExp(`document ${sealedDoc} \\(\\d+/QĐ-NV\\) waits for the HSM holding the seal of ${NOI_VU.replace(/\./g, '\\.')}`));
+    // Several retries later both still wait; nothing failed, nothing was dead-lettered.
     await new Promise((resolve) => setTimeout(resolve, 3000));
-    const { rows } = await db.query<{ state: string }>(`SELECT state FROM signing.jobs WHERE document_id = $1`, [documentId]);
-    expect(rows[0].state).toBe('approved');
-    const doc = await http<{ state: string }>(exchange.url('intake', `/documents/${documentId}`), { token: exchange.token('vp.clerk') });
-    expect(doc.body.state).toBe('awaiting_signature');
+    const { rows } = await db.query<{ document_id: string; state: string }>(`SELECT document_id, state FROM signing.jobs WHERE document_id = ANY($1) ORDER BY state`, [[approvedDoc, sealedDoc]]);
+    expect(rows).toEqual([{ document_id: approvedDoc, state: 'approved' }, { document_id: sealedDoc, state: 'person_signed' }]);
+    expect((await http<{ state: string }>(exchange.url('intake', `/documents/${approvedDoc}`), { token: exchange.token('vp.clerk') })).body.state).toBe('awaiting_signature');
+    expect((await http<{ state: string }>(exchange.url('intake', `/documents/${sealedDoc}`), { token: exchange.token('nv.clerk') })).body.state).toBe('numbered');
 
     renameSync(join(hsmDir, 'tokens-away'), join(hsmDir, 'tokens'));
-    await issued(documentId, 'vp.clerk');
-    expect(exchange.logOf('signing')).toContain(`signed ${documentId}, approved by vp.signer while the HSM was away`);
+    await issued(approvedDoc, 'vp.clerk');
+    await issued(sealedDoc, 'nv.clerk');
+    expect(log()).toContain(`signed ${approvedDoc}, approved by vp.signer while the HSM was away`);
+    expect(log()).toContain(`sealed ${sealedDoc}, numbered while the HSM was away`);
+    const queues = await exchange.management.listQueues(exchange.vhostName);
+    expect(queues.filter((queue) => queue.name.startsWith('dlq.') && (queue.messages ?? 0) > 0).map((queue) => queue.name)).toEqual([]);
   });
 });

@@ -145,10 +145,14 @@ export class JobsRepository {
     return rows.map(toJob);
   }
 
-  /** Approved requests whose signature has waited (for the HSM) since before `before`, oldest first. */
-  async approvedBefore(before: Date, limit: number): Promise<SigningJob[]> {
-    const { rows } = await this.db.query<JobRow>(`SELECT ${COLUMNS} FROM signing.jobs WHERE state = 'approved' AND updated_at < $1 ORDER BY updated_at LIMIT $2`, [before, limit]);
+  /** Jobs an HSM that did not answer left waiting in `state` (approved: the person's signature; person_signed: the seal). */
+  async waitingForHsm(state: 'approved' | 'person_signed', limit: number): Promise<SigningJob[]> {
+    const { rows } = await this.db.query<JobRow>(`SELECT ${COLUMNS} FROM signing.jobs WHERE state = $1 AND hsm_wait_since IS NOT NULL ORDER BY hsm_wait_since LIMIT $2`, [state, limit]);
     return rows.map(toJob);
+  }
+
+  async markWaitingForHsm(documentId: string): Promise<void> {
+    await this.db.query(`UPDATE signing.jobs SET hsm_wait_since = coalesce(hsm_wait_since, now()) WHERE document_id = $1`, [documentId]);
   }
 
   async insert(tx: Queryable, job: NewJob): Promise<void> {
@@ -190,16 +194,22 @@ export class JobsRepository {
 
   async markPersonSigned(tx: Queryable, documentId: string, signedFile: FileRef): Promise<boolean> {
     const { rowCount } = await tx.query(
-      `UPDATE signing.jobs SET state = 'person_signed', person_signed_file = $2, updated_at = now() WHERE document_id = $1 AND state = 'approved'`,
+      `UPDATE signing.jobs SET state = 'person_signed', person_signed_file = $2, hsm_wait_since = NULL, updated_at = now() WHERE document_id = $1 AND state = 'approved'`,
       [documentId, fileJson(signedFile)],
     );
     return rowCount === 1;
   }
 
-  async markIssued(tx: Queryable, documentId: string, metadata: DocumentMetadata, issuedFile: FileRef): Promise<void> {
-    await tx.query(`UPDATE signing.jobs SET state = 'issued', metadata = $2, issued_file = $3, updated_at = now() WHERE document_id = $1`, [
+  /** Keeps the number the register gave, so that a seal waiting for the HSM is applied with it later. */
+  async recordNumber(tx: Queryable, documentId: string, metadata: DocumentMetadata): Promise<void> {
+    await tx.query(`UPDATE signing.jobs SET metadata = $2, updated_at = now() WHERE document_id = $1 AND state = 'person_signed'`, [documentId, toJson(DocumentMetadataSchema, metadata)]);
+  }
+
+  async markIssued(tx: Queryable, documentId: string, metadata: DocumentMetadata, issuedFile: FileRef): Promise<boolean> {
+    const { rowCount } = await tx.query(`UPDATE signing.jobs SET state = 'issued', metadata = $2, issued_file = $3, hsm_wait_since = NULL, updated_at = now() WHERE document_id = $1 AND state = 'person_signed'`, [
       documentId, toJson(DocumentMetadataSchema, metadata), fileJson(issuedFile),
     ]);
+    return rowCount === 1;
   }
 
   async markFailed(tx: Queryable, documentId: string, reason: string): Promise<void> {

@@ -89,6 +89,7 @@ export class SigningService {
     } catch (error) {
       if (error instanceof KeyUnavailableError || isTokenUnavailable(error)) {
         this.logger.warn(`document ${job.documentId} approved by ${approvedBy} waits for the HSM: ${(error as Error).message}`);
+        await this.jobs.markWaitingForHsm(job.documentId);
         return 'waiting';
       }
       if (!(error instanceof DocumentCannotBeSigned)) throw error;
@@ -103,13 +104,26 @@ export class SigningService {
     return 'signed';
   }
 
+  /** The register gave the number: it is kept with the job, then the organisation's signature goes on. */
   async onNumbered(event: DocumentNumbered, messageId: string): Promise<void> {
     const job = await this.jobs.find(event.documentId);
     if (job === undefined) throw new PermanentMessageError(`document.numbered for ${event.documentId}, which signing never received`);
     if (job.state !== 'person_signed' || job.personSignedFile === null) return;
     const metadata = clone(DocumentMetadataSchema, job.metadata);
     Object.assign(metadata, { number: event.number, notation: event.notation, issuedDate: event.issuedDate, edxmlDocumentId: event.edxmlDocumentId });
-    const numberNotation = `${String(event.number).padStart(2, '0')}/${event.notation}`;
+    await this.jobs.recordNumber(this.db, job.documentId, metadata);
+    await this.issue({ ...job, metadata }, messageId);
+  }
+
+  /**
+   * The organisation's signature on the numbered document and on every attachment, exactly once
+   * (only the move out of person_signed emits). An HSM holding the seal that does not answer leaves
+   * the job numbered and waiting: the retry of waiting jobs issues it once the HSM is back.
+   */
+  async issue(job: SigningJob, messageId?: string): Promise<'issued' | 'waiting' | 'skipped'> {
+    const metadata = job.metadata;
+    if (job.state !== 'person_signed' || job.personSignedFile === null || metadata.number === 0) return 'skipped';
+    const numberNotation = `${String(metadata.number).padStart(2, '0')}/${metadata.notation}`;
     const issuedAt = new Date();
     let issued: FileRef;
     let attachments: FileRef[];
@@ -118,7 +132,7 @@ export class SigningService {
       const identity = this.guard(() => this.credentials.organisation(job.issuerCode));
       issued = await this.signFile('organisation', job.personSignedFile, job.mainFile.fileName, {
         identity,
-        appearance: { kind: 'organisation', numberNotation, issuedDate: event.issuedDate, orgName: organisation.name },
+        appearance: { kind: 'organisation', numberNotation, issuedDate: metadata.issuedDate, orgName: organisation.name },
         reason: `Ban hành ${numberNotation}`,
         location: metadata.place,
         timestamp: this.timestamps.provider(),
@@ -131,15 +145,24 @@ export class SigningService {
         );
       }
     } catch (error) {
+      if (error instanceof KeyUnavailableError || isTokenUnavailable(error)) {
+        this.logger.warn(`document ${job.documentId} (${numberNotation}) waits for the HSM holding the seal of ${job.issuerCode}: ${(error as Error).message}`);
+        await this.jobs.markWaitingForHsm(job.documentId);
+        return 'waiting';
+      }
       if (!(error instanceof DocumentCannotBeSigned)) throw error;
-      return this.fail(metadata, undefined, messageId, 'organisation_signature', error.message);
+      await this.fail(metadata, undefined, messageId ?? `retry:${job.documentId}:issue`, 'organisation_signature', error.message);
+      return 'skipped';
     }
-    await this.db.transaction(async (tx) => {
-      if (!(await this.inbox.claim(tx, messageId, 'signing.organisation'))) return;
-      await this.jobs.markIssued(tx, job.documentId, metadata, issued);
+    const done = await this.db.transaction(async (tx) => {
+      if (messageId !== undefined && !(await this.inbox.claim(tx, messageId, 'signing.organisation'))) return false;
+      if (!(await this.jobs.markIssued(tx, job.documentId, metadata, issued))) return false;
       await this.events.emit(tx, 'documentIssued', { metadata, file: issued, attachments, issuedAt: timestampFromDate(issuedAt) }, { urgent: isUrgent(metadata.priority) });
+      return true;
     });
+    if (!done) return 'skipped';
     this.logger.log(`issued ${numberNotation} of ${job.issuerCode} (${job.documentId})`);
+    return 'issued';
   }
 
   private async fail(metadata: DocumentMetadata, submitted: DocumentSubmitted | undefined, messageId: string, stage: string, reason: string): Promise<void> {

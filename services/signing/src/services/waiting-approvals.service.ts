@@ -5,9 +5,10 @@ import { JobsRepository } from '../repositories/jobs.repository';
 import { SigningService } from './signing.service';
 
 /**
- * Approved requests whose signature could not be made (the HSM did not answer) wait in the state
- * approved; this signs them once the HSM is back, every EDOC_APPROVAL_RETRY_SECONDS (15). An
- * approval is never lost and never signed twice: only the move out of "approved" emits.
+ * Work that waits for the HSM: approved requests whose person's signature could not be made, and
+ * numbered documents whose seal could not be applied. Every EDOC_APPROVAL_RETRY_SECONDS (15) this
+ * tries them again, once the HSM answers. Nothing is lost and nothing is signed twice: only the
+ * move out of "approved", and out of "person_signed", emits.
  */
 @Injectable()
 export class WaitingApprovalsService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -37,12 +38,15 @@ export class WaitingApprovalsService implements OnApplicationBootstrap, OnApplic
 
   async retry(): Promise<void> {
     try {
-      // Only those left alone for a while: a fresh approval is being signed from the queue.
-      const waiting = await this.jobs.approvedBefore(new Date(Date.now() - this.intervalMs), 20);
-      for (const job of waiting) {
+      for (const job of await this.jobs.waitingForHsm('approved', 20)) {
         const outcome = await this.signing.signApproved(job);
-        if (outcome === 'waiting') return;
+        if (outcome === 'waiting') break;
         if (outcome === 'signed') this.logger.log(`signed ${job.documentId}, approved by ${job.approval?.approvedBy ?? '?'} while the HSM was away`);
+      }
+      for (const job of await this.jobs.waitingForHsm('person_signed', 20)) {
+        const outcome = await this.signing.issue(job);
+        if (outcome === 'waiting') break;
+        if (outcome === 'issued') this.logger.log(`sealed ${job.documentId}, numbered while the HSM was away`);
       }
     } catch (error) {
       this.logger.warn(`retrying waiting approvals: ${(error as Error).message}`);

@@ -1,0 +1,248 @@
+#!/usr/bin/env node
+// npm run bench:e2e [-- --documents N --recipients 20|1 --concurrency C --size-kb K]: the whole
+// exchange measured from outside, on a stack the benchmark starts. Clerks of the district and its
+// departments submit N documents (C in flight) to all 20 wards or to one; the signers approve each
+// as soon as it reaches them (through the real API); the run ends when every delivery is delivered
+// (01 from a built-in inbox, or routed to a ward system's queue). Baselines in the same run: raw
+// RabbitMQ publish-with-confirms and consume of as many messages as deliveries, and raw PostgreSQL
+// single-row inserts of as many rows.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { SERVICE_NAMES, startStack } from './bench-memory/stack.mjs';
+
+const require = createRequire(import.meta.url);
+const root = resolve(import.meta.dirname, '..');
+const args = process.argv.slice(2);
+const value = (name, fallback) => {
+  const index = args.indexOf(name);
+  return index === -1 ? fallback : Number(args[index + 1]);
+};
+if (args.includes('--help')) {
+  console.log(
+    'usage: npm run bench:e2e [-- --documents N] [--recipients 20|1] [--concurrency C] [--size-kb K]\n' +
+      '  defaults: 500 documents to the 20 wards, 8 in flight, 1024 KB PDFs\n' +
+      '  profiles of the issue: --recipients 1 (single recipient), --size-kb 200 (small files)',
+  );
+  process.exit(0);
+}
+const DOCUMENTS = value('--documents', 500);
+const RECIPIENTS = value('--recipients', 20);
+const CONCURRENCY = value('--concurrency', 8);
+const SIZE_KB = value('--size-kb', 1024);
+if (![1, 20].includes(RECIPIENTS)) throw new Error('--recipients is 20 (all wards) or 1');
+
+const { Client, Pool } = require('pg');
+const amqp = require('amqplib');
+const { writeLargePdf } = require('@edoc/testing');
+
+const district = JSON.parse(readFileSync(join(root, 'deploy', 'seed', 'demo-district.json'), 'utf8'));
+const users = JSON.parse(readFileSync(join(root, 'deploy', 'seed', 'demo-users.json'), 'utf8')).users;
+const senders = district.organisations
+  .filter((o) => o.kind !== 'ward')
+  .map((o) => ({ code: o.code, clerk: users.find((u) => u.orgCode === o.code && u.roles.includes('clerk'))?.username, signer: users.find((u) => u.orgCode === o.code && u.roles.includes('signer'))?.username }))
+  .filter((s) => s.clerk !== undefined && s.signer !== undefined);
+const firstBuiltinWard = district.organisations.find((o) => o.kind === 'ward' && o.channel === 'builtin').code;
+const recipients = RECIPIENTS === 20 ? ['all-wards'] : [firstBuiltinWard];
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const percentile = (values, p) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.max(0, Math.ceil((p / 100) * values.length) - 1))];
+const TICKS = 100;
+
+/** CPU seconds (user + system) of processes, from /proc. */
+function cpuSeconds(pids) {
+  let total = 0;
+  for (const pid of pids) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      total += (Number(fields[11]) + Number(fields[12])) / TICKS;
+    } catch {
+      // the process ended
+    }
+  }
+  return total;
+}
+const pidsOf = (name) => {
+  try {
+    return execFileSync('pgrep', ['-x', name], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+};
+
+function cpuSnapshot(stack) {
+  const snapshot = Object.fromEntries(SERVICE_NAMES.map((name) => [name, cpuSeconds([stack.pid(name)])]));
+  snapshot.postgresql = cpuSeconds(pidsOf('postgres'));
+  snapshot.rabbitmq = cpuSeconds(pidsOf('beam.smp'));
+  return snapshot;
+}
+
+/** The signers at their desks: each waiting request approved by its signer through the API. */
+function signerDesk(stack, databaseUrl) {
+  const pool = new Pool({ connectionString: databaseUrl, max: 1 });
+  let stopped = false;
+  const done = (async () => {
+    while (!stopped) {
+      const { rows } = await pool.query(`SELECT document_id, signer_username FROM signing.jobs WHERE state = 'awaiting_signature' LIMIT 64`);
+      await Promise.all(
+        rows.map(async (row) => {
+          const response = await fetch(stack.url('signing', `/sign-requests/${row.document_id}/approve`), { method: 'POST', headers: { authorization: `Bearer ${stack.token(row.signer_username)}` } });
+          await response.body?.cancel();
+        }),
+      );
+      if (rows.length === 0) await sleep(20);
+    }
+  })();
+  return async () => {
+    stopped = true;
+    await done;
+    await pool.end();
+  };
+}
+
+async function submitAll(stack, pdf) {
+  let next = 0;
+  const started = new Map();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < DOCUMENTS) {
+        const index = next++;
+        const sender = senders[index % senders.length];
+        const form = new FormData();
+        form.append('metadata', JSON.stringify({ type: 'CV', subject: `Văn bản đo thông lượng số ${index}`, recipients, signer: sender.signer }));
+        form.append('file', new Blob([pdf], { type: 'application/pdf' }), 'van-ban.pdf');
+        const response = await fetch(stack.url('intake', '/documents'), { method: 'POST', headers: { authorization: `Bearer ${stack.token(sender.clerk)}` }, body: form });
+        if (response.status !== 202) throw new Error(`submission ${index} refused: ${response.status} ${await response.text()}`);
+        started.set((await response.json()).documentId, index);
+        if ((index + 1) % 50 === 0) process.stderr.write(`submitted ${index + 1}/${DOCUMENTS}\n`);
+      }
+    }),
+  );
+  return started;
+}
+
+/** Per document: submitted, issued and delivered (the last of its deliveries), from the services' own records. */
+async function timeline(db) {
+  const { rows } = await db.query(`
+    WITH delivered AS (
+      SELECT d.document_id, d.delivery_id,
+             CASE WHEN d.channel = 'queue' THEN d.created_at ELSE (SELECT min(h.occurred_at) FROM routing.status_history h WHERE h.delivery_id = d.delivery_id AND h.status = 1) END AS at
+        FROM routing.deliveries d)
+    SELECT i.document_id, i.submitted_at, i.issued_at, count(x.delivery_id) AS deliveries, count(x.at) AS delivered, max(x.at) AS delivered_at
+      FROM intake.documents i LEFT JOIN delivered x ON x.document_id = i.document_id
+     GROUP BY i.document_id, i.submitted_at, i.issued_at`);
+  return rows;
+}
+
+async function rawRabbit(amqpUrl, messages) {
+  const connection = await amqp.connect(amqpUrl);
+  const channel = await connection.createConfirmChannel();
+  const queue = `bench-raw-${randomBytes(4).toString('hex')}`;
+  await channel.assertQueue(queue, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
+  const body = Buffer.alloc(600, 1);
+  const started = performance.now();
+  for (let i = 0; i < messages; i++) {
+    channel.sendToQueue(queue, body, { persistent: true });
+    if (i % 500 === 499) await channel.waitForConfirms();
+  }
+  await channel.waitForConfirms();
+  const consumer = await connection.createChannel();
+  await consumer.prefetch(200);
+  let received = 0;
+  await new Promise((resolveAll) => {
+    void consumer.consume(queue, (message) => {
+      consumer.ack(message);
+      if (++received === messages) resolveAll();
+    });
+  });
+  const seconds = (performance.now() - started) / 1000;
+  await consumer.close();
+  await channel.deleteQueue(queue);
+  await connection.close();
+  return seconds;
+}
+
+async function rawPostgres(databaseUrl, rows) {
+  const pool = new Pool({ connectionString: databaseUrl, max: CONCURRENCY });
+  await pool.query('CREATE TABLE IF NOT EXISTS bench_raw (id uuid PRIMARY KEY, document_id uuid NOT NULL, recipient text NOT NULL, body jsonb NOT NULL, created_at timestamptz NOT NULL DEFAULT now())');
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < rows) {
+        next++;
+        await pool.query('INSERT INTO bench_raw (id, document_id, recipient, body) VALUES (gen_random_uuid(), gen_random_uuid(), $1, $2)', ['000.31.13.H26', { status: 1 }]);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  await pool.query('DROP TABLE bench_raw');
+  await pool.end();
+  return seconds;
+}
+
+async function main() {
+  const scratch = join(require('node:os').tmpdir(), `edoc-bench-e2e-${randomBytes(4).toString('hex')}.pdf`);
+  await writeLargePdf(scratch, SIZE_KB * 1024, 'Văn bản đo thông lượng');
+  const pdf = readFileSync(scratch);
+  require('node:fs').rmSync(scratch, { force: true });
+  console.log(`starting a scratch exchange; then ${DOCUMENTS} documents of ${SIZE_KB} KB to ${RECIPIENTS === 20 ? 'the 20 wards' : 'one ward'}, ${CONCURRENCY} in flight ...`);
+  let databaseUrl = '';
+  let amqpUrl = '';
+  const stack = await startStack({
+    root,
+    beforeServices: async ({ env }) => {
+      databaseUrl = env.EDOC_DATABASE_URL;
+      amqpUrl = env.EDOC_AMQP_URL;
+    },
+  });
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    const stopDesk = signerDesk(stack, databaseUrl);
+    const before = cpuSnapshot(stack);
+    const started = performance.now();
+    await submitAll(stack, pdf);
+    const expected = DOCUMENTS * RECIPIENTS;
+    let rows = [];
+    for (let last = -1; ; await sleep(500)) {
+      stack.assertAlive();
+      rows = await timeline(db);
+      const delivered = rows.reduce((n, r) => n + Number(r.delivered), 0);
+      if (delivered !== last) process.stderr.write(`delivered ${delivered}/${expected}\n`);
+      last = delivered;
+      if (delivered >= expected) break;
+      if (performance.now() - started > 30 * 60_000) throw new Error(`only ${delivered} of ${expected} deliveries after 30 minutes`);
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const after = cpuSnapshot(stack);
+    await stopDesk();
+
+    const issued = rows.map((r) => (r.issued_at - r.submitted_at) / 1000);
+    const delivered = rows.map((r) => (r.delivered_at - r.submitted_at) / 1000);
+    const rabbitSeconds = await rawRabbit(amqpUrl, expected);
+    const postgresSeconds = await rawPostgres(databaseUrl, expected);
+
+    console.log(`\n${DOCUMENTS} documents × ${RECIPIENTS} recipients, ${SIZE_KB} KB, ${CONCURRENCY} in flight: ${seconds.toFixed(1)} s\n`);
+    console.log(`  documents per second    ${(DOCUMENTS / seconds).toFixed(1)}`);
+    console.log(`  deliveries per second   ${(expected / seconds).toFixed(1)}`);
+    const line = (name, values) => console.log(`  ${name.padEnd(22)}  p50 ${percentile(values, 50).toFixed(2)} s   p95 ${percentile(values, 95).toFixed(2)} s   p99 ${percentile(values, 99).toFixed(2)} s`);
+    line('submit → issued', issued);
+    line('submit → delivered', delivered);
+    console.log('\n  CPU-seconds per document (the signers\' approvals included):');
+    for (const name of [...SERVICE_NAMES, 'postgresql', 'rabbitmq']) console.log(`    ${name.padEnd(12)} ${((after[name] - before[name]) / DOCUMENTS * 1000).toFixed(1)} ms`);
+    console.log('\n  Baselines, same run, same machine:');
+    console.log(`    raw RabbitMQ: ${expected} persistent messages published with confirms to a quorum queue and consumed: ${rabbitSeconds.toFixed(2)} s (${(expected / rabbitSeconds).toFixed(0)}/s); the exchange's deliveries/s is ${((expected / seconds) / (expected / rabbitSeconds) * 100).toFixed(1)}% of it`);
+    console.log(`    raw PostgreSQL: ${expected} single-row inserts, ${CONCURRENCY} connections: ${postgresSeconds.toFixed(2)} s (${(expected / postgresSeconds).toFixed(0)}/s); the exchange's deliveries/s is ${((expected / seconds) / (expected / postgresSeconds) * 100).toFixed(1)}% of it`);
+  } finally {
+    await db.end();
+    await stack.stop();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
