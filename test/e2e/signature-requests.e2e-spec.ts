@@ -2,6 +2,7 @@ import { sign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { PDFDocument } from 'pdf-lib';
 import { createSoftHsmToken, SOFTHSM_MODULE } from '@edoc/testing';
 import { TestExchange } from '../support/test-exchange';
 import { http, submissionForm } from '../support/http';
@@ -223,5 +224,29 @@ describe('signature requests: the signer approves or returns', () => {
     await qpdfCheck(pdf);
     const root = readFileSync(join(exchange.dataFolder, 'pki', 'root-ca.cert.pem'), 'utf8');
     for (const signature of extractSignatures(pdf)) expect(opensslVerify(pdf, signature, root).output).toContain('Verification successful');
+  });
+
+  it('lets the signer choose the place when the document prints no signature block, never over text or off the page', async () => {
+    // makePdf prints one line at (72, 760) and no signature block.
+    const documentId = await submit('Về việc chọn chỗ ký');
+    await waitingFor(documentId, 'hbt.signer');
+    const place = (placement: unknown) => act(documentId, 'hbt.signer', 'approve', { placement });
+    const overText = await place({ page: 1, x: 60, y: 740, width: 200, height: 72 });
+    expect([overText.status, overText.body.message]).toEqual([422, [expect.stringMatching(/^placement: the box covers text of the page \("Ve viec chon cho ky/)]]);
+    expect((await place({ page: 3, x: 300, y: 100, width: 200, height: 72 })).body.message).toEqual(['placement.page: the document has 1 page']);
+    expect((await place({ page: 1, x: 500, y: 100, width: 200, height: 72 })).body.message).toEqual([expect.stringMatching(/^placement: the box ends outside the page/)]);
+    expect((await place({ page: 1, x: 'left' })).status).toBe(422);
+    expect((await request(documentId, 'hbt.signer')).body.state).toBe('awaiting_signature');
+
+    expect((await place({ page: 1, x: 320, y: 400, width: 210, height: 80 })).status).toBe(202);
+    const issued = await exchange.waitFor('the document issued', async () => {
+      const doc = await document(documentId);
+      return doc.state === 'issued' ? doc : undefined;
+    }, { timeoutMs: 30_000 });
+    const pdf = (await http(exchange.url('intake', `/files/${issued.file!.sha256}`), { token: exchange.token('hbt.clerk') })).bytes;
+    const form = (await PDFDocument.load(pdf, { updateMetadata: false })).getForm();
+    const rect = form.getField('NguoiKy').acroField.getWidgets()[0].getRectangle();
+    expect([rect.x, rect.y, rect.width, rect.height].map(Math.round)).toEqual([320, 400, 210, 80]);
+    expect(await pdfsigValidity(pdf)).toEqual(['Signature is Valid.', 'Signature is Valid.']);
   });
 });

@@ -4,6 +4,21 @@ import { withAuthOptions } from './api-options';
 import { printResult, table } from './output';
 import { approveWithToken, type TokenOptions } from './signing/token-approval';
 
+interface Placement {
+  page: number;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+function parsePlace(value: string): Placement {
+  const parts = value.split(',').map((part) => Number(part.trim()));
+  if (parts.length !== 5 || parts.some((n) => !Number.isFinite(n))) throw new InvalidArgumentError('five numbers: page,x,y,width,height (e.g. 1,320,120,210,80)');
+  const [page, x, y, width, height] = parts;
+  return { page, x, y, width, height };
+}
+
 function parseSlot(value: string): number {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError('a slot is a number (0 is the first slot holding a token)');
   return Number(value);
@@ -84,18 +99,19 @@ export function buildSignRequestsCommand(): Command {
         .description('approve, as the signer named in the request: your signature is applied, then the document is numbered and issued')
         .argument('<document-id>')
         .option('--code <totp>', 'the 6-digit code of your authenticator app: needed when your key is in the HSM (remote signing) or you enrolled a second factor')
+        .option('--place <page,x,y,width,height>', 'where your signature goes when the document prints no signature block (points from the bottom left)', parsePlace)
         .option('--pkcs11-module <library>', "sign with your own token (USB key) through this PKCS#11 library, e.g. the token maker's .so")
         .option('--slot <n>', 'the token: its slot among slots holding one (0 is the first)', (value) => parseSlot(value))
         .option('--token-label <label>', 'the token: its label (instead of --slot)')
         .option('--pin-env <var>', 'environment variable holding the token PIN')
         .option('--pin-file <file>', 'file holding the token PIN'),
     ).action(
-      async (documentId: string, options: Options & { code?: string } & Partial<TokenOptions>) => {
+      async (documentId: string, options: Options & { code?: string; place?: Placement } & Partial<TokenOptions>) => {
         const api = client(options);
         const request = (
           options.pkcs11Module === undefined
-            ? await api.json<RequestView>('POST', `/sign-requests/${encodeURIComponent(documentId)}/approve`, options.code === undefined ? {} : { code: options.code })
-            : await approveWithToken(api, documentId, options as TokenOptions, (line) => process.stderr.write(`${line}\n`))
+            ? await api.json<RequestView>('POST', `/sign-requests/${encodeURIComponent(documentId)}/approve`, { ...(options.code === undefined ? {} : { code: options.code }), ...(options.place === undefined ? {} : { placement: options.place }) })
+            : await approveWithToken(api, documentId, { ...(options as TokenOptions), placement: options.place }, (line) => process.stderr.write(`${line}\n`))
         ) as RequestView;
         printResult(options.json, request, () => [`approved ${request.documentId}: the signature, the number and the organisation's seal follow`, `follow it with: edoc status ${request.documentId}`]);
       },

@@ -8,6 +8,8 @@ export interface TokenOptions {
   tokenLabel?: string;
   pinEnv?: string;
   pinFile?: string;
+  /** Where the signature goes when the document prints no signature block. */
+  placement?: { page: number; x: number; y: number; width: number; height: number };
 }
 
 interface TokenPreparation {
@@ -27,7 +29,7 @@ export async function approveWithToken(api: ApiClient, documentId: string, optio
   if (pin === undefined) throw new Error('give the token PIN with --pin-env VAR or --pin-file FILE (never on the command line)');
   if (options.slot === undefined && options.tokenLabel === undefined) throw new Error('name the token: --slot N or --token-label LABEL');
   const path = `/sign-requests/${encodeURIComponent(documentId)}`;
-  const prepared = await api.json<TokenPreparation>('POST', `${path}/prepare`, {});
+  const prepared = await api.json<TokenPreparation>('POST', `${path}/prepare`, options.placement === undefined ? {} : { placement: options.placement });
   progress(`prepared: the token signs attributes with SHA-256 ${prepared.signedAttributesDigest}`);
   let key: Pkcs11SigningKey | undefined;
   try {

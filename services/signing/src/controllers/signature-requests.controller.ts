@@ -37,13 +37,26 @@ export class SignatureRequestsController {
   @Post(':documentId/approve')
   @HttpCode(202)
   @ApiOperation({ summary: 'The signer named in the request approves it: the approval is recorded as evidence, then the signature is applied and the document numbered and issued' })
-  @ApiBody({ required: false, schema: { type: 'object', properties: { code: { type: 'string', description: 'the 6-digit TOTP code: required when the key is held in the HSM (remote signing) or the signer enrolled a second factor' } } } })
+  @ApiBody({
+    required: false,
+    schema: {
+      type: 'object',
+      properties: {
+        code: { type: 'string', description: 'the 6-digit TOTP code: required when the key is held in the HSM (remote signing) or the signer enrolled a second factor' },
+        placement: {
+          type: 'object',
+          description: "where the signature goes when the document prints no signature block for the signer: page (1-based), x, y, width, height in points from the page's bottom left; refused over text",
+          properties: { page: { type: 'integer' }, x: { type: 'number' }, y: { type: 'number' }, width: { type: 'number' }, height: { type: 'number' } },
+        },
+      },
+    },
+  })
   @ApiResponse({ status: 403, description: 'not the signer named in the request; or a missing or wrong second-factor code (counted)' })
   @ApiResponse({ status: 409, description: 'not awaiting signature, edoc holds no key for the signer, or no second factor enrolled' })
   @ApiResponse({ status: 423, description: 'the signer is locked out of remote signing after five wrong codes' })
   @Roles('signer')
-  approve(@CurrentPrincipal() principal: Principal, @Param('documentId') documentId: string, @Req() request: Request, @Body() body: { code?: unknown } | undefined): Promise<SignatureRequestView> {
-    return this.requests.approve(principal, documentId, clientOf(request), body?.code);
+  approve(@CurrentPrincipal() principal: Principal, @Param('documentId') documentId: string, @Req() request: Request, @Body() body: { code?: unknown; placement?: unknown } | undefined): Promise<SignatureRequestView> {
+    return this.requests.approve(principal, documentId, clientOf(request), body?.code, body?.placement);
   }
 
   @Post(':documentId/prepare')
@@ -51,8 +64,8 @@ export class SignatureRequestsController {
   @ApiOperation({ summary: "Signing with the signer's own USB token, phase one: the draft gets its signature field; the answer holds the signed attributes for the token to sign" })
   @ApiResponse({ status: 403, description: 'not the signer named in the request' })
   @Roles('signer')
-  prepare(@CurrentPrincipal() principal: Principal, @Param('documentId') documentId: string): Promise<TokenPreparation> {
-    return this.tokens.prepare(principal, documentId);
+  prepare(@CurrentPrincipal() principal: Principal, @Param('documentId') documentId: string, @Body() body: { placement?: unknown } | undefined): Promise<TokenPreparation> {
+    return this.tokens.prepare(principal, documentId, body?.placement);
   }
 
   @Post(':documentId/complete')

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { fromJson, JsonValue, toJson } from '@bufbuild/protobuf';
 import { DocumentMetadata, DocumentMetadataSchema, FileRef, FileRefSchema } from '@edoc/contracts';
 import { Database, Queryable } from '@edoc/db';
+import type { ChosenPlacement } from '../domain/chosen-placement';
 
 export type JobState = 'awaiting_signature' | 'approved' | 'returned' | 'person_signed' | 'issued' | 'failed';
 
@@ -14,6 +15,8 @@ export interface Approval {
   keyHolder: string;
   certificateSha256: string;
   secondFactor: string;
+  /** Where the signer chose to put the signature, when the document prints no block for it. */
+  placement?: ChosenPlacement;
 }
 
 /** A draft made ready for the signer's own token: the file with the placeholder, and what the token signs. */

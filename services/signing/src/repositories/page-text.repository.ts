@@ -25,8 +25,12 @@ export class PageTextRepository {
   private missing = false;
 
   async lastPage(path: string): Promise<PageText | undefined> {
+    return this.page(path, pageCount(path));
+  }
+
+  /** One page's text (1-based), or undefined when poppler is missing or cannot read it. */
+  async page(path: string, page: number): Promise<PageText | undefined> {
     if (this.missing) return undefined;
-    const page = pageCount(path);
     try {
       const { stdout } = await promisify(execFile)('pdftotext', ['-bbox-layout', '-f', String(page), '-l', String(page), '-q', path, '-'], { maxBuffer: 16 * 1024 * 1024, timeout: 30_000 });
       return parse(stdout, page);

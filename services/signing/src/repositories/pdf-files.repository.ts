@@ -31,6 +31,11 @@ export class PdfFilesRepository implements OnApplicationBootstrap {
     return this.scratch.sweepLeftovers(this.logger);
   }
 
+  /** Runs `read` on a local copy of the file `ref` names (checked against its SHA-256), then removes the copy. */
+  async withLocalCopy<T>(ref: FileRef, read: (path: string) => Promise<T>): Promise<T> {
+    return this.scratch.inWorkFolder(async (dir) => read((await this.scratch.copyOut(ref, dir)).path));
+  }
+
   /** Runs `transform` on a local copy of the file `ref` names and stores what it wrote, as `fileName`. */
   async transform(ref: FileRef, fileName: string, transform: PdfFileTransform): Promise<FileRef> {
     return this.scratch.inWorkFolder(async (dir) => {

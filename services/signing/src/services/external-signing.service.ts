@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { FileRef } from '@edoc/contracts';
 import { completeExternalSignatureFile, type ExternalSigner, prepareExternalSignatureFile, type PreparedExternalSignature } from '@edoc/pdf-sign';
 import { PdfFilesRepository } from '../repositories/pdf-files.repository';
+import type { ChosenPlacement } from '../domain/chosen-placement';
 import type { SigningJob } from '../repositories/jobs.repository';
 import { personSignatureOptions } from './person-signature';
 import { SignatureLayoutService } from './signature-layout.service';
@@ -26,12 +27,12 @@ export class ExternalSigningService {
     private readonly layout: SignatureLayoutService,
   ) {}
 
-  async prepare(job: SigningJob, signer: ExternalSigner): Promise<PreparedDraft> {
+  async prepare(job: SigningJob, signer: ExternalSigner, placement?: ChosenPlacement): Promise<PreparedDraft> {
     const person = job.metadata.signer;
     if (person === undefined) throw new Error(`document ${job.documentId} names no signer`);
     let prepared: PreparedExternalSignature | undefined;
     const file = await this.pdfs.transform(job.mainFile, job.mainFile.fileName, async (input, output) => {
-      const options = personSignatureOptions(job.metadata, person);
+      const options = personSignatureOptions(job.metadata, person, placement);
       const appearance = options.appearance.kind === 'person' ? await this.layout.person(input, options.appearance) : options.appearance;
       prepared = await prepareExternalSignatureFile(input, output, { ...options, appearance, signer, timestamp: this.timestamps.provider(), durable: false });
     });

@@ -1,9 +1,12 @@
-import { ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, ForbiddenException, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
 import type { Queryable } from '@edoc/db';
 import type { Principal } from '@edoc/identity';
+import { type ChosenPlacement, parsePlacement } from '../domain/chosen-placement';
 import { AccessRefusal, refuseActing, refuseReading } from '../domain/request-access';
 import { CredentialsRepository, type KeyFacts, MissingCredentialError } from '../repositories/credentials.repository';
 import { JobState, JobsRepository, SigningJob } from '../repositories/jobs.repository';
+import { PdfFilesRepository } from '../repositories/pdf-files.repository';
+import { SignatureLayoutService } from './signature-layout.service';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -18,6 +21,8 @@ export class RequestGate {
   constructor(
     private readonly jobs: JobsRepository,
     private readonly credentials: CredentialsRepository,
+    private readonly layout: SignatureLayoutService,
+    private readonly pdfs: PdfFilesRepository,
   ) {}
 
   async readable(principal: Principal, documentId: string): Promise<SigningJob> {
@@ -42,6 +47,16 @@ export class RequestGate {
     refuse(refuseActing(principal, job, documentId));
     if (job.state !== 'awaiting_signature') throw this.notWaiting(documentId, job.state);
     return job;
+  }
+
+  /** The place the signer chose for the signature, checked on the draft (422 with the reasons), or none. */
+  async chosenPlacement(job: SigningJob, input: unknown): Promise<ChosenPlacement | undefined> {
+    const { placement, problems } = parsePlacement(input);
+    if (problems.length > 0) throw new UnprocessableEntityException(problems);
+    if (placement === undefined) return undefined;
+    const onPage = await this.pdfs.withLocalCopy(job.mainFile, (path) => this.layout.chosenPlacementProblems(path, placement));
+    if (onPage.length > 0) throw new UnprocessableEntityException(onPage);
+    return placement;
   }
 
   signerKey(username: string): KeyFacts {

@@ -3,6 +3,7 @@ import type { EventOutbox } from '@edoc/runtime';
 import { isUrgent } from '@edoc/runtime';
 import type { Tx } from '@edoc/db';
 import type { Principal } from '@edoc/identity';
+import type { ChosenPlacement } from '../domain/chosen-placement';
 import type { Approval, JobState, SigningJob } from '../repositories/jobs.repository';
 import type { SignatureWait } from './signature-wait';
 
@@ -57,8 +58,9 @@ export function requestView(job: SigningJob, wait: SignatureWait, now = new Date
 }
 
 /** The evidence of an approval: who, when, from which client, with which key and which second factor. */
-export function approvalBy(principal: Principal, client: ApprovalClient, key: { holder: string; certificateSha256: string }, secondFactor: string): Approval {
+export function approvalBy(principal: Principal, client: ApprovalClient, key: { holder: string; certificateSha256: string }, secondFactor: string, placement?: ChosenPlacement): Approval {
   return {
+    ...(placement === undefined ? {} : { placement }),
     approvedBy: principal.username,
     approvedAt: new Date().toISOString(),
     clientAddress: client.address,

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { OrganisationAppearance, PersonAppearance } from '@edoc/pdf-sign';
+import { type OrganisationAppearance, pageCount, type PersonAppearance } from '@edoc/pdf-sign';
+import { type ChosenPlacement, placementProblems } from '../domain/chosen-placement';
 import { findSignatureBlock, textRects } from '../domain/signature-block';
 import { PageTextRepository } from '../repositories/page-text.repository';
 
@@ -19,6 +20,14 @@ export class SignatureLayoutService {
     if (text === undefined) return appearance;
     const block = findSignatureBlock(text.lines, appearance.fullName, text.height);
     return block === undefined ? appearance : { ...appearance, page: text.page, rect: block.signature, signatureOnly: true };
+  }
+
+  /** What is wrong with the place a signer chose on the draft: a page it does not have, outside the page, over text. */
+  async chosenPlacementProblems(pdfPath: string, placement: ChosenPlacement): Promise<string[]> {
+    const pages = pageCount(pdfPath);
+    if (placement.page > pages) return [`placement.page: the document has ${pages} page${pages === 1 ? '' : 's'}`];
+    const text = await this.pages.page(pdfPath, placement.page);
+    return text === undefined ? [] : placementProblems(placement, text);
   }
 
   async organisation(pdfPath: string, appearance: OrganisationAppearance): Promise<OrganisationAppearance> {

@@ -50,15 +50,16 @@ export class SignatureRequestsService {
    * in the HSM (remote signing) is used only with the signer's second factor, as is any key of a
    * signer who enrolled one: a wrong code signs nothing and is counted.
    */
-  async approve(principal: Principal, documentId: string, client: ApprovalClient, code?: unknown): Promise<SignatureRequestView> {
+  async approve(principal: Principal, documentId: string, client: ApprovalClient, code?: unknown, placementInput?: unknown): Promise<SignatureRequestView> {
     // Who and what first, so that a wrong party never spends the signer's code attempts.
     const current = await this.gate.actable(principal, documentId);
+    const placement = await this.gate.chosenPlacement(current, placementInput);
     const key = this.gate.signerKey(current.signerUsername);
     const secondFactor = key.holder === 'hsm' || (await this.secondFactor.isRequiredFor(principal.username));
     if (secondFactor) await this.secondFactor.verify(principal.username, code);
     const job = await this.db.transaction(async (tx) => {
       const locked = await this.gate.lockActable(tx, principal, documentId);
-      const approval = approvalBy(principal, client, key, secondFactor ? 'totp' : 'none');
+      const approval = approvalBy(principal, client, key, secondFactor ? 'totp' : 'none', placement);
       await this.jobs.markApproved(tx, documentId, approval);
       await emitApproval(this.events, tx, locked, approval);
       return { ...locked, state: 'approved' as const, approval };

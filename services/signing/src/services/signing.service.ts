@@ -85,7 +85,7 @@ export class SigningService {
     try {
       if (signer === undefined || signer.userId !== approvedBy) throw new DocumentCannotBeSigned(`approved by ${approvedBy}, but the request names ${signer?.userId ?? 'no signer'}`);
       const identity = this.guard(() => this.credentials.person(signer.userId));
-      signed = await this.signFile('person', job.mainFile, job.mainFile.fileName, { ...personSignatureOptions(metadata, signer), identity, timestamp: this.timestamps.provider() });
+      signed = await this.signFile('person', job.mainFile, job.mainFile.fileName, { ...personSignatureOptions(metadata, signer, job.approval?.placement), identity, timestamp: this.timestamps.provider() });
     } catch (error) {
       if (error instanceof KeyUnavailableError || isTokenUnavailable(error)) {
         this.logger.warn(`document ${job.documentId} approved by ${approvedBy} waits for the HSM: ${(error as Error).message}`);

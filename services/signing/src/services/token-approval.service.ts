@@ -43,11 +43,12 @@ export class TokenApprovalService {
   ) {}
 
   /** Prepares once: asking again gives the same attributes to sign. */
-  async prepare(principal: Principal, documentId: string): Promise<TokenPreparation> {
+  async prepare(principal: Principal, documentId: string, placementInput?: unknown): Promise<TokenPreparation> {
     const job = await this.gate.actable(principal, documentId);
     if (job.prepared !== null) return this.preparation(job);
+    const placement = await this.gate.chosenPlacement(job, placementInput);
     const signer = this.gate.signerCertificate(job.signerUsername);
-    const draft = await this.external.prepare(job, signer);
+    const draft = await this.external.prepare(job, signer, placement);
     await this.db.transaction(async (tx) => {
       await this.gate.lockActable(tx, principal, documentId);
       const certificateSha256 = createHash('sha256').update(signer.certificate.der).digest('hex');
