@@ -11,6 +11,11 @@ describe('the signature block of a page', () => {
     expect(found?.signature).toEqual([372.5, HEIGHT - 598, 120, 598 - 532]);
   });
 
+  it('is found when the page prints the name without its diacritics', () => {
+    const ascii = [block[0], block[1], line('Ngo Thanh Thao', 385, 600, 480)];
+    expect(findSignatureBlock(ascii, 'Ngô Thanh Thảo', HEIGHT)?.signature).toEqual([372.5, HEIGHT - 598, 120, 598 - 532]);
+  });
+
   it('is not found when the name is absent, the gap is too small for a signature, or something is printed in it', () => {
     expect(findSignatureBlock(block, 'Người Khác', HEIGHT)).toBeUndefined();
     expect(findSignatureBlock([block[0], block[1], line('Ngô Thanh Thảo', 385, 540, 480)], 'Ngô Thanh Thảo', HEIGHT)).toBeUndefined();

@@ -19,10 +19,17 @@ const MIN_GAP = 24;
 const PAD = 2;
 const MIN_WIDTH = 120;
 
+/**
+ * Case, Unicode form and diacritics aside: a PDF whose font maps Vietnamese letters badly (or a
+ * document typed without them) still shows the name, and a page rarely holds two names that differ
+ * only in their marks.
+ */
 const normalise = (text: string) =>
   text
-    .normalize('NFC')
-    .toLocaleLowerCase('vi')
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/đ/gi, 'd')
+    .toLowerCase()
     .replace(/\s+/g, ' ')
     .trim();
 
