@@ -1,11 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
 import { demoPassword } from '@edoc/identity';
 import type { TokenPair } from '@edoc/identity-client';
 import { waitFor } from '@edoc/testing';
 import { http } from '../support/http';
+import { CookieJar, TestOidcProvider } from '../support/oidc-provider';
 import { SERVICE_NAMES, TestExchange } from '../support/test-exchange';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -189,5 +191,132 @@ describe('identity: users in the database, sign-in, sessions and revocation ever
     expect(signedOut.stdout).toMatch(/signed out admin/);
     await refusedEverywhere(stored.accessToken, "the CLI's session refused on every service");
     expect(edoc(['users', 'list']).status).not.toBe(0);
+  });
+
+  describe('single sign-on through the district\'s OpenID provider (a real oidc-provider in a child process)', () => {
+    let provider: TestOidcProvider;
+    const ward = (username: string, extra: Record<string, unknown> = {}) => ({ claims: { preferred_username: username, name: `Cán bộ ${username}`, edoc_unit: WARD_OFFICE, edoc_roles: ['clerk'], ...extra } });
+
+    beforeAll(async () => {
+      const secretFile = join(exchange.dataFolder, 'oidc-client-secret');
+      writeFileSync(secretFile, 'a client secret of the test provider\n', { mode: 0o600 });
+      const redirectUri = exchange.url('identity', '/login/oidc/callback');
+      provider = await TestOidcProvider.start({
+        clientId: 'edoc',
+        clientSecret: 'a client secret of the test provider',
+        redirectUri,
+        logFolder: exchange.dataFolder,
+        // Another site than edoc's 127.0.0.1, as a district's provider is: the browser then treats the way back as cross-site.
+        host: 'localhost',
+        accounts: {
+          'sub-sso-clerk': ward('sso.clerk'),
+          'sub-sso-signer': ward('sso.signer', { edoc_roles: 'signer clerk', edoc_position: 'PHÓ CHỦ TỊCH' }),
+          'sub-no-unit': { claims: { preferred_username: 'sso.nounit', name: 'Không đơn vị', edoc_roles: ['clerk'] } },
+          'sub-other-app': { ...ward('sso.elsewhere'), misbehave: 'wrong-audience' },
+          'sub-stale': { ...ward('sso.stale'), misbehave: 'expired' },
+          'sub-taken': ward('hbt.clerk'),
+          'sub-would-be-admin': ward('sso.boss', { edoc_roles: ['admin'] }),
+        },
+      });
+      exchange.env = { ...exchange.env, EDOC_OIDC_ISSUER: provider.issuer, EDOC_OIDC_CLIENT_ID: 'edoc', EDOC_OIDC_CLIENT_SECRET_FILE: secretFile, EDOC_OIDC_REDIRECT_URI: redirectUri, EDOC_OIDC_SCOPES: 'openid profile edoc' };
+      await exchange.stopService('identity');
+      exchange.startService('identity');
+      await exchange.waitReady('identity');
+    }, 120_000);
+
+    afterAll(async () => {
+      await provider?.stop();
+    });
+
+    /** A browser that starts at edoc's sign-in, signs in at the provider as `account`, and comes back. */
+    async function signInThroughProvider(account: string, jar = new CookieJar()) {
+      const back = exchange.url('intake', '/documents');
+      const atProvider = await jar.follow(exchange.url('identity', `/login/oidc?return=${encodeURIComponent(back)}`), (next) => next.includes('/interaction/'));
+      provider.assertAlive();
+      expect(atProvider.url).toContain(provider.issuer);
+      const returned = await jar.follow(`${atProvider.url}?login=${account}`, (next) => next.startsWith(exchange.url('identity', '/login/oidc/callback')));
+      const callback = await jar.get(returned.url);
+      return { jar, callback, page: await callback.text(), access: jar.value(exchange.url('identity'), 'edoc_access') };
+    }
+
+    it('offers the provider on the sign-in page, and signs a new user in with the unit and roles its claims give', async () => {
+      const loginPage = await (await fetch(exchange.url('identity', '/login'), { headers: { 'accept-language': 'en' } })).text();
+      expect(loginPage).toContain('href="/login/oidc"');
+      const first = await signInThroughProvider('sub-sso-clerk');
+      expect(first.callback.status).toBe(200);
+      // The page moves on by itself to where the sign-in began (same-site, so the Strict cookies go along).
+      expect(first.page).toContain(`url=${exchange.url('intake', '/documents')}`);
+      expect(first.access).toBeDefined();
+      expect(claims(first.access!).preferred_username).toBe('sso.clerk');
+      expect((await http(exchange.url('intake', '/documents'), { token: first.access! })).status).toBe(200);
+      const user = await http<{ orgCode: string; roles: string[]; hasPassword: boolean }>(exchange.url('identity', '/users/sso.clerk'), { token: exchange.token('admin') });
+      expect(user.body).toMatchObject({ orgCode: WARD_OFFICE, roles: ['clerk'], hasPassword: false });
+      // The second sign-in finds the same user by the provider's subject.
+      const second = await signInThroughProvider('sub-sso-clerk');
+      expect(claims(second.access!).sub).toBe(claims(first.access!).sub);
+      // A signer's position comes from its claim too.
+      const signer = await signInThroughProvider('sub-sso-signer');
+      expect(signer.callback.status).toBe(200);
+      const signerUser = await http<{ roles: string[]; signer: { position: string } }>(exchange.url('identity', '/users/sso.signer'), { token: exchange.token('admin') });
+      expect(signerUser.body).toMatchObject({ roles: ['clerk', 'signer'], signer: { position: 'PHÓ CHỦ TỊCH' } });
+    });
+
+    it('refuses an id_token issued for another application, and one that expired, and starts no session', async () => {
+      const other = await signInThroughProvider('sub-other-app');
+      expect(other.callback.status).toBe(401);
+      expect(other.page).toMatch(/issued for another application/);
+      expect(other.access).toBeUndefined();
+      const stale = await signInThroughProvider('sub-stale');
+      expect(stale.callback.status).toBe(401);
+      expect(stale.page).toMatch(/answer \(id_token\) is expired or not yet valid \(claim &quot;exp&quot;\)/);
+      expect(stale.access).toBeUndefined();
+      expect((await http(exchange.url('identity', '/users/sso.elsewhere'), { token: exchange.token('admin') })).status).toBe(404);
+      // Each refusal is in the audit trail, with its reason.
+      await exchange.waitFor('the refusals in the audit trail', async () => {
+        const page = await http<{ entries: unknown[] }>(exchange.url('archival', '/audit/entries?limit=5000'), { token: exchange.token('admin') });
+        const text = JSON.stringify(page.body.entries);
+        return text.includes('oidc_wrong_audience') && text.includes('oidc_expired');
+      }, { timeoutMs: 20_000, intervalMs: 250 });
+    });
+
+    it('refuses a user the provider gives no unit, one it would make a district administrator, and a username already taken, each with its reason', async () => {
+      const noUnit = await signInThroughProvider('sub-no-unit');
+      expect(noUnit.callback.status).toBe(403);
+      expect(noUnit.page).toMatch(/names no unit \(claim &quot;edoc_unit&quot;\)/);
+      expect(noUnit.access).toBeUndefined();
+      const boss = await signInThroughProvider('sub-would-be-admin');
+      expect(boss.callback.status).toBe(403);
+      expect(boss.page).toMatch(/gives no edoc role that single sign-on accepts/);
+      const taken = await signInThroughProvider('sub-taken');
+      expect(taken.callback.status).toBe(403);
+      expect(taken.page).toMatch(/already belongs to an edoc account/);
+      expect(taken.access).toBeUndefined();
+    });
+
+    it('works in a real browser coming back from another site: the page it started from opens signed in', async () => {
+      const browser = await chromium.launch({ executablePath: process.env.EDOC_CHROMIUM ?? '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+      try {
+        const page = await (await browser.newContext({ locale: 'en-GB' })).newPage();
+        const start = exchange.url('intake', '/documents');
+        await page.goto(exchange.url('identity', `/login?return=${encodeURIComponent(start)}`));
+        await Promise.all([page.waitForURL((url) => url.hostname === 'localhost'), page.click('#login-sso')]);
+        await page.fill('#login', 'sub-sso-clerk');
+        await Promise.all([page.waitForURL((url) => url.href === start), page.click('#provider-submit')]);
+        // intake answered the page itself, with the session's (SameSite=Strict) cookie: a list, not a 401.
+        expect(JSON.parse(await page.innerText('body'))).toHaveProperty('items');
+      } finally {
+        await browser.close();
+      }
+    });
+
+    it('refuses a callback that did not start in this browser', async () => {
+      const started = new CookieJar();
+      const atProvider = await started.follow(exchange.url('identity', '/login/oidc'), (next) => next.includes('/interaction/'));
+      const returned = await started.follow(`${atProvider.url}?login=sub-sso-clerk`, (next) => next.startsWith(exchange.url('identity', '/login/oidc/callback')));
+      // Another browser (no state cookie) brings the code: a login CSRF, or a stolen redirect.
+      const elsewhere = await new CookieJar().get(returned.url);
+      expect(elsewhere.status).toBe(401);
+      expect(await elsewhere.text()).toMatch(/did not start in this browser/);
+    });
   });
 });

@@ -35,9 +35,14 @@ export interface CookieOptions {
   secure?: boolean;
   /** Shared by the services' host names in production (e.g. ".edoc.example.gov.vn"); host-only when unset. */
   domain?: string;
+  /**
+   * Strict unless said otherwise. Lax only for the state of a single sign-on, which must come back
+   * with the provider's redirect (a navigation from another site, which Strict would strip).
+   */
+  sameSite?: 'Strict' | 'Lax';
 }
 
-/** A Set-Cookie value; SameSite=Strict always, so no other site can make a browser send it. */
+/** A Set-Cookie value; SameSite=Strict by default, so no other site can make a browser send it. */
 export function serializeCookie(name: string, value: string, options: CookieOptions): string {
   if (!/^[A-Za-z0-9._~+/=-]*$/.test(value)) throw new TypeError(`cookie ${name}: its value may hold only token characters`);
   return [
@@ -47,7 +52,7 @@ export function serializeCookie(name: string, value: string, options: CookieOpti
     ...(options.domain === undefined || options.domain === '' ? [] : [`Domain=${options.domain}`]),
     ...(options.httpOnly ? ['HttpOnly'] : []),
     ...(options.secure === false ? [] : ['Secure']),
-    'SameSite=Strict',
+    `SameSite=${options.sameSite ?? 'Strict'}`,
   ].join('; ');
 }
 

@@ -1,5 +1,6 @@
-import type { Response } from 'express';
-import { ACCESS_COOKIE, CSRF_COOKIE, REFRESH_COOKIE, REFRESH_COOKIE_PATH, serializeCookie } from '@edoc/identity';
+import { randomBytes } from 'node:crypto';
+import type { Request, Response } from 'express';
+import { ACCESS_COOKIE, CSRF_COOKIE, readCookie, REFRESH_COOKIE, REFRESH_COOKIE_PATH, serializeCookie } from '@edoc/identity';
 import type { IdentitySettings } from '../config/identity-settings';
 import type { SessionTokens } from '../services/session.service';
 
@@ -28,4 +29,25 @@ export function clearSessionCookies(response: Response, settings: IdentitySettin
 /** A CSRF cookie for a sign-in form (before any session), so the form can prove it came from our page. */
 export function setFormCsrfCookie(response: Response, token: string, settings: IdentitySettings): void {
   response.append('Set-Cookie', serializeCookie(CSRF_COOKIE, token, { secure: settings.cookieSecure, path: '/', httpOnly: false, maxAgeSeconds: 3600, ...(settings.cookieDomain === undefined ? {} : { domain: settings.cookieDomain }) }));
+}
+
+/** The CSRF token a sign-in form carries: the browser's, or a new one set now. */
+export function formCsrf(request: Request, response: Response, settings: IdentitySettings): string {
+  const existing = readCookie(request.headers.cookie, CSRF_COOKIE);
+  if (existing !== undefined) return existing;
+  const token = randomBytes(24).toString('base64url');
+  setFormCsrfCookie(response, token, settings);
+  return token;
+}
+
+/** The state of a sign-in away at the identity provider; it must come back with the provider's redirect, hence Lax. */
+export const OIDC_STATE_COOKIE = 'edoc_oidc_state';
+const OIDC_STATE_PATH = '/login/oidc';
+
+export function setOidcStateCookie(response: Response, state: string, maxAgeSeconds: number, settings: IdentitySettings): void {
+  response.append('Set-Cookie', serializeCookie(OIDC_STATE_COOKIE, state, { secure: settings.cookieSecure, path: OIDC_STATE_PATH, httpOnly: true, sameSite: 'Lax', maxAgeSeconds }));
+}
+
+export function clearOidcStateCookie(response: Response, settings: IdentitySettings): void {
+  response.append('Set-Cookie', serializeCookie(OIDC_STATE_COOKIE, '', { secure: settings.cookieSecure, path: OIDC_STATE_PATH, httpOnly: true, sameSite: 'Lax', maxAgeSeconds: 0 }));
 }

@@ -18,8 +18,28 @@ export function pageHeaders(returnOrigins: readonly string[]): Record<string, st
 }
 
 const WORDS = {
-  vi: { title: 'Đăng nhập hệ thống văn bản điện tử', username: 'Tên đăng nhập', password: 'Mật khẩu', submit: 'Đăng nhập', signedIn: 'Đã đăng nhập.', signedOut: 'Đã đăng xuất.' },
-  en: { title: 'Sign in to the e-document exchange', username: 'Username', password: 'Password', submit: 'Sign in', signedIn: 'Signed in.', signedOut: 'Signed out.' },
+  vi: {
+    title: 'Đăng nhập hệ thống văn bản điện tử',
+    username: 'Tên đăng nhập',
+    password: 'Mật khẩu',
+    submit: 'Đăng nhập',
+    signedIn: 'Đã đăng nhập.',
+    signedOut: 'Đã đăng xuất.',
+    sso: 'Đăng nhập bằng tài khoản dùng chung của quận',
+    or: 'hoặc',
+    continue: 'Tiếp tục',
+  },
+  en: {
+    title: 'Sign in to the e-document exchange',
+    username: 'Username',
+    password: 'Password',
+    submit: 'Sign in',
+    signedIn: 'Signed in.',
+    signedOut: 'Signed out.',
+    sso: "Sign in with the district's account",
+    or: 'or',
+    continue: 'Continue',
+  },
 };
 
 export type Language = keyof typeof WORDS;
@@ -31,6 +51,8 @@ export interface LoginPageInput {
   problem?: string;
   username?: string;
   notice?: 'signed-out';
+  /** Single sign-on, when the district set it up: the button's own label, if it gave one. */
+  singleSignOn?: { label?: string };
 }
 
 /** The sign-in form; login.js first tries to renew a session silently and goes back at once if it can. */
@@ -51,6 +73,7 @@ export function loginPage(input: LoginPageInput): string {
 <h1>${escapeHtml(words.title)}</h1>
 ${input.notice === 'signed-out' ? `<p class="notice" id="login-notice">${escapeHtml(words.signedOut)}</p>` : ''}
 ${input.problem === undefined ? '' : `<p class="error" id="login-error" role="alert">${escapeHtml(input.problem)}</p>`}
+${input.singleSignOn === undefined ? '' : singleSignOnLink(input, words)}
 <form method="post" action="/login" id="login-form"${input.returnUrl === undefined ? '' : ` data-return="${escapeHtml(input.returnUrl)}"`}>
 <input type="hidden" name="csrf" value="${escapeHtml(input.csrf)}">
 ${input.returnUrl === undefined ? '' : `<input type="hidden" name="return" value="${escapeHtml(input.returnUrl)}">`}
@@ -64,6 +87,21 @@ ${input.returnUrl === undefined ? '' : `<input type="hidden" name="return" value
 </body>
 </html>
 `;
+}
+
+function singleSignOnLink(input: LoginPageInput, words: (typeof WORDS)[Language]): string {
+  const href = `/login/oidc${input.returnUrl === undefined ? '' : `?return=${encodeURIComponent(input.returnUrl)}`}`;
+  return `<p><a id="login-sso" href="${escapeHtml(href)}">${escapeHtml(input.singleSignOn?.label ?? words.sso)}</a></p>\n<p>${escapeHtml(words.or)}</p>`;
+}
+
+/**
+ * After single sign-on: the browser arrives from the provider's site, so cookies marked Strict are
+ * not sent on the redirect chain that follows. A page of ours that moves on by itself makes the
+ * next request a same-site one, which carries them.
+ */
+export function continuePage(language: Language, target: string): string {
+  const words = WORDS[language];
+  return `<!doctype html><html lang="${language}"><head><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=${escapeHtml(target)}"><title>${escapeHtml(words.title)}</title></head><body><main><p><a id="continue" href="${escapeHtml(target)}">${escapeHtml(words.continue)}</a></p></main></body></html>\n`;
 }
 
 /** After a sign-in without a page to go back to. */

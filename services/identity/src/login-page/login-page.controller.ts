@@ -1,16 +1,17 @@
-import { randomBytes } from 'node:crypto';
 import { Body, Controller, ForbiddenException, Get, HttpException, Inject, NotFoundException, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Request, Response } from 'express';
 import { ACCESS_COOKIE, CSRF_COOKIE, Public, readCookie, TokenVerifier } from '@edoc/identity';
 import { IDENTITY_SETTINGS, type IdentitySettings } from '../config/identity-settings';
-import { allowedReturnUrl } from '../domain/return-url';
 import { SessionService } from '../services/session.service';
+import { OidcSignInService } from '../services/oidc-sign-in.service';
 import { SignInService, SignInThrottledError } from '../services/sign-in.service';
 import { clientOf } from '../controllers/auth.controller';
-import { clearSessionCookies, setFormCsrfCookie, setSessionCookies } from '../controllers/cookie-jar';
-import { languageOf, loginPage, pageHeaders, signedInPage } from './login-html';
+import { clearSessionCookies, formCsrf, setSessionCookies } from '../controllers/cookie-jar';
+import { languageOf, loginPage, signedInPage } from './login-html';
+import { checkedReturnUrl } from './checked-return';
+import { sendPage } from './send-page';
 
 const LOGIN_SCRIPT = join(__dirname, '..', '..', 'assets', 'login.js');
 
@@ -34,6 +35,7 @@ export class LoginPageController {
     private readonly signIn: SignInService,
     private readonly sessions: SessionService,
     private readonly verifier: TokenVerifier,
+    private readonly singleSignOn: OidcSignInService,
     @Inject(IDENTITY_SETTINGS) private readonly settings: IdentitySettings,
   ) {}
 
@@ -41,23 +43,23 @@ export class LoginPageController {
   @Get('login')
   page(@Req() request: Request, @Res() response: Response, @Query('return') returnUrl?: string, @Query('lang') lang?: string, @Query('signed-out') signedOut?: string): void {
     const language = languageOf(lang, request.headers['accept-language']);
-    const back = this.checkedReturn(returnUrl);
-    const csrf = readCookie(request.headers.cookie, CSRF_COOKIE) ?? this.newFormCsrf(response);
-    send(response, 200, loginPage({ language, csrf, ...(back === undefined ? {} : { returnUrl: back }), ...(signedOut === '1' ? { notice: 'signed-out' as const } : {}) }), this.settings.publicOrigins);
+    const back = checkedReturnUrl(returnUrl, this.settings.publicOrigins);
+    const csrf = formCsrf(request, response, this.settings);
+    sendPage(response, 200, loginPage({ language, csrf, ...this.singleSignOn.pageOffer(), ...(back === undefined ? {} : { returnUrl: back }), ...(signedOut === '1' ? { notice: 'signed-out' as const } : {}) }), this.settings.publicOrigins);
   }
 
   @Public()
   @Post('login')
   async submit(@Req() request: Request, @Res() response: Response, @Body() form: LoginForm | undefined): Promise<void> {
     const language = languageOf(undefined, request.headers['accept-language']);
-    const back = this.checkedReturn(form?.return);
+    const back = checkedReturnUrl(form?.return, this.settings.publicOrigins);
     this.checkFormCsrf(request, form?.csrf);
     const username = typeof form?.username === 'string' ? form.username : '';
-    const again = (status: number, problem: string) => send(response, status, loginPage({ language, csrf: String(form?.csrf), problem, username, ...(back === undefined ? {} : { returnUrl: back }) }), this.settings.publicOrigins);
+    const again = (status: number, problem: string) => sendPage(response, status, loginPage({ language, csrf: String(form?.csrf), problem, ...this.singleSignOn.pageOffer(), username, ...(back === undefined ? {} : { returnUrl: back }) }), this.settings.publicOrigins);
     try {
       const tokens = await this.signIn.withPassword(username, form?.password, clientOf(request));
       setSessionCookies(response, tokens, this.settings);
-      if (back === undefined) return send(response, 200, signedInPage(language, tokens.user.username), this.settings.publicOrigins);
+      if (back === undefined) return sendPage(response, 200, signedInPage(language, tokens.user.username), this.settings.publicOrigins);
       response.redirect(303, back);
     } catch (error) {
       if (error instanceof SignInThrottledError) response.setHeader('Retry-After', String(error.retryAfterSeconds));
@@ -70,7 +72,7 @@ export class LoginPageController {
   @Public()
   @Post('logout')
   async logout(@Req() request: Request, @Res() response: Response, @Body() form: LoginForm | undefined): Promise<void> {
-    const back = this.checkedReturn(form?.return);
+    const back = checkedReturnUrl(form?.return, this.settings.publicOrigins);
     this.checkFormCsrf(request, form?.csrf);
     const token = readCookie(request.headers.cookie, ACCESS_COOKIE);
     if (token !== undefined) {
@@ -93,27 +95,8 @@ export class LoginPageController {
     response.send(this.script);
   }
 
-  private checkedReturn(raw: unknown): string | undefined {
-    if (raw === undefined || raw === '') return undefined;
-    const url = allowedReturnUrl(raw, this.settings.publicOrigins);
-    if (url === undefined) throw new ForbiddenException('the return address is not a page of this exchange (EDOC_PUBLIC_ORIGINS lists the allowed origins)');
-    return url;
-  }
-
   private checkFormCsrf(request: Request, sent: unknown): void {
     const cookie = readCookie(request.headers.cookie, CSRF_COOKIE);
     if (typeof sent !== 'string' || sent === '' || cookie === undefined || sent !== cookie) throw new ForbiddenException('the form is stale or did not come from this site: reload the page');
   }
-
-  private newFormCsrf(response: Response): string {
-    const token = randomBytes(24).toString('base64url');
-    setFormCsrfCookie(response, token, this.settings);
-    return token;
-  }
-}
-
-function send(response: Response, status: number, html: string, returnOrigins: readonly string[]): void {
-  response.status(status);
-  for (const [name, value] of Object.entries(pageHeaders(returnOrigins))) response.setHeader(name, value);
-  response.send(html);
 }

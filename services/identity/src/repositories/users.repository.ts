@@ -86,6 +86,11 @@ export class UsersRepository {
     await this.replaceRoles(tx, userId, roles);
   }
 
+  /** The name and unit a single sign-on provider gives the user (its roles go through setRoles). */
+  async setProfile(tx: Queryable, userId: string, displayName: string, orgCode: string): Promise<void> {
+    await tx.query('UPDATE identity.users SET display_name = $2, org_code = $3, version = version + 1, updated_at = now() WHERE user_id = $1', [userId, displayName, orgCode]);
+  }
+
   async setDisabled(tx: Queryable, userId: string, disabled: boolean): Promise<void> {
     await tx.query(`UPDATE identity.users SET disabled_at = CASE WHEN $2 THEN now() ELSE NULL END, version = version + 1, updated_at = now() WHERE user_id = $1`, [userId, disabled]);
   }

@@ -10,8 +10,8 @@ import { SessionsRepository } from '../repositories/sessions.repository';
 import { UsersRepository, type UserRecord } from '../repositories/users.repository';
 import { SigningKeysService } from './signing-keys.service';
 
-/** How the user proved who they are. OpenID Connect will add "oidc" and call start() the same way. */
-export type SignInMethod = 'password';
+/** How the user proved who they are: a password here, or the district's OpenID provider. */
+export type SignInMethod = 'password' | 'oidc';
 
 export type RevocationReason = 'signed_out' | 'refresh_reused' | 'disabled' | 'roles_changed' | 'password_reset';
 
@@ -51,7 +51,7 @@ export class SessionService {
     @Inject(IDENTITY_SETTINGS) private readonly settings: IdentitySettings,
   ) {}
 
-  /** A new session for a user whose identity was just proved (by password today, by OIDC later). */
+  /** A new session for a user whose identity was just proved (by password or through the OpenID provider). */
   async start(user: UserRecord, method: SignInMethod, client: ClientInfo): Promise<SessionTokens> {
     const sessionId = randomUUID();
     const csrfToken = randomBytes(24).toString('base64url');

@@ -153,7 +153,7 @@ export type SignedIn = Message<"edoc.v1.SignedIn"> & {
   sessionId: string;
 
   /**
-   * "password" (later "oidc").
+   * "password", or "oidc" (through the district's OpenID provider).
    *
    * @generated from field: string method = 5;
    */
