@@ -18,6 +18,10 @@ RUN apt-get update && apt-get install -y --no-install-recommends poppler-utils &
 WORKDIR /app
 ENV NODE_ENV=production EDOC_HOST=0.0.0.0 EDOC_DATA_DIR=/var/lib/edoc
 COPY --from=build /app /app
-RUN mkdir -p /var/lib/edoc && chown node:node /var/lib/edoc
+# The mount points of the volumes (certificates, each service's secrets) exist with their owner, so
+# that Docker creates the named volumes owned by the user the services run as, secrets owner-only.
+RUN mkdir -p /var/lib/edoc/pki /var/lib/edoc/secrets/intake /var/lib/edoc/secrets/signing /var/lib/edoc/secrets/routing \
+      /var/lib/edoc/secrets/archival /var/lib/edoc/secrets/metrics /var/lib/edoc/secrets/identity \
+    && chown -R node:node /var/lib/edoc && chmod 700 /var/lib/edoc/secrets/*
 USER node
 CMD ["sh", "-c", "exec node --enable-source-maps services/${EDOC_SERVICE:?set EDOC_SERVICE}/dist/main.js"]

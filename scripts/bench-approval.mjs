@@ -42,8 +42,8 @@ async function keysToHsm({ dataDir, env }) {
   let id = 1;
   for (const unit of hsmUnits) {
     for (const [file, label] of [[`people/${unit.signer}.key.pem`, `person/${unit.signer}`], [`orgs/${unit.code}.key.pem`, `org/${unit.code}`]]) {
-      util(['--import', join(dataDir, 'pki', file), '--token', 'bench-hsm', '--label', label, '--id', (id++).toString(16).padStart(4, '0'), '--pin', PIN]);
-      rmSync(join(dataDir, 'pki', file));
+      util(['--import', join(dataDir, 'secrets', 'signing', 'keys', file), '--token', 'bench-hsm', '--label', label, '--id', (id++).toString(16).padStart(4, '0'), '--pin', PIN]);
+      rmSync(join(dataDir, 'secrets', 'signing', 'keys', file));
     }
   }
   Object.assign(env, { SOFTHSM2_CONF: join(hsm, 'softhsm2.conf'), EDOC_HSM_MODULE: SOFTHSM_MODULE, EDOC_HSM_TOKEN: 'bench-hsm', EDOC_HSM_PIN_FILE: join(hsm, 'pin') });

@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCertificatePem, parseCrlsPem } from '@edoc/pki';
 import { buildPkiCommand } from '../src/commands/pki';
+import { dataFolderPki, moveSharedKeysToHolders } from '../src/provision/demo-pki';
 
 async function pki(...args: string[]): Promise<string[]> {
   const lines: string[] = [];
@@ -61,5 +62,48 @@ describe('edoc pki', () => {
     await expect(pki('revoke', '--dir', dir)).rejects.toThrow('give exactly one of --serial or --cert');
     await expect(pki('revoke', '--dir', dir, '--serial', 'zz')).rejects.toThrow(/not hexadecimal/);
     await expect(pki('crl', '--dir', dir, '--days', '-1')).rejects.toThrow(/positive whole number/);
+  });
+
+  test("deploy puts each private key only in the secrets folder of the services that use it, and never the root CA's", async () => {
+    const data = mkdtempSync(join(tmpdir(), 'edoc-cli-pki-data-'));
+    try {
+      await pki('issue', 'organisation', '--dir', dir, '--org-code', '000.00.13.H26', '--org-name', 'Lưu trữ', '--out', 'archive', '--key-algorithm', 'ec-p256');
+      const [printed] = [await pki('deploy', '--dir', dir, '--data-dir', data, '--json')];
+      const deployed = JSON.parse(printed.join('\n')) as { keys: { base: string; holders: string[] }[]; leftBehind: string[] };
+      const holders = Object.fromEntries(deployed.keys.map((key) => [key.base, key.holders]));
+      expect(holders).toMatchObject({ tsa: ['signing', 'archival'], archive: ['archival'], 'issuing-ca': ['ca'], 'orgs/000.00.12.H26': ['signing'], 'people/duc': ['signing'] });
+      expect(deployed.leftBehind).toEqual([join(dir, 'root-ca.key.pem')]);
+      const keyFiles = (root: string) => (readdirSync(root, { recursive: true }) as string[]).filter((name) => name.endsWith('.key.pem')).sort();
+      expect(keyFiles(join(data, 'pki'))).toEqual([]);
+      expect(keyFiles(join(data, 'secrets', 'signing'))).toEqual(['keys/orgs/000.00.12.H26.key.pem', 'keys/people/duc.key.pem', 'keys/tsa.key.pem']);
+      expect(keyFiles(join(data, 'secrets', 'archival'))).toEqual(['keys/archive.key.pem', 'keys/tsa.key.pem']);
+      expect(keyFiles(join(data, 'secrets', 'ca'))).toEqual(['keys/issuing-ca.key.pem']);
+      expect(statSync(join(data, 'secrets', 'archival', 'keys', 'archive.key.pem')).mode & 0o777).toBe(0o600);
+      expect(statSync(join(data, 'secrets', 'archival')).mode & 0o777).toBe(0o700);
+      expect(readFileSync(join(data, 'secrets', 'signing', 'keys', 'people', 'duc.key.pem'), 'utf8')).toBe(readFileSync(join(dir, 'people', 'duc.key.pem'), 'utf8'));
+      for (const cert of ['root-ca.cert.pem', 'issuing-ca.cert.pem', 'issuing-ca.crl.pem', 'tsa.cert.pem', 'archive.cert.pem', 'people/duc.cert.pem']) expect(statSync(join(data, 'pki', cert)).isFile()).toBe(true);
+      await expect(pki('deploy', '--dir', join(dir, 'none'), '--data-dir', data)).rejects.toThrow(/holds no PKI/);
+    } finally {
+      rmSync(data, { recursive: true, force: true });
+    }
+  });
+
+  test('a data folder laid out before the secrets folders existed gets its keys moved to their holders at provisioning', async () => {
+    const data = mkdtempSync(join(tmpdir(), 'edoc-cli-pki-old-'));
+    try {
+      // The old layout: every key beside its certificate, in the one folder all services read.
+      cpSync(dir, join(data, 'pki'), { recursive: true });
+      const before = readFileSync(join(data, 'pki', 'tsa.key.pem'), 'utf8');
+      const moved = moveSharedKeysToHolders(dataFolderPki(data));
+      expect(moved).toBe(5);
+      const left = (readdirSync(join(data, 'pki'), { recursive: true }) as string[]).filter((name) => name.endsWith('.key.pem'));
+      // The root CA's key is moved offline by its own step, never into a service's folder.
+      expect(left).toEqual(['root-ca.key.pem']);
+      expect(readFileSync(join(data, 'secrets', 'archival', 'keys', 'tsa.key.pem'), 'utf8')).toBe(before);
+      expect(readFileSync(join(data, 'secrets', 'signing', 'keys', 'tsa.key.pem'), 'utf8')).toBe(before);
+      expect(moveSharedKeysToHolders(dataFolderPki(data))).toBe(0);
+    } finally {
+      rmSync(data, { recursive: true, force: true });
+    }
   });
 });

@@ -76,8 +76,9 @@ describe('docker-compose.yml and the Dockerfile', () => {
       const own = compose.services[name].environment!;
       expect([name, own.EDOC_AMQP_URL, own.EDOC_RABBITMQ_MANAGEMENT_URL]).toEqual([name, 'amqp://rabbitmq:5672', undefined]);
     }
-    // They find their broker passwords where provisioning writes them, in the shared data volume.
-    expect(readFileSync(join(ROOT, 'libs', 'runtime', 'src', 'broker-credentials.ts'), 'utf8')).toMatch(/join\(dataDir, 'secrets', 'broker', `\$\{owner\}\.json`\)/);
+    // They find their broker passwords where provisioning writes them, in their own secrets folder.
+    expect(readFileSync(join(ROOT, 'libs', 'runtime', 'src', 'broker-credentials.ts'), 'utf8')).toMatch(/join\(secretsDirOf\(config, owner, env\), 'broker\.json'\)/);
+    expect(readFileSync(join(ROOT, 'libs', 'runtime', 'src', 'service-secrets.ts'), 'utf8')).toMatch(/join\(config\.dataDir, 'secrets', owner\)/);
     expect([env.EDOC_S3_ENDPOINT, env.EDOC_S3_ACCESS_KEY, env.EDOC_S3_SECRET_KEY]).toEqual(['http://minio:9000', minio.MINIO_ROOT_USER, minio.MINIO_ROOT_PASSWORD]);
     // Ward users are made through the management API: the broker image must include it.
     expect(compose.services.rabbitmq.image).toMatch(/-management$/);
@@ -89,9 +90,23 @@ describe('docker-compose.yml and the Dockerfile', () => {
     expect(readFileSync(join(ROOT, 'cli', 'src', 'commands', 'provision.ts'), 'utf8')).toMatch(/\.option\('--demo'/);
     expect(readFileSync(join(ROOT, 'cli', 'src', 'commands', 'provision.ts'), 'utf8')).toMatch(/new Command\('provision'\)/);
     expect(provision.depends_on).toMatchObject({ postgres: { condition: 'service_healthy' }, rabbitmq: { condition: 'service_healthy' } });
-    // Provisioning writes the PKI and the broker secrets where the services read them.
-    for (const name of ['provision', ...Object.keys(SERVICES)]) expect(compose.services[name].volumes).toContain('edoc-data:/var/lib/edoc');
+    // Provisioning writes the certificates and each service's secrets where that service reads them.
     expect(compose.services.intake.environment?.EDOC_DATA_DIR).toBe('/var/lib/edoc');
+    expect(compose.services.provision.volumes).toContain('edoc-data:/var/lib/edoc');
+    for (const name of Object.keys(SERVICES)) {
+      expect(compose.services.provision.volumes).toContain(`edoc-secrets-${name}:/var/lib/edoc/secrets/${name}`);
+      expect(compose.services.provision.volumes).toContain('edoc-pki:/var/lib/edoc/pki');
+    }
+  });
+
+  it("mounts in each service the certificates read-only and its own secrets, never another's, nor the CA's keys", () => {
+    for (const name of Object.keys(SERVICES)) {
+      expect([name, [...(compose.services[name].volumes ?? [])].sort()]).toEqual([name, ['edoc-pki:/var/lib/edoc/pki:ro', `edoc-secrets-${name}:/var/lib/edoc/secrets/${name}`]]);
+    }
+    // The volumes' mount points exist in the image, owned by the user the services run as.
+    for (const name of Object.keys(SERVICES)) expect(dockerfile).toContain(`/var/lib/edoc/secrets/${name}`);
+    expect(dockerfile).toMatch(/chown -R node:node \/var\/lib\/edoc/);
+    expect(dockerfile).toMatch(/^USER node$/m);
   });
 
   it('copies into the image everything the build needs', () => {

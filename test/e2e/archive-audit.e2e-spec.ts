@@ -224,8 +224,8 @@ describe('archive and tamper-evident audit trail', () => {
   it('detects a checkpoint signed by an unknown key, in the database and in its write-once copy', async () => {
     const { rows } = await db.query<{ body: string; signature: Buffer }>('SELECT body, signature FROM archival.audit_checkpoints WHERE number = 1');
     const chain = [readFileSync(join(pki(), 'issuing-ca.cert.pem'), 'utf8')];
-    const stranger = loadSigningIdentity({ certificatePem: readFileSync(join(pki(), 'orgs', `${DISTRICT}.cert.pem`), 'utf8'), privateKeyPem: readFileSync(join(pki(), 'orgs', `${DISTRICT}.key.pem`), 'utf8'), chainPem: chain });
-    const tsa = new LocalTimestampAuthority(loadSigningIdentity({ certificatePem: readFileSync(join(pki(), 'tsa.cert.pem'), 'utf8'), privateKeyPem: readFileSync(join(pki(), 'tsa.key.pem'), 'utf8'), chainPem: chain }));
+    const stranger = loadSigningIdentity({ certificatePem: readFileSync(join(pki(), 'orgs', `${DISTRICT}.cert.pem`), 'utf8'), privateKeyPem: readFileSync(join(exchange.dataFolder, 'secrets', 'signing', 'keys', 'orgs', `${DISTRICT}.key.pem`), 'utf8'), chainPem: chain });
+    const tsa = new LocalTimestampAuthority(loadSigningIdentity({ certificatePem: readFileSync(join(pki(), 'tsa.cert.pem'), 'utf8'), privateKeyPem: readFileSync(join(exchange.dataFolder, 'secrets', 'archival', 'keys', 'tsa.key.pem'), 'utf8'), chainPem: chain }));
     const forged = await signDetached(Buffer.from(rows[0].body), stranger, tsa);
     const copy = join(exchange.dataFolder, 'storage', 'edoc-archive', 'audit', 'checkpoints', '000001.json.p7s');
     chmodSync(copy, 0o644);

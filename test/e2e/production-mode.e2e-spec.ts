@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
@@ -54,10 +54,33 @@ describe('production mode refuses demo secrets', () => {
   /** The trust-auth test database takes any password: one in the URL stands for a database user of its own. */
   const withPassword = (url: string) => url.replace('postgres://postgres@', 'postgres://postgres:a-password-of-its-own@');
 
-  it('keeps the root CA key out of the folder services read', () => {
-    expect(existsSync(join(exchange.dataFolder, 'pki', 'root-ca.cert.pem'))).toBe(true);
-    expect(existsSync(join(exchange.dataFolder, 'pki', 'root-ca.key.pem'))).toBe(false);
-    expect(existsSync(join(exchange.dataFolder, 'offline-ca', 'root-ca.key.pem'))).toBe(true);
+  it("keeps the root CA key offline, and every other key only in the secrets folder of the services that use it", () => {
+    const data = exchange.dataFolder;
+    expect(existsSync(join(data, 'pki', 'root-ca.cert.pem'))).toBe(true);
+    expect(existsSync(join(data, 'offline-ca', 'root-ca.key.pem'))).toBe(true);
+    const keysIn = (folder: string) => (existsSync(join(data, folder)) ? (readdirSync(join(data, folder), { recursive: true }) as string[]).filter((name) => name.endsWith('.key.pem')) : []);
+    expect(keysIn('pki')).toEqual([]);
+    expect(keysIn('secrets/signing')).toEqual(expect.arrayContaining(['keys/tsa.key.pem', 'keys/people/hbt.signer.key.pem', 'keys/orgs/000.00.13.H26.key.pem']));
+    expect(keysIn('secrets/signing')).not.toContain('keys/archive.key.pem');
+    expect([...keysIn('secrets/archival')].sort()).toEqual(['keys/archive.key.pem', 'keys/tsa.key.pem']);
+    expect(keysIn('secrets/ca')).toEqual(['keys/issuing-ca.key.pem']);
+    for (const service of ['intake', 'routing', 'metrics', 'identity']) expect([service, keysIn(`secrets/${service}`)]).toEqual([service, []]);
+    // Each service's broker password is in its own folder too.
+    for (const service of ['intake', 'signing', 'routing', 'archival', 'metrics', 'identity']) expect(existsSync(join(data, 'secrets', service, 'broker.json'))).toBe(true);
+    expect(existsSync(join(data, 'secrets', 'broker'))).toBe(false);
+  });
+
+  it('refuses a private key left in the folder every service reads', async () => {
+    const shared = mkdtempSync(join(tmpdir(), 'edoc-shared-pki-'));
+    try {
+      cpSync(join(exchange.dataFolder, 'pki'), shared, { recursive: true });
+      cpSync(join(exchange.dataFolder, 'secrets', 'archival', 'keys', 'archive.key.pem'), join(shared, 'archive.key.pem'));
+      const ended = await refusal((await startInProduction('routing', { EDOC_PKI_DIR: shared })).child, 30_000);
+      expect(ended?.code).toBe(1);
+      expect(ended!.output).toContain(`1 private key in ${shared}, the folder every service reads (${join(shared, 'archive.key.pem')})`);
+    } finally {
+      rmSync(shared, { recursive: true, force: true });
+    }
   });
 
   it('provisions nothing demo in production mode, and refuses --demo there', async () => {

@@ -56,7 +56,8 @@ describe('remote signing: keys in the HSM, approved with a second factor', () =>
     writeFileSync(join(hsmDir, 'softhsm2.conf'), `directories.tokendir = ${join(hsmDir, 'tokens')}\nobjectstore.backend = file\nlog.level = ERROR\n`);
     const softhsm = (args: string[]) => execFileSync('softhsm2-util', args, { env: { ...process.env, SOFTHSM2_CONF: join(hsmDir, 'softhsm2.conf') }, stdio: 'pipe' });
     softhsm(['--init-token', '--free', '--label', 'district-hsm', '--pin', PIN, '--so-pin', '13579111']);
-    const pki = join(exchange.dataFolder, 'pki');
+    // Signing's own secrets folder: where provisioning put the keys of people and organisations.
+    const keys = join(exchange.dataFolder, 'secrets', 'signing', 'keys');
     const moves = [
       ['people/hbt.signer.key.pem', 'person/hbt.signer', '01'],
       [`orgs/${DISTRICT}.key.pem`, `org/${DISTRICT}`, '02'],
@@ -65,9 +66,9 @@ describe('remote signing: keys in the HSM, approved with a second factor', () =>
       [`orgs/${NOI_VU}.key.pem`, `org/${NOI_VU}`, '04'],
     ];
     for (const [file, label, id] of moves) {
-      softhsm(['--import', join(pki, file), '--token', 'district-hsm', '--label', label, '--id', id, '--pin', PIN]);
+      softhsm(['--import', join(keys, file), '--token', 'district-hsm', '--label', label, '--id', id, '--pin', PIN]);
       // Held by the HSM and nowhere else from now on.
-      rmSync(join(pki, file));
+      rmSync(join(keys, file));
     }
     writeFileSync(join(hsmDir, 'pin'), PIN, { mode: 0o600 });
     Object.assign(exchange.env, { SOFTHSM2_CONF: join(hsmDir, 'softhsm2.conf'), EDOC_HSM_MODULE: SOFTHSM_MODULE, EDOC_HSM_TOKEN: 'district-hsm', EDOC_HSM_PIN_FILE: join(hsmDir, 'pin') });

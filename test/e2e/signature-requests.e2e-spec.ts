@@ -186,12 +186,12 @@ describe('signature requests: the signer approves or returns', () => {
   it("signs with the signer's own token (PKCS#11, two phases): a stranger's token and a signature by another key are refused", async () => {
     const documentId = await submit('Về việc ký bằng thiết bị của người ký');
     await waitingFor(documentId, 'hbt.signer');
-    const pki = join(exchange.dataFolder, 'pki');
+    const keys = join(exchange.dataFolder, 'secrets', 'signing', 'keys');
     const own = createSoftHsmToken('hbt-signer-usb');
     const stranger = createSoftHsmToken('tp-signer-usb');
     try {
-      own.importKey(readFileSync(join(pki, 'people', 'hbt.signer.key.pem'), 'utf8'), 'chu-ky', '01');
-      stranger.importKey(readFileSync(join(pki, 'people', 'tp.signer.key.pem'), 'utf8'), 'chu-ky', '01');
+      own.importKey(readFileSync(join(keys, 'people', 'hbt.signer.key.pem'), 'utf8'), 'chu-ky', '01');
+      stranger.importKey(readFileSync(join(keys, 'people', 'tp.signer.key.pem'), 'utf8'), 'chu-ky', '01');
       const cli = (token: string) =>
         exchange
           .cli(['sign-requests', 'approve', documentId, '--pkcs11-module', SOFTHSM_MODULE, '--token-label', token, '--pin-env', 'TOKEN_PIN', '--as', 'hbt.signer', '--json'], { EDOC_SIGNING_URL: exchange.url('signing'), TOKEN_PIN: own.pin })
@@ -203,7 +203,7 @@ describe('signature requests: the signer approves or returns', () => {
       // A client that signs the prepared attributes with another key is refused by edoc itself.
       const prepared = await http<{ signedAttributes: string; certificate: string }>(exchange.url('signing', `/sign-requests/${documentId}/prepare`), { token: exchange.token('hbt.signer'), json: {} });
       expect(prepared.status).toBe(200);
-      const forged = sign('sha256', Buffer.from(prepared.body.signedAttributes, 'base64'), readFileSync(join(pki, 'people', 'tp.signer.key.pem'), 'utf8'));
+      const forged = sign('sha256', Buffer.from(prepared.body.signedAttributes, 'base64'), readFileSync(join(keys, 'people', 'tp.signer.key.pem'), 'utf8'));
       const complete = await http<{ message: string[] }>(exchange.url('signing', `/sign-requests/${documentId}/complete`), { token: exchange.token('hbt.signer'), json: { signature: forged.toString('base64') } });
       expect([complete.status, complete.body.message]).toEqual([422, ['signature: it does not verify with the certificate of hbt.signer; the token\'s key is not theirs, or it signed something else. Nothing was signed.']]);
       expect((await request(documentId, 'hbt.signer')).body.state).toBe('awaiting_signature');

@@ -150,7 +150,7 @@ export class TestExchange {
   }
 
   private ownCredential(owner: ServiceName | 'operator'): { username: string; password: string } {
-    return JSON.parse(readFileSync(join(this.dataDir, 'secrets', 'broker', `${owner}.json`), 'utf8')) as { username: string; password: string };
+    return JSON.parse(readFileSync(join(this.dataDir, 'secrets', owner, 'broker.json'), 'utf8')) as { username: string; password: string };
   }
 
   async cli(args: string[], env: Record<string, string> = {}): Promise<{ stdout: string; stderr: string }> {

@@ -12,6 +12,8 @@ import {
   issueTimestampingCertificate,
   parseCertificatePem,
 } from '@edoc/pki';
+import { loadConfig } from '@edoc/config';
+import { deployPki } from '../provision/deploy-pki';
 import { writePublicFile } from '../provision/files';
 import { printResult } from './output';
 import { PkiDirectory, publishCrl } from '../provision/pki-directory';
@@ -158,6 +160,21 @@ export function buildPkiCommand(): Command {
       const file = publishCrl(dir, o.days);
       if (o.out) writePublicFile(o.out, readFileSync(file, 'utf8'));
       console.log(`CRL ${o.out ?? file}`);
+    });
+
+  pki
+    .command('deploy')
+    .description("put the district's PKI into edoc's data folder: certificates where every service reads them, each private key only in the secrets folder of the services that use it (never the root CA's key)")
+    .addOption(dirOption())
+    .option('--data-dir <dir>', "edoc's data folder (EDOC_DATA_DIR)")
+    .option('--json', 'print JSON')
+    .action((o: { dir: string; dataDir?: string; json?: boolean }) => {
+      const deployed = deployPki(o.dir, o.dataDir ?? loadConfig().dataDir);
+      printResult(o.json, deployed, () => [
+        `${deployed.certificates} certificates`,
+        ...deployed.keys.map((key) => `key ${key.base} → ${key.holders.join(', ')}`),
+        ...deployed.leftBehind.map((file) => `not copied (no service uses it; keep it offline): ${file}`),
+      ]);
     });
 
   return withExitOverride(pki);

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EdocConfig } from '@edoc/config';
 import type { Directory } from '@edoc/directory';
@@ -14,7 +15,7 @@ import {
   wardBrokerUser,
   wardInboxQueue,
 } from '@edoc/messaging';
-import { brokerCredentialFile, type BrokerCredential, type BrokerRights, EDOC_SERVICES, edocTopology, operatorBrokerRights, serviceBrokerRights } from '@edoc/runtime';
+import { brokerCredentialFile, legacyBrokerCredentialFile, type BrokerCredential, type BrokerRights, EDOC_SERVICES, edocTopology, operatorBrokerRights, serviceBrokerRights } from '@edoc/runtime';
 import { readJsonIfExists, writeSecretFile } from './files';
 
 export interface WardCredential {
@@ -64,10 +65,13 @@ export async function provisionBroker(config: EdocConfig, directory: Directory):
 /** One user of edoc's own: the password kept from an earlier run, else a new one; its file is owner-only. */
 async function provisionOwnUser(config: EdocConfig, owner: string, username: string, rights: BrokerRights): Promise<string> {
   const file = brokerCredentialFile(config.dataDir, owner);
-  const kept = readJsonIfExists<Partial<BrokerCredential>>(file);
+  const legacy = legacyBrokerCredentialFile(config.dataDir, owner);
+  const kept = readJsonIfExists<Partial<BrokerCredential>>(file) ?? readJsonIfExists<Partial<BrokerCredential>>(legacy);
   const credential: BrokerCredential = { username, password: kept?.username === username && typeof kept.password === 'string' ? kept.password : newPassword() };
   await provisionBrokerUser(config.rabbitManagementUrl, vhostOf(config.amqpUrl), { ...credential, ...rights });
   writeSecretFile(file, `${JSON.stringify(credential, null, 2)}\n`);
+  // The shared folder of every service's password goes: each keeps its own.
+  rmSync(legacy, { force: true });
   return username;
 }
 

@@ -9,8 +9,11 @@ import {
   issueTimestampingCertificate,
   KeyAlgorithm,
 } from '@edoc/pki';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
-import { writePublicFile } from './files';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { keyHoldersOf, privateKeyFileIn } from '@edoc/runtime';
+import { keyFilesUnder } from './key-files';
+import { writePublicFile, writeSecretFile } from './files';
 import { PkiDirectory, publishCrl } from './pki-directory';
 
 function ensure(dir: PkiDirectory, base: string, make: () => IssuedCredential): { credential: IssuedCredential; created: boolean } {
@@ -21,15 +24,16 @@ function ensure(dir: PkiDirectory, base: string, make: () => IssuedCredential): 
 }
 
 /**
- * The district's demo PKI under <data dir>/pki: the root CA's certificate, an issuing CA with its
- * CRL, the time-stamp authority, one certificate per organisation and one per signer. The root
- * CA's key is kept apart, in `offlineDirPath`, which services never read and which is meant to go
- * offline: it is needed only to make an issuing CA. Only what is missing is created, so a restart
- * keeps every key.
+ * The district's demo PKI in a data folder: in <data dir>/pki the certificates (the root CA's, an
+ * issuing CA's with its CRL, the time-stamp authority's, one per organisation and one per signer);
+ * each private key in the secrets folder of the services that use it (`keyHoldersOf`). The root
+ * CA's key is kept apart, in <data dir>/offline-ca, which services never read and which is meant to
+ * go offline: it is needed only to make an issuing CA. Only what is missing is created, so a
+ * restart keeps every key.
  */
-export function ensureDemoPki(dirPath: string, offlineDirPath: string, directory: Directory, users: SeedUser[], keyAlgorithm: KeyAlgorithm, crlUrl: string): { created: number } {
-  const dir = new PkiDirectory(dirPath);
-  const offline = new PkiDirectory(offlineDirPath);
+export function ensureDemoPki(dataDir: string, directory: Directory, users: SeedUser[], keyAlgorithm: KeyAlgorithm, crlUrl: string): { created: number } {
+  const dir = dataFolderPki(dataDir);
+  const offline = new PkiDirectory(join(dataDir, 'offline-ca'));
   let created = 0;
   const count = <T extends { created: boolean }>(result: T): T => {
     if (result.created) created++;
@@ -37,6 +41,7 @@ export function ensureDemoPki(dirPath: string, offlineDirPath: string, directory
   };
   const district = directory.list().find((org) => org.parentCode === undefined) ?? directory.list()[0];
   moveRootKeyOffline(dir, offline);
+  moveSharedKeysToHolders(dir);
   const issuing = count(
     ensure(dir, 'issuing-ca', () => {
       const root = count(ensure(offline, 'root-ca', () => createRootCa({ commonName: `${district.name} - Root CA (demo)`, organisation: district.name, keyAlgorithm }))).credential;
@@ -61,6 +66,28 @@ export function ensureDemoPki(dirPath: string, offlineDirPath: string, directory
     );
   }
   return { created };
+}
+
+/** The PKI of a data folder: certificates in <data dir>/pki, each key in its holders' secrets folders. */
+export function dataFolderPki(dataDir: string): PkiDirectory {
+  return new PkiDirectory(join(dataDir, 'pki'), (base) => keyHoldersOf(base).map((owner) => privateKeyFileIn(join(dataDir, 'secrets', owner), base)));
+}
+
+/**
+ * A data folder provisioned when every key sat in the one PKI folder all services read: each key
+ * is copied into the secrets folder of each service that uses it, then removed from there.
+ */
+export function moveSharedKeysToHolders(dir: PkiDirectory): number {
+  let moved = 0;
+  for (const file of keyFilesUnder(dir.dir)) {
+    const base = relative(dir.dir, file).replace(/\.key\.pem$/, '').split(sep).join('/');
+    if (base === 'root-ca' || keyHoldersOf(base).length === 0) continue;
+    const pem = readFileSync(file, 'utf8');
+    for (const target of dir.keyPaths(base)) if (!existsSync(target)) writeSecretFile(target, pem);
+    rmSync(file);
+    moved++;
+  }
+  return moved;
 }
 
 /** A data folder provisioned before the root key was kept apart: its key moves out of the services' reach. */

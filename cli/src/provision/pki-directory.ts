@@ -5,29 +5,46 @@ import { writePublicFile, writeSecretFile } from './files';
 
 /**
  * The files of a district PKI, in the same layout as `edoc provision`: <base>.cert.pem (public),
- * <base>.key.pem (owner-only), issuing-ca.crl.pem, and the CA's revocation register.
+ * issuing-ca.crl.pem, and the CA's revocation register. A private key is <base>.key.pem
+ * (owner-only) beside its certificate in a CA's own folder (`edoc pki --dir`); in a data folder,
+ * `keyFiles` says where instead: in the secrets folder of each service that uses it.
  */
 export class PkiDirectory {
-  constructor(readonly dir: string) {}
+  constructor(
+    readonly dir: string,
+    private readonly keyFiles: (base: string) => string[] = (base) => [join(dir, `${base}.key.pem`)],
+  ) {}
 
   path(base: string, suffix: string): string {
     return join(this.dir, `${base}.${suffix}`);
   }
 
+  /** Every place the private key of `base` is kept. */
+  keyPaths(base: string): string[] {
+    return this.keyFiles(base);
+  }
+
+  /** Where the private key of `base` is read from (the first of its places, when it has several). */
+  keyPath(base: string): string {
+    const files = this.keyFiles(base);
+    if (files.length === 0) throw new Error(`no service holds the private key of ${base}`);
+    return files[0] as string;
+  }
+
   has(base: string): boolean {
-    return existsSync(this.path(base, 'cert.pem')) && existsSync(this.path(base, 'key.pem'));
+    return existsSync(this.path(base, 'cert.pem')) && this.keyFiles(base).every((file) => existsSync(file));
   }
 
   read(base: string, what: string): IssuedCredential {
-    if (!this.has(base)) throw new Error(`${what} not found: expected ${this.path(base, 'cert.pem')} and ${this.path(base, 'key.pem')}`);
-    return { certificatePem: readFileSync(this.path(base, 'cert.pem'), 'utf8'), privateKeyPem: readFileSync(this.path(base, 'key.pem'), 'utf8') };
+    if (!this.has(base)) throw new Error(`${what} not found: expected ${this.path(base, 'cert.pem')} and ${this.keyFiles(base).join(', ')}`);
+    return { certificatePem: readFileSync(this.path(base, 'cert.pem'), 'utf8'), privateKeyPem: readFileSync(this.keyPath(base), 'utf8') };
   }
 
   write(base: string, credential: IssuedCredential, overwrite = false): { cert: string; key: string } {
     if (!overwrite && existsSync(this.path(base, 'cert.pem'))) throw new Error(`${this.path(base, 'cert.pem')} already exists; choose another name or remove it`);
     writePublicFile(this.path(base, 'cert.pem'), credential.certificatePem);
-    writeSecretFile(this.path(base, 'key.pem'), credential.privateKeyPem);
-    return { cert: this.path(base, 'cert.pem'), key: this.path(base, 'key.pem') };
+    for (const file of this.keyFiles(base)) writeSecretFile(file, credential.privateKeyPem);
+    return { cert: this.path(base, 'cert.pem'), key: this.keyPath(base) };
   }
 
   readRegister(): RevocationRegister {

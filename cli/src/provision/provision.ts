@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { deploymentMode, type EdocConfig } from '@edoc/config';
 import { Directory } from '@edoc/directory';
 import { loadUserSeed, SeedUser } from '@edoc/identity';
@@ -45,9 +44,9 @@ export async function provision(config: EdocConfig, log: (line: string) => void,
   const keyAlgorithm = (process.env.EDOC_DEMO_KEY_ALGORITHM ?? 'rsa-2048') as KeyAlgorithm;
   const signingUrl = process.env.EDOC_SIGNING_PUBLIC_URL ?? 'http://127.0.0.1:3001';
   if (production) {
-    log(`pki: production mode, nothing demo made: the services read ${pkiDirOf(config)}, the district's own PKI (\`edoc pki init\`, then \`edoc pki issue\` for each organisation, signer and the TSA)`);
+    log(`pki: production mode, nothing demo made: the services read ${pkiDirOf(config)}, the district's own PKI (\`edoc pki init\`, \`edoc pki issue\` for each organisation, signer, the TSA and the archive, then \`edoc pki deploy\`)`);
   } else {
-    const pki = ensureDemoPki(join(config.dataDir, 'pki'), join(config.dataDir, 'offline-ca'), directory, users, keyAlgorithm, `${signingUrl}/pki/crl.pem`);
+    const pki = ensureDemoPki(config.dataDir, directory, users, keyAlgorithm, `${signingUrl}/pki/crl.pem`);
     log(`pki: ${pki.created === 0 ? 'present' : `${pki.created} keys and certificates created (${keyAlgorithm})`}`);
   }
 

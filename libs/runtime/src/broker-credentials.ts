@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EdocConfig } from '@edoc/config';
 import { serviceBrokerUser, vhostOf, withCredentials } from '@edoc/messaging';
+import { secretsDirOf } from './service-secrets';
 
 /** A broker user's name and password, as provisioning writes them for one service or tool. */
 export interface BrokerCredential {
@@ -9,8 +10,13 @@ export interface BrokerCredential {
   password: string;
 }
 
-/** Where `edoc provision` keeps the broker credential of a service (or "operator"): one owner-only file each. */
+/** Where `edoc provision` keeps the broker credential of a service (or "operator"): in that owner's own secrets folder. */
 export function brokerCredentialFile(dataDir: string, owner: string): string {
+  return join(secretsDirOf({ dataDir }, owner, {}), 'broker.json');
+}
+
+/** Where provisioning kept it before each service had a secrets folder of its own (moved at the next provisioning). */
+export function legacyBrokerCredentialFile(dataDir: string, owner: string): string {
   return join(dataDir, 'secrets', 'broker', `${owner}.json`);
 }
 
@@ -34,7 +40,7 @@ export function ownBrokerUrl(config: EdocConfig, owner: string, env: NodeJS.Proc
 
 /** `owner`'s broker user: from EDOC_BROKER_USER and EDOC_BROKER_PASSWORD, else from the file provisioning wrote. */
 export function brokerCredentialOf(config: Pick<EdocConfig, 'dataDir'>, owner: string, env: NodeJS.ProcessEnv = process.env): BrokerCredential | undefined {
-  return credentialFromEnv(env) ?? credentialFromFile(brokerCredentialFile(config.dataDir, owner));
+  return credentialFromEnv(env) ?? credentialFromFile(join(secretsDirOf(config, owner, env), 'broker.json'));
 }
 
 /** The URL of `owner`'s own broker user from the file provisioning wrote, or undefined when there is none. */

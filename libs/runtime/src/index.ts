@@ -9,6 +9,7 @@ export * from './message-contract';
 export * from './transport-contract';
 export * from './broker-grants';
 export * from './broker-credentials';
+export * from './service-secrets';
 export * from './refusal-recorder';
 export * from './prometheus';
 export * from './rate-limit';

@@ -5,7 +5,7 @@ export interface SecretFacts {
   broker?: { username: string; password: string };
   s3?: { accessKey: string; secretKey: string };
   /** The PKI folder the service reads keys and certificates from, when there is one. */
-  pki?: { dir: string; rootCommonName?: string; rootKeyFile?: string };
+  pki?: { dir: string; rootCommonName?: string; rootKeyFile?: string; sharedKeyFiles?: string[] };
 }
 
 /**
@@ -45,6 +45,14 @@ export function demoSecretProblems(facts: SecretFacts): string[] {
     }
     if (facts.pki.rootKeyFile !== undefined) {
       problems.push(`${facts.pki.rootKeyFile} is the root CA's private key, where services read: keep it offline (it only signs the issuing CA) and leave the certificate`);
+    }
+    const shared = facts.pki.sharedKeyFiles ?? [];
+    if (shared.length > 0) {
+      const named = shared.slice(0, 3).join(', ') + (shared.length > 3 ? ` and ${shared.length - 3} more` : '');
+      problems.push(
+        `${shared.length} private key${shared.length === 1 ? '' : 's'} in ${facts.pki.dir}, the folder every service reads (${named}): ` +
+          'each belongs in the secrets folder of the services that use it (`edoc pki deploy` puts them there; <data dir>/secrets/<service>/keys, or EDOC_SECRETS_DIR)',
+      );
     }
   }
   return problems;

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
 import type { EdocConfig } from '@edoc/config';
@@ -33,5 +33,15 @@ function pkiFacts(dir: string): NonNullable<SecretFacts['pki']> {
       throw new Error(`${certFile} is not a certificate: ${(error as Error).message}`);
     }
   }
-  return { dir, ...(rootCommonName === undefined ? {} : { rootCommonName }), ...(existsSync(keyFile) ? { rootKeyFile: keyFile } : {}) };
+  const sharedKeyFiles = readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.key.pem'))
+    .map((entry) => join(entry.parentPath, entry.name))
+    .filter((file) => file !== keyFile)
+    .sort();
+  return {
+    dir,
+    ...(rootCommonName === undefined ? {} : { rootCommonName }),
+    ...(existsSync(keyFile) ? { rootKeyFile: keyFile } : {}),
+    ...(sharedKeyFiles.length === 0 ? {} : { sharedKeyFiles }),
+  };
 }

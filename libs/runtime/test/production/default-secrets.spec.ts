@@ -33,4 +33,13 @@ describe('demo secrets and default passwords in production', () => {
       '/var/edoc/pki/root-ca.key.pem is the root CA\'s private key, where services read: keep it offline (it only signs the issuing CA) and leave the certificate',
     ]);
   });
+
+  it('refuses private keys in the PKI folder every service reads, naming a few and counting the rest', () => {
+    const sharedKeyFiles = ['/var/edoc/pki/archive.key.pem', '/var/edoc/pki/orgs/A.key.pem', '/var/edoc/pki/orgs/B.key.pem', '/var/edoc/pki/tsa.key.pem'];
+    const problems = demoSecretProblems({ ...fit, pki: { dir: '/var/edoc/pki', rootCommonName: 'UBND quận Hai Bà Trưng - Root CA', sharedKeyFiles } });
+    expect(problems).toEqual([
+      expect.stringMatching(/^4 private keys in \/var\/edoc\/pki, the folder every service reads \(\/var\/edoc\/pki\/archive\.key\.pem, \/var\/edoc\/pki\/orgs\/A\.key\.pem, \/var\/edoc\/pki\/orgs\/B\.key\.pem and 1 more\): .*edoc pki deploy/),
+    ]);
+    expect(demoSecretProblems({ ...fit, pki: { dir: '/var/edoc/pki', rootCommonName: 'UBND quận Hai Bà Trưng - Root CA' } })).toEqual([]);
+  });
 });

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { pkiDirOf, secretsDirOf } from '@edoc/runtime';
 import { env, envInt, type EdocConfig } from '@edoc/config';
 
 /** How long a class of documents is kept: a number of years, or for ever. */
@@ -13,8 +13,10 @@ export interface ArchivalSettings {
   checkpointEntries: number;
   /** ...or once the oldest uncovered entry is this old (EDOC_AUDIT_CHECKPOINT_MINUTES, 10). */
   checkpointIntervalMs: number;
-  /** Keys and certificates written by provisioning (EDOC_PKI_DIR, <data dir>/pki). */
+  /** Certificates and CRLs written by provisioning (EDOC_PKI_DIR, <data dir>/pki). */
   pkiDir: string;
+  /** archival's own secrets: the archive's and the TSA's keys under keys/ (EDOC_SECRETS_DIR, <data dir>/secrets/archival). */
+  secretsDir: string;
   /** An RFC 3161 service for the checkpoints' time-stamps (EDOC_TSA_URL); unset: the local TSA key. */
   tsaUrl?: string;
 }
@@ -33,7 +35,8 @@ export function loadArchivalSettings(config: EdocConfig): ArchivalSettings {
     retentionByType: parseRetentionByType(env('EDOC_RETENTION_BY_TYPE', '')),
     checkpointEntries,
     checkpointIntervalMs: minutes * 60_000,
-    pkiDir: env('EDOC_PKI_DIR', join(config.dataDir, 'pki')),
+    pkiDir: pkiDirOf(config),
+    secretsDir: secretsDirOf(config, 'archival'),
     tsaUrl: env('EDOC_TSA_URL'),
   };
 }

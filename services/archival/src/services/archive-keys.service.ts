@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { signDetached } from '@edoc/audit';
 import { HttpTimestampClient, LocalTimestampAuthority, loadSigningIdentity, type SigningIdentity, type TimestampProvider } from '@edoc/pki';
+import { privateKeyFileIn } from '@edoc/runtime';
 import { ARCHIVAL_SETTINGS, type ArchivalSettings } from '../config/archival-settings';
 
 /** The archive's key or the district PKI's certificates are not where provisioning puts them. */
@@ -14,7 +15,8 @@ export class ArchiveKeyMissingError extends Error {
 }
 
 /**
- * The archive's own signing credential (pki/archive.*, made by provisioning), the time-stamp
+ * The archive's own signing credential (its certificate pki/archive.cert.pem, its key in archival's
+ * secrets folder, made by provisioning), the time-stamp
  * source for its signatures, and the district's trust anchors for verification reports.
  */
 @Injectable()
@@ -45,7 +47,7 @@ export class ArchiveKeysService {
       const chain = this.path('issuing-ca.cert.pem');
       this.identity = loadSigningIdentity({
         certificatePem: this.read('archive.cert.pem', "the archive's certificate"),
-        privateKeyPem: this.read('archive.key.pem', "the archive's private key"),
+        privateKeyPem: this.readKey('archive', "the archive's private key"),
         chainPem: existsSync(chain) ? [readFileSync(chain, 'utf8')] : [],
       });
     }
@@ -61,7 +63,7 @@ export class ArchiveKeysService {
         this.timestamps = new LocalTimestampAuthority(
           loadSigningIdentity({
             certificatePem: this.read('tsa.cert.pem', "the time-stamp authority's certificate"),
-            privateKeyPem: this.read('tsa.key.pem', "the time-stamp authority's key"),
+            privateKeyPem: this.readKey('tsa', "the time-stamp authority's key"),
             chainPem: existsSync(chain) ? [readFileSync(chain, 'utf8')] : [],
           }),
         );
@@ -75,7 +77,15 @@ export class ArchiveKeysService {
   }
 
   private read(name: string, what: string): string {
-    const file = this.path(name);
+    return this.readFile(this.path(name), what);
+  }
+
+  /** A private key, from archival's own secrets folder (never the PKI folder every service reads). */
+  private readKey(base: string, what: string): string {
+    return this.readFile(privateKeyFileIn(this.settings.secretsDir, base), what);
+  }
+
+  private readFile(file: string, what: string): string {
     if (!existsSync(file)) throw new ArchiveKeyMissingError(`${what} is missing (${file}): run \`edoc provision\` to create the archive's credential`);
     return readFileSync(file, 'utf8');
   }

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deploymentMode, type EdocConfig } from '@edoc/config';
 import { isTokenUnavailable, loadSigningIdentity, type ParsedCertificate, parseCertificatesPem, Pkcs11SigningKey, PkiError, type SigningIdentity, type SigningKey } from '@edoc/pki';
-import { EDOC_CONFIG } from '@edoc/runtime';
+import { EDOC_CONFIG, pkiDirOf, privateKeyFileIn, secretsDirOf } from '@edoc/runtime';
 import { hsmKeyLabel, type HsmSettings, hsmSettingsFromEnv } from './hsm-settings';
 
 /** Thrown when a signer or organisation has no key in the key store: the document cannot be signed. */
@@ -23,20 +23,23 @@ export interface KeyFacts {
 
 /**
  * Keys and certificates of organisations, signers and the time-stamp authority. Certificates sit
- * under <data dir>/pki (EDOC_PKI_DIR) as provisioning wrote them; a private key is either the key
- * file beside its certificate (development only: production mode refuses key files of people and
- * organisations) or, failing that, a key on the HSM of EDOC_HSM_MODULE. Each is opened once and
+ * under <data dir>/pki (EDOC_PKI_DIR) as provisioning wrote them; a private key is either a key
+ * file in signing's own secrets folder (<data dir>/secrets/signing/keys, EDOC_SECRETS_DIR; in
+ * development only: production mode refuses key files of people and organisations) or, failing
+ * that, a key on the HSM of EDOC_HSM_MODULE. Each is opened once and
  * cached for the life of the process; a key file's key becomes a node:crypto KeyObject.
  */
 @Injectable()
 export class CredentialsRepository implements OnModuleDestroy {
   private readonly cache = new Map<string, SigningKey>();
   private readonly dir: string;
+  private readonly secretsDir: string;
   private readonly hsm: HsmSettings | undefined;
   private readonly production = deploymentMode() === 'production';
 
   constructor(@Inject(EDOC_CONFIG) config: EdocConfig) {
-    this.dir = process.env.EDOC_PKI_DIR ?? join(config.dataDir, 'pki');
+    this.dir = pkiDirOf(config);
+    this.secretsDir = secretsDirOf(config, 'signing');
     this.hsm = hsmSettingsFromEnv();
   }
 
@@ -86,7 +89,7 @@ export class CredentialsRepository implements OnModuleDestroy {
   }
 
   private holderOf(base: string, what: string): KeyHolder {
-    if (existsSync(join(this.dir, `${base}.key.pem`))) {
+    if (existsSync(privateKeyFileIn(this.secretsDir, base))) {
       if (this.production) throw new MissingCredentialError(`the key of ${what} is a key file; in production mode keys are held in the HSM (EDOC_HSM_MODULE), never in a file`);
       return 'key-store';
     }
@@ -104,8 +107,8 @@ export class CredentialsRepository implements OnModuleDestroy {
 
   private fromKeyFile(base: string, what: string): SigningIdentity {
     const certFile = join(this.dir, `${base}.cert.pem`);
-    const keyFile = join(this.dir, `${base}.key.pem`);
-    if (!existsSync(certFile) || !existsSync(keyFile)) throw new MissingCredentialError(`no key and certificate for ${what} in the key store`);
+    const keyFile = privateKeyFileIn(this.secretsDir, base);
+    if (!existsSync(certFile) || !existsSync(keyFile)) throw new MissingCredentialError(`no key and certificate for ${what} in the key store (${certFile}, ${keyFile})`);
     return loadSigningIdentity({ certificatePem: readFileSync(certFile, 'utf8'), privateKeyPem: readFileSync(keyFile, 'utf8'), chainPem: this.chainPem() });
   }
 
