@@ -5,6 +5,7 @@ COPY package.json package-lock.json ./
 COPY libs ./libs
 COPY services ./services
 COPY cli ./cli
+COPY web ./web
 COPY bin ./bin
 COPY scripts ./scripts
 COPY proto ./proto

@@ -20,8 +20,8 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
-    // Pages' own scripts run in the browser, not in Node.
-    files: ['services/*/assets/**/*.js'],
+    // Pages' own scripts and the web app run in the browser, not in Node.
+    files: ['services/*/assets/**/*.js', 'web/src/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
   },
 );

@@ -31,4 +31,8 @@ await Promise.all(
     }
   }),
 );
-if (!process.argv.includes('--quiet')) console.log(`built ${count} files in ${Date.now() - started} ms`);
+// The web app (web/, Preact) is bundled by Vite into web/dist, which intake serves at /app.
+const webStarted = Date.now();
+const { build } = await import('vite');
+await build({ configFile: join(root, 'web', 'vite.config.mjs'), logLevel: 'warn' });
+if (!process.argv.includes('--quiet')) console.log(`built ${count} files in ${webStarted - started} ms, the web app in ${Date.now() - webStarted} ms`);

@@ -22,6 +22,7 @@ function guide(result: ProvisionResult, seconds: number): string[] {
     `Demo users (${result.users.length}, deploy/seed/demo-users.json) sign in with the password edoc-demo-<username>, e.g.:`,
     ...[admin, clerk, signer, wardClerk].filter((u) => u !== undefined).map((u) => `  ${u.username.padEnd(18)} edoc-demo-${u.username.padEnd(18)} ${u.roles.join(', ')} of ${u.orgCode}`),
     '',
+    `Web app for clerks and signers: http://127.0.0.1:3000/app (sign in as ${clerk?.username}, ${signer?.username} or ${wardClerk?.username})`,
     `Dashboard for administrators: http://127.0.0.1:3004/dashboard (sign in as ${admin?.username ?? 'admin'})`,
     '',
     'Send a first document (as the district clerk, signed by the chairman, to every ward):',

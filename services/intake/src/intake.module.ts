@@ -1,3 +1,6 @@
+import { DirectoryController } from './controllers/directory.controller';
+import { WebAppController } from './web-app/web-app.controller';
+import { DirectoryViewService } from './services/directory-view.service';
 import { Module } from '@nestjs/common';
 import { join } from 'node:path';
 import { PrometheusModule, RuntimeModule } from '@edoc/runtime';
@@ -58,8 +61,9 @@ import { SubmissionService } from './services/submission.service';
       },
     ]),
   ],
-  controllers: [DocumentsController, InboxController, FilesController, RegistersController, DeliveryLedgerController, DocumentEventsHandler, DeliveryEventsHandler, UserEventsHandler],
+  controllers: [DocumentsController, DirectoryController, WebAppController, InboxController, FilesController, RegistersController, DeliveryLedgerController, DocumentEventsHandler, DeliveryEventsHandler, UserEventsHandler],
   providers: [
+    DirectoryViewService,
     DocumentsRepository,
     RegistersRepository,
     DeliveriesRepository,

@@ -1,5 +1,6 @@
 import type { INestApplication, Logger } from '@nestjs/common';
 import type { Server } from 'node:http';
+import { allowEdocOrigins } from './cors';
 import { describeHttpLimits, httpLimitsFromEnv } from './http-limits';
 import { securityHeaders } from './security-headers';
 import { applyServerDeadlines } from './server-deadlines';
@@ -13,6 +14,7 @@ import { SlowBodyCutter } from './slow-body-cutter';
 export function hardenHttp(app: INestApplication, logger: Logger): void {
   const limits = httpLimitsFromEnv();
   app.use(securityHeaders());
+  allowEdocOrigins(app);
   const server = app.getHttpServer() as Server;
   applyServerDeadlines(server, limits);
   if (limits.bodyMinBytesPerSecond > 0) {

@@ -1,4 +1,4 @@
-import { env, envBool, envInt } from '@edoc/config';
+import { env, envBool, envInt, publicOrigins } from '@edoc/config';
 import { MAX_ACCESS_TOKEN_SECONDS } from '@edoc/identity';
 import type { ThrottlePolicy } from '../domain/sign-in-throttle';
 
@@ -26,9 +26,6 @@ export interface IdentitySettings {
 
 export const IDENTITY_SETTINGS = Symbol('IDENTITY_SETTINGS');
 
-/** The services' default ports: what a browser reaches on one machine (`npm start`). */
-const DEFAULT_PORTS = [3000, 3001, 3002, 3003, 3004, 3005];
-
 export function loadIdentitySettings(): IdentitySettings {
   const accessTokenSeconds = envInt('EDOC_ACCESS_TOKEN_SECONDS', 600);
   if (accessTokenSeconds < 30 || accessTokenSeconds > MAX_ACCESS_TOKEN_SECONDS) {
@@ -47,31 +44,13 @@ export function loadIdentitySettings(): IdentitySettings {
     lockMs: envInt('EDOC_SIGNIN_LOCK_SECONDS', 15 * 60) * 1000,
   };
   if (throttle.lockAfter <= throttle.backoffAfter) throw new Error('EDOC_SIGNIN_LOCK_AFTER must be greater than EDOC_SIGNIN_BACKOFF_AFTER');
-  const origins = env('EDOC_PUBLIC_ORIGINS');
   return {
     accessTokenSeconds,
     sessionSeconds: sessionHours * 3600,
     passwordHash: { memoryKib, iterations },
     throttle,
-    publicOrigins: origins === undefined ? DEFAULT_PORTS.flatMap((port) => [`http://127.0.0.1:${port}`, `http://localhost:${port}`]) : parseOrigins(origins),
+    publicOrigins: publicOrigins(),
     cookieDomain: env('EDOC_COOKIE_DOMAIN'),
     cookieSecure: envBool('EDOC_COOKIE_SECURE', true),
   };
-}
-
-function parseOrigins(list: string): string[] {
-  return list
-    .split(',')
-    .map((entry) => entry.trim())
-    .filter((entry) => entry !== '')
-    .map((entry) => {
-      let url: URL;
-      try {
-        url = new URL(entry);
-      } catch {
-        throw new Error(`EDOC_PUBLIC_ORIGINS: "${entry}" is not a URL`);
-      }
-      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`EDOC_PUBLIC_ORIGINS: "${entry}" is not http(s)`);
-      return url.origin;
-    });
 }

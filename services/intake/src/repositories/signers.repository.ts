@@ -12,18 +12,33 @@ export interface SignerRecord {
   active: boolean;
 }
 
+interface SignerRow {
+  username: string;
+  org_code: string;
+  full_name: string;
+  competence: string;
+  position: string;
+  active: boolean;
+}
+
+const SELECT = 'SELECT username, org_code, full_name, competence, position, active FROM intake.signers';
+
+const toRecord = (row: SignerRow): SignerRecord => ({ username: row.username, orgCode: row.org_code, fullName: row.full_name, competence: row.competence, position: row.position, active: row.active });
+
 /** intake.signers: what the identity service said of each user who is, or was, a signer. */
 @Injectable()
 export class SignersRepository {
   constructor(private readonly db: Database) {}
 
+  /** The active signers of a unit, by name: whom its clerks may name as the signer of a submission. */
+  async activeOf(orgCode: string): Promise<SignerRecord[]> {
+    const { rows } = await this.db.query<SignerRow>(`${SELECT} WHERE org_code = $1 AND active ORDER BY full_name, username`, [orgCode]);
+    return rows.map(toRecord);
+  }
+
   async find(username: string): Promise<SignerRecord | undefined> {
-    const { rows } = await this.db.query<{ username: string; org_code: string; full_name: string; competence: string; position: string; active: boolean }>(
-      'SELECT username, org_code, full_name, competence, position, active FROM intake.signers WHERE username = $1',
-      [username],
-    );
-    const row = rows[0];
-    return row === undefined ? undefined : { username: row.username, orgCode: row.org_code, fullName: row.full_name, competence: row.competence, position: row.position, active: row.active };
+    const { rows } = await this.db.query<SignerRow>(`${SELECT} WHERE username = $1`, [username]);
+    return rows[0] === undefined ? undefined : toRecord(rows[0]);
   }
 
   /** Applies the news of one user when it is newer than what is held. */

@@ -1,0 +1,199 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { demoPassword } from '@edoc/identity';
+import { makePdf } from '../support/pdf-fixtures';
+import { TestExchange } from '../support/test-exchange';
+
+const ROOT = resolve(__dirname, '..', '..');
+const ARTIFACTS = join(ROOT, 'test-artifacts', 'web-app');
+const CHROMIUM = process.env.EDOC_CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const BACH_DANG = '000.31.13.H26';
+const CAU_DEN = '000.35.13.H26';
+const AXE = require.resolve('axe-core/axe.min.js');
+
+/**
+ * A whole working day through the web app alone, in a real browser: a clerk of the district
+ * office composes and sends for signature, the chairman approves, the document is issued, a ward
+ * clerk accepts and completes it in the built-in inbox, the sender watches 03 then 06 arrive, and
+ * recalls it from the ward that has not finished.
+ */
+describe('the clerks\' and signers\' web app in a real browser', () => {
+  let exchange: TestExchange;
+  let browser: Browser;
+  let files: string;
+  const contexts: BrowserContext[] = [];
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    files = mkdtempSync(join(tmpdir(), 'edoc-web-app-'));
+    await Promise.all([
+      TestExchange.start({ signersAtDesk: false }).then((started) => (exchange = started)),
+      chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS }).then((launched) => (browser = launched)),
+    ]);
+  }, 150_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await exchange?.stop();
+    rmSync(files, { recursive: true, force: true });
+  });
+
+  /** A browser of its own for `username`, signed in through the identity service's page, at `screen` of the app. */
+  async function signedIn(username: string, screen: string, options: { bypassCSP?: boolean } = {}): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'vi-VN', ...options });
+    contexts.push(context);
+    const page = await context.newPage();
+    page.on('pageerror', (error) => problems.push(`${username}: page error: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error' && !/status of 40[19]/.test(message.text())) problems.push(`${username}: console: ${message.text()}`);
+    });
+    await page.goto(exchange.url('intake', `/app/${screen}`));
+    await page.waitForURL((url) => url.pathname === '/login');
+    await page.fill('#username', username);
+    await page.fill('#password', demoPassword(username));
+    await Promise.all([page.waitForURL((url) => url.pathname === `/app/${screen}`), page.click('#login-submit')]);
+    await page.waitForSelector('main#main');
+    return page;
+  }
+
+  async function axeViolations(page: Page): Promise<string[]> {
+    await page.addScriptTag({ path: AXE });
+    const violations = await page.evaluate(async () => {
+      // In the page: axe-core, just added, checks the whole document.
+      const inPage = globalThis as unknown as { document: unknown; axe: { run: (context: unknown, options: unknown) => Promise<{ violations: { id: string; impact: string | null; nodes: { target: unknown[] }[] }[] }> } };
+      const result = await inPage.axe.run(inPage.document, { resultTypes: ['violations'] });
+      return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}) at ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`);
+    });
+    return violations;
+  }
+
+  async function shot(page: Page, name: string): Promise<void> {
+    await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true }).catch(() => undefined);
+  }
+
+  it('works a day: compose, approve, issue, accept and complete in a ward, the sender sees 03 then 06, and a recall', async () => {
+    const pdf = join(files, 'cong-van.pdf');
+    writeFileSync(pdf, await makePdf('Về việc tổng vệ sinh môi trường tháng 12', 2));
+    const subject = `Về việc tổng vệ sinh môi trường ${Date.now()}`;
+
+    // 1. The clerk of the district office composes and sends for signature.
+    const clerk = await signedIn('hbt.clerk', 'compose');
+    await clerk.fill('#subject', subject);
+    await clerk.selectOption('#urgency', 'khẩn');
+    await clerk.fill('#recipient-search', 'Bạch Đằng');
+    await clerk.check(`#to-${BACH_DANG.replace(/\./g, '\\.')}`);
+    await clerk.fill('#recipient-search', 'Cầu Dền');
+    await clerk.check(`#to-${CAU_DEN.replace(/\./g, '\\.')}`);
+    await clerk.selectOption('#signer', 'hbt.signer');
+    await clerk.setInputFiles('#file', pdf);
+    await clerk.click('#send-for-signature');
+    const sent = await clerk.waitForSelector('#compose-sent', { timeout: 30_000 });
+    const documentId = (await sent.innerText()).match(/[0-9a-f-]{36}/)?.[0];
+    expect(documentId).toBeDefined();
+    await shot(clerk, '1-compose');
+
+    // 2. The chairman opens the request, reads the draft drawn by pdf.js beside its metadata, and approves.
+    const signer = await signedIn('hbt.signer', 'sign');
+    await signer.click(`text=${subject}`);
+    // Both pages of the draft drawn (pdf.js renders one after the other).
+    await signer.waitForSelector('.pdf-preview .pages[data-pages="2"] canvas:nth-of-type(2)', { timeout: 30_000 });
+    expect(await signer.locator('.pdf-preview canvas').count()).toBe(2);
+    await shot(signer, '2-sign');
+    await signer.click('#approve');
+    await signer.waitForSelector('#sign-notice', { timeout: 30_000 });
+
+    // 3. The document is issued: numbered, both signatures on it, sent to both wards.
+    const sender = await signedIn('hbt.clerk', 'outgoing');
+    await exchange.waitFor('the document issued', async () => {
+      await sender.reload();
+      await sender.click(`text=${subject}`);
+      return (await sender.locator('#document-state').getAttribute('data-state', { timeout: 5_000 })) === 'issued';
+    }, { timeoutMs: 90_000, intervalMs: 1_000 });
+
+    // 4. A ward clerk with the built-in inbox accepts it, then completes it.
+    const ward = await signedIn('bachdang.clerk', 'inbox');
+    await exchange.waitFor('the document in the ward\'s inbox', async () => {
+      await ward.reload();
+      return (await ward.locator(`text=${subject}`).count()) > 0;
+    }, { timeoutMs: 60_000, intervalMs: 1_000 });
+    await ward.click(`text=${subject}`);
+    await ward.click('#status-03');
+    await ward.waitForSelector('#inbox-notice');
+
+    // 5. The sender, without reloading, sees 03 for Bạch Đằng, then 06.
+    const bachDangStatus = sender.locator(`tr[data-recipient="${BACH_DANG}"] td.status`);
+    await expect(waitText(bachDangStatus, /^03/)).resolves.toMatch(/^03 · Đã tiếp nhận/);
+    await ward.click('#status-06');
+    await expect(waitText(bachDangStatus, /^06/)).resolves.toMatch(/^06 · Hoàn thành/);
+    await shot(sender, '5-outgoing');
+
+    // 6. A recall: Cầu Dền, which has not completed it, is asked to give it back (13).
+    await sender.fill('#recall-reason', 'Ban hành nhầm đối tượng');
+    await sender.click('#recall');
+    await expect(waitText(sender.locator(`tr[data-recipient="${CAU_DEN}"] td.status`), /^13/)).resolves.toMatch(/^13 · Yêu cầu thu hồi/);
+    expect(await bachDangStatus.innerText()).toMatch(/^06/);
+    expect(problems).toEqual([]);
+  });
+
+  it('shows the reason when intake refuses an upload (an encrypted PDF), with the progress bar gone', async () => {
+    const plain = join(files, 'plain.pdf');
+    writeFileSync(plain, await makePdf('Tài liệu có mật khẩu'));
+    execFileSync('qpdf', ['--encrypt', 'user', 'owner', '256', '--', plain, join(files, 'encrypted.pdf')]);
+    const clerk = await signedIn('hbt.clerk', 'compose');
+    await clerk.fill('#subject', 'Văn bản có mật khẩu');
+    await clerk.fill('#recipient-search', 'Bạch Đằng');
+    await clerk.check(`#to-${BACH_DANG.replace(/\./g, '\\.')}`);
+    await clerk.selectOption('#signer', 'hbt.signer');
+    await clerk.setInputFiles('#file', join(files, 'encrypted.pdf'));
+    await clerk.click('#send-for-signature');
+    const alert = await clerk.waitForSelector('.error[role="alert"]', { timeout: 30_000 });
+    expect(await alert.innerText()).toMatch(/\(422\)[\s\S]*tệp PDF được mã hóa \(có mật khẩu\)/);
+    expect(await clerk.locator('#upload-progress').count()).toBe(0);
+    expect(readFileSync(join(files, 'encrypted.pdf')).length).toBeGreaterThan(0);
+  });
+
+  it('says what is missing before uploading, each next to its field', async () => {
+    const clerk = await signedIn('hbt.clerk', 'compose');
+    await clerk.click('#send-for-signature');
+    expect(await clerk.getAttribute('#subject', 'aria-invalid')).toBe('true');
+    expect(await clerk.locator('#subject-problem').innerText()).toBe('bắt buộc');
+    expect(await clerk.locator('#recipients-problem').innerText()).toBe('chọn ít nhất một nơi nhận');
+    expect(await clerk.locator('#file-problem').innerText()).toBe('bắt buộc');
+  });
+
+  it('has no serious accessibility violation on any screen (axe-core), in Vietnamese and in English', async () => {
+    const found: string[] = [];
+    for (const [username, screen] of [
+      ['hbt.clerk', 'compose'],
+      ['hbt.clerk', 'outgoing'],
+      ['hbt.signer', 'sign'],
+      ['bachdang.clerk', 'inbox'],
+    ] as const) {
+      const page = await signedIn(username, screen, { bypassCSP: true });
+      if (screen === 'outgoing' || screen === 'inbox' || screen === 'sign') {
+        const first = page.locator('table.list button.link').first();
+        if ((await first.count()) > 0) await first.click();
+      }
+      found.push(...(await axeViolations(page)).map((v) => `${screen} (vi): ${v}`));
+      await page.click('text=English');
+      await page.waitForSelector('html[lang="en"]');
+      found.push(...(await axeViolations(page)).map((v) => `${screen} (en): ${v}`));
+    }
+    expect(found).toEqual([]);
+  });
+});
+
+/** The locator's text once it matches `pattern` (the page updates itself every 5 s). */
+async function waitText(locator: import('playwright-core').Locator, pattern: RegExp, timeoutMs = 30_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const text = (await locator.innerText({ timeout: timeoutMs }).catch(() => '')).trim();
+    if (pattern.test(text) || Date.now() > deadline) return text;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
