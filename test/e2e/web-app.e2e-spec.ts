@@ -122,6 +122,12 @@ describe('the clerks\' and signers\' web app in a real browser', () => {
       return (await ward.locator(`text=${subject}`).count()) > 0;
     }, { timeoutMs: 60_000, intervalMs: 1_000 });
     await ward.click(`text=${subject}`);
+    // The ward clerk checks the signatures before accepting: the signer's and the seal, both valid, in words.
+    await ward.click('#verify');
+    const report = await ward.waitForSelector('#signature-report', { timeout: 30_000 });
+    expect(await report.innerText()).toMatch(/Tất cả chữ ký hợp lệ/);
+    expect(await ward.locator('#signature-report li[data-indication="TOTAL_PASSED"]').count()).toBe(2);
+    expect(await ward.locator('#signature-report li').first().innerText()).toMatch(/Hợp lệ — Người ký: .+, CHỦ TỊCH/);
     await ward.click('#status-03');
     await ward.waitForSelector('#inbox-notice');
 
@@ -132,12 +138,74 @@ describe('the clerks\' and signers\' web app in a real browser', () => {
     await expect(waitText(bachDangStatus, /^06/)).resolves.toMatch(/^06 · Hoàn thành/);
     await shot(sender, '5-outgoing');
 
+    // A replacement starts from here, naming the document it replaces (sending it is the compose screen's).
+    await sender.click('#replace-document');
+    expect(await (await sender.waitForSelector('#compose-business')).innerText()).toContain(documentId as string);
+    await sender.goBack();
+    await sender.click(`text=${subject}`);
+
     // 6. A recall: Cầu Dền, which has not completed it, is asked to give it back (13).
     await sender.fill('#recall-reason', 'Ban hành nhầm đối tượng');
     await sender.click('#recall');
     await expect(waitText(sender.locator(`tr[data-recipient="${CAU_DEN}"] td.status`), /^13/)).resolves.toMatch(/^13 · Yêu cầu thu hồi/);
     expect(await bachDangStatus.innerText()).toMatch(/^06/);
     expect(problems).toEqual([]);
+  });
+
+  it('keeps the registers: a paper document registered in the incoming book, the CSV export, the follow-up book', async () => {
+    const ward = await signedIn('bachdang.clerk', 'registers');
+    await ward.selectOption('#book', 'incoming');
+    await ward.waitForSelector('#register-incoming');
+    const before = await ward.locator('#register-incoming tbody tr').count();
+    await ward.fill('#paper-author', 'Công an phường Bạch Đằng');
+    await ward.fill('#paper-number', '15/CV-CAP');
+    await ward.fill('#paper-date', new Date().toISOString().slice(0, 10));
+    await ward.fill('#paper-subject', 'Về việc bảo đảm an ninh trật tự dịp Tết');
+    await ward.click('#register-paper');
+    await ward.waitForSelector('#registers-notice');
+    await ward.waitForSelector('#register-incoming tbody tr >> text=15/CV-CAP');
+    expect(await ward.locator('#register-incoming tbody tr').count()).toBe(before + 1);
+    const csv = await ward.request.get(new URL((await ward.getAttribute('#export-csv', 'href')) as string, exchange.url('intake')).href);
+    expect(csv.status()).toBe(200);
+    expect(await csv.text()).toContain('Về việc bảo đảm an ninh trật tự dịp Tết');
+    await ward.selectOption('#book', 'follow-up');
+    await ward.waitForSelector('#follow-up-table');
+  });
+
+  it('lets the district administrator add a user to a unit and disable it, and shows a refused password\'s reason', async () => {
+    const admin = await signedIn('admin', 'users');
+    await admin.fill('#users-org', BACH_DANG);
+    await admin.press('#users-org', 'Enter');
+    await admin.waitForSelector('#users-table tr[data-username="bachdang.clerk"]');
+    await admin.fill('#new-username', 'bachdang.lan');
+    await admin.fill('#new-name', 'Nguyễn Thị Lan');
+    await admin.fill('#new-password', 'short');
+    await admin.click('#add-user');
+    expect(await (await admin.waitForSelector('.error[role="alert"]')).innerText()).toMatch(/\(422\)[\s\S]*password: at least/);
+    await admin.fill('#new-password', 'Sổ công văn đến 2026 của phường');
+    await admin.click('#add-user');
+    await admin.waitForSelector('#users-table tr[data-username="bachdang.lan"]');
+    await admin.click('#users-table tr[data-username="bachdang.lan"] button');
+    await admin.waitForSelector('#users-table tr[data-username="bachdang.lan"] >> text=Đã khóa');
+  });
+
+  it('keeps a draft in the browser, file included, and sends it later', async () => {
+    const pdf = join(files, 'nhap.pdf');
+    writeFileSync(pdf, await makePdf('Bản nháp'));
+    const clerk = await signedIn('hbt.clerk', 'compose');
+    await clerk.fill('#subject', 'Về việc chuẩn bị Tết Nguyên đán (nháp)');
+    await clerk.setInputFiles('#file', pdf);
+    await clerk.click('#save-draft');
+    await clerk.waitForSelector('#compose-notice');
+    await clerk.reload();
+    await clerk.click('.drafts button >> text=Về việc chuẩn bị Tết Nguyên đán (nháp)');
+    expect(await clerk.inputValue('#subject')).toBe('Về việc chuẩn bị Tết Nguyên đán (nháp)');
+    await clerk.fill('#recipient-search', 'Bạch Đằng');
+    await clerk.check(`#to-${BACH_DANG.replace(/\./g, '\\.')}`);
+    await clerk.selectOption('#signer', 'hbt.signer');
+    await clerk.click('#send-for-signature');
+    await clerk.waitForSelector('#compose-sent', { timeout: 30_000 });
+    expect(await clerk.locator('.drafts').count()).toBe(0);
   });
 
   it('shows the reason when intake refuses an upload (an encrypted PDF), with the progress bar gone', async () => {
@@ -173,11 +241,17 @@ describe('the clerks\' and signers\' web app in a real browser', () => {
       ['hbt.clerk', 'outgoing'],
       ['hbt.signer', 'sign'],
       ['bachdang.clerk', 'inbox'],
+      ['bachdang.clerk', 'registers'],
+      ['admin', 'users'],
     ] as const) {
       const page = await signedIn(username, screen, { bypassCSP: true });
       if (screen === 'outgoing' || screen === 'inbox' || screen === 'sign') {
         const first = page.locator('table.list button.link').first();
         if ((await first.count()) > 0) await first.click();
+      }
+      if (screen === 'inbox' && (await page.locator('#verify').count()) > 0) {
+        await page.click('#verify');
+        await page.waitForSelector('#signature-report');
       }
       found.push(...(await axeViolations(page)).map((v) => `${screen} (vi): ${v}`));
       await page.click('text=English');

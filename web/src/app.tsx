@@ -5,7 +5,9 @@ import { language, switchLanguage, t, type WordKey } from './i18n';
 import { ComposePage } from './pages/compose';
 import { InboxPage } from './pages/inbox';
 import { OutgoingPage } from './pages/outgoing';
+import { RegistersPage } from './pages/registers';
 import { SignQueuePage } from './pages/sign-queue';
+import { UsersPage } from './pages/users';
 import { navigate, route } from './router';
 import { useSignal } from './signal';
 
@@ -14,6 +16,8 @@ const SCREENS: { path: string; word: WordKey; roles: string[] }[] = [
   { path: 'sign', word: 'signQueue', roles: ['signer'] },
   { path: 'outgoing', word: 'outgoing', roles: ['clerk', 'signer', 'admin'] },
   { path: 'inbox', word: 'inbox', roles: ['clerk'] },
+  { path: 'registers', word: 'registers', roles: ['clerk', 'admin'] },
+  { path: 'users', word: 'users', roles: ['admin', 'unit-admin'] },
 ];
 
 export function App() {
@@ -61,6 +65,8 @@ export function App() {
         {current?.path === 'sign' && <SignQueuePage />}
         {current?.path === 'outgoing' && <OutgoingPage />}
         {current?.path === 'inbox' && <InboxPage />}
+        {current?.path === 'registers' && <RegistersPage />}
+        {current?.path === 'users' && <UsersPage orgCode={session.user.orgCode} />}
       </main>
     </>
   );

@@ -1,6 +1,7 @@
 import { DirectoryController } from './controllers/directory.controller';
 import { WebAppController } from './web-app/web-app.controller';
 import { DirectoryViewService } from './services/directory-view.service';
+import { FileVerificationService } from './services/file-verification.service';
 import { Module } from '@nestjs/common';
 import { join } from 'node:path';
 import { PrometheusModule, RuntimeModule } from '@edoc/runtime';
@@ -64,6 +65,7 @@ import { SubmissionService } from './services/submission.service';
   controllers: [DocumentsController, DirectoryController, WebAppController, InboxController, FilesController, RegistersController, DeliveryLedgerController, DocumentEventsHandler, DeliveryEventsHandler, UserEventsHandler],
   providers: [
     DirectoryViewService,
+    FileVerificationService,
     DocumentsRepository,
     RegistersRepository,
     DeliveriesRepository,

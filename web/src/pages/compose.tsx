@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { call, upload } from '../api';
 import { ErrorBox } from '../components/error-box';
 import { Progress } from '../components/progress';
+import { deleteDraft, listDrafts, saveDraft, type StoredDraft } from '../drafts';
 import { t, type WordKey } from '../i18n';
 
 interface DirectoryView {
@@ -19,6 +20,8 @@ const URGENCIES: [string, WordKey][] = [
 ];
 
 interface Draft {
+  businessType: string;
+  replaces: string;
   type: string;
   subject: string;
   urgency: string;
@@ -29,7 +32,7 @@ interface Draft {
   recipients: string[];
 }
 
-const EMPTY: Draft = { type: 'CV', subject: '', urgency: 'normal', dueDate: '', steeringType: '0', responseFor: '', signer: '', recipients: [] };
+const EMPTY: Draft = { businessType: 'new', replaces: '', type: 'CV', subject: '', urgency: 'normal', dueDate: '', steeringType: '0', responseFor: '', signer: '', recipients: [] };
 
 /** Problems found while typing, by field: the same rules intake applies, said before the upload. */
 function problemsOf(draft: Draft, file: File | undefined, attachments: File[]): Partial<Record<string, string>> {
@@ -45,9 +48,17 @@ function problemsOf(draft: Draft, file: File | undefined, attachments: File[]): 
   return problems;
 }
 
+/** An update or a replacement of an issued document starts from the outgoing screen with its id. */
+function startingDraft(): Draft {
+  const query = new URLSearchParams(location.search);
+  const business = query.get('business');
+  const replaces = query.get('replaces') ?? '';
+  return business === 'update' || business === 'replace' ? { ...EMPTY, businessType: business, replaces } : EMPTY;
+}
+
 export function ComposePage() {
   const [directory, setDirectory] = useState<DirectoryView | undefined>();
-  const [draft, setDraft] = useState<Draft>(EMPTY);
+  const [draft, setDraft] = useState<Draft>(startingDraft);
   const [file, setFile] = useState<File | undefined>();
   const [attachments, setAttachments] = useState<File[]>([]);
   const [search, setSearch] = useState('');
@@ -55,10 +66,36 @@ export function ComposePage() {
   const [progress, setProgress] = useState<number | undefined>();
   const [error, setError] = useState<unknown>();
   const [sent, setSent] = useState<string | undefined>();
+  const [notice, setNotice] = useState<string | undefined>();
   const [key, setKey] = useState(() => crypto.randomUUID());
+  const [drafts, setDrafts] = useState<StoredDraft<Draft>[]>([]);
+  const [draftId, setDraftId] = useState<string | undefined>();
+  const reloadDrafts = () => listDrafts<Draft>().then(setDrafts, () => setDrafts([]));
   useEffect(() => {
     call<DirectoryView>('/directory').then(setDirectory, setError);
+    void reloadDrafts();
   }, []);
+
+  async function keepDraft() {
+    const id = draftId ?? crypto.randomUUID();
+    try {
+      await saveDraft<Draft>({ id, savedAt: new Date().toISOString(), fields: draft, ...(file === undefined ? {} : { file }), attachments });
+      setDraftId(id);
+      setSent(undefined);
+      setNotice(t('draftSaved'));
+      await reloadDrafts();
+    } catch (failure) {
+      setError(failure);
+    }
+  }
+
+  function resume(stored: StoredDraft<Draft>) {
+    setDraft(stored.fields);
+    setFile(stored.file);
+    setAttachments(stored.attachments);
+    setDraftId(stored.id);
+    setNotice(undefined);
+  }
   const problems = useMemo(() => problemsOf(draft, file, attachments), [draft, file, attachments]);
   const set = (field: keyof Draft) => (event: Event) => setDraft({ ...draft, [field]: (event.target as HTMLInputElement).value });
   const toggle = (codes: string[], on: boolean) =>
@@ -71,7 +108,8 @@ export function ComposePage() {
     setError(undefined);
     if (Object.keys(problems).length > 0) return;
     const form = new FormData();
-    const metadata = { ...draft, steeringType: Number(draft.steeringType), ...(draft.dueDate === '' ? { dueDate: undefined } : {}), ...(draft.responseFor === '' ? { responseFor: undefined } : {}) };
+    const { replaces, ...rest } = draft;
+    const metadata = { ...rest, ...(replaces === '' ? {} : { replaces }), steeringType: Number(draft.steeringType), ...(draft.dueDate === '' ? { dueDate: undefined } : {}), ...(draft.responseFor === '' ? { responseFor: undefined } : {}) };
     form.append('metadata', JSON.stringify(metadata));
     form.append('file', file as File);
     for (const attachment of attachments) form.append('attachments', attachment);
@@ -79,6 +117,9 @@ export function ComposePage() {
     try {
       const receipt = await upload<{ documentId: string }>('/documents', form, key, setProgress);
       setSent(receipt.documentId);
+      setNotice(undefined);
+      if (draftId !== undefined) await deleteDraft(draftId).then(reloadDrafts, () => undefined);
+      setDraftId(undefined);
       setDraft(EMPTY);
       setFile(undefined);
       setAttachments([]);
@@ -107,7 +148,31 @@ export function ComposePage() {
           {t('sentForSignature')} <code>{sent}</code>
         </p>
       )}
+      {notice !== undefined && (
+        <p class="notice" role="status" id="compose-notice">
+          {notice}
+        </p>
+      )}
       {error !== undefined && <ErrorBox error={error} />}
+      {drafts.length > 0 && (
+        <nav aria-labelledby="drafts-title" class="drafts">
+          <h2 id="drafts-title">{t('drafts')}</h2>
+          <ul>
+            {drafts.map((stored) => (
+              <li>
+                <button type="button" class="link" onClick={() => resume(stored)}>
+                  {stored.fields.subject.trim() === '' ? t('untitled') : stored.fields.subject} · {new Date(stored.savedAt).toLocaleString()}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      )}
+      {draft.businessType !== 'new' && (
+        <p class="notice" id="compose-business">
+          {t(draft.businessType === 'update' ? 'updating' : 'replacing')} <code>{draft.replaces}</code>
+        </p>
+      )}
       <form onSubmit={submit} noValidate class="compose">
         <div class="row">
           <label for="type">{t('type')}</label>
@@ -191,6 +256,7 @@ export function ComposePage() {
         <div class="row">
           <label for="file">{t('mainFile')}</label>
           <input id="file" type="file" accept="application/pdf,.pdf" onChange={(event) => setFile((event.target as HTMLInputElement).files?.[0])} aria-invalid={touched && problems.file !== undefined} aria-describedby={describedBy('file')} />
+          {file !== undefined && <small id="file-chosen">{file.name}</small>}
           {fieldProblem('file')}
         </div>
         <div class="row">
@@ -199,9 +265,14 @@ export function ComposePage() {
           {fieldProblem('attachments')}
         </div>
         {progress !== undefined && <Progress label={t('uploading')} fraction={progress} />}
-        <button type="submit" id="send-for-signature" disabled={progress !== undefined}>
-          {t('sendForSignature')}
-        </button>
+        <p class="actions">
+          <button type="button" id="save-draft" disabled={progress !== undefined} onClick={keepDraft}>
+            {t('saveDraft')}
+          </button>
+          <button type="submit" id="send-for-signature" disabled={progress !== undefined}>
+            {t('sendForSignature')}
+          </button>
+        </p>
       </form>
     </section>
   );

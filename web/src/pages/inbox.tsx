@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { call } from '../api';
 import { ErrorBox } from '../components/error-box';
+import { ListTable } from '../components/list-table';
+import { SignatureReport, type VerificationReport } from '../components/signature-report';
 import { statusWords, t, type WordKey } from '../i18n';
 
 interface InboxItem {
@@ -32,12 +34,14 @@ export function InboxPage() {
   const [error, setError] = useState<unknown>();
   const [reason, setReason] = useState('');
   const [notice, setNotice] = useState<string | undefined>();
+  const [report, setReport] = useState<VerificationReport | undefined>();
+  const [verifying, setVerifying] = useState(false);
   const reload = () => call<{ items: InboxItem[] }>('/inbox').then((answer) => setItems([...answer.items].sort((a, b) => b.urgency - a.urgency)), setError);
   useEffect(() => {
     void reload();
   }, []);
 
-  async function report(status: string) {
+  async function reportStatus(status: string) {
     if (openId === undefined) return;
     setError(undefined);
     try {
@@ -50,6 +54,19 @@ export function InboxPage() {
     }
   }
 
+  async function verify(sha256: string) {
+    setVerifying(true);
+    setReport(undefined);
+    setError(undefined);
+    try {
+      setReport(await call<VerificationReport>(`/files/${sha256}/verification`));
+    } catch (failure) {
+      setError(failure);
+    } finally {
+      setVerifying(false);
+    }
+  }
+
   const open = items?.find((item) => item.deliveryId === openId);
   return (
     <section aria-labelledby="inbox-title">
@@ -59,22 +76,19 @@ export function InboxPage() {
       {items === undefined && <p role="status">{t('loading')}</p>}
       {items !== undefined && items.length === 0 && <p>{t('noDocuments')}</p>}
       {items !== undefined && items.length > 0 && (
-        <table class="list">
-          <thead>
-            <tr>
-              <th scope="col">{t('number')}</th>
-              <th scope="col">{t('subject')}</th>
-              <th scope="col">{t('sender')}</th>
-              <th scope="col">{t('dueDate')}</th>
-              <th scope="col">{t('status')}</th>
-            </tr>
-          </thead>
-          <tbody>
+        <ListTable headers={[t('number'), t('subject'), t('sender'), t('dueDate'), t('status')]}>
             {items.map((item) => (
               <tr class={item.urgency > 0 ? 'urgent' : undefined}>
                 <td>{item.numberNotation}</td>
                 <td>
-                  <button type="button" class="link" onClick={() => setOpenId(item.deliveryId)}>
+                  <button
+                    type="button"
+                    class="link"
+                    onClick={() => {
+                      setOpenId(item.deliveryId);
+                      setReport(undefined);
+                    }}
+                  >
                     {item.typeCode} — {item.subject}
                   </button>
                 </td>
@@ -83,8 +97,7 @@ export function InboxPage() {
                 <td>{statusWords(item.status)}</td>
               </tr>
             ))}
-          </tbody>
-        </table>
+          </ListTable>
       )}
       {open !== undefined && (
         <div class="details" id="inbox-detail">
@@ -104,6 +117,15 @@ export function InboxPage() {
               </a>
             ))}
           </p>
+          {open.file !== null && (
+            <p>
+              <button type="button" id="verify" disabled={verifying} onClick={() => verify(open.file!.sha256)}>
+                {t('verify')}
+              </button>
+              {verifying && <span role="status"> {t('verifying')}</span>}
+            </p>
+          )}
+          {report !== undefined && <SignatureReport report={report} />}
           <p>
             {t('status')}: <span id="inbox-status">{statusWords(open.status)}</span>
           </p>
@@ -111,7 +133,7 @@ export function InboxPage() {
           <input id="status-reason" value={reason} onInput={(event) => setReason((event.target as HTMLInputElement).value)} />
           <div class="actions">
             {ACTIONS.map(([status, word]) => (
-              <button type="button" id={`status-${status}`} onClick={() => report(status)}>
+              <button type="button" id={`status-${status}`} onClick={() => reportStatus(status)}>
                 {t(word)}
               </button>
             ))}

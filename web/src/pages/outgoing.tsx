@@ -1,7 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
 import { call } from '../api';
 import { ErrorBox } from '../components/error-box';
+import { ListTable } from '../components/list-table';
 import { stateWords, statusWords, t } from '../i18n';
+import { navigate } from '../router';
 
 interface DocumentSummary {
   documentId: string;
@@ -68,15 +70,7 @@ export function OutgoingPage() {
       {items === undefined && <p role="status">{t('loading')}</p>}
       {items !== undefined && items.length === 0 && <p>{t('noDocuments')}</p>}
       {items !== undefined && items.length > 0 && (
-        <table class="list">
-          <thead>
-            <tr>
-              <th scope="col">{t('number')}</th>
-              <th scope="col">{t('subject')}</th>
-              <th scope="col">{t('state')}</th>
-            </tr>
-          </thead>
-          <tbody>
+        <ListTable headers={[t('number'), t('subject'), t('state')]}>
             {items.map((item) => (
               <tr aria-selected={item.documentId === openId}>
                 <td>{item.numberNotation ?? '—'}</td>
@@ -88,8 +82,7 @@ export function OutgoingPage() {
                 <td>{stateWords(item.state)}</td>
               </tr>
             ))}
-          </tbody>
-        </table>
+          </ListTable>
       )}
       {detail !== undefined && detail.documentId === openId && (
         <div class="details" id="outgoing-detail">
@@ -100,15 +93,7 @@ export function OutgoingPage() {
             {t('state')}: <span id="document-state" data-state={detail.state}>{stateWords(detail.state)}</span> · <small>{t('liveUpdates')}</small>
           </p>
           {detail.returned !== null && <p class="notice">{detail.returned.by}: {detail.returned.comment}</p>}
-          <table class="list" aria-live="polite">
-            <thead>
-              <tr>
-                <th scope="col">{t('recipient')}</th>
-                <th scope="col">{t('status')}</th>
-                <th scope="col">{t('updatedAt')}</th>
-              </tr>
-            </thead>
-            <tbody>
+          <ListTable live headers={[t('recipient'), t('status'), t('updatedAt')]}>
               {detail.deliveries.map((delivery) => (
                 <tr class={delivery.receiptOverdue ? 'overdue' : undefined} data-recipient={delivery.recipientCode}>
                   <td>{delivery.recipientName}</td>
@@ -119,8 +104,17 @@ export function OutgoingPage() {
                   <td>{new Date(delivery.updatedAt).toLocaleString()}</td>
                 </tr>
               ))}
-            </tbody>
-          </table>
+            </ListTable>
+          {detail.state === 'issued' && (
+            <p class="actions">
+              <button type="button" id="update-document" onClick={() => navigate(`compose?business=update&replaces=${detail.documentId}`)}>
+                {t('updateIt')}
+              </button>
+              <button type="button" id="replace-document" onClick={() => navigate(`compose?business=replace&replaces=${detail.documentId}`)}>
+                {t('replaceIt')}
+              </button>
+            </p>
+          )}
           {detail.state === 'issued' && (
             <form onSubmit={recall} class="inline">
               <label for="recall-reason">{t('recallReason')}</label>

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { call, signingUrl } from '../api';
 import { ErrorBox } from '../components/error-box';
+import { ListTable } from '../components/list-table';
 import { PdfPreview } from '../components/pdf-preview';
 import { t } from '../i18n';
 
@@ -60,16 +61,7 @@ export function SignQueuePage() {
       {items === undefined && <p role="status">{t('loading')}</p>}
       {items !== undefined && waiting.length === 0 && <p>{t('nothingWaiting')}</p>}
       {waiting.length > 0 && (
-        <table class="list">
-          <thead>
-            <tr>
-              <th scope="col">{t('subject')}</th>
-              <th scope="col">{t('urgency')}</th>
-              <th scope="col">{t('submittedBy')}</th>
-              <th scope="col">{t('state')}</th>
-            </tr>
-          </thead>
-          <tbody>
+        <ListTable headers={[t('subject'), t('urgency'), t('submittedBy'), t('state')]}>
             {waiting.map((item) => (
               <tr class={item.overdue ? 'overdue' : undefined}>
                 <td>
@@ -82,8 +74,7 @@ export function SignQueuePage() {
                 <td>{item.overdue ? t('overdue') : new Date(item.requestedAt).toLocaleString()}</td>
               </tr>
             ))}
-          </tbody>
-        </table>
+          </ListTable>
       )}
       {open !== undefined && (
         <div class="side-by-side">
