@@ -181,7 +181,8 @@ describe('the clerks\' and signers\' web app in a real browser', () => {
     await admin.fill('#new-name', 'Nguyễn Thị Lan');
     await admin.fill('#new-password', 'short');
     await admin.click('#add-user');
-    expect(await (await admin.waitForSelector('.error[role="alert"]')).innerText()).toMatch(/\(422\)[\s\S]*password: at least/);
+    // The API's reason, in Vietnamese, with what the API said beside it.
+    expect(await (await admin.waitForSelector('.error[role="alert"]')).innerText()).toMatch(/\(422\)[\s\S]*Mật khẩu: ít nhất \d+ ký tự[\s\S]*\(password: at least/);
     await admin.fill('#new-password', 'Sổ công văn đến 2026 của phường');
     await admin.click('#add-user');
     await admin.waitForSelector('#users-table tr[data-username="bachdang.lan"]');
