@@ -44,7 +44,7 @@ describe('the clerks\' and signers\' web app in a real browser', () => {
   });
 
   /** A browser of its own for `username`, signed in through the identity service's page, at `screen` of the app. */
-  async function signedIn(username: string, screen: string, options: { bypassCSP?: boolean } = {}): Promise<Page> {
+  async function signedIn(username: string, screen: string, options: { bypassCSP?: boolean; viewport?: { width: number; height: number } } = {}): Promise<Page> {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'vi-VN', ...options });
     contexts.push(context);
     const page = await context.newPage();
@@ -207,6 +207,27 @@ describe('the clerks\' and signers\' web app in a real browser', () => {
     await clerk.click('#send-for-signature');
     await clerk.waitForSelector('#compose-sent', { timeout: 30_000 });
     expect(await clerk.locator('.drafts').count()).toBe(0);
+  });
+
+  it('fits a tablet held upright: no screen scrolls sideways', async () => {
+    const wide: string[] = [];
+    for (const [username, screen] of [
+      ['hbt.clerk', 'compose'],
+      ['hbt.clerk', 'outgoing'],
+      ['hbt.signer', 'sign'],
+      ['bachdang.clerk', 'inbox'],
+      ['bachdang.clerk', 'registers'],
+    ] as const) {
+      const page = await signedIn(username, screen, { viewport: { width: 768, height: 1024 } });
+      const first = page.locator('table.list button.link').first();
+      if ((await first.count()) > 0) await first.click();
+      const overflow = await page.evaluate(() => {
+        const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
+        return root.scrollWidth - root.clientWidth;
+      });
+      if (overflow > 0) wide.push(`${screen}: ${overflow} px too wide`);
+    }
+    expect(wide).toEqual([]);
   });
 
   it('shows the reason when intake refuses an upload (an encrypted PDF), with the progress bar gone', async () => {
