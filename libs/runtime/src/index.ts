@@ -16,3 +16,4 @@ export * from './rate-limit';
 export * from './claim-check-scratch';
 export * from './production';
 export * from './reports/csv';
+export * from './periodic-task';

@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Database } from '@edoc/db';
-import { ServiceReadiness } from '@edoc/runtime';
+import { PeriodicTask, ServiceReadiness } from '@edoc/runtime';
 import { type ArchiveRecord, RecordsRepository } from '../repositories/records.repository';
 import { AuditTrailService } from './audit-trail.service';
 import { CheckpointService } from './checkpoint.service';
@@ -29,30 +29,24 @@ export interface DisposalCandidate {
 @Injectable()
 export class DisposalReviewService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(DisposalReviewService.name);
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
+  private readonly task: PeriodicTask;
 
   constructor(
     private readonly db: Database,
     private readonly records: RecordsRepository,
     private readonly audit: AuditTrailService,
     private readonly checkpoints: CheckpointService,
-    private readonly readiness: ServiceReadiness,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      if (this.running !== undefined || !this.readiness.isReady()) return;
-      this.running = this.recordNewlyExpired()
-        .catch((error: Error) => this.logger.warn(`disposal listing failed: ${error.message}`))
-        .finally(() => (this.running = undefined));
-    }, HOUR_MS);
-    this.timer.unref();
+    readiness: ServiceReadiness,
+  ) {
+    this.task = new PeriodicTask('disposal listing', HOUR_MS, () => this.recordNewlyExpired(), readiness, this.logger);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  onApplicationBootstrap(): void {
+    this.task.start();
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 
   /** Records past their retention at `at`, after recording the newly eligible ones in the audit chain. */

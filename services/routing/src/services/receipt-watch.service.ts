@@ -2,7 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { timestampFromDate } from '@edoc/contracts';
 import { envInt } from '@edoc/config';
 import { Database } from '@edoc/db';
-import { EventOutbox, ServiceReadiness } from '@edoc/runtime';
+import { EventOutbox, PeriodicTask, ServiceReadiness } from '@edoc/runtime';
 import { RoutingRepository } from '../repositories/deliveries.repository';
 
 /**
@@ -12,35 +12,23 @@ import { RoutingRepository } from '../repositories/deliveries.repository';
 @Injectable()
 export class ReceiptWatchService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ReceiptWatchService.name);
-  private readonly intervalMs = envInt('EDOC_RECEIPT_SCAN_SECONDS', 30) * 1000;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<number> | undefined;
+  private readonly task: PeriodicTask;
 
   constructor(
     private readonly db: Database,
     private readonly routing: RoutingRepository,
     private readonly events: EventOutbox,
-    private readonly readiness: ServiceReadiness,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      if (this.running !== undefined || !this.readiness.isReady()) return;
-      this.running = this.scan()
-        .catch((error: Error) => {
-          this.logger.warn(`receipt scan failed: ${error.message}`);
-          return 0;
-        })
-        .finally(() => {
-          this.running = undefined;
-        });
-    }, this.intervalMs);
-    this.timer.unref();
+    readiness: ServiceReadiness,
+  ) {
+    this.task = new PeriodicTask('receipt scan', envInt('EDOC_RECEIPT_SCAN_SECONDS', 30) * 1000, () => this.scan(), readiness, this.logger);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  onApplicationBootstrap(): void {
+    this.task.start();
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 
   /** One pass; returns how many alerts it raised. */

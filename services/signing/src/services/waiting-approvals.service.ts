@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { envInt } from '@edoc/config';
-import { ServiceReadiness } from '@edoc/runtime';
+import { PeriodicTask, ServiceReadiness } from '@edoc/runtime';
 import { JobsRepository } from '../repositories/jobs.repository';
 import { SigningService } from './signing.service';
 
@@ -13,43 +13,34 @@ import { SigningService } from './signing.service';
 @Injectable()
 export class WaitingApprovalsService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(WaitingApprovalsService.name);
-  private readonly intervalMs = envInt('EDOC_APPROVAL_RETRY_SECONDS', 15) * 1000;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
+  private readonly task: PeriodicTask;
 
   constructor(
     private readonly jobs: JobsRepository,
     private readonly signing: SigningService,
-    private readonly readiness: ServiceReadiness,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      if (!this.readiness.isReady()) return;
-      this.running ??= this.retry().finally(() => (this.running = undefined));
-    }, this.intervalMs);
-    this.timer.unref();
+    readiness: ServiceReadiness,
+  ) {
+    this.task = new PeriodicTask('retrying waiting approvals', envInt('EDOC_APPROVAL_RETRY_SECONDS', 15) * 1000, () => this.retry(), readiness, this.logger);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  onApplicationBootstrap(): void {
+    this.task.start();
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 
   async retry(): Promise<void> {
-    try {
-      for (const job of await this.jobs.waitingForHsm('approved', 20)) {
-        const outcome = await this.signing.signApproved(job);
-        if (outcome === 'waiting') break;
-        if (outcome === 'signed') this.logger.log(`signed ${job.documentId}, approved by ${job.approval?.approvedBy ?? '?'} while the HSM was away`);
-      }
-      for (const job of await this.jobs.waitingForHsm('person_signed', 20)) {
-        const outcome = await this.signing.issue(job);
-        if (outcome === 'waiting') break;
-        if (outcome === 'issued') this.logger.log(`sealed ${job.documentId}, numbered while the HSM was away`);
-      }
-    } catch (error) {
-      this.logger.warn(`retrying waiting approvals: ${(error as Error).message}`);
+    for (const job of await this.jobs.waitingForHsm('approved', 20)) {
+      const outcome = await this.signing.signApproved(job);
+      if (outcome === 'waiting') break;
+      if (outcome === 'signed') this.logger.log(`signed ${job.documentId}, approved by ${job.approval?.approvedBy ?? '?'} while the HSM was away`);
+    }
+    for (const job of await this.jobs.waitingForHsm('person_signed', 20)) {
+      const outcome = await this.signing.issue(job);
+      if (outcome === 'waiting') break;
+      if (outcome === 'issued') this.logger.log(`sealed ${job.documentId}, numbered while the HSM was away`);
     }
   }
 }
