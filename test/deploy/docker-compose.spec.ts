@@ -1,6 +1,7 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
+import { defaultPortOf, SERVICE_NAMES, variablesTheCodeReads } from './code-facts';
 
 /**
  * There is no Docker engine where the suite runs, so docker-compose.yml and the Dockerfile are
@@ -8,7 +9,8 @@ import { load } from 'js-yaml';
  * show when somebody runs `docker compose up`.
  */
 const ROOT = join(__dirname, '..', '..');
-const SERVICES = { intake: 3000, signing: 3001, routing: 3002, archival: 3003, metrics: 3004, identity: 3005 } as const;
+/** Each service and the port it listens on by default, as its module says. */
+const SERVICES: Record<string, number> = Object.fromEntries(SERVICE_NAMES.map((name) => [name, defaultPortOf(name)]));
 
 interface ComposeService {
   image?: string;
@@ -26,21 +28,6 @@ interface ComposeFile {
 
 const compose = load(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8')) as ComposeFile;
 const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
-
-/** Every EDOC_* name the services, libraries and CLI read. */
-function variablesTheCodeReads(): Set<string> {
-  const names = new Set<string>();
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir)) {
-      const path = join(dir, name);
-      if (name === 'node_modules' || name === 'dist' || name === 'test') continue;
-      if (statSync(path).isDirectory()) walk(path);
-      else if (name.endsWith('.ts')) for (const match of readFileSync(path, 'utf8').matchAll(/EDOC_[A-Z0-9_]+/g)) names.add(match[0]);
-    }
-  };
-  for (const top of ['libs', 'services', 'cli']) walk(join(ROOT, top));
-  return names;
-}
 
 describe('docker-compose.yml and the Dockerfile', () => {
   it('runs each of the six services from the image, on its own port, after provisioning', () => {

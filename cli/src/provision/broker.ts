@@ -62,8 +62,17 @@ export async function provisionBroker(config: EdocConfig, directory: Directory):
   return { queues: topology.queues.length, wards, users, staleBindings };
 }
 
-/** One user of edoc's own: the password kept from an earlier run, else a new one; its file is owner-only. */
+/**
+ * One user of edoc's own. Its password is EDOC_BROKER_PASSWORD_<OWNER> when set (Kubernetes: the
+ * same value is in that service's own Secret, and no file is written), else the one kept from an
+ * earlier run, else a new one, kept in the owner's own secrets folder, owner-only.
+ */
 async function provisionOwnUser(config: EdocConfig, owner: string, username: string, rights: BrokerRights): Promise<string> {
+  const given = process.env[`EDOC_BROKER_PASSWORD_${owner.toUpperCase()}`];
+  if (given !== undefined && given !== '') {
+    await provisionBrokerUser(config.rabbitManagementUrl, vhostOf(config.amqpUrl), { username, password: given, ...rights });
+    return username;
+  }
   const file = brokerCredentialFile(config.dataDir, owner);
   const legacy = legacyBrokerCredentialFile(config.dataDir, owner);
   const kept = readJsonIfExists<Partial<BrokerCredential>>(file) ?? readJsonIfExists<Partial<BrokerCredential>>(legacy);
