@@ -120,6 +120,10 @@ describe('HTTP hardening: deadlines, security headers, rate limits', () => {
     expect(docs).toContain('swagger-ui-init.js');
     expect(docs).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
     expect((await fetch(exchange.url('intake', '/docs/swagger-ui-init.js'))).status).toBe(200);
+    // The reference declares the submission's Idempotency-Key once, and optional, as it is.
+    const reference = (await (await fetch(exchange.url('intake', '/docs-json'))).json()) as { paths: Record<string, Record<string, { parameters?: { name: string; in: string; required?: boolean }[] }>> };
+    const idempotency = (reference.paths['/documents']?.post?.parameters ?? []).filter((p) => p.in === 'header' && p.name.toLowerCase() === 'idempotency-key');
+    expect(idempotency).toEqual([expect.objectContaining({ name: 'Idempotency-Key', required: false })]);
     // The dashboard's pages keep their own, stricter policy.
     const dashboard = await fetch(exchange.url('metrics', '/dashboard'));
     expect(dashboard.headers.get('content-security-policy')).toContain("default-src 'none'");

@@ -1,4 +1,5 @@
-import { BadRequestException, Body, Controller, Get, Headers, HttpCode, Param, Post, UploadedFiles, UseGuards, UseInterceptors } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, HttpCode, Param, Post, Req, UploadedFiles, UseGuards, UseInterceptors } from '@nestjs/common';
+import type { Request } from 'express';
 import { FileFieldsInterceptor } from '@nestjs/platform-express';
 import { ApiBody, ApiConsumes, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, Roles } from '@edoc/identity';
@@ -83,9 +84,11 @@ export class DocumentsController {
     @CurrentPrincipal() principal: Principal,
     @Body() body: Record<string, unknown>,
     @UploadedFiles() files: { file?: StagedFile[]; attachments?: StagedFile[] } | undefined,
-    @Headers('idempotency-key') idempotencyKey?: string,
+    // Read from the request, not with @Headers(): that would declare the header a second time, and required, in the API reference.
+    @Req() request: Request,
   ): Promise<SubmissionReceipt> {
-    return this.submissions.submit(principal, parseMetadata(body), files?.file?.[0], files?.attachments ?? [], idempotencyKey);
+    const idempotencyKey = request.headers['idempotency-key'];
+    return this.submissions.submit(principal, parseMetadata(body), files?.file?.[0], files?.attachments ?? [], typeof idempotencyKey === 'string' ? idempotencyKey : undefined);
   }
 
   /** Takes an issued document back (status 13 to every recipient that has not completed it). */
