@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { buildArchiveCommand } from './commands/archive';
 import { buildAuditCommand } from './commands/audit';
+import { buildBackupCommand, buildRestoreCommand } from './commands/backup';
 import { buildDlqCommand } from './commands/dlq';
 import { buildDownloadCommand } from './commands/download';
 import { buildInboxCommand } from './commands/inbox';
@@ -23,7 +24,7 @@ export function buildProgram(): Command {
     .description('edoc: the e-document exchange of a district, its departments and its wards')
     .showHelpAfterError()
     .exitOverride();
-  for (const command of [buildUpCommand(), buildProvisionCommand(), buildLoginCommand(), buildLogoutCommand(), buildUsersCommand(), buildKeysCommand(), buildSendCommand(), buildSignRequestsCommand(), buildInboxCommand(), buildStatusCommand(), buildReportCommand(), buildDownloadCommand(), buildSignCommand(), buildVerifyCommand(), buildPkiCommand(), buildWardCommand(), buildDlqCommand(), buildMetricsCommand(), buildAuditCommand(), buildArchiveCommand()]) {
+  for (const command of [buildUpCommand(), buildProvisionCommand(), buildLoginCommand(), buildLogoutCommand(), buildUsersCommand(), buildKeysCommand(), buildSendCommand(), buildSignRequestsCommand(), buildInboxCommand(), buildStatusCommand(), buildReportCommand(), buildDownloadCommand(), buildSignCommand(), buildVerifyCommand(), buildPkiCommand(), buildWardCommand(), buildDlqCommand(), buildMetricsCommand(), buildAuditCommand(), buildArchiveCommand(), buildBackupCommand(), buildRestoreCommand()]) {
     program.addCommand(command.exitOverride());
   }
   return program;

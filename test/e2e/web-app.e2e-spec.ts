@@ -150,7 +150,7 @@ describe('the clerks\' and signers\' web app in a real browser', () => {
     await expect(waitText(sender.locator(`tr[data-recipient="${CAU_DEN}"] td.status`), /^13/)).resolves.toMatch(/^13 · Yêu cầu thu hồi/);
     expect(await bachDangStatus.innerText()).toMatch(/^06/);
     expect(problems).toEqual([]);
-  });
+  }, 300_000);
 
   it('keeps the registers: a paper document registered in the incoming book, the CSV export, the follow-up book', async () => {
     const ward = await signedIn('bachdang.clerk', 'registers');

@@ -33,6 +33,8 @@ export interface ObjectStore {
   delete(key: string): Promise<void>;
   /** Re-reads the bytes and compares their SHA-256 with the key; throws ObjectNotFoundError when absent. */
   verify(key: string): Promise<boolean>;
+  /** Every object's key (sha256/<hex>), sorted: what a backup copies. */
+  list(): Promise<string[]>;
 }
 
 /** How an archived object is protected against change. */

@@ -54,6 +54,15 @@ export function describeObjectStoreContract(backend: string, makeHarness: () => 
       expect(await readAll(await h.store.getStream(stored.key))).toEqual(data);
     });
 
+    it('lists every object it holds, sorted, and nothing else', async () => {
+      expect(await h.store.list()).toEqual([]);
+      const a = await h.store.put(Buffer.from('văn bản A'));
+      const b = await h.store.put(Buffer.from('văn bản B'));
+      expect(await h.store.list()).toEqual([a.key, b.key].sort());
+      await h.store.delete(a.key);
+      expect(await h.store.list()).toEqual([b.key]);
+    });
+
     it('hashes a multi-chunk stream while writing it', async () => {
       const data = randomBytes(3 * 1024 * 1024 + 17);
       const stored = await h.store.put(chunked(data, 64 * 1024));

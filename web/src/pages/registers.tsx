@@ -1,8 +1,9 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { call } from '../api';
 import { ErrorBox } from '../components/error-box';
 import { ListTable } from '../components/list-table';
 import { statusWords, t } from '../i18n';
+import { useLoaded } from '../use-loaded';
 
 interface Entry {
   entryId: string;
@@ -40,20 +41,15 @@ export function RegistersPage() {
   const [book, setBook] = useState<Book>('outgoing');
   const [year, setYear] = useState(thisYear());
   const [medium, setMedium] = useState('');
-  const [entries, setEntries] = useState<Entry[] | undefined>();
-  const [followUp, setFollowUp] = useState<FollowUp[] | undefined>();
-  const [error, setError] = useState<unknown>();
+  const [actionError, setError] = useState<unknown>();
   const [notice, setNotice] = useState<string | undefined>();
   const query = `year=${year}${medium === '' ? '' : `&medium=${medium}`}`;
-
-  const reload = () => {
-    setError(undefined);
-    setEntries(undefined);
-    setFollowUp(undefined);
-    if (book === 'follow-up') call<{ entries: FollowUp[] }>(`/registers/follow-up?year=${year}`).then((answer) => setFollowUp(answer.entries), setError);
-    else call<{ entries: Entry[] }>(`/registers/${book}?${query}`).then((answer) => setEntries(answer.entries), setError);
-  };
-  useEffect(reload, [book, year, medium]);
+  const url = book === 'follow-up' ? `/registers/follow-up?year=${year}` : `/registers/${book}?${query}`;
+  const loaded = useLoaded(url, () => call<{ entries: (Entry & FollowUp)[] }>(url));
+  const entries: Entry[] | undefined = book === 'follow-up' ? undefined : loaded.value?.entries;
+  const followUp: FollowUp[] | undefined = book === 'follow-up' ? loaded.value?.entries : undefined;
+  const error = actionError ?? loaded.error;
+  const reload = () => void loaded.reload();
 
   return (
     <section aria-labelledby="registers-title">

@@ -1,8 +1,9 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { call, identityUrl } from '../api';
 import { ErrorBox } from '../components/error-box';
 import { ListTable } from '../components/list-table';
 import { t } from '../i18n';
+import { useLoaded } from '../use-loaded';
 
 interface UserView {
   username: string;
@@ -18,16 +19,15 @@ const ROLES = ['clerk', 'signer', 'unit-admin', 'admin'];
 
 /** Users and roles, for administrators (a unit's administrator sees and manages its own unit's). */
 export function UsersPage({ orgCode }: { orgCode: string }) {
-  const [users, setUsers] = useState<UserView[] | undefined>();
-  const [error, setError] = useState<unknown>();
+  const [actionError, setError] = useState<unknown>();
   const [notice, setNotice] = useState<string | undefined>();
   const [org, setOrg] = useState(orgCode);
   const empty = { username: '', displayName: '', role: 'clerk', position: '', password: '' };
   const [form, setForm] = useState(empty);
-  const reload = () => call<{ users: UserView[] }>(identityUrl(`/users?org=${encodeURIComponent(org)}`)).then((answer) => setUsers(answer.users), setError);
-  useEffect(() => {
-    void reload();
-  }, [org]);
+  const loaded = useLoaded(org, () => call<{ users: UserView[] }>(identityUrl(`/users?org=${encodeURIComponent(org)}`)));
+  const users = loaded.value?.users;
+  const error = actionError ?? loaded.error;
+  const reload = loaded.reload;
 
   async function act(run: () => Promise<unknown>, done: string) {
     setError(undefined);

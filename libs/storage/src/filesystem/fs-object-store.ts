@@ -1,9 +1,9 @@
-import { chmod, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { chmod, mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { ChecksumMismatchError, ObjectNotFoundError } from '../errors';
 import { assertPutInput, assertWithinLimit, sha256Hex, sha256OfStream } from '../hashing';
-import { normaliseSha256, objectKeyFor, sha256OfKey } from '../object-key';
+import { isObjectKey, normaliseSha256, objectKeyFor, sha256OfKey } from '../object-key';
 import type { ObjectStore, PutOptions, StoredObject } from '../stores';
 import { isErrnoCode } from './fs-errors';
 import { syncDirectory, writeTempFile } from './temp-file';
@@ -92,6 +92,21 @@ export class FilesystemObjectStore implements ObjectStore {
   async verify(key: string): Promise<boolean> {
     const sha256 = sha256OfKey(key);
     return (await sha256OfStream(await this.getStream(key))) === sha256;
+  }
+
+  async list(): Promise<string[]> {
+    let entries;
+    try {
+      entries = await readdir(join(this.root, 'sha256'), { recursive: true, withFileTypes: true });
+    } catch (error) {
+      if (isErrnoCode(error, 'ENOENT')) return [];
+      throw error;
+    }
+    // Only finished objects: a temporary file of a put in progress has another name.
+    return entries
+      .filter((entry) => entry.isFile() && isObjectKey(objectKeyFor(entry.name)))
+      .map((entry) => objectKeyFor(entry.name))
+      .sort();
   }
 
   private pathOf(sha256: string): string {

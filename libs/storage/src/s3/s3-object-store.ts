@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import type { Client } from 'minio';
 import { ChecksumMismatchError, ObjectNotFoundError } from '../errors';
 import { assertPutInput, assertWithinLimit, readAll, sha256Hex, sha256OfStream } from '../hashing';
-import { normaliseSha256, objectKeyFor, sha256OfKey } from '../object-key';
+import { isObjectKey, normaliseSha256, objectKeyFor, sha256OfKey } from '../object-key';
 import type { ObjectStore, PutOptions, StoredObject } from '../stores';
 import { writeTempFile } from '../filesystem/temp-file';
 import { withScratchFolder } from '../scratch';
@@ -92,6 +92,19 @@ export class S3ObjectStore implements ObjectStore {
   async verify(key: string): Promise<boolean> {
     const sha256 = sha256OfKey(key);
     return (await sha256OfStream(await this.getStream(key))) === sha256;
+  }
+
+  async list(): Promise<string[]> {
+    await this.guard.ensure();
+    try {
+      const keys: string[] = [];
+      for await (const item of this.client.listObjectsV2(this.bucket, 'sha256/', true)) {
+        if (typeof item.name === 'string' && isObjectKey(item.name)) keys.push(item.name);
+      }
+      return keys.sort();
+    } catch (error) {
+      throw backendError(`listing "${this.bucket}"`, this.where, error);
+    }
   }
 
   private async upload(sha256: string, size: number, body: () => Buffer | Readable, headers: Record<string, string>): Promise<StoredObject> {
