@@ -2,12 +2,11 @@ import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
 import type { EdocConfig } from '@edoc/config';
-import { createArchiveStore, createObjectStore } from '@edoc/storage';
+import { createArchiveStore, createObjectStore, hashingPassThrough } from '@edoc/storage';
 
 const run = promisify(execFile);
 
@@ -77,17 +76,9 @@ export async function backup(config: EdocConfig, out: string, progress: Progress
 
 async function copyOut(source: NodeJS.ReadableStream, target: string): Promise<{ size: number; sha256: string }> {
   mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
-  const hash = createHash('sha256');
-  let size = 0;
-  const meter = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      hash.update(chunk);
-      size += chunk.length;
-      done(null, chunk);
-    },
-  });
-  await pipeline(source, meter, createWriteStream(target, { mode: 0o600 }));
-  return { size, sha256: hash.digest('hex') };
+  const meter = hashingPassThrough();
+  await pipeline(source, meter.stage, createWriteStream(target, { mode: 0o600 }));
+  return meter.result();
 }
 
 export async function sha256OfFile(file: string): Promise<string> {

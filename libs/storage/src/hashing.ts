@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { ObjectTooLargeError, StorageError } from './errors';
 
 export function sha256Hex(data: Buffer): string {
@@ -26,6 +26,18 @@ export class HashingMeter {
   digest(): string {
     return this.hash.digest('hex');
   }
+}
+
+/** A pipeline stage that hashes and counts what passes through it: a file copied and checked in one pass. */
+export function hashingPassThrough(): { stage: Transform; result: () => { sha256: string; size: number } } {
+  const meter = new HashingMeter();
+  const stage = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      meter.update(chunk);
+      done(null, chunk);
+    },
+  });
+  return { stage, result: () => ({ sha256: meter.digest(), size: meter.size }) };
 }
 
 /** SHA-256 of everything a stream yields, read in chunks (never buffered whole). */

@@ -2,7 +2,7 @@ export * from './stores';
 export * from './errors';
 export { objectKeyFor, sha256OfKey, isObjectKey } from './object-key';
 export { normaliseArchiveName } from './archive-name';
-export { sha256Hex, sha256OfStream } from './hashing';
+export { hashingPassThrough, sha256Hex, sha256OfStream } from './hashing';
 export { FilesystemObjectStore } from './filesystem/fs-object-store';
 export { FilesystemArchiveStore } from './filesystem/fs-archive-store';
 export { S3ObjectStore } from './s3/s3-object-store';

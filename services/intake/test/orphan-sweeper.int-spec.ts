@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { loadConfig } from '@edoc/config';
 import { Database, runMigrations } from '@edoc/db';
 import { messagingMigrationsDir } from '@edoc/messaging';
+import type { ServiceReadiness } from '@edoc/runtime';
 import { FilesystemObjectStore } from '@edoc/storage';
 import { createTestDatabase, type TestDatabase } from '@edoc/testing';
 import { StagedObjectsRepository } from '../src/repositories/staged-objects.repository';
@@ -19,7 +20,7 @@ describe('the orphan sweeper (real PostgreSQL, filesystem storage)', () => {
   const sweeper = (graceSeconds: number) => {
     process.env.EDOC_ORPHAN_GRACE_SECONDS = String(graceSeconds);
     try {
-      return new OrphanSweeperService(staged, store, { ...loadConfig(), uploadDir: join(dir, 'uploads') });
+      return new OrphanSweeperService(staged, store, { ...loadConfig(), uploadDir: join(dir, 'uploads') }, { isReady: () => true } as unknown as ServiceReadiness);
     } finally {
       delete process.env.EDOC_ORPHAN_GRACE_SECONDS;
     }

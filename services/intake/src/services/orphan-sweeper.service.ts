@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { envInt } from '@edoc/config';
 import type { EdocConfig } from '@edoc/config';
-import { EDOC_CONFIG, OBJECT_STORE } from '@edoc/runtime';
+import { EDOC_CONFIG, OBJECT_STORE, PeriodicTask, ServiceReadiness } from '@edoc/runtime';
 import { removeFilesOlderThan } from '../uploads/remove-old-files';
 import type { ObjectStore } from '@edoc/storage';
 import { StagedObjectsRepository } from '../repositories/staged-objects.repository';
@@ -20,31 +20,25 @@ export interface SweepResult {
 export class OrphanSweeperService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('OrphanSweeper');
   readonly graceSeconds = envInt('EDOC_ORPHAN_GRACE_SECONDS', 3600);
-  private readonly intervalMs = envInt('EDOC_ORPHAN_SWEEP_SECONDS', 600) * 1000;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
+  private readonly task: PeriodicTask;
 
   constructor(
     private readonly staged: StagedObjectsRepository,
     @Inject(OBJECT_STORE) private readonly store: ObjectStore,
     @Inject(EDOC_CONFIG) private readonly config: EdocConfig,
-  ) {}
+    readiness: ServiceReadiness,
+  ) {
+    this.task = new PeriodicTask('sweep', envInt('EDOC_ORPHAN_SWEEP_SECONDS', 600) * 1000, () => this.sweep(), readiness, this.logger);
+  }
 
   onApplicationBootstrap(): void {
     // Staging files of uploads a crash interrupted: no response will ever remove them.
     void removeFilesOlderThan(this.config.uploadDir, this.graceSeconds * 1000).catch((error: Error) => this.logger.warn(`cleaning ${this.config.uploadDir} failed: ${error.message}`));
-    this.timer = setInterval(() => {
-      if (this.running !== undefined) return;
-      this.running = this.sweep()
-        .catch((error: Error) => this.logger.warn(`sweep failed: ${error.message}`))
-        .finally(() => (this.running = undefined));
-    }, this.intervalMs);
-    this.timer.unref();
+    this.task.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  onApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 
   /** One round: every stale note, oldest first. */

@@ -1,10 +1,11 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import { Transform, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { hashingPassThrough } from '@edoc/storage';
 
 /** What multer hands a storage engine for each file part (multer has no typings of its own here). */
 interface MulterFilePart {
@@ -43,21 +44,13 @@ export class StagingStorage {
   private async stage(stream: Readable): Promise<{ path: string; sha256: string; size: number }> {
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
     const path = join(this.dir, `${randomUUID()}.upload`);
-    const hash = createHash('sha256');
-    let size = 0;
-    const meter = new Transform({
-      transform(chunk: Buffer, _encoding, callback) {
-        hash.update(chunk);
-        size += chunk.length;
-        callback(null, chunk);
-      },
-    });
+    const meter = hashingPassThrough();
     try {
-      await pipeline(stream, meter, createWriteStream(path, { flags: 'wx', mode: 0o600 }));
+      await pipeline(stream, meter.stage, createWriteStream(path, { flags: 'wx', mode: 0o600 }));
     } catch (error) {
       await rm(path, { force: true });
       throw error;
     }
-    return { path, sha256: hash.digest('hex'), size };
+    return { path, ...meter.result() };
   }
 }
