@@ -16,7 +16,8 @@ export class ApiError extends Error {
 
 let services: Session['services'] | undefined;
 
-function csrfToken(): string | undefined {
+/** The session's CSRF token, which the pages echo on every change (the cookie is readable for that). */
+export function csrfToken(): string | undefined {
   const match = /(?:^|;\s*)edoc_csrf=([^;]+)/.exec(document.cookie);
   return match?.[1];
 }

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { loadSession, type Session } from './api';
+import { csrfToken, loadSession, type Session } from './api';
 import { ErrorBox } from './components/error-box';
 import { language, switchLanguage, t, type WordKey } from './i18n';
 import { ComposePage } from './pages/compose';
@@ -55,7 +55,7 @@ export function App() {
         <span class="who">{session.user.displayName || session.user.username}</span>
         <button type="button" class="link" onClick={switchLanguage}>{t('language')}</button>
         <form method="post" action={`${session.services.identity}/logout`}>
-          <input type="hidden" name="csrf" value={/(?:^|;\s*)edoc_csrf=([^;]+)/.exec(document.cookie)?.[1] ?? ''} />
+          <input type="hidden" name="csrf" value={csrfToken() ?? ''} />
           <input type="hidden" name="return" value={location.href} />
           <button type="submit" class="link" id="sign-out">{t('signOut')}</button>
         </form>

@@ -16,6 +16,8 @@ const TYPES: Record<string, string> = {
   '.bcmap': 'application/octet-stream',
 };
 
+const assets = new Map<string, { body: Buffer; contentType: string }>();
+
 /**
  * A file of the built app under assets/, or undefined: nothing outside that folder (and no file
  * type it does not serve) can be asked for. Hashed names never change content, so they are cached.
@@ -25,8 +27,14 @@ export function webAppAsset(relativePath: string, root = WEB_APP_DIR): { body: B
   if (!clean.startsWith(`assets${sep}`) || clean.includes('..')) return undefined;
   const contentType = TYPES[extname(clean)];
   const file = join(root, clean);
-  if (contentType === undefined || !file.startsWith(join(root, 'assets') + sep) || !existsSync(file)) return undefined;
-  return { body: readFileSync(file), contentType };
+  if (contentType === undefined || !file.startsWith(join(root, 'assets') + sep)) return undefined;
+  // Hashed names never change content: each is read from disk once (pdf.js's worker is 1.2 MB).
+  const cached = assets.get(file);
+  if (cached !== undefined) return cached;
+  if (!existsSync(file)) return undefined;
+  const asset = { body: readFileSync(file), contentType };
+  assets.set(file, asset);
+  return asset;
 }
 
 let indexHtml: Buffer | undefined;
