@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
 import type { EdocConfig } from '@edoc/config';
-import { createArchiveStore, createObjectStore } from '@edoc/storage';
+import { createArchiveStore, createObjectStore, isObjectKey, normaliseArchiveName } from '@edoc/storage';
 import { ensureDatabase } from '../provision/database';
 import { sha256OfFile, type BackupManifest, type Progress } from './backup';
 
@@ -22,8 +22,26 @@ const SCHEMAS = ['intake', 'signing', 'routing', 'archival', 'metrics', 'identit
 export async function restore(config: EdocConfig, from: string, progress: Progress): Promise<{ files: number; archive: number; auditHead: BackupManifest['auditHead'] }> {
   const manifestFile = join(from, 'backup.json');
   if (!existsSync(manifestFile)) throw new Error(`${from} holds no backup (no backup.json)`);
-  const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as BackupManifest;
-  if (manifest.format !== 'edoc-backup-1') throw new Error(`${manifestFile}: unknown format ${String(manifest.format)}`);
+  let manifest: BackupManifest;
+  try {
+    manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as BackupManifest;
+  } catch (error) {
+    throw new Error(`${manifestFile} is not JSON: ${(error as Error).message}`);
+  }
+  if (manifest?.format !== 'edoc-backup-1') throw new Error(`${manifestFile}: unknown format ${String(manifest?.format)}`);
+  if (!Array.isArray(manifest.files) || !Array.isArray(manifest.archive) || typeof manifest.database?.sha256 !== 'string' || typeof manifest.auditHead?.seq !== 'number') {
+    throw new Error(`${manifestFile}: files, archive, database and auditHead are required`);
+  }
+  // backup.json names the files to read: a name that is not an object key or an archive name could read outside the backup.
+  for (const file of manifest.files) if (!isObjectKey(file.key) || !/^[0-9a-f]{64}$/.test(file.sha256)) throw new Error(`${manifestFile}: "${file.key}" is not a file of a backup (sha256/<hex>)`);
+  for (const object of manifest.archive) {
+    try {
+      normaliseArchiveName(object.name);
+    } catch (error) {
+      throw new Error(`${manifestFile}: archive object ${JSON.stringify(object.name)} cannot be restored: ${(error as Error).message}`);
+    }
+  }
+  if (manifest.database.file !== 'database.dump') throw new Error(`${manifestFile}: the database file must be database.dump`);
   if ((await sha256OfFile(join(from, manifest.database.file))) !== manifest.database.sha256) throw new Error(`${manifest.database.file} does not match its digest in backup.json: the backup is damaged`);
 
   await ensureDatabase(config.databaseUrl);

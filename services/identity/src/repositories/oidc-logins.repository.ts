@@ -10,9 +10,14 @@ export interface PendingLogin {
 /** identity.oidc_pending_logins: sign-ins away at the provider, keyed by the SHA-256 of their state. */
 @Injectable()
 export class OidcLoginsRepository {
-  async insert(q: Queryable, stateHash: Buffer, login: PendingLogin, expiresAt: Date): Promise<void> {
-    // Abandoned sign-ins would pile up: each new one clears the expired ones.
+  /** Clears the expired ones (abandoned sign-ins would pile up) and counts those still pending. */
+  async pruneAndCount(q: Queryable): Promise<number> {
     await q.query('DELETE FROM identity.oidc_pending_logins WHERE expires_at < now()');
+    const { rows } = await q.query<{ n: string }>('SELECT count(*) AS n FROM identity.oidc_pending_logins');
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  async insert(q: Queryable, stateHash: Buffer, login: PendingLogin, expiresAt: Date): Promise<void> {
     await q.query('INSERT INTO identity.oidc_pending_logins (state_hash, nonce, code_verifier, return_url, expires_at) VALUES ($1, $2, $3, $4, $5)', [
       stateHash,
       login.nonce,

@@ -22,6 +22,12 @@ export class OidcSignInRefused extends HttpException {}
 const PENDING_MS = 10 * 60 * 1000;
 
 /**
+ * Starting a sign-in needs no account, so the pending ones are capped: far above a district's
+ * morning rush, low enough that nobody can fill the table.
+ */
+const MAX_PENDING = 10_000;
+
+/**
  * Single sign-on: the browser goes to the district's OpenID provider and comes back with a code;
  * the provider's verified claims decide the user's unit and roles at every sign-in. The user is
  * found by the provider's (issuer, subject), made on first sign-in, and never matched to an
@@ -68,6 +74,10 @@ export class OidcSignInService {
   /** Where to send the browser, and the state it must bring back in its cookie. */
   async begin(returnUrl: string | undefined): Promise<{ redirect: URL; state: string }> {
     this.requireEnabled();
+    if ((await this.pending.pruneAndCount(this.db)) >= MAX_PENDING) {
+      this.logger.warn(`${MAX_PENDING} single sign-ons pending: refusing new ones until some finish or expire`);
+      throw new OidcSignInRefused('too many sign-ins are in progress just now; try again in a few minutes', 503);
+    }
     const checks = await this.provider.newChecks();
     let redirect: URL;
     try {
