@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { SERVICE_NAMES, startStack } from './bench-memory/stack.mjs';
+import { hottestFunctions } from './cpu-profile-summary.mjs';
 
 const require = createRequire(import.meta.url);
 const root = resolve(import.meta.dirname, '..');
@@ -24,7 +25,10 @@ if (args.includes('--help')) {
   console.log(
     'usage: npm run bench:e2e [-- --documents N] [--recipients 20|1] [--concurrency C] [--size-kb K]\n' +
       '  defaults: 500 documents to the 20 wards, 8 in flight, 1024 KB PDFs\n' +
-      '  profiles of the issue: --recipients 1 (single recipient), --size-kb 200 (small files)',
+      '  profiles of the issue: --recipients 1 (single recipient), --size-kb 200 (small files)\n' +
+      '  --cpu-prof DIR: each service writes a V8 CPU profile to DIR/<service>, and the hottest functions are printed\n' +
+      '  --midway "COMMAND": run a shell command once half the documents are submitted (e.g. stop a node of\n' +
+      '    deploy/rabbitmq-cluster.sh); the run must still deliver everything, once',
   );
   process.exit(0);
 }
@@ -32,6 +36,8 @@ const DOCUMENTS = value('--documents', 500);
 const RECIPIENTS = value('--recipients', 20);
 const CONCURRENCY = value('--concurrency', 8);
 const SIZE_KB = value('--size-kb', 1024);
+const CPU_PROFILE_DIR = args.includes('--cpu-prof') ? resolve(args[args.indexOf('--cpu-prof') + 1]) : undefined;
+const MIDWAY = args.includes('--midway') ? args[args.indexOf('--midway') + 1] : undefined;
 if (![1, 20].includes(RECIPIENTS)) throw new Error('--recipients is 20 (all wards) or 1');
 
 const { Client, Pool } = require('pg');
@@ -79,6 +85,17 @@ function cpuSnapshot(stack) {
   return snapshot;
 }
 
+/** What PostgreSQL did in the exchange's database: transactions and rows written, from its statistics. */
+async function postgresWork(db) {
+  // Backends report their counts to the statistics at most once a second.
+  await sleep(1500);
+  await db.query('SELECT pg_stat_clear_snapshot()');
+  const { rows } = await db.query(
+    `SELECT xact_commit + xact_rollback AS transactions, tup_inserted + tup_updated + tup_deleted AS written FROM pg_stat_database WHERE datname = current_database()`,
+  );
+  return { transactions: Number(rows[0].transactions), written: Number(rows[0].written) };
+}
+
 /** The signers at their desks: each waiting request approved by its signer through the API. */
 function signerDesk(stack, databaseUrl) {
   const pool = new Pool({ connectionString: databaseUrl, max: 1 });
@@ -88,8 +105,13 @@ function signerDesk(stack, databaseUrl) {
       const { rows } = await pool.query(`SELECT document_id, signer_username FROM signing.jobs WHERE state = 'awaiting_signature' LIMIT 64`);
       await Promise.all(
         rows.map(async (row) => {
-          const response = await fetch(stack.url('signing', `/sign-requests/${row.document_id}/approve`), { method: 'POST', headers: { authorization: `Bearer ${stack.token(row.signer_username)}` } });
-          await response.body?.cancel();
+          try {
+            const response = await fetch(stack.url('signing', `/sign-requests/${row.document_id}/approve`), { method: 'POST', headers: { authorization: `Bearer ${stack.token(row.signer_username)}` } });
+            await response.body?.cancel();
+          } catch (error) {
+            // A signer whose click did not go through clicks again on the next round.
+            process.stderr.write(`approval of ${row.document_id} failed (${error.cause?.code ?? error.message}); trying again\n`);
+          }
         }),
       );
       if (rows.length === 0) await sleep(20);
@@ -100,6 +122,16 @@ function signerDesk(stack, databaseUrl) {
     await done;
     await pool.end();
   };
+}
+
+let midway = Promise.resolve();
+
+function runMidway(command) {
+  return new Promise((resolveRun, rejectRun) => {
+    const child = require('node:child_process').spawn('bash', ['-c', command], { stdio: 'inherit' });
+    child.on('error', rejectRun);
+    child.on('exit', (code) => (code === 0 ? resolveRun() : rejectRun(new Error(`--midway "${command}" exited with ${code}`))));
+  });
 }
 
 async function submitAll(stack, pdf) {
@@ -117,6 +149,11 @@ async function submitAll(stack, pdf) {
         if (response.status !== 202) throw new Error(`submission ${index} refused: ${response.status} ${await response.text()}`);
         started.set((await response.json()).documentId, index);
         if ((index + 1) % 50 === 0) process.stderr.write(`submitted ${index + 1}/${DOCUMENTS}\n`);
+        if (MIDWAY !== undefined && index + 1 === Math.ceil(DOCUMENTS / 2)) {
+          process.stderr.write(`midway: ${MIDWAY}\n`);
+          // Not awaited: submissions and the signers go on while it runs.
+          midway = runMidway(MIDWAY);
+        }
       }
     }),
   );
@@ -134,6 +171,24 @@ async function timeline(db) {
       FROM intake.documents i LEFT JOIN delivered x ON x.document_id = i.document_id
      GROUP BY i.document_id, i.submitted_at, i.issued_at`);
   return rows;
+}
+
+/** Nothing lost and nothing doubled: every built-in arrival entered once, every delivery's 01 recorded once. */
+async function checkOnce(db) {
+  const { rows } = await db.query(`
+    SELECT (SELECT count(*) FROM intake.documents WHERE state = 'issued') AS issued,
+           (SELECT count(*) FROM routing.deliveries) AS deliveries,
+           (SELECT count(*) FROM routing.deliveries WHERE channel = 'builtin') AS builtin,
+           (SELECT count(*) FROM intake.register_entries WHERE book = 'incoming') AS entered,
+           (SELECT count(*) FROM (SELECT delivery_id FROM routing.status_history WHERE status = 1 GROUP BY delivery_id HAVING count(*) > 1) twice) AS doubled`);
+  const c = Object.fromEntries(Object.entries(rows[0]).map(([k, v]) => [k, Number(v)]));
+  const problems = [
+    c.issued !== DOCUMENTS && `${c.issued} of ${DOCUMENTS} documents issued`,
+    c.deliveries !== DOCUMENTS * RECIPIENTS && `${c.deliveries} deliveries, not ${DOCUMENTS * RECIPIENTS}`,
+    c.entered !== c.builtin && `${c.entered} incoming register entries for ${c.builtin} built-in deliveries`,
+    c.doubled > 0 && `${c.doubled} deliveries with 01 recorded twice`,
+  ].filter(Boolean);
+  return { counts: c, problems };
 }
 
 async function rawRabbit(amqpUrl, messages) {
@@ -193,6 +248,7 @@ async function main() {
   let amqpUrl = '';
   const stack = await startStack({
     root,
+    cpuProfileDir: CPU_PROFILE_DIR,
     beforeServices: async ({ env }) => {
       databaseUrl = env.EDOC_DATABASE_URL;
       amqpUrl = env.EDOC_AMQP_URL;
@@ -202,6 +258,7 @@ async function main() {
   await db.connect();
   try {
     const stopDesk = signerDesk(stack, databaseUrl);
+    const workBefore = await postgresWork(db);
     const before = cpuSnapshot(stack);
     const started = performance.now();
     await submitAll(stack, pdf);
@@ -217,8 +274,11 @@ async function main() {
       if (performance.now() - started > 30 * 60_000) throw new Error(`only ${delivered} of ${expected} deliveries after 30 minutes`);
     }
     const seconds = (performance.now() - started) / 1000;
+    await midway;
     const after = cpuSnapshot(stack);
+    const once = await checkOnce(db);
     await stopDesk();
+    const workAfter = await postgresWork(db);
 
     const issued = rows.map((r) => (r.issued_at - r.submitted_at) / 1000);
     const delivered = rows.map((r) => (r.delivered_at - r.submitted_at) / 1000);
@@ -233,12 +293,20 @@ async function main() {
     line('submit → delivered', delivered);
     console.log('\n  CPU-seconds per document (the signers\' approvals included):');
     for (const name of [...SERVICE_NAMES, 'postgresql', 'rabbitmq']) console.log(`    ${name.padEnd(12)} ${((after[name] - before[name]) / DOCUMENTS * 1000).toFixed(1)} ms`);
+    console.log(`\n  Checked: ${once.counts.issued} documents issued, ${once.counts.deliveries} deliveries, ${once.counts.entered} built-in arrivals entered once each, no 01 twice${once.problems.length === 0 ? '' : ` -- NOT SO: ${once.problems.join('; ')}`}`);
+    if (once.problems.length > 0) process.exitCode = 1;
+    const perDocument = (key) => ((workAfter[key] - workBefore[key]) / DOCUMENTS).toFixed(0);
+    console.log(`\n  PostgreSQL per document: ${perDocument('transactions')} transactions, ${perDocument('written')} rows written (the benchmark's own polling included)`);
     console.log('\n  Baselines, same run, same machine:');
     console.log(`    raw RabbitMQ: ${expected} persistent messages published with confirms to a quorum queue and consumed: ${rabbitSeconds.toFixed(2)} s (${(expected / rabbitSeconds).toFixed(0)}/s); the exchange's deliveries/s is ${((expected / seconds) / (expected / rabbitSeconds) * 100).toFixed(1)}% of it`);
     console.log(`    raw PostgreSQL: ${expected} single-row inserts, ${CONCURRENCY} connections: ${postgresSeconds.toFixed(2)} s (${(expected / postgresSeconds).toFixed(0)}/s); the exchange's deliveries/s is ${((expected / seconds) / (expected / postgresSeconds) * 100).toFixed(1)}% of it`);
   } finally {
     await db.end();
     await stack.stop();
+  }
+  if (CPU_PROFILE_DIR !== undefined) {
+    console.log(`\n  Hottest functions by self time (profiles in ${CPU_PROFILE_DIR}):`);
+    for (const line of hottestFunctions(CPU_PROFILE_DIR, SERVICE_NAMES, 8)) console.log(`    ${line}`);
   }
 }
 

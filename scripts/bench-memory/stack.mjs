@@ -14,7 +14,7 @@ const require = createRequire(import.meta.url);
 export const SERVICE_NAMES = ['identity', 'intake', 'signing', 'routing', 'archival', 'metrics'];
 
 /** `beforeServices({ dataDir, env })` runs after provisioning, before the services start: e.g. to move keys to an HSM. */
-export async function startStack({ root, s3 = false, beforeServices }) {
+export async function startStack({ root, s3 = false, beforeServices, cpuProfileDir }) {
   const testing = require('@edoc/testing');
   const cleanups = [];
   const stop = async () => {
@@ -48,7 +48,9 @@ export async function startStack({ root, s3 = false, beforeServices }) {
     const children = new Map();
     for (const name of SERVICE_NAMES) {
       const log = openSync(join(dataDir, `${name}.log`), 'a');
-      const child = spawn(process.execPath, ['--enable-source-maps', join(root, 'services', name, 'dist', 'main.js')], { env: { ...env, EDOC_PORT: String(ports.get(name)) }, stdio: ['ignore', log, log] });
+      // With cpuProfileDir, each service writes a V8 CPU profile into <dir>/<service> when it stops.
+      const profile = cpuProfileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${join(cpuProfileDir, name)}`];
+      const child = spawn(process.execPath, ['--enable-source-maps', ...profile, join(root, 'services', name, 'dist', 'main.js')], { env: { ...env, EDOC_PORT: String(ports.get(name)) }, stdio: ['ignore', log, log] });
       children.set(name, child);
     }
     cleanups.push(async () => {

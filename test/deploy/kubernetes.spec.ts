@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { loadAll, load } from 'js-yaml';
+import { consumedQueues, DEFAULT_SERVICE_PORTS, EDOC_SERVICES } from '@edoc/runtime';
 import { defaultPortOf, ROOT, SERVICE_NAMES, variablesTheCodeReads } from './code-facts';
 
 /**
@@ -193,5 +194,17 @@ describe('the Kubernetes manifests (deploy/k8s)', () => {
     const identityIngress = find<NetworkPolicy>('NetworkPolicy', 'identity').spec.ingress?.flatMap((rule) => rule.from ?? []).flatMap((peer) => (peer.podSelector === undefined ? [] : [peer.podSelector.matchLabels['app.kubernetes.io/name']]));
     expect(new Set(identityIngress)).toEqual(new Set(SERVICE_NAMES.filter((name) => name !== 'identity')));
     expect(find<{ spec: { podSelector: object; policyTypes: string[] } }>('NetworkPolicy', 'default-deny').spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+  });
+
+  it("let intake reach every service that consumes a queue, on its port, for the administrators' dead letters", () => {
+    const consumers = EDOC_SERVICES.filter((name) => name !== 'intake' && consumedQueues(name).length > 0);
+    const intakeEgress = find<NetworkPolicy>('NetworkPolicy', 'intake').spec.egress ?? [];
+    for (const name of consumers) {
+      const port = DEFAULT_SERVICE_PORTS[name];
+      const reached = intakeEgress.some((rule) => rule.to?.some((peer) => peer.podSelector?.matchLabels['app.kubernetes.io/name'] === name) && rule.ports?.some((p) => p.port === port));
+      const ingress = find<NetworkPolicy>('NetworkPolicy', name).spec.ingress ?? [];
+      const admitted = ingress.some((rule) => rule.from?.some((peer) => peer.podSelector?.matchLabels['app.kubernetes.io/name'] === 'intake'));
+      expect([name, reached, admitted]).toEqual([name, true, true]);
+    }
   });
 });

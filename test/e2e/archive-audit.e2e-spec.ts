@@ -5,11 +5,14 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { signDetached } from '@edoc/audit';
+import { createHash } from 'node:crypto';
 import { LocalTimestampAuthority, loadSigningIdentity } from '@edoc/pki';
+import { signPdf } from '@edoc/pdf-sign';
 import { waitFor } from '@edoc/testing';
 import { TestExchange } from '../support/test-exchange';
 import { http, submissionForm } from '../support/http';
 import { makePdf } from '../support/pdf-fixtures';
+import { makeOpensslCa, type OpensslCa } from '../../libs/pdf-sign/test/helpers/openssl-ca';
 
 const DISTRICT = '000.00.13.H26';
 const OFFICE = '000.01.13.H26';
@@ -42,6 +45,9 @@ describe('archive and tamper-evident audit trail', () => {
   let work: string;
   let documentId: string;
   let pdfName: string;
+  /** A CA the operator lists in EDOC_TRUSTED_ROOTS, and one nobody listed: both made with openssl. */
+  let listedCa: OpensslCa;
+  let unlistedCa: OpensslCa;
   const pki = () => join(exchange.dataFolder, 'pki');
 
   /** Runs bin/edoc.js against this exchange and keeps the exit code instead of throwing. */
@@ -77,10 +83,13 @@ describe('archive and tamper-evident audit trail', () => {
     );
 
   beforeAll(async () => {
-    exchange = await TestExchange.start({ env: { EDOC_AUDIT_CHECKPOINT_ENTRIES: '4' } });
+    work = mkdtempSync(join(tmpdir(), 'edoc-archive-e2e-'));
+    listedCa = makeOpensslCa();
+    unlistedCa = makeOpensslCa();
+    writeFileSync(join(work, 'other-root.pem'), listedCa.rootPem);
+    exchange = await TestExchange.start({ env: { EDOC_AUDIT_CHECKPOINT_ENTRIES: '4', EDOC_TRUSTED_ROOTS: join(work, 'other-root.pem') } });
     db = new Client({ connectionString: exchange.databaseUrl });
     await db.connect();
-    work = mkdtempSync(join(tmpdir(), 'edoc-archive-e2e-'));
   }, 120_000);
 
   afterAll(async () => {
@@ -111,7 +120,7 @@ describe('archive and tamper-evident audit trail', () => {
       const done = rows.some((r) => r.event_type === 'delivery.status_changed' && r.summary.includes('status 03')) && rows.some((r) => r.event_type === 'document.archived');
       return done ? rows.map((r) => r.event_type) : undefined;
     }, { timeoutMs: 30_000 });
-    for (const type of ['document.submitted', 'signature.approved', 'document.person_signed', 'document.numbered', 'document.issued', 'document.archived', 'delivery.created', 'register.recorded', 'status.reported', 'delivery.status_changed']) {
+    for (const type of ['document.submitted', 'signature.approved', 'document.person_signed', 'document.numbered', 'document.issued', 'document.archived', 'deliveries.created', 'register.recorded', 'status.reported', 'delivery.status_changed']) {
       expect(types).toContain(type);
     }
 
@@ -287,6 +296,27 @@ describe('archive and tamper-evident audit trail', () => {
     expect(rows).toHaveLength(1);
     expect(existsSync(join(exchange.dataFolder, 'storage', 'edoc-archive', ...pdfName.split('/')))).toBe(true);
     expect((await auditVerify()).code).toBe(0);
+  });
+
+  it('verifies an attachment signed under a CA the operator listed in EDOC_TRUSTED_ROOTS, and not one under a CA nobody listed', async () => {
+    const signedUnder = async (ca: OpensslCa, title: string) =>
+      signPdf(await makePdf(title, 1), { identity: loadSigningIdentity({ certificatePem: ca.signerCertificatePem, privateKeyPem: ca.signerKeyPem }), appearance: { kind: 'invisible' } });
+    const listed = await signedUnder(listedCa, 'Van ban cua so tinh ban');
+    const unlisted = await signedUnder(unlistedCa, 'Van ban cua noi khong ai biet');
+    const answer = await http<{ documentId: string }>(exchange.url('intake', '/documents'), {
+      token: exchange.token('hbt.clerk'),
+      form: submissionForm({ type: 'CV', subject: 'Về việc chuyển văn bản của tỉnh bạn', recipients: [OFFICE], signer: 'hbt.signer' }, await makePdf('Cong van chuyen tiep', 1), [listed, unlisted]),
+    });
+    expect(answer.status).toBe(202);
+
+    const verdict = async (file: Buffer) => {
+      const sha256 = createHash('sha256').update(file).digest('hex');
+      const report = await http<{ signatures: { indication: string; subIndication?: string; signer?: { commonName?: string } }[] }>(exchange.url('intake', `/files/${sha256}/verification`), { token: exchange.token('hbt.clerk') });
+      expect(report.status).toBe(200);
+      return report.body.signatures.map((signature) => ({ indication: signature.indication, subIndication: signature.subIndication, signer: signature.signer?.commonName }));
+    };
+    expect(await verdict(listed)).toEqual([{ indication: 'TOTAL_PASSED', subIndication: undefined, signer: 'Trần Thị Bình' }]);
+    expect(await verdict(unlisted)).toEqual([{ indication: 'INDETERMINATE', subIndication: 'NO_CERTIFICATE_CHAIN_FOUND', signer: 'Trần Thị Bình' }]);
   });
 
   it('verifies the package offline, with every service stopped', async () => {

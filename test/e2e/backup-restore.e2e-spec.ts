@@ -3,11 +3,15 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { serviceBrokerRights } from '@edoc/runtime';
+import { WardClient, type WardEvent } from '@edoc/ward-client';
 import { http, submissionForm } from '../support/http';
 import { makePdf } from '../support/pdf-fixtures';
 import { SERVICE_NAMES, TestExchange } from '../support/test-exchange';
 
 const BACH_DANG = '000.31.13.H26';
+/** A ward with a system of its own, on its own queue, with its own journal. */
+const BACH_KHOA = '000.32.13.H26';
 
 interface DocumentView {
   state: string;
@@ -19,20 +23,34 @@ interface DocumentView {
 /**
  * The drill: traffic, `edoc backup`, the database and the storage destroyed, `edoc restore` into a
  * fresh database and empty storage, the services started on them. The audit chain verifies, every
- * document downloads with its SHA-256, and numbering goes on without a gap or a repeat.
+ * document downloads with its SHA-256, numbering goes on without a gap or a repeat, and a ward
+ * system drops the delivery the restored exchange sends it again, while its repeated 01 gives the
+ * restored exchange back the receipt it had lost.
  */
 describe('backup and restore, drilled', () => {
   let exchange: TestExchange;
   let backupDir: string;
   let restoredUrl: string;
+  let ward: WardClient | undefined;
+  const wardEvents: WardEvent[] = [];
   const sent: string[] = [];
 
   beforeAll(async () => {
     exchange = await TestExchange.start();
     backupDir = join(mkdtempSync(join(tmpdir(), 'edoc-backup-')), 'backup');
+    const wardToken = async () => exchange.token('bachkhoa.system');
+    ward = await WardClient.connect({
+      code: BACH_KHOA,
+      amqpUrl: exchange.wardAmqpUrl(BACH_KHOA),
+      files: { baseUrl: exchange.url('intake'), token: { token: wardToken, renew: wardToken } },
+      journal: join(backupDir, '..', 'ward-journal.jsonl'),
+      onEvent: (event) => wardEvents.push(event),
+    });
+    await ward.start(async () => undefined);
   }, 150_000);
 
   afterAll(async () => {
+    await ward?.close();
     await exchange?.stop();
     if (restoredUrl !== undefined) {
       const admin = new Client({ connectionString: restoredUrl.replace(/\/[^/?]+(\?|$)/, '/postgres$1') });
@@ -45,10 +63,10 @@ describe('backup and restore, drilled', () => {
 
   const view = async (documentId: string) => (await http<DocumentView>(exchange.url('intake', `/documents/${documentId}`), { token: exchange.token('hbt.clerk') })).body;
 
-  async function sendIssued(subject: string): Promise<DocumentView & { documentId: string }> {
+  async function sendIssued(subject: string, recipient = BACH_DANG): Promise<DocumentView & { documentId: string }> {
     const answer = await http<{ documentId: string }>(exchange.url('intake', '/documents'), {
       token: exchange.token('hbt.clerk'),
-      form: submissionForm({ type: 'CV', subject, recipients: [BACH_DANG], signer: 'hbt.signer' }, await makePdf(subject), [await makePdf(`Phụ lục: ${subject}`)]),
+      form: submissionForm({ type: 'CV', subject, recipients: [recipient], signer: 'hbt.signer' }, await makePdf(subject), [await makePdf(`Phụ lục: ${subject}`)]),
     });
     expect(answer.status).toBe(202);
     const documentId = answer.body.documentId;
@@ -76,11 +94,42 @@ describe('backup and restore, drilled', () => {
       return report.verdict === 'intact' && report.documents >= 2 ? report : undefined;
     }, { timeoutMs: 90_000, intervalMs: 1_000 });
 
+    // A delivery to the ward is in routing's outbox when the backup is taken, and reaches the ward
+    // only after: the restored exchange will send it again. (Routing may not publish meanwhile:
+    // its broker user loses the right to write, and its connections are closed so that it counts.)
+    const routingUser = exchange.brokerUserOf('routing');
+    const rights = serviceBrokerRights('routing').permissions;
+    await exchange.management.setPermissions(exchange.vhostName, routingUser, { ...rights, write: '^$' });
+    for (const connection of (await exchange.management.listConnections(exchange.vhostName)).filter((c) => c.user === routingUser)) {
+      await exchange.management.closeConnection(connection.name, 'the drill holds routing back');
+    }
+    const toWard = await sendIssued('Về việc sao lưu dữ liệu (phường Bách Khoa)', BACH_KHOA);
+    sent.push(toWard.documentId);
+    expect(toWard.numberNotation).toBe('03/UBND');
+    const db = new Client({ connectionString: exchange.databaseUrl });
+    await db.connect();
+    try {
+      await exchange.waitFor('the delivery to Bách Khoa held in routing\'s outbox', async () => {
+        const { rows } = await db.query<{ held: string }>(`SELECT count(*) AS held FROM routing.outbox WHERE routing_key = $1 AND sent_at IS NULL`, [BACH_KHOA]);
+        return Number(rows[0]?.held) > 0 ? true : undefined;
+      }, { timeoutMs: 60_000, intervalMs: 250 });
+    } finally {
+      await db.end();
+    }
+
     const backedUp = await exchange.cli(['backup', '--out', backupDir, '--json']);
     const summary = JSON.parse(backedUp.stdout) as { files: number; archive: number; auditHead: { seq: number } };
     expect(summary.files).toBeGreaterThanOrEqual(4);
     expect(summary.archive).toBeGreaterThan(0);
     expect(backedUp.stderr).toMatch(/files: \d+ of \d+/);
+
+    await exchange.management.setPermissions(exchange.vhostName, routingUser, rights);
+    const delivered = await exchange.waitFor('the ward to take the delivery in', async () => wardEvents.find((e): e is Extract<WardEvent, { kind: 'delivered' }> => e.kind === 'delivered'), { timeoutMs: 90_000, intervalMs: 250 });
+    const receipt = async () => {
+      const current = await http<{ deliveries: { deliveryId: string; status: string | null }[] }>(exchange.url('intake', `/documents/${toWard.documentId}`), { token: exchange.token('hbt.clerk') });
+      return current.body.deliveries?.find((d) => d.deliveryId === delivered.delivery.deliveryId)?.status;
+    };
+    await exchange.waitFor('the ward\'s 01 at the sender', async () => ((await receipt()) === '01' ? true : undefined), { timeoutMs: 60_000, intervalMs: 250 });
 
     // Everything is lost: the services stop, the database is left behind, the storage is wiped.
     for (const name of SERVICE_NAMES) await exchange.stopService(name);
@@ -105,8 +154,15 @@ describe('backup and restore, drilled', () => {
         expect([sha256, download.status, createHash('sha256').update(download.bytes).digest('hex')]).toEqual([sha256, 200, sha256]);
       }
     }
+    // The restored outbox sends the delivery again: the ward's journal drops it, and its repeated
+    // 01 (same message id) gives the restored exchange the receipt the backup did not have.
+    const duplicate = await exchange.waitFor('the ward to drop the delivery sent again', async () => wardEvents.find((e) => e.kind === 'duplicate'), { timeoutMs: 90_000, intervalMs: 250 });
+    expect(duplicate).toMatchObject({ delivery: { deliveryId: delivered.delivery.deliveryId } });
+    expect(wardEvents.filter((e) => e.kind === 'delivered')).toHaveLength(1);
+    await exchange.waitFor('the receipt back at the sender', async () => ((await receipt()) === '01' ? true : undefined), { timeoutMs: 60_000, intervalMs: 250 });
+
     const third = await sendIssued('Về việc sao lưu dữ liệu (3)');
-    expect(third.numberNotation).toBe('03/UBND');
+    expect(third.numberNotation).toBe('04/UBND');
     expect(existsSync(join(exchange.dataFolder, 'storage'))).toBe(true);
     expect(readdirSync(backupDir)).toEqual(expect.arrayContaining(['backup.json', 'database.dump', 'objects']));
   }, 400_000);

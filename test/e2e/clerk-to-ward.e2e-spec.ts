@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as amqp from 'amqplib';
 import { Client } from 'pg';
 import { create, DeliverySchema, fromBinary, StatusCode, StatusReportSchema, timestampFromDate, toBinary } from '@edoc/contracts';
@@ -6,7 +8,8 @@ import { waitFor } from '@edoc/testing';
 import { TestExchange } from '../support/test-exchange';
 import { http, submissionForm } from '../support/http';
 import { makePdf } from '../support/pdf-fixtures';
-import { pdfsigValidity, qpdfCheck } from '../support/external-validators';
+import { documentTimestampVerdicts, pdfsigValidity, qpdfCheck } from '../support/external-validators';
+import { verifyPdf } from '@edoc/pdf-sign';
 
 const DISTRICT = '000.00.13.H26';
 const OFFICE = '000.01.13.H26'; // Văn phòng HĐND và UBND: built-in inbox
@@ -93,6 +96,16 @@ describe('one document from a district clerk to a department and two wards', () 
     expect(sha256(download.bytes)).toBe(issued.file!.sha256);
     expect(await pdfsigValidity(download.bytes)).toEqual(['Signature is Valid.', 'Signature is Valid.']);
     await expect(qpdfCheck(download.bytes)).resolves.toContain('No syntax or stream encoding errors');
+
+    // PAdES B-LTA: the validation data travels in the file, and a document time-stamp covers it all.
+    const pki = (name: string) => readFileSync(join(exchange.dataFolder, 'pki', name), 'utf8');
+    expect(await documentTimestampVerdicts(download.bytes, pki('root-ca.cert.pem'), pki('issuing-ca.cert.pem'))).toEqual(['Verification: OK']);
+    const offline = verifyPdf(download.bytes, { anchorsPem: [pki('root-ca.cert.pem')], requireRevocation: true });
+    expect(offline.signatures.map((signature) => [signature.kind, signature.indication])).toEqual([
+      ['signature', 'TOTAL_PASSED'],
+      ['signature', 'TOTAL_PASSED'],
+      ['document-timestamp', 'TOTAL_PASSED'],
+    ]);
 
     const { rows } = await db.query(`SELECT org_code, number, medium FROM intake.register_entries WHERE book = 'incoming' AND document_id = $1 ORDER BY org_code`, [documentId]);
     expect(rows).toEqual([

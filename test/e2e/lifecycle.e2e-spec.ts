@@ -133,8 +133,12 @@ describe('document lifecycle: statuses, recall, replies, receipts and urgency', 
     const agreed = await statusAtSender(doc.documentId, OFFICE, (d) => d.status === '14');
     expect(agreed.history.map((h) => h.status)).toEqual(['01', '03', '13', '14']);
     const refused = await statusAtSender(doc.documentId, BACH_DANG, (d) => d.history.some((h) => h.status === '16'));
-    expect(refused.status).toBe('01');
-    expect(refused.history.map((h) => h.status)).toEqual(['01', '13', '16']);
+    // Status and history together, so that a failure shows the whole story of the delivery.
+    expect({ status: refused.status, recallPending: refused.recallPending, history: refused.history }).toEqual({
+      status: '01',
+      recallPending: false,
+      history: [expect.objectContaining({ status: '01' }), expect.objectContaining({ status: '13' }), expect.objectContaining({ status: '16', reason: 'Đã triển khai' })],
+    });
 
     const destroyed = await waitFor('the office copy to be destroyed', async () => {
       const item = (await inboxOf('vp.clerk')).body.items.find((i) => i.deliveryId === office.deliveryId);

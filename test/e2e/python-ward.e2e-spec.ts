@@ -3,6 +3,9 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import * as amqp from 'amqplib';
+import { create, StatusCode, StatusReportSchema, timestampFromDate, toBinary } from '@edoc/contracts';
 import { demoPassword } from '@edoc/identity';
 import { ChildWatch } from '../support/child-watch';
 import { http, submissionForm } from '../support/http';
@@ -88,5 +91,22 @@ describe('the Python example ward of docs/examples', () => {
     const stored = readFileSync(join(work, 'received', `${deliveryId}.pdf`));
     expect(createHash('sha256').update(stored).digest('hex')).toBe(view.file?.sha256);
     expect(lines.filter((line) => /^rejected|will retry|refused|closed/.test(line))).toEqual([]);
+  });
+
+  it("is told on its own queue when edoc refuses one of its reports, and prints edoc's reason", async () => {
+    const unknownDelivery = randomUUID();
+    const connection = await amqp.connect(exchange.wardAmqpUrl(MINH_KHAI));
+    try {
+      const channel = await connection.createConfirmChannel();
+      const report = create(StatusReportSchema, { deliveryId: unknownDelivery, documentId: randomUUID(), fromCode: MINH_KHAI, status: StatusCode.ACCEPTED, reportedAt: timestampFromDate(new Date()) });
+      channel.publish('edoc.status', MINH_KHAI, Buffer.from(toBinary(StatusReportSchema, report)), {
+        persistent: true, messageId: 'python-refused-1', type: StatusReportSchema.typeName, contentType: 'application/x-protobuf', userId: exchange.wardCredential(MINH_KHAI).username,
+      });
+      await channel.waitForConfirms();
+    } finally {
+      await connection.close();
+    }
+    const line = await exchange.waitFor('the Python ward to print the refusal', () => lines.find((l) => l.includes('python-refused-1')), { timeoutMs: 30_000, intervalMs: 100, failFast: () => ward.assertAlive() });
+    expect(line).toBe(`${unknownDelivery} report python-refused-1 (03) refused by edoc: status 03 for unknown delivery ${unknownDelivery}`);
   });
 });

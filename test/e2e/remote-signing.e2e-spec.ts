@@ -7,7 +7,7 @@ import { SOFTHSM_MODULE } from '@edoc/testing';
 import { TestExchange } from '../support/test-exchange';
 import { http, submissionForm } from '../support/http';
 import { makePdf } from '../support/pdf-fixtures';
-import { pdfsigValidity, qpdfCheck } from '../support/external-validators';
+import { documentTimestampVerdicts, pdfsigValidity, qpdfCheck } from '../support/external-validators';
 import { extractSignatures, opensslVerify } from '../../libs/pdf-sign/test/helpers/external-tools';
 
 const DISTRICT = '000.00.13.H26';
@@ -126,7 +126,11 @@ describe('remote signing: keys in the HSM, approved with a second factor', () =>
     expect(await pdfsigValidity(pdf)).toEqual(['Signature is Valid.', 'Signature is Valid.']);
     await qpdfCheck(pdf);
     const root = readFileSync(join(exchange.dataFolder, 'pki', 'root-ca.cert.pem'), 'utf8');
-    for (const signature of extractSignatures(pdf)) expect(opensslVerify(pdf, signature, root).output).toContain('Verification successful');
+    const signatures = extractSignatures(pdf);
+    expect(signatures.map((signature) => signature.subFilter)).toEqual(['ETSI.CAdES.detached', 'ETSI.CAdES.detached', 'ETSI.RFC3161']);
+    for (const signature of signatures.slice(0, 2)) expect(opensslVerify(pdf, signature, root).output).toContain('Verification successful');
+    const issuingCa = readFileSync(join(exchange.dataFolder, 'pki', 'issuing-ca.cert.pem'), 'utf8');
+    expect(await documentTimestampVerdicts(pdf, root, issuingCa)).toEqual(['Verification: OK']);
     const scrape = await fetch(exchange.url('signing', '/metrics'), { headers: { authorization: `Bearer ${exchange.token('admin')}` } }).then((r) => r.text());
     expect(scrape).toMatch(/edoc_second_factor_wrong_codes\{service="signing"\} 1\b/);
   });

@@ -7,7 +7,7 @@ import { createSoftHsmToken, SOFTHSM_MODULE } from '@edoc/testing';
 import { TestExchange } from '../support/test-exchange';
 import { http, submissionForm } from '../support/http';
 import { makePdf } from '../support/pdf-fixtures';
-import { pdfsigValidity, qpdfCheck } from '../support/external-validators';
+import { documentTimestampVerdicts, pdfsigValidity, qpdfCheck } from '../support/external-validators';
 import { extractSignatures, opensslVerify } from '../../libs/pdf-sign/test/helpers/external-tools';
 
 const DISTRICT = '000.00.13.H26';
@@ -223,7 +223,11 @@ describe('signature requests: the signer approves or returns', () => {
     expect(await pdfsigValidity(pdf)).toEqual(['Signature is Valid.', 'Signature is Valid.']);
     await qpdfCheck(pdf);
     const root = readFileSync(join(exchange.dataFolder, 'pki', 'root-ca.cert.pem'), 'utf8');
-    for (const signature of extractSignatures(pdf)) expect(opensslVerify(pdf, signature, root).output).toContain('Verification successful');
+    const signatures = extractSignatures(pdf);
+    expect(signatures.map((signature) => signature.subFilter)).toEqual(['ETSI.CAdES.detached', 'ETSI.CAdES.detached', 'ETSI.RFC3161']);
+    for (const signature of signatures.slice(0, 2)) expect(opensslVerify(pdf, signature, root).output).toContain('Verification successful');
+    const issuingCa = readFileSync(join(exchange.dataFolder, 'pki', 'issuing-ca.cert.pem'), 'utf8');
+    expect(await documentTimestampVerdicts(pdf, root, issuingCa)).toEqual(['Verification: OK']);
   });
 
   it('lets the signer choose the place when the document prints no signature block, never over text or off the page', async () => {

@@ -2,8 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import * as amqp from 'amqplib';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { demoPassword } from '@edoc/identity';
+import { waitFor } from '@edoc/testing';
 import { makePdf } from '../support/pdf-fixtures';
 import { TestExchange } from '../support/test-exchange';
 
@@ -21,6 +23,23 @@ const AXE = require.resolve('axe-core/axe.min.js');
  * clerk accepts and completes it in the built-in inbox, the sender watches 03 then 06 arrive, and
  * recalls it from the ward that has not finished.
  */
+/** Every screen of the app, with a user who sees it. */
+const SCREENS = [
+  ['hbt.clerk', 'compose'],
+  ['hbt.clerk', 'outgoing'],
+  ['hbt.signer', 'sign'],
+  ['bachdang.clerk', 'inbox'],
+  ['bachdang.clerk', 'registers'],
+  ['admin', 'users'],
+  ['admin', 'dead-letters'],
+] as const;
+
+/**
+ * What a pass over every screen may take: a bound on a hang, not a timing. Under CI's load (two CPU
+ * hogs beside the suite) one screen with its two axe runs took over 8 s, and 7 screens passed 60 s.
+ */
+const EVERY_SCREEN_MS = SCREENS.length * 40_000;
+
 describe('the clerks\' and signers\' web app in a real browser', () => {
   let exchange: TestExchange;
   let browser: Browser;
@@ -126,7 +145,9 @@ describe('the clerks\' and signers\' web app in a real browser', () => {
     await ward.click('#verify');
     const report = await ward.waitForSelector('#signature-report', { timeout: 30_000 });
     expect(await report.innerText()).toMatch(/Tất cả chữ ký hợp lệ/);
-    expect(await ward.locator('#signature-report li[data-indication="TOTAL_PASSED"]').count()).toBe(2);
+    // The signer's, the seal's, and the document time-stamp over both and their validation data (B-LTA).
+    expect(await ward.locator('#signature-report li[data-indication="TOTAL_PASSED"]').count()).toBe(3);
+    expect(await ward.locator('#signature-report li').last().innerText()).toMatch(/Hợp lệ — Dấu thời gian của tài liệu, do .+/);
     expect(await ward.locator('#signature-report li').first().innerText()).toMatch(/Hợp lệ — Người ký: .+, CHỦ TỊCH/);
     await ward.click('#status-03');
     await ward.waitForSelector('#inbox-notice');
@@ -190,6 +211,38 @@ describe('the clerks\' and signers\' web app in a real browser', () => {
     await admin.waitForSelector('#users-table tr[data-username="bachdang.lan"] >> text=Đã khóa');
   });
 
+  it('shows the district administrator the dead letters with their reasons: a replay refused again, then a discard with a reason', async () => {
+    const operator = await amqp.connect(exchange.ownAmqpUrl('operator'));
+    try {
+      const channel = await operator.createConfirmChannel();
+      channel.publish('edoc.events', 'document.submitted', Buffer.from('not a protobuf'), {
+        persistent: true, contentType: 'application/x-protobuf', messageId: 'web-dead-1', type: 'edoc.v9.Nonsense', userId: exchange.brokerUserOf('intake'),
+      });
+      await channel.waitForConfirms();
+    } finally {
+      await operator.close();
+    }
+    const admin = await signedIn('admin', 'dead-letters');
+    // Signing and the archive both consume the event, so both dead-letter it.
+    const rows = admin.locator('#dead-letters-table tr[data-id$="/web-dead-1"]');
+    await waitFor('both dead letters on the screen', async () => {
+      if ((await rows.count()) === 2) return true;
+      await admin.reload();
+      await admin.waitForSelector('#dead-letters-table, #no-dead-letters');
+      return undefined;
+    }, { timeoutMs: 30_000, intervalMs: 500 });
+    expect(await rows.first().innerText()).toMatch(/edoc\.v9\.Nonsense/);
+    await rows.first().locator('button').click();
+    await admin.waitForSelector('#dead-letter');
+    await admin.click('#replay-dead-letter');
+    expect(await (await admin.waitForSelector('.error[role="alert"]')).innerText()).toMatch(/\(409\)[\s\S]*refused again/);
+    await shot(admin, 'dead-letters');
+    await admin.fill('#discard-reason', 'thông điệp thử, không thuộc hệ thống');
+    await admin.click('#discard-dead-letter');
+    expect(await (await admin.waitForSelector('#dead-letters-notice')).innerText()).toMatch(/^Đã hủy bỏ dlq\./);
+    await waitFor('one dead letter left', async () => ((await rows.count()) === 1 ? true : undefined), { timeoutMs: 10_000 });
+  });
+
   it('keeps a draft in the browser, file included, and sends it later', async () => {
     const pdf = join(files, 'nhap.pdf');
     writeFileSync(pdf, await makePdf('Bản nháp'));
@@ -211,13 +264,7 @@ describe('the clerks\' and signers\' web app in a real browser', () => {
 
   it('fits a tablet held upright: no screen scrolls sideways', async () => {
     const wide: string[] = [];
-    for (const [username, screen] of [
-      ['hbt.clerk', 'compose'],
-      ['hbt.clerk', 'outgoing'],
-      ['hbt.signer', 'sign'],
-      ['bachdang.clerk', 'inbox'],
-      ['bachdang.clerk', 'registers'],
-    ] as const) {
+    for (const [username, screen] of SCREENS) {
       const page = await signedIn(username, screen, { viewport: { width: 768, height: 1024 } });
       const first = page.locator('table.list button.link').first();
       if ((await first.count()) > 0) await first.click();
@@ -228,7 +275,7 @@ describe('the clerks\' and signers\' web app in a real browser', () => {
       if (overflow > 0) wide.push(`${screen}: ${overflow} px too wide`);
     }
     expect(wide).toEqual([]);
-  });
+  }, EVERY_SCREEN_MS);
 
   it('shows the reason when intake refuses an upload (an encrypted PDF), with the progress bar gone', async () => {
     const plain = join(files, 'plain.pdf');
@@ -258,14 +305,7 @@ describe('the clerks\' and signers\' web app in a real browser', () => {
 
   it('has no serious accessibility violation on any screen (axe-core), in Vietnamese and in English', async () => {
     const found: string[] = [];
-    for (const [username, screen] of [
-      ['hbt.clerk', 'compose'],
-      ['hbt.clerk', 'outgoing'],
-      ['hbt.signer', 'sign'],
-      ['bachdang.clerk', 'inbox'],
-      ['bachdang.clerk', 'registers'],
-      ['admin', 'users'],
-    ] as const) {
+    for (const [username, screen] of SCREENS) {
       const page = await signedIn(username, screen, { bypassCSP: true });
       if (screen === 'outgoing' || screen === 'inbox' || screen === 'sign') {
         const first = page.locator('table.list button.link').first();
@@ -275,13 +315,14 @@ describe('the clerks\' and signers\' web app in a real browser', () => {
         await page.click('#verify');
         await page.waitForSelector('#signature-report');
       }
+      await shot(page, `screen-${screen}`);
       found.push(...(await axeViolations(page)).map((v) => `${screen} (vi): ${v}`));
       await page.click('text=English');
       await page.waitForSelector('html[lang="en"]');
       found.push(...(await axeViolations(page)).map((v) => `${screen} (en): ${v}`));
     }
     expect(found).toEqual([]);
-  });
+  }, EVERY_SCREEN_MS);
 });
 
 /** The locator's text once it matches `pattern` (the page updates itself every 5 s). */

@@ -2,11 +2,12 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { createTestDatabase, createTestVhost, startS3Server, TestDatabase, TestVhost, waitFor, type WaitForOptions } from '@edoc/testing';
 import { withCredentials } from '@edoc/messaging';
 import { demoPassword, parseUserSeed, type SeedUser } from '@edoc/identity';
-import { IdentityClient, type TokenPair } from '@edoc/identity-client';
+import { IdentityClient, IdentityError, type TokenPair } from '@edoc/identity-client';
 import { Client } from 'pg';
 import { ChildExitedError, ChildWatch } from './child-watch';
 import { freePort } from './free-port';
@@ -32,6 +33,11 @@ export interface TestExchangeOptions {
    * need documents issued. The suites about the signer's act itself set it false.
    */
   signersAtDesk?: boolean;
+  /**
+   * A second instance of every service beside the first, on ports of its own, consuming the same
+   * queues: competing consumers, as when an operator scales out. The URLs stay the first's.
+   */
+  twoInstances?: boolean;
 }
 
 /** The demo users, as `edoc provision --demo` imports them. */
@@ -47,6 +53,8 @@ const DEMO_USERS: SeedUser[] = parseUserSeed(JSON.parse(readFileSync(join(ROOT, 
 export class TestExchange {
   readonly ports = new Map<ServiceName, number>();
   readonly processes = new Map<ServiceName, ChildWatch>();
+  /** The second instances of `twoInstances`, which only stop() stops. */
+  private readonly secondInstances: ChildWatch[] = [];
   private readonly everStarted = new Set<ChildWatch>();
   env: Record<string, string> = {};
   private database!: TestDatabase;
@@ -62,8 +70,10 @@ export class TestExchange {
     try {
       await exchange.boot(options);
     } catch (error) {
+      const complaints = exchange.complaints();
       // The caller never gets this exchange to stop: its services must not outlive the failure.
       await exchange.stop().catch(() => undefined);
+      if (error instanceof Error && complaints !== '') error.message += `\nwhat the services logged as errors and warnings:\n${complaints}`;
       throw error;
     }
     return exchange;
@@ -161,13 +171,7 @@ export class TestExchange {
   startService(name: ServiceName): ChildWatch {
     const running = this.processes.get(name);
     if (running !== undefined && running.running) return running;
-    const child = ChildWatch.spawn({
-      name: `the ${name} service`,
-      command: process.execPath,
-      args: ['--enable-source-maps', join(ROOT, 'services', name, 'dist', 'main.js')],
-      env: { ...process.env, ...this.env, NO_COLOR: '1', EDOC_PORT: String(this.ports.get(name)) },
-      logFile: join(this.dataDir, `${name}.log`),
-    });
+    const child = this.spawnService(name, `the ${name} service`, this.ports.get(name) as number, `${name}.log`);
     this.processes.set(name, child);
     this.everStarted.add(child);
     void child.exited.then(() => {
@@ -176,12 +180,37 @@ export class TestExchange {
     return child;
   }
 
+  private spawnService(name: ServiceName, label: string, port: number, logName: string): ChildWatch {
+    return ChildWatch.spawn({
+      name: label,
+      command: process.execPath,
+      args: ['--enable-source-maps', join(ROOT, 'services', name, 'dist', 'main.js')],
+      env: { ...process.env, ...this.env, NO_COLOR: '1', EDOC_PORT: String(port) },
+      logFile: join(this.dataDir, logName),
+    });
+  }
+
+  private async startSecondInstance(name: ServiceName): Promise<void> {
+    const port = await freePort();
+    const child = this.spawnService(name, `the second ${name} instance`, port, `${name}-2.log`);
+    this.secondInstances.push(child);
+    this.everStarted.add(child);
+    await this.waitFor(`the second ${name} instance to be ready`, async () => (await fetch(`http://127.0.0.1:${port}/health/ready`).catch(() => undefined))?.ok === true, { timeoutMs: 60_000, intervalMs: 200 });
+  }
+
   /**
    * Throws if a service exited without the test (or the chaos monkey) stopping it, with its last
    * output: what `failFast` of a wait on this exchange calls.
    */
   assertAlive(): void {
     for (const child of this.everStarted) child.assertAlive();
+  }
+
+  /** The last error and warning lines of every service: why a boot failed is usually among them. */
+  private complaints(): string {
+    return [...this.everStarted]
+      .flatMap((child) => child.output().split('\n').filter((line) => /\b(ERROR|WARN)\b/.test(line)).slice(-8).map((line) => `[${child.name}] ${line}`))
+      .join('\n');
   }
 
   /** @edoc/testing's waitFor that fails at once, with its output, when a service dies unasked. */
@@ -234,7 +263,7 @@ export class TestExchange {
   async stop(): Promise<void> {
     clearInterval(this.refresher);
     await this.desk?.stop();
-    await Promise.all(SERVICE_NAMES.map((name) => this.stopService(name).catch(() => undefined)));
+    await Promise.all([...SERVICE_NAMES.map((name) => this.stopService(name).catch(() => undefined)), ...this.secondInstances.map((child) => child.stop('SIGTERM').catch(() => undefined))]);
     // Whatever still runs (a process a test lost track of) must not outlive the test.
     for (const child of this.everStarted) child.kill('SIGKILL');
     await this.vhost?.drop().catch(() => undefined);
@@ -264,10 +293,13 @@ export class TestExchange {
     for (const name of SERVICE_NAMES) this.ports.set(name, await freePort());
     this.env.EDOC_SIGNING_PUBLIC_URL = this.url('signing');
     this.env.EDOC_IDENTITY_URL = this.url('identity');
+    // Intake reaches the others for the administrators' dead-letter screen.
+    Object.assign(this.env, { EDOC_SIGNING_URL: this.url('signing'), EDOC_ROUTING_URL: this.url('routing'), EDOC_ARCHIVAL_URL: this.url('archival'), EDOC_METRICS_URL: this.url('metrics') });
     this.env.EDOC_PUBLIC_ORIGINS = SERVICE_NAMES.map((name) => this.url(name)).join(',');
     await this.cli(['provision', '--demo']);
     for (const name of SERVICE_NAMES) this.startService(name);
     await Promise.all(SERVICE_NAMES.map((name) => this.waitReady(name)));
+    if (options.twoInstances === true) await Promise.all(SERVICE_NAMES.map((name) => this.startSecondInstance(name)));
     await this.signInDemoUsers();
     await this.untilIntakeKnowsTheSigners();
     if (options.signersAtDesk !== false) {
@@ -279,12 +311,24 @@ export class TestExchange {
   private async signInDemoUsers(): Promise<void> {
     const queue = [...DEMO_USERS];
     const worker = async () => {
-      for (let user = queue.shift(); user !== undefined; user = queue.shift()) this.sessions.set(user.username, await this.signIn(user.username));
+      for (let user = queue.shift(); user !== undefined; user = queue.shift()) this.sessions.set(user.username, await this.signInAsAClientWould(user.username));
     };
     await Promise.all([worker(), worker(), worker(), worker()]);
     // Access tokens live 10 minutes, test files longer: each is refreshed when it has 3 minutes left.
     this.refresher = setInterval(() => void this.refreshExpiring(), 30_000);
     this.refresher.unref();
+  }
+
+  /** A 503 (a dependency out of reach for a moment) is sent again after its Retry-After, as a client would. */
+  private async signInAsAClientWould(username: string): Promise<TokenPair> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.signIn(username);
+      } catch (error) {
+        if (!(error instanceof IdentityError) || error.status !== 503 || attempt >= 5) throw error;
+        await sleep(1000 * (error.retryAfterSeconds ?? 1));
+      }
+    }
   }
 
   private async refreshExpiring(): Promise<void> {

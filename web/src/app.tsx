@@ -3,6 +3,7 @@ import { csrfToken, loadSession, type Session } from './api';
 import { ErrorBox } from './components/error-box';
 import { language, switchLanguage, t, type WordKey } from './i18n';
 import { ComposePage } from './pages/compose';
+import { DeadLettersPage } from './pages/dead-letters';
 import { InboxPage } from './pages/inbox';
 import { OutgoingPage } from './pages/outgoing';
 import { RegistersPage } from './pages/registers';
@@ -18,6 +19,7 @@ const SCREENS: { path: string; word: WordKey; roles: string[] }[] = [
   { path: 'inbox', word: 'inbox', roles: ['clerk'] },
   { path: 'registers', word: 'registers', roles: ['clerk', 'admin'] },
   { path: 'users', word: 'users', roles: ['admin', 'unit-admin'] },
+  { path: 'dead-letters', word: 'deadLetters', roles: ['admin'] },
 ];
 
 export function App() {
@@ -67,6 +69,7 @@ export function App() {
         {current?.path === 'inbox' && <InboxPage />}
         {current?.path === 'registers' && <RegistersPage />}
         {current?.path === 'users' && <UsersPage orgCode={session.user.orgCode} />}
+        {current?.path === 'dead-letters' && <DeadLettersPage />}
       </main>
     </>
   );

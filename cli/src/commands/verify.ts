@@ -62,7 +62,7 @@ function describe(s: SignatureReport): string[] {
   const who = s.signer ? `${s.signer.commonName ?? s.signer.subject}${s.signer.orgCode ? ` (${s.signer.orgCode})` : ''}` : 'unknown signer';
   const lines = [
     `${s.fieldName}: ${s.indication}${s.subIndication ? ` / ${s.subIndication}` : ''}`,
-    `  signer    ${who}`,
+    s.kind === 'document-timestamp' ? `  document time-stamp by ${s.timestamp?.tsa ?? 'an unknown TSA'}` : `  signer    ${who}`,
     `  time      ${s.signingTime ?? 'unknown'} (${s.signingTimeSource})`,
     `  coverage  ${s.coversWholeFile ? 'whole file' : `first ${s.signedLength} bytes (later revisions follow)`}`,
   ];

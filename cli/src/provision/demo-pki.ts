@@ -14,7 +14,7 @@ import { join, relative, sep } from 'node:path';
 import { keyHoldersOf, privateKeyFileIn } from '@edoc/runtime';
 import { keyFilesUnder } from './key-files';
 import { writePublicFile, writeSecretFile } from './files';
-import { PkiDirectory, publishCrl } from './pki-directory';
+import { PkiDirectory, publishCrl, publishRootCrl } from './pki-directory';
 
 function ensure(dir: PkiDirectory, base: string, make: () => IssuedCredential): { credential: IssuedCredential; created: boolean } {
   if (dir.has(base)) return { credential: dir.read(base, base), created: false };
@@ -49,6 +49,7 @@ export function ensureDemoPki(dataDir: string, directory: Directory, users: Seed
     }),
   ).credential;
   publishRootCertificate(dir, offline);
+  publishRootCrl(offline, dir, 365);
   // A fresh CRL at every start, from the revocation register of `edoc pki revoke`: a CRL goes stale.
   publishCrl(dir, 7);
   count(ensure(dir, 'tsa', () => issueTimestampingCertificate(issuing, { commonName: `${district.name} - Time-Stamp Authority (demo)`, orgName: district.name, keyAlgorithm, crlUrl })));

@@ -78,3 +78,18 @@ export function publishCrl(dir: PkiDirectory, days: number): string {
   writePublicFile(file, crl);
   return file;
 }
+
+/**
+ * The root CA's CRL, which says whether an issuing CA itself is revoked: without it, a verifier that
+ * must know revocation cannot pass any chain. Signed with the root key kept offline, so published
+ * only where that key is at hand (the demo); revoking an issuing CA is a root ceremony, not a
+ * command, and the demo's revokes none.
+ */
+export function publishRootCrl(offline: PkiDirectory, dir: PkiDirectory, days: number): string | undefined {
+  if (!offline.has('root-ca')) return undefined;
+  const now = new Date();
+  const crl = createCrl(offline.read('root-ca', 'root CA'), [], { thisUpdate: now, nextUpdate: new Date(now.getTime() + days * DAY_MS) });
+  const file = dir.path('root-ca', 'crl.pem');
+  writePublicFile(file, crl);
+  return file;
+}

@@ -1,13 +1,14 @@
 import { resolve } from 'node:path';
+import { DEFAULT_SERVICE_PORTS } from '@edoc/runtime';
 
 /** The six services with their default ports; `edoc up` starts them in this order (identity first: the others check tokens with its keys). */
 export const SERVICES = [
-  { name: 'identity', port: 3005 },
-  { name: 'intake', port: 3000 },
-  { name: 'signing', port: 3001 },
-  { name: 'routing', port: 3002 },
-  { name: 'archival', port: 3003 },
-  { name: 'metrics', port: 3004 },
+  { name: 'identity', port: DEFAULT_SERVICE_PORTS.identity },
+  { name: 'intake', port: DEFAULT_SERVICE_PORTS.intake },
+  { name: 'signing', port: DEFAULT_SERVICE_PORTS.signing },
+  { name: 'routing', port: DEFAULT_SERVICE_PORTS.routing },
+  { name: 'archival', port: DEFAULT_SERVICE_PORTS.archival },
+  { name: 'metrics', port: DEFAULT_SERVICE_PORTS.metrics },
 ] as const;
 
 export type ServiceName = (typeof SERVICES)[number]['name'];

@@ -128,10 +128,10 @@ def fetch_to(download_path, ref, target):
     os.replace(target + ".part", target)
 
 
-def report(channel, delivery, key, status, reason=""):
-    """One status, under an id kept in the journal until the broker confirmed it: a re-send reuses it."""
+def report(channel, delivery, key, status, reason="", again=False):
+    """One status, under an id kept in the journal: a re-send (or, with again, a repeat) reuses it."""
     row = journal.execute("SELECT report_id, sent FROM reports WHERE key = ? AND status = ?", (key, status)).fetchone()
-    if row is not None and row[1]:
+    if row is not None and row[1] and not again:
         return
     report_id = row[0] if row is not None else str(uuid.uuid4())
     with journal:
@@ -161,6 +161,15 @@ def decode(properties, body):
 
 
 def handle(channel, method, properties, body):
+    if properties.type == "edoc.v1.ReportRefused":
+        # edoc refused one of our reports (it changed nothing): tell whoever runs the ward, and go on.
+        try:
+            refusal = ward_pb2.ReportRefused.FromString(body)
+        except DecodeError as error:
+            raise Unprocessable(f"not a ReportRefused: {error}")
+        say(f"{refusal.delivery_id} report {refusal.report_message_id} ({refusal.status:02d}) refused by edoc: {refusal.reason}")
+        channel.basic_ack(method.delivery_tag)
+        return
     delivery = decode(properties, body)
     # The Delivery's business_type decides: a recall, an update or a replacement of one delivery is
     # a message of its own, kept apart from the first one in the journal.
@@ -169,6 +178,10 @@ def handle(channel, method, properties, body):
     if row is None and properties.message_id:
         row = journal.execute("SELECT d.state FROM messages m JOIN deliveries d USING (key) WHERE m.message_id = ?", (properties.message_id,)).fetchone()
     if row is not None and row[0] == "done":
+        # Repeat the 01 under its first id: edoc drops it if it has it, takes it if it lost it
+        # (restored from a backup older than the report, the very case in which a delivery comes again).
+        if delivery.business_type != common_pb2.BUSINESS_TYPE_RECALL:
+            report(channel, delivery, key, common_pb2.STATUS_CODE_ARRIVED, again=True)
         say(f"{delivery.delivery_id} duplicate: dropped")
         channel.basic_ack(method.delivery_tag)
         return

@@ -33,6 +33,8 @@ export interface EdocConfig {
   /** Attempts before a message that keeps failing is dead-lettered. */
   deliveryLimit: number;
   prefetch: number;
+  /** Root CAs whose signers' signatures verify besides the district's own: PEM files or folders of them, separated by commas. */
+  trustedRoots: string[];
 }
 
 const projectRoot = resolve(__dirname, '..', '..', '..');
@@ -53,6 +55,11 @@ export function loadConfig(): EdocConfig {
     usersFile: resolve(env('EDOC_USERS_FILE', resolve(projectRoot, 'deploy/seed/demo-users.json'))),
     deliveryLimit: envInt('EDOC_DELIVERY_LIMIT', 5),
     prefetch: envInt('EDOC_PREFETCH', 16),
+    trustedRoots: (env('EDOC_TRUSTED_ROOTS') ?? '')
+      .split(',')
+      .map((path) => path.trim())
+      .filter((path) => path !== '')
+      .map((path) => resolve(path)),
   };
 }
 

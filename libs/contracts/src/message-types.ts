@@ -1,5 +1,8 @@
 import type { DescMessage } from '@bufbuild/protobuf';
 import {
+  BuiltinDeliveriesSchema,
+  DeliveriesCreatedSchema,
+  DeliveryStatusesChangedSchema,
   DeliveryCreatedSchema,
   DeliveryReceiptOverdueSchema,
   DeliveryStatusChangedSchema,
@@ -9,9 +12,11 @@ import {
   DocumentSubmittedSchema,
   MessageRejectedSchema,
   PersonSignatureAppliedSchema,
+  RegisterEntriesRecordedSchema,
   RegisterEntryRecordedSchema,
   SignatureApprovedSchema,
   SignatureReturnedSchema,
+  StatusesReportedSchema,
   StatusReportedSchema,
 } from './gen/edoc/v1/events_pb';
 import {
@@ -24,7 +29,7 @@ import {
   SignInFailedSchema,
   UserChangedSchema,
 } from './gen/edoc/v1/identity_pb';
-import { DeliverySchema, StatusReportSchema } from './gen/edoc/v1/ward_pb';
+import { DeliverySchema, ReportRefusedSchema, StatusReportSchema } from './gen/edoc/v1/ward_pb';
 
 /** The AMQP content type of every edoc message body. */
 export const PROTOBUF_CONTENT_TYPE = 'application/x-protobuf';
@@ -42,10 +47,15 @@ export const MessageTypes = {
   documentIssued: { schema: DocumentIssuedSchema, routingKey: 'document.issued' },
   documentFailed: { schema: DocumentFailedSchema, routingKey: 'document.failed' },
   deliveryCreated: { schema: DeliveryCreatedSchema, routingKey: 'delivery.created' },
+  deliveriesCreated: { schema: DeliveriesCreatedSchema, routingKey: 'deliveries.created' },
+  builtinDeliveries: { schema: BuiltinDeliveriesSchema, routingKey: 'deliveries.builtin' },
   statusReported: { schema: StatusReportedSchema, routingKey: 'status.reported' },
+  statusesReported: { schema: StatusesReportedSchema, routingKey: 'statuses.reported' },
   deliveryStatusChanged: { schema: DeliveryStatusChangedSchema, routingKey: 'delivery.status_changed' },
+  deliveryStatusesChanged: { schema: DeliveryStatusesChangedSchema, routingKey: 'delivery.statuses_changed' },
   deliveryReceiptOverdue: { schema: DeliveryReceiptOverdueSchema, routingKey: 'delivery.receipt_overdue' },
   registerEntryRecorded: { schema: RegisterEntryRecordedSchema, routingKey: 'register.recorded' },
+  registerEntriesRecorded: { schema: RegisterEntriesRecordedSchema, routingKey: 'register.entries_recorded' },
   messageRejected: { schema: MessageRejectedSchema, routingKey: 'message.rejected' },
   userChanged: { schema: UserChangedSchema, routingKey: 'user.changed' },
   signedIn: { schema: SignedInSchema, routingKey: 'session.signed_in' },
@@ -59,6 +69,8 @@ export const MessageTypes = {
   delivery: { schema: DeliverySchema, routingKey: '' },
   // Published by ward systems to the status exchange with their own code as routing key.
   statusReport: { schema: StatusReportSchema, routingKey: '' },
+  // Published to the inbox exchange with the code of the ward whose report was refused.
+  reportRefused: { schema: ReportRefusedSchema, routingKey: '' },
 } as const satisfies Record<string, { schema: DescMessage; routingKey: string }>;
 
 export type MessageTypeName = keyof typeof MessageTypes;

@@ -13,7 +13,7 @@ export class IdentityError extends Error {
   constructor(
     readonly status: number,
     message: string,
-    /** Seconds to wait, from a 429's Retry-After. */
+    /** Seconds to wait, from the answer's Retry-After (a 429 or a 503). */
     readonly retryAfterSeconds?: number,
   ) {
     super(message);

@@ -12,7 +12,7 @@ export * from './demo-password';
 export { assertEd25519 } from './key-checks';
 export { IdentityModule, type IdentityModuleOptions } from './nest/identity.module';
 export { AuthGuard } from './nest/auth.guard';
-export { RequestAuthenticator, type AuthenticatedRequest } from './nest/request-authenticator';
+export { RequestAuthenticator, presentedToken, type AuthenticatedRequest } from './nest/request-authenticator';
 export { Public, Roles, IS_PUBLIC_KEY, ROLES_KEY } from './nest/metadata';
 export { CurrentPrincipal, PRINCIPAL_REQUEST_FIELD, type RequestWithPrincipal } from './nest/current-principal';
 export type { UserView } from './user-view';

@@ -48,6 +48,7 @@ describe('isOutage', () => {
     expect(isOutage(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }))).toBe(true);
     expect(isOutage(Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }))).toBe(true);
     expect(isOutage(new Error('Connection terminated unexpectedly'))).toBe(true);
+    expect(isOutage(Object.assign(new Error('sorry, too many clients already'), { code: '53300' }))).toBe(true);
     expect(isOutage(new Error('storage failed', { cause: Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }) }))).toBe(true);
   });
 

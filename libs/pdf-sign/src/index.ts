@@ -2,6 +2,8 @@ export { PdfSignError, type PdfSignErrorCode } from './errors';
 export type { PersonAppearance, OrganisationAppearance, AttachmentAppearance, InvisibleAppearance, SignatureAppearance } from './appearance/appearance-types';
 export type { Rect } from './appearance/page-geometry';
 export { signPdf, signPdfDetailed, signPdfFile, type SignPdfOptions, type SignedPdf, type SignFileOptions, type SignFileResult } from './signing/sign-pdf';
+export { addValidationData, addValidationDataFile, type ValidationData, type ValidationDataOptions } from './dss/add-validation-data';
+export { timestampPdf, timestampPdfFile, type DocumentTimestampOptions } from './signing/document-timestamp';
 export { isoVietnam, pdfDate } from './core/pdf-date';
 export { verifyPdf, exitCodeFor } from './verify/verify-pdf';
 export type { VerificationReport, SignatureReport, Check, CheckName, Indication, SubIndication, SignerSummary, TimestampSummary, TrustOptions } from './verify/report-types';

@@ -49,3 +49,5 @@ export { HttpTimestampClient, type HttpTimestampClientOptions } from './timestam
 export { buildTimeStampRequest, parseTimeStampRequest, parseTimeStampResponse, parseTstInfo, type TstInfo, type TimeStampResponse } from './timestamp/timestamp-messages';
 export { type TimestampTokenVerification, verifyTimestampToken } from './timestamp/verify-timestamp-token';
 export { buildCertificatePath, checkCaConstraints, validityAt, revocationStatus, type RevocationStatus, type ValidityStatus } from './validation/certificate-path';
+export { type TrustedRoot, readTrustedRoots } from './trust/trusted-roots';
+export { type TrustMaterial, districtTrust } from './trust/district-trust';

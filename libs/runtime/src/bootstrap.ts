@@ -12,6 +12,7 @@ import { ServiceReadiness } from './readiness';
 import { GracefulStop } from './graceful-stop';
 import { consumedQueues, orderedQueuesOf } from './message-contract';
 import { RefusalRecorder } from './refusal-recorder';
+import { DeadLetterDesk } from './dead-letters/dead-letter-desk';
 import { transportContract } from './transport-contract';
 import { SERVICE_OPTIONS, ServiceOptions } from './service-options';
 import { refuseDemoSecrets } from './production';
@@ -56,6 +57,7 @@ export async function bootstrapService(rootModule: Type<unknown>): Promise<INest
       shutdownTimeoutMs: 5000,
     });
     app.get(PrometheusRegistry).instrumentTransport(transport);
+    app.get(DeadLetterDesk).attach(transport);
     app.get(GracefulStop).drainOnStop('messages', async () => {
       await transport.close();
       // close() waits 5 s at most: the messages of handlers still running go back to the broker, and

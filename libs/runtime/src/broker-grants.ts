@@ -1,5 +1,5 @@
 import { MessageTypes } from '@edoc/contracts';
-import { DEAD_LETTER_QUEUE_PREFIX, EdocExchanges, escapeRegex, exactNames, type Permissions, type TopicPermissions } from '@edoc/messaging';
+import { DEAD_LETTER_QUEUE_PREFIX, deadLetterQueueName, EdocExchanges, escapeRegex, exactNames, type Permissions, type TopicPermissions } from '@edoc/messaging';
 import { URGENT_SUFFIX } from './events';
 import { consumedQueues, type EdocService, typesPublishedBy } from './message-contract';
 
@@ -13,7 +13,8 @@ export interface BrokerRights {
 /**
  * The least a service needs, from the message contract: read its own queues; write to the
  * exchanges of the types it owns, and on the events exchange only under their routing keys (a
- * service cannot even publish another's event); write dead-letter copies; configure nothing, since
+ * service cannot even publish another's event); write dead-letter copies, and read back those of its
+ * own queues (an administrator's replay is processed by the service itself); configure nothing, since
  * provisioning declares the topology and the service only checks it exists.
  */
 export function serviceBrokerRights(service: EdocService): BrokerRights {
@@ -27,7 +28,7 @@ export function serviceBrokerRights(service: EdocService): BrokerRights {
   ];
   return {
     tags: [],
-    permissions: { configure: '^$', write: exactNames(exchanges), read: exactNames(consumedQueues(service)) },
+    permissions: { configure: '^$', write: exactNames(exchanges), read: exactNames([...consumedQueues(service), ...consumedQueues(service).map(deadLetterQueueName)]) },
     topic: [{ exchange: EdocExchanges.events, write: eventKeys.length === 0 ? '^$' : `^(${eventKeys.map(escapeRegex).join('|')})(${escapeRegex(URGENT_SUFFIX)})?$`, read: '^$' }],
   };
 }

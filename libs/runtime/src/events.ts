@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { create, MessageInitShape, MessageTypes, MessageTypeName, DeliverySchema, Priority } from '@edoc/contracts';
+import { create, MessageInitShape, MessageTypes, MessageTypeName, DeliverySchema, Priority, ReportRefusedSchema } from '@edoc/contracts';
 import type { Tx } from '@edoc/db';
-import { EdocExchanges, Outbox } from '@edoc/messaging';
+import { EdocExchanges, Outbox, type EdocMessage } from '@edoc/messaging';
 
-type EventName = Exclude<MessageTypeName, 'delivery' | 'statusReport'>;
+type EventName = Exclude<MessageTypeName, 'delivery' | 'statusReport' | 'reportRefused'>;
 
 /** Routing-key suffix of the dedicated path that lets urgent documents overtake normal ones. */
 export const URGENT_SUFFIX = '.urgent';
@@ -39,9 +39,25 @@ export class EventOutbox {
   }
 
   /** One delivery to one recipient, routed by the recipient's organisation code (urgent ones to its urgent queue). */
-  deliver(tx: Tx, init: MessageInitShape<typeof DeliverySchema>, priority: Priority, options: { messageId?: string } = {}): Promise<string> {
-    const message = create(DeliverySchema, init);
-    const routingKey = isUrgent(priority) ? `${message.recipientCode}${URGENT_SUFFIX}` : message.recipientCode;
-    return this.outbox.enqueue(tx, { exchange: EdocExchanges.inbox, routingKey, schema: DeliverySchema, message, messageId: options.messageId, priority });
+  async deliver(tx: Tx, init: MessageInitShape<typeof DeliverySchema>, priority: Priority, options: { messageId?: string } = {}): Promise<string> {
+    const [messageId] = await this.outbox.enqueueAll(tx, [deliveryMessage(init, priority, options.messageId)]);
+    return messageId as string;
   }
+
+  /** A document's deliveries, one per recipient, written in one statement. */
+  deliverAll(tx: Tx, inits: MessageInitShape<typeof DeliverySchema>[], priority: Priority): Promise<string[]> {
+    return this.outbox.enqueueAll(tx, inits.map((init) => deliveryMessage(init, priority)));
+  }
+
+  /** Tells a ward system, on its own (normal) queue, that a report it sent was refused. */
+  tellWardRefused(tx: Tx, init: MessageInitShape<typeof ReportRefusedSchema>, messageId: string): Promise<string> {
+    const message = create(ReportRefusedSchema, init);
+    return this.outbox.enqueue(tx, { exchange: EdocExchanges.inbox, routingKey: message.fromCode, schema: ReportRefusedSchema, message, messageId });
+  }
+}
+
+function deliveryMessage(init: MessageInitShape<typeof DeliverySchema>, priority: Priority, messageId?: string): EdocMessage<typeof DeliverySchema> {
+  const message = create(DeliverySchema, init);
+  const routingKey = isUrgent(priority) ? `${message.recipientCode}${URGENT_SUFFIX}` : message.recipientCode;
+  return { exchange: EdocExchanges.inbox, routingKey, schema: DeliverySchema, message, messageId, priority };
 }

@@ -17,3 +17,5 @@ export * from './claim-check-scratch';
 export * from './production';
 export * from './reports/csv';
 export * from './periodic-task';
+export * from './dead-letters/dead-letter-desk';
+export * from './service-addresses';

@@ -44,13 +44,20 @@ export const MESSAGE_CONTRACT = {
     // Signing fails a document it cannot sign; intake one it cannot number.
     documentFailed: ['signing', 'intake'],
     deliveryCreated: ['routing'],
+    deliveriesCreated: ['routing'],
     // Reports of units on the built-in inbox, which intake authenticated.
     statusReported: ['intake'],
+    statusesReported: ['intake'],
     deliveryStatusChanged: ['routing'],
+    deliveryStatusesChanged: ['routing'],
     deliveryReceiptOverdue: ['routing'],
     registerEntryRecorded: ['intake'],
+    registerEntriesRecorded: ['intake'],
     messageRejected: SELF_REPORTS,
     delivery: ['routing'],
+    builtinDeliveries: ['routing'],
+    // Told to a ward system whose report routing refused, on the ward's own queue.
+    reportRefused: ['routing'],
     // A ward system's own report: only the ward whose code it reports for.
     statusReport: ['ward'],
     userChanged: ['identity'],
@@ -69,11 +76,12 @@ export const MESSAGE_CONTRACT = {
       consumer: 'intake',
       urgentTwin: true,
       // user.changed: intake keeps the signers it checks submissions against.
-      accepts: ['signatureReturned', 'personSignatureApplied', 'documentIssued', 'documentFailed', 'deliveryCreated', 'deliveryStatusChanged', 'deliveryReceiptOverdue', 'userChanged'],
+      accepts: ['signatureReturned', 'personSignatureApplied', 'documentIssued', 'documentFailed', 'deliveryCreated', 'deliveriesCreated', 'deliveryStatusChanged', 'deliveryStatusesChanged', 'deliveryReceiptOverdue', 'userChanged'],
     },
-    'intake.inbox': { consumer: 'intake', urgentTwin: true, accepts: ['delivery'] },
+    // A document's deliveries to built-in units come together (deliveries.builtin): one transaction for all, not one each.
+    'intake.inbox': { consumer: 'intake', urgentTwin: true, accepts: ['delivery', 'builtinDeliveries'] },
     'routing.events': { consumer: 'routing', urgentTwin: true, accepts: ['documentIssued'] },
-    [ROUTING_STATUS_QUEUE]: { consumer: 'routing', urgentTwin: false, ordered: true, accepts: ['statusReported', 'statusReport'] },
+    [ROUTING_STATUS_QUEUE]: { consumer: 'routing', urgentTwin: false, ordered: true, accepts: ['statusReported', 'statusesReported', 'statusReport'] },
     'archival.events': {
       consumer: 'archival',
       urgentTwin: true,
@@ -86,15 +94,19 @@ export const MESSAGE_CONTRACT = {
         'documentIssued',
         'documentFailed',
         'deliveryCreated',
+        'deliveriesCreated',
         'statusReported',
+        'statusesReported',
         'deliveryStatusChanged',
+        'deliveryStatusesChanged',
         'deliveryReceiptOverdue',
         'registerEntryRecorded',
+        'registerEntriesRecorded',
         'messageRejected',
         ...IDENTITY_AUDIT_EVENTS,
       ],
     },
-    'metrics.events': { consumer: 'metrics', urgentTwin: true, accepts: ['registerEntryRecorded', 'documentIssued', 'deliveryCreated', 'deliveryStatusChanged'] },
+    'metrics.events': { consumer: 'metrics', urgentTwin: true, accepts: ['registerEntryRecorded', 'registerEntriesRecorded', 'documentIssued', 'deliveryCreated', 'deliveriesCreated', 'deliveryStatusChanged', 'deliveryStatusesChanged'] },
     // Every service but identity (which records its revocations in the same transaction) refuses
     // a revoked session's tokens as soon as its own queue has brought the news.
     'intake.revocations': { consumer: 'intake', urgentTwin: false, accepts: ['sessionsRevoked'] },

@@ -8,6 +8,8 @@ import { IdentityModule, identityUrl, remoteVerificationKeys, REVOCATION_CHECK }
 import { Inbox, Outbox } from '@edoc/messaging';
 import { createObjectStore } from '@edoc/storage';
 import { HealthController } from './health.controller';
+import { DeadLetterDesk } from './dead-letters/dead-letter-desk';
+import { DeadLettersController } from './dead-letters/dead-letters.controller';
 import { PrometheusModule } from './prometheus';
 import { ServiceReadiness } from './readiness';
 import { ShutdownDeadline } from './shutdown-deadline';
@@ -33,7 +35,7 @@ export class RuntimeModule {
       module: RuntimeModule,
       global: true,
       imports: [TerminusModule.forRoot({ logger: false }), IdentityModule.forRoot({ keys: remoteVerificationKeys(identityUrl()) }), PrometheusModule, RateLimitModule],
-      controllers: [HealthController, RevocationsHandler],
+      controllers: [HealthController, RevocationsHandler, DeadLettersController],
       providers: [
         { provide: SERVICE_OPTIONS, useValue: options },
         { provide: EDOC_CONFIG, useValue: config },
@@ -45,13 +47,14 @@ export class RuntimeModule {
         ServiceReadiness,
         EventOutbox,
         RefusalRecorder,
+        DeadLetterDesk,
         RevocationStore,
         { provide: REVOCATION_CHECK, useExisting: RevocationStore },
         { provide: APP_PIPE, useClass: PrintableInputPipe },
         ShutdownDeadline,
         GracefulStop,
       ],
-      exports: [SERVICE_OPTIONS, EDOC_CONFIG, Database, Outbox, Inbox, OBJECT_STORE, Directory, ServiceReadiness, EventOutbox, RevocationStore, REVOCATION_CHECK],
+      exports: [DeadLetterDesk, SERVICE_OPTIONS, EDOC_CONFIG, Database, Outbox, Inbox, OBJECT_STORE, Directory, ServiceReadiness, EventOutbox, RevocationStore, REVOCATION_CHECK],
     };
   }
 }

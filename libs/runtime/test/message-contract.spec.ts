@@ -22,33 +22,39 @@ const topology = edocTopology(directory);
 const bindingsOf = (queue: string) => topology.queues.find((q) => q.name === queue)?.bindings.map((b) => `${b.exchange} ${b.routingKey}`).sort();
 
 describe('the message contract', () => {
-  it('gives every message type an owner and a queue that takes it', () => {
+  it('gives every message type an owner and a queue that takes it (a ward system\'s own queue for what goes to wards)', () => {
+    const toWardQueues: MessageTypeName[] = ['delivery', 'reportRefused'];
     for (const type of Object.keys(MessageTypes) as MessageTypeName[]) {
       expect(ownersOf(type).length).toBeGreaterThan(0);
-      expect(queueSpecs().some(([, spec]) => spec.accepts.includes(type)) || type === 'delivery').toBe(true);
+      expect(queueSpecs().some(([, spec]) => spec.accepts.includes(type)) || toWardQueues.includes(type)).toBe(true);
     }
   });
 
   it('binds each queue for exactly the types it takes: no wildcard, the status exchange only under ward codes', () => {
     expect(topology.queues.flatMap((q) => q.bindings).filter((b) => /[#*]/.test(b.routingKey))).toEqual([]);
-    expect(bindingsOf('routing.status')).toEqual(['edoc.events status.reported', ...wards.map((code) => `edoc.status ${code}`)].sort());
+    expect(bindingsOf('routing.status')).toEqual(['edoc.events status.reported', 'edoc.events statuses.reported', ...wards.map((code) => `edoc.status ${code}`)].sort());
     expect(bindingsOf('routing.events')).toEqual(['edoc.events document.issued']);
     expect(bindingsOf('routing.events.urgent')).toEqual(['edoc.events document.issued.urgent']);
-    expect(bindingsOf('intake.inbox')).toEqual(builtin.map((code) => `edoc.inbox ${code}`).sort());
+    expect(bindingsOf('intake.inbox')).toEqual(['edoc.events deliveries.builtin', ...builtin.map((code) => `edoc.inbox ${code}`)].sort());
+    expect(bindingsOf('intake.inbox.urgent')).toEqual(['edoc.events deliveries.builtin.urgent', ...builtin.map((code) => `edoc.inbox ${code}.urgent`)].sort());
     expect(bindingsOf(`inbox.${wards[0]}`)).toEqual([`edoc.inbox ${wards[0]}`]);
     expect(bindingsOf('archival.events')).toContain('edoc.events message.rejected');
     // And it is a topology provisioning can declare.
     expect(() => planTopology(topology)).not.toThrow();
   });
 
-  it('lets each service read only its own queues, write only the exchanges and keys of the types it owns, configure nothing', () => {
+  it('lets each service read only its own queues and their dead letters, write only the exchanges and keys of the types it owns, configure nothing', () => {
     for (const service of EDOC_SERVICES) {
       const rights = serviceBrokerRights(service);
       expect(rights.permissions.configure).toBe('^$');
       expect(rights.tags).toEqual([]);
       const read = new RegExp(rights.permissions.read);
       for (const queue of topology.queues.map((q) => q.name)) expect([queue, read.test(queue)]).toEqual([queue, consumedQueues(service).includes(queue)]);
-      expect(read.test(`dlq.${consumedQueues(service)[0]}`)).toBe(false);
+      // Its own dead letters too (an administrator's replay is processed by the service), no one else's.
+      for (const other of EDOC_SERVICES) {
+        for (const queue of consumedQueues(other)) expect([service, `dlq.${queue}`, read.test(`dlq.${queue}`)]).toEqual([service, `dlq.${queue}`, other === service]);
+      }
+      expect(read.test('dlq.inbox.000.31.13.H26')).toBe(false);
       const keys = new RegExp(rights.topic[0]!.write);
       for (const type of Object.keys(MessageTypes) as MessageTypeName[]) {
         const key = MessageTypes[type].routingKey;

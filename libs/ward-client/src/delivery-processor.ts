@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { BusinessType, StatusCode, type Delivery, type FileRef } from '@edoc/contracts';
+import { BusinessType, fromBinary, ReportRefusedSchema, StatusCode, type Delivery, type FileRef, type ReportRefused } from '@edoc/contracts';
 import { decodeDelivery, journalKey, type IncomingMessage } from './decode-delivery';
 import type { DeliveryJournal, JournalEntry } from './delivery-journal';
 import { RejectDeliveryError } from './errors';
@@ -29,6 +29,7 @@ export type DeliveryHandler = (document: ReceivedDocument) => Promise<void>;
 export type ProcessOutcome =
   | { action: 'ack'; kind: 'delivered'; delivery: Delivery; messageId: string | undefined; urgent: boolean; resumed: boolean; arrivedReportId: string | undefined }
   | { action: 'ack'; kind: 'duplicate'; delivery: Delivery; messageId: string | undefined; urgent: boolean }
+  | { action: 'ack'; kind: 'report-refused'; refusal: ReportRefused; messageId: string | undefined; urgent: boolean }
   | { action: 'reject'; reason: string; delivery?: Delivery; messageId: string | undefined; urgent: boolean }
   | { action: 'retry'; reason: string; delivery?: Delivery; messageId: string | undefined; urgent: boolean };
 
@@ -54,6 +55,7 @@ export class DeliveryProcessor {
 
   async process(message: IncomingMessage): Promise<ProcessOutcome> {
     const { messageId, urgent } = message;
+    if (message.type === ReportRefusedSchema.typeName) return refusalOutcome(message, this.deps.code);
     const decoded = decodeDelivery(message, this.deps.code);
     if (!decoded.ok) return { action: 'reject', reason: decoded.reason, delivery: decoded.delivery, messageId, urgent };
     const delivery = decoded.delivery;
@@ -62,6 +64,16 @@ export class DeliveryProcessor {
 
     if (known?.state === 'reported') {
       await this.noteMessageId(known, messageId).catch(() => undefined);
+      // The same 01 again, under its first message id: edoc drops it if it has it, and takes it if
+      // it does not (restored from a backup taken before the report arrived, the very case in
+      // which a delivery comes again).
+      if (delivery.businessType !== BusinessType.RECALL && known.arrivedReportId !== undefined) {
+        try {
+          await this.deps.status.report({ deliveryId: delivery.deliveryId, documentId: delivery.documentId, status: StatusCode.ARRIVED, messageId: known.arrivedReportId });
+        } catch (error) {
+          return { action: 'retry', reason: `the repeated 01 report was not confirmed: ${messageOf(error)}`, delivery, messageId, urgent };
+        }
+      }
       return { action: 'ack', kind: 'duplicate', delivery, messageId, urgent };
     }
 
@@ -134,4 +146,17 @@ export class DeliveryProcessor {
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** edoc refused one of our reports: nothing to store or report, only to tell whoever runs the ward. */
+function refusalOutcome(message: IncomingMessage, ownCode: string): ProcessOutcome {
+  const { messageId, urgent } = message;
+  let refusal: ReportRefused;
+  try {
+    refusal = fromBinary(ReportRefusedSchema, message.content);
+  } catch (error) {
+    return { action: 'reject', reason: `the body is not a protobuf ${ReportRefusedSchema.typeName}: ${messageOf(error)}`, messageId, urgent };
+  }
+  if (refusal.fromCode !== ownCode) return { action: 'reject', reason: `a refusal of a report from ${refusal.fromCode || '(nobody)'}, not from ${ownCode}`, messageId, urgent };
+  return { action: 'ack', kind: 'report-refused', refusal, messageId, urgent };
 }

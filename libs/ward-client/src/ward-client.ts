@@ -1,6 +1,6 @@
 import type { Channel, ConsumeMessage } from 'amqplib';
 import { redactUrl } from '@edoc/config';
-import type { Delivery, StatusCode } from '@edoc/contracts';
+import type { Delivery, ReportRefused, StatusCode } from '@edoc/contracts';
 import { AmqpConnection, assertAmqpUrl, defaultLogger, errorMessage, isLoginRefused, vhostOf, type ManagedChannel, type MessagingLogger } from '@edoc/messaging';
 import { AmqpStatusReporter } from './amqp-status-reporter';
 import type { DeliveryJournal } from './delivery-journal';
@@ -64,6 +64,8 @@ export interface WardClientOptions {
 export type WardEvent =
   | { kind: 'delivered'; delivery: Delivery; messageId: string | undefined; urgent: boolean; resumed: boolean }
   | { kind: 'duplicate'; delivery: Delivery; messageId: string | undefined; urgent: boolean }
+  /** edoc refused a report this ward sent (it changed nothing): the reason is in `refusal`. */
+  | { kind: 'report-refused'; refusal: ReportRefused; messageId: string | undefined }
   | { kind: 'rejected'; reason: string; delivery?: Delivery; messageId: string | undefined; urgent: boolean }
   | { kind: 'retrying'; reason: string; delivery?: Delivery; messageId: string | undefined; urgent: boolean; attempt: number; requeued: boolean };
 
@@ -312,6 +314,11 @@ export class WardClient {
     switch (outcome.action) {
       case 'ack':
         this.acknowledge(received, () => received.channel.ack(received.message));
+        if (outcome.kind === 'report-refused') {
+          this.logger.warn(`edoc refused report ${outcome.refusal.reportMessageId} (status ${outcome.refusal.status} on delivery ${outcome.refusal.deliveryId}): ${outcome.refusal.reason}`);
+          this.emit({ kind: 'report-refused', refusal: outcome.refusal, messageId: outcome.messageId });
+          return;
+        }
         this.emit(outcome.kind === 'delivered'
           ? { kind: 'delivered', delivery: outcome.delivery, messageId: outcome.messageId, urgent: outcome.urgent, resumed: outcome.resumed }
           : { kind: 'duplicate', delivery: outcome.delivery, messageId: outcome.messageId, urgent: outcome.urgent });

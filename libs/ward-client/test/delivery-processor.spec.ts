@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BusinessType, StatusCode, toBinary, DeliverySchema } from '@edoc/contracts';
+import { BusinessType, create, ReportRefusedSchema, StatusCode, toBinary, DeliverySchema } from '@edoc/contracts';
 import { DeliveryProcessor, JsonLinesDeliveryJournal, MemoryDeliveryJournal, RejectDeliveryError, type ReceivedDocument } from '@edoc/ward-client';
 import { FakeFileSource, FakeStatusSink, fileRefOf, incoming, makeDelivery, pdfBytes, WARD } from './support/deliveries';
 
@@ -25,7 +25,7 @@ function setup() {
 }
 
 describe('DeliveryProcessor: the duplicate filter', () => {
-  it('hands a delivery to the handler once, reports 01 once, and acks every copy', async () => {
+  it('hands a delivery to the handler once, acks every copy, and repeats the 01 of a copy under its first message id', async () => {
     const { files, status, stored, processor } = setup();
     const pdf = pdfBytes('Công văn 01/UBND-VP');
     files.add(pdf);
@@ -39,7 +39,20 @@ describe('DeliveryProcessor: the duplicate filter', () => {
     expect(redelivered).toMatchObject({ action: 'ack', kind: 'duplicate' });
     expect(stored).toHaveLength(1);
     expect(stored[0].file.equals(pdf)).toBe(true);
-    expect(status.reports).toEqual([{ deliveryId: delivery.deliveryId, documentId: delivery.documentId, status: StatusCode.ARRIVED, messageId: expect.any(String) }]);
+    // edoc drops the repeat (it knows the id), unless it lost the first one in a restore.
+    const arrived = { deliveryId: delivery.deliveryId, documentId: delivery.documentId, status: StatusCode.ARRIVED, messageId: expect.any(String) };
+    expect(status.reports).toEqual([arrived, arrived]);
+    expect(status.reports[1]!.messageId).toBe(status.reports[0]!.messageId);
+  });
+
+  it('retries a copy whose repeated 01 is not confirmed', async () => {
+    const { files, status, processor } = setup();
+    const pdf = pdfBytes('Công văn 04/UBND-VP');
+    files.add(pdf);
+    const message = incoming(makeDelivery(pdf));
+    await processor.process(message);
+    status.failNext = 1;
+    expect(await processor.process(message)).toMatchObject({ action: 'retry', reason: expect.stringContaining('the repeated 01 report was not confirmed') });
   });
 
   it('drops the same delivery republished under a new message id', async () => {
@@ -96,7 +109,7 @@ describe('DeliveryProcessor with the file journal, across a restart', () => {
   beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'ward-processor-'))));
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('neither stores again nor reports twice what an earlier process took in', async () => {
+  it('neither stores again nor reports under a new id what an earlier process took in', async () => {
     const files = new FakeFileSource();
     const status = new FakeStatusSink();
     const pdf = pdfBytes('Quyết định 11/QĐ-UBND');
@@ -105,7 +118,8 @@ describe('DeliveryProcessor with the file journal, across a restart', () => {
     const handler = async (document: ReceivedDocument) => {
       stored.push(document.delivery.deliveryId);
     };
-    const taken = incoming(makeDelivery(pdf));
+    const takenDelivery = makeDelivery(pdf);
+    const taken = incoming(takenDelivery);
     const crashed = incoming(makeDelivery(pdf));
 
     const before = await JsonLinesDeliveryJournal.open(join(dir, 'journal.jsonl'));
@@ -122,7 +136,9 @@ describe('DeliveryProcessor with the file journal, across a restart', () => {
     await after.close();
 
     expect(stored).toHaveLength(2);
-    expect(status.reports).toHaveLength(2);
+    // taken: its 01, then the same 01 repeated; crashed: one 01, re-sent under the id it was first given.
+    expect(new Set(status.reports.map((r) => r.messageId)).size).toBe(2);
+    expect(status.reports.filter((r) => r.deliveryId === takenDelivery.deliveryId).map((r) => r.messageId)).toEqual([status.reports[0]!.messageId, status.reports[0]!.messageId]);
   });
 });
 
@@ -201,5 +217,27 @@ describe('DeliveryProcessor: messages that can never be processed', () => {
     failHandler(new RejectDeliveryError('document type not handled by this ward'));
     expect(await processor.process(incoming(delivery))).toMatchObject({ action: 'reject', reason: "refused by the ward's handler: document type not handled by this ward" });
     expect(journal.get(delivery.deliveryId)).toBeUndefined();
+  });
+});
+
+describe('DeliveryProcessor: a report edoc refused', () => {
+  const notice = (fromCode: string) => ({
+    content: Buffer.from(toBinary(ReportRefusedSchema, create(ReportRefusedSchema, { reportMessageId: 'r-1', deliveryId: 'd-1', fromCode, status: StatusCode.COMPLETED, reason: 'delivery d-1: 06 cannot follow 01' }))),
+    messageId: 'n-1',
+    type: ReportRefusedSchema.typeName,
+    urgent: false,
+  });
+
+  it('acks the notice with the refusal, and neither fetches, stores nor reports anything', async () => {
+    const { files, status, stored, processor } = setup();
+    const outcome = await processor.process(notice(WARD));
+    expect(outcome).toMatchObject({ action: 'ack', kind: 'report-refused', refusal: { reportMessageId: 'r-1', status: StatusCode.COMPLETED, reason: 'delivery d-1: 06 cannot follow 01' } });
+    expect([files.requests, stored, status.reports]).toEqual([[], [], []]);
+  });
+
+  it("rejects a notice about another unit's report, and one that does not decode", async () => {
+    const { processor } = setup();
+    expect(await processor.process(notice('000.33.13.H26'))).toMatchObject({ action: 'reject', reason: expect.stringContaining('not from 000.32.13.H26') });
+    expect(await processor.process({ ...notice(WARD), content: Buffer.from([0xff, 0xff, 0xff]) })).toMatchObject({ action: 'reject', reason: expect.stringContaining('is not a protobuf edoc.v1.ReportRefused') });
   });
 });

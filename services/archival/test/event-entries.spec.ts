@@ -1,4 +1,4 @@
-import { create, DeliveryStatusChangedSchema, DocumentIssuedSchema, RegisterEntryRecordedSchema, Medium, RegisterBook, StatusCode, timestampFromDate, MessageTypes, SessionsRevokedSchema } from '@edoc/contracts';
+import { create, DeliveryStatusChangedSchema, DocumentIssuedSchema, RegisterEntryRecordedSchema, Medium, RegisterBook, StatusCode, timestampFromDate, MessageTypes, SessionsRevokedSchema, BuiltinDeliveriesSchema, DeliveryStatusesChangedSchema } from '@edoc/contracts';
 import { canonicalJson } from '@edoc/audit';
 import { entryForEvent } from '../src/domain/event-entries';
 import { LIFECYCLE_EVENT_TYPES } from '../src/handlers/lifecycle.handler';
@@ -32,6 +32,28 @@ describe('entryForEvent', () => {
     expect(canonicalJson(entry.payload)).toContain('"sequence":"3"');
   });
 
+  it("records a document's 01s that came together as one entry of its chain, naming every unit and every change", () => {
+    const change = (recipientCode: string, at: string) => ({
+      deliveryId: `d-${recipientCode}`,
+      documentId: 'doc-1',
+      senderCode: '000.00.13.H26',
+      recipientCode,
+      status: StatusCode.ARRIVED,
+      reportedStatus: StatusCode.ARRIVED,
+      reportedBy: recipientCode,
+      sequence: 1n,
+      occurredAt: timestampFromDate(new Date(at)),
+    });
+    const event = create(DeliveryStatusesChangedSchema, { changes: [change('000.31.13.H26', '2026-03-02T02:59:00Z'), change('000.35.13.H26', '2026-03-02T02:59:01Z')] });
+    expect(entryForEvent(DeliveryStatusesChangedSchema, event, 'm-4', RECORDED)).toMatchObject({
+      type: 'delivery.statuses_changed',
+      documentId: 'doc-1',
+      orgCodes: ['000.00.13.H26', '000.31.13.H26', '000.35.13.H26'],
+      occurredAt: '2026-03-02T02:59:00.000Z',
+      summary: 'delivery to 000.31.13.H26: status 01 arrived reported by 000.31.13.H26; delivery to 000.35.13.H26: status 01 arrived reported by 000.35.13.H26',
+    });
+  });
+
   it('records a paper registration as such, in the unit it belongs to', () => {
     const event = create(RegisterEntryRecordedSchema, { orgCode: '000.32.13.H26', book: RegisterBook.INCOMING, year: 2026, number: 7, medium: Medium.PAPER, typeCode: 'TB', subject: 'Lịch tiếp dân' });
     const entry = entryForEvent(RegisterEntryRecordedSchema, event, 'm-2', RECORDED);
@@ -44,12 +66,15 @@ describe('entryForEvent', () => {
     expect(entryForEvent(DocumentIssuedSchema, event, 'm-3', RECORDED)).toMatchObject({ type: 'document.issued', documentId: 'doc-2', orgCodes: ['000.00.13.H26', '000.31.13.H26'] });
   });
 
-  it('handles every event type of the events exchange, issued aside; revocations have a queue of their own', () => {
+  it('handles every event type of the events exchange, issued aside; revocations have a queue of their own, built-in deliveries are deliveries', () => {
+    // deliveries.builtin carries the deliveries themselves, as the inbox exchange does for ward
+    // systems: the trail has them from deliveries.created and each recipient's 01.
+    const notRecorded: string[] = [SessionsRevokedSchema.typeName, BuiltinDeliveriesSchema.typeName];
     const published = Object.values(MessageTypes)
-      .filter((m) => m.routingKey !== '' && m.schema.typeName !== SessionsRevokedSchema.typeName)
+      .filter((m) => m.routingKey !== '' && !notRecorded.includes(m.schema.typeName))
       .map((m) => m.schema.typeName);
     expect([...LIFECYCLE_EVENT_TYPES, DocumentIssuedSchema.typeName].sort()).toEqual(published.sort());
-    for (const entry of Object.values(MessageTypes).filter((m) => m.routingKey !== '')) {
+    for (const entry of Object.values(MessageTypes).filter((m) => m.routingKey !== '' && m.schema.typeName !== BuiltinDeliveriesSchema.typeName)) {
       const recorded = entryForEvent(entry.schema, create(entry.schema), 'm', RECORDED);
       expect(recorded.type).toBe(entry.routingKey);
       expect(() => canonicalJson(recorded.payload)).not.toThrow();

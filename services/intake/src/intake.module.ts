@@ -1,5 +1,7 @@
 import { DirectoryController } from './controllers/directory.controller';
 import { WebAppController } from './web-app/web-app.controller';
+import { DeadLettersRelayController } from './web-app/dead-letters.controller';
+import { DeadLetterRelayService } from './services/dead-letter-relay.service';
 import { DirectoryViewService } from './services/directory-view.service';
 import { FileVerificationService } from './services/file-verification.service';
 import { Module } from '@nestjs/common';
@@ -62,8 +64,9 @@ import { SubmissionService } from './services/submission.service';
       },
     ]),
   ],
-  controllers: [DocumentsController, DirectoryController, WebAppController, InboxController, FilesController, RegistersController, DeliveryLedgerController, DocumentEventsHandler, DeliveryEventsHandler, UserEventsHandler],
+  controllers: [DocumentsController, DirectoryController, DeadLettersRelayController, WebAppController, InboxController, FilesController, RegistersController, DeliveryLedgerController, DocumentEventsHandler, DeliveryEventsHandler, UserEventsHandler],
   providers: [
+    DeadLetterRelayService,
     DirectoryViewService,
     FileVerificationService,
     DocumentsRepository,

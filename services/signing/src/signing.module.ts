@@ -20,6 +20,7 @@ import { SignatureRequestsService } from './services/signature-requests.service'
 import { SignatureWait } from './services/signature-wait';
 import { SigningService } from './services/signing.service';
 import { TimestampService } from './services/timestamp.service';
+import { ValidationDataService } from './services/validation-data.service';
 import { TokenApprovalService } from './services/token-approval.service';
 import { WaitingApprovalsService } from './services/waiting-approvals.service';
 
@@ -74,6 +75,7 @@ const wait = new SignatureWait();
     SignatureLayoutService,
     SecretBox,
     TimestampService,
+    ValidationDataService,
     SigningMetrics,
     SigningService,
     SignatureWait,

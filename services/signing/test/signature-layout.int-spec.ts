@@ -74,12 +74,13 @@ describe('signatures placed from the document\'s own text (poppler reads the pag
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  async function signBoth(name: string, pdf: Buffer): Promise<Buffer> {
+  async function signBoth(name: string, pdf: Buffer, options: { layout?: SignatureLayoutService; original?: string } = {}): Promise<Buffer> {
+    const placer = options.layout ?? layout;
     const draft = join(dir, `${name}.pdf`);
     writeFileSync(draft, pdf);
-    const personAppearance = await layout.person(draft, { kind: 'person', competence: 'TM. ỦY BAN NHÂN DÂN', position: 'CHỦ TỊCH', fullName: 'Ngô Thanh Thảo' });
+    const personAppearance = await placer.person(draft, { kind: 'person', competence: 'TM. ỦY BAN NHÂN DÂN', position: 'CHỦ TỊCH', fullName: 'Ngô Thanh Thảo' }, options.original);
     await signPdfFile(draft, join(dir, `${name}-person.pdf`), { identity: person, appearance: personAppearance, fieldName: 'NguoiKy', durable: false });
-    const orgAppearance = await layout.organisation(join(dir, `${name}-person.pdf`), { kind: 'organisation', numberNotation: '15/UBND-VP', issuedDate: 'Hai Bà Trưng, ngày 04 tháng 12 năm 2026', orgName: org.orgName });
+    const orgAppearance = await placer.organisation(join(dir, `${name}-person.pdf`), { kind: 'organisation', numberNotation: '15/UBND-VP', issuedDate: 'Hai Bà Trưng, ngày 04 tháng 12 năm 2026', orgName: org.orgName }, options.original);
     await signPdfFile(join(dir, `${name}-person.pdf`), join(dir, `${name}-issued.pdf`), { identity: seal, appearance: orgAppearance, fieldName: 'CoQuan', durable: false });
     return readFileSync(join(dir, `${name}-issued.pdf`));
   }
@@ -101,6 +102,23 @@ describe('signatures placed from the document\'s own text (poppler reads the pag
     }
     const verdicts = execFileSync('pdfsig', ['-nocert', join(dir, 'letter-issued.pdf')], { encoding: 'utf8' });
     expect([...verdicts.matchAll(/Signature Validation: (.*)/g)].map((m) => m[1])).toEqual(['Signature is Valid.', 'Signature is Valid.']);
+  });
+
+  it("reads the page once when the person's signature was placed here: the organisation's block lands where a second reading would put it", async () => {
+    const readings: string[] = [];
+    const counting = new (class extends PageTextRepository {
+      override page(path: string, page: number) {
+        readings.push(path);
+        return super.page(path, page);
+      }
+    })();
+    const remembered = await widgetRects(await signBoth('remembered', await letter(), { layout: new SignatureLayoutService(counting), original: 'sha-of-the-draft' }));
+    expect(readings).toEqual([join(dir, 'remembered.pdf')]);
+    const readTwice = await widgetRects(await signBoth('read-twice', await letter()));
+    expect(remembered.get('CoQuan')).toEqual(readTwice.get('CoQuan'));
+    // Clear of the person's whole widget, and of every word of the page.
+    expect(overlaps(remembered.get('CoQuan')!, remembered.get('NguoiKy')!)).toBe(false);
+    for (const word of wordBoxes(join(dir, 'remembered.pdf'))) expect({ word, block: overlaps(word, remembered.get('CoQuan')!) }).toEqual({ word, block: false });
   });
 
   it('keeps the default place when the page prints no block for the signer', async () => {

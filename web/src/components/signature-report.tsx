@@ -4,7 +4,9 @@ import { language } from '../i18n';
 export interface VerificationReport {
   valid: boolean;
   signatures: {
+    kind: 'signature' | 'document-timestamp';
     fieldName: string;
+    timestamp?: { tsa?: string };
     signer?: { commonName?: string; orgCode?: string; position?: string; subject: string };
     signingTime?: string;
     signingTimeSource: 'timestamp' | 'claimed' | 'none';
@@ -24,6 +26,7 @@ const WORDS = {
     TOTAL_FAILED: 'Không hợp lệ',
     INDETERMINATE: 'Chưa xác định',
     signedBy: 'Người ký',
+    stampedBy: 'Dấu thời gian của tài liệu, do',
     at: 'lúc',
     timestamp: 'theo dấu thời gian',
     claimed: 'theo máy của người ký',
@@ -39,6 +42,7 @@ const WORDS = {
     TOTAL_FAILED: 'Not valid',
     INDETERMINATE: 'Indeterminate',
     signedBy: 'Signed by',
+    stampedBy: 'Document time-stamp by',
     at: 'at',
     timestamp: 'by its time-stamp',
     claimed: "by the signer's clock",
@@ -60,7 +64,8 @@ export function SignatureReport({ report }: { report: VerificationReport }) {
       <ol>
         {report.signatures.map((signature) => (
           <li data-indication={signature.indication}>
-            <strong>{words[signature.indication]}</strong> — {words.signedBy}: {signature.signer?.commonName ?? signature.signer?.subject ?? '?'}
+            <strong>{words[signature.indication]}</strong> —{' '}
+            {signature.kind === 'document-timestamp' ? `${words.stampedBy} ${signature.timestamp?.tsa ?? '?'}` : `${words.signedBy}: ${signature.signer?.commonName ?? signature.signer?.subject ?? '?'}`}
             {signature.signer?.position === undefined ? '' : `, ${signature.signer.position}`}
             {signature.signer?.orgCode === undefined ? '' : ` (${signature.signer.orgCode})`}
             {signature.signingTime === undefined ? '' : ` ${words.at} ${new Date(signature.signingTime).toLocaleString(language.value === 'vi' ? 'vi-VN' : 'en-GB')}`}

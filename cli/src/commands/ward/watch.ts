@@ -37,7 +37,8 @@ What it does, for each delivery on inbox.<code> and inbox.<code>.urgent (urgent 
   5. with --accept reports 03 (accepted), with --complete 03 and then 06 (completed).
 It prints one line per delivery on stdout; connection news, retries and rejected messages go to
 stderr. A message that can never be processed (not a Delivery, addressed to another unit) is
-rejected into dlq.inbox.<code>; a failed download is retried, then handed back to the broker.
+rejected into dlq.inbox.<code>; a failed download is retried, then handed back to the broker. A
+report edoc refused (it changed nothing) comes back on inbox.<code>: printed with edoc's reason.
 Stop with Ctrl-C: the message in hand is finished first, the rest stay in the queue.
 
 Start-up and failures:
@@ -141,6 +142,9 @@ class DeliveryPrinter {
         return;
       case 'duplicate':
         console.log(`${time}  ${event.delivery.deliveryId}  duplicate (message ${event.messageId ?? '-'}): dropped, already taken in`);
+        return;
+      case 'report-refused':
+        console.log(`${time}  ${event.refusal.deliveryId}  report ${event.refusal.reportMessageId} (${statusCodeText(event.refusal.status)}) refused by edoc: ${event.refusal.reason}`);
         return;
       case 'rejected':
         console.error(`${time}  ${event.delivery?.deliveryId ?? '-'}  rejected into the dead-letter queue (message ${event.messageId ?? '-'}): ${event.reason}`);

@@ -24,11 +24,9 @@ export class RequestAuthenticator {
   ) {}
 
   async authenticate(request: AuthenticatedRequest): Promise<VerifiedToken> {
-    const header = first(request.headers.authorization);
-    const fromCookie = header === undefined || header.trim() === '' ? readCookie(request.headers.cookie, ACCESS_COOKIE) : undefined;
-    const token = fromCookie ?? bearerToken(header);
+    const { token, fromCookie } = presentedToken(request);
     const verified = await this.verifier.verify(token);
-    if (fromCookie !== undefined) {
+    if (fromCookie) {
       const problem = csrfProblem(request.method, { cookie: readCookie(request.headers.cookie, CSRF_COOKIE), header: first(request.headers[CSRF_HEADER]), boundHash: verified.csrfHash });
       if (problem !== undefined) throw new TokenError('csrf', problem);
     }
@@ -38,6 +36,17 @@ export class RequestAuthenticator {
     }
     return verified;
   }
+}
+
+/**
+ * The access token a request presents: its bearer token, or else the browser session's cookie.
+ * Throws TokenError when there is none. A service that calls another for an authenticated user
+ * passes this on as a bearer token (the CSRF check was its own to make).
+ */
+export function presentedToken(request: AuthenticatedRequest): { token: string; fromCookie: boolean } {
+  const header = first(request.headers.authorization);
+  const fromCookie = header === undefined || header.trim() === '' ? readCookie(request.headers.cookie, ACCESS_COOKIE) : undefined;
+  return fromCookie !== undefined ? { token: fromCookie, fromCookie: true } : { token: bearerToken(header), fromCookie: false };
 }
 
 function first(value: string | string[] | undefined): string | undefined {

@@ -26,6 +26,9 @@ export interface DeadLetterDetails extends DeadLetter {
   decodeError?: string;
 }
 
+/** No such dead letter (in the queues looked at). */
+export class DeadLetterNotFoundError extends Error {}
+
 type Found = { letter: DeadLetter; message: amqplib.GetMessage; channel: amqplib.Channel };
 
 /**
@@ -86,6 +89,19 @@ export class DeadLetterAdmin {
     });
   }
 
+  /**
+   * Hands the message to `handle` (the consuming service processing it again, in place of a
+   * republish that would need the publisher's identity); removes it once `handle` succeeds. When
+   * `handle` throws, the message stays where it was and the error goes to the caller.
+   */
+  async reprocess(id: string, handle: (letter: DeadLetter, message: amqplib.Message) => Promise<void>): Promise<DeadLetter> {
+    return this.withMessage(id, async ({ letter, message, channel }) => {
+      await handle(letter, message);
+      channel.ack(message);
+      return letter;
+    });
+  }
+
   /** Removes the message for good. */
   async discard(id: string): Promise<DeadLetter> {
     return this.withMessage(id, async ({ letter, message, channel }) => {
@@ -111,7 +127,7 @@ export class DeadLetterAdmin {
           return 'continue';
         });
       }
-      if (matches.length === 0) throw new Error(`no dead letter with messageId ${id}`);
+      if (matches.length === 0) throw new DeadLetterNotFoundError(`no dead letter with messageId ${id}`);
       const distinct = [...new Set(matches)];
       if (distinct.length > 1) throw new Error(`messageId ${id} is in several dead-letter queues: ${distinct.join(', ')}; use the full id`);
       return this.withMessage(distinct[0] as string, act);
@@ -122,7 +138,7 @@ export class DeadLetterAdmin {
       result = { value: await act(found) };
       return 'stop';
     });
-    if (result === undefined) throw new Error(`no dead letter ${id}`);
+    if (result === undefined) throw new DeadLetterNotFoundError(`no dead letter ${id}`);
     return result.value;
   }
 
@@ -134,17 +150,23 @@ export class DeadLetterAdmin {
     channel.on('error', (error: Error) => {
       failure = error.message;
     });
+    const next = async (): Promise<amqplib.GetMessage | false> => {
+      try {
+        return await channel.get(queue, { noAck: false });
+      } catch (error) {
+        const reason = failure ?? errorMessage(error);
+        if (/NOT[_-]FOUND|\b404\b/.test(reason)) throw new DeadLetterNotFoundError(`dead-letter queue ${queue} does not exist`);
+        throw new Error(`reading ${queue} failed: ${reason}`);
+      }
+    };
     try {
       for (;;) {
-        const message = await channel.get(queue, { noAck: false });
+        const message = await next();
         if (message === false) return;
         const letter = describeDeadLetter(message, queue, (user) => isEdocServiceUser(user, vhostOf(this.opts.amqpUrl)));
+        // What `visit` throws (a replay that failed again) reaches the caller as it is.
         if ((await visit({ letter, message, channel })) === 'stop') return;
       }
-    } catch (error) {
-      const reason = failure ?? errorMessage(error);
-      if (/NOT[_-]FOUND|\b404\b/.test(reason)) throw new Error(`dead-letter queue ${queue} does not exist`);
-      throw new Error(`reading ${queue} failed: ${reason}`);
     } finally {
       // Everything fetched and not acknowledged goes back to the queue.
       await channel.close().catch(() => undefined);

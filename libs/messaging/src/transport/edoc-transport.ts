@@ -1,16 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import type { Channel, ConsumeMessage } from 'amqplib';
+import type { Channel, ConsumeMessage, Message } from 'amqplib';
 import { Server, type CustomTransportStrategy } from '@nestjs/microservices';
 import { isObservable, lastValueFrom } from 'rxjs';
 import { AmqpConnection } from '../connection/amqp-connection';
 import { BROKER_RPC_TIMEOUT_MS, withinDeadline } from '../connection/broker-deadline';
 import type { ManagedChannel } from '../connection/managed-channel';
+import { replayHeaders, type DeadLetter } from '../dead-letters/dead-letter';
 import { deadLetterCopy } from '../dead-letters/dead-letter-envelope';
 import { errorMessage } from '../errors';
 import { defaultLogger, type MessagingLogger } from '../logger';
 import { deadLetterQueueName, EdocExchanges } from '../names';
 import { ConfirmPublisher } from '../publishing/confirm-publisher';
-import { decodeDelivery } from './delivery-decoder';
+import { decodeDelivery, type DecodedDelivery } from './delivery-decoder';
 import { queuesWithoutContract, type QueueContract, type RefusalKind } from './queue-contract';
 import { EdocMessageContext, deliveryCountOf } from './edoc-message-context';
 import { decideOnFailure, describeHandlerError, isOutage, type FailurePolicy } from './failure-policy';
@@ -258,13 +259,7 @@ export class EdocTransport extends Server<EdocTransportEvents, EdocTransportStat
 
   private async handleDelivery(channel: Channel, queue: string, message: ConsumeMessage): Promise<void> {
     const attempt = deliveryCountOf(message.properties.headers as Record<string, unknown> | undefined) + 1;
-    const decoded = decodeDelivery(message, {
-      maxMessageBytes: this.opts.maxMessageBytes,
-      queue,
-      contract: this.opts.contract,
-      serviceName: this.opts.serviceName,
-      hasHandler: (type) => this.getHandlerByPattern(type) !== null,
-    });
+    const decoded = this.decode(message, queue);
     if (!decoded.ok) {
       const userId = message.properties.userId as unknown;
       await this.refuse(channel, queue, message, attempt, {
@@ -297,6 +292,46 @@ export class EdocTransport extends Server<EdocTransportEvents, EdocTransportStat
       return;
     }
     this.settle(channel, message, 'ack');
+  }
+
+  /**
+   * Processes a dead letter of one of our queues again, here, as if it had just arrived from its
+   * original publisher (which the dead-letter copy recorded, and which `letter.publishedBy` only
+   * believes from an edoc service's copy): the queue's contract is checked again, then its handler
+   * runs. Throws with the reason when the message is refused again or its handler fails, so the
+   * caller leaves it in the dead-letter queue. A republish would instead have to go out under the
+   * publisher's identity, which only the broker's operator may borrow.
+   */
+  async reprocessDeadLetter(letter: DeadLetter, message: Message): Promise<void> {
+    if (this.closing) throw new Error(`${this.opts.serviceName} is stopping`);
+    const queue = letter.queue;
+    if (queue === undefined || !this.opts.queues.includes(queue)) throw new Error(`dead letter ${letter.id} did not fail in a queue of ${this.opts.serviceName}`);
+    const headers = replayHeaders(message.properties.headers as Record<string, unknown> | undefined, letter.replayCount);
+    const delivery: ConsumeMessage = {
+      content: message.content,
+      fields: { deliveryTag: 0, redelivered: true, exchange: letter.exchange ?? '', routingKey: letter.routingKey ?? queue, consumerTag: 'dead-letter-replay' },
+      properties: { ...message.properties, headers, userId: letter.publishedBy },
+    };
+    const decoded = this.decode(delivery, queue);
+    if (!decoded.ok) throw new Error(`refused again: ${decoded.reason}`);
+    const context = EdocMessageContext.fromDelivery(delivery, queue, decoded.messageId, decoded.type);
+    try {
+      await this.invokeHandler(decoded.type, decoded.message, context);
+    } catch (error) {
+      throw new Error(`failed again: ${describeHandlerError(error)}`);
+    }
+    this.log.log(`${decoded.type} ${decoded.messageId} replayed from ${letter.deadLetterQueue} and handled`);
+  }
+
+  /** The queue's contract and our handlers decide whether a message can be handled at all. */
+  private decode(message: ConsumeMessage, queue: string): DecodedDelivery {
+    return decodeDelivery(message, {
+      maxMessageBytes: this.opts.maxMessageBytes,
+      queue,
+      contract: this.opts.contract,
+      serviceName: this.opts.serviceName,
+      hasHandler: (type) => this.getHandlerByPattern(type) !== null,
+    });
   }
 
   /**

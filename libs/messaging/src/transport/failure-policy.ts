@@ -22,9 +22,12 @@ export function decideOnFailure(error: unknown, attempt: number, policy: Failure
   return { kind: 'retry', delayMs };
 }
 
-/** Node socket errors and PostgreSQL's connection classes (08xxx) and shutdown codes (57P0x). */
-const OUTAGE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'EAI_AGAIN', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006']);
-const OUTAGE_MESSAGES = /Connection terminated|connection error|terminating connection|timeout exceeded when trying to connect|the database system is (starting up|shutting down)|Client was closed/i;
+/**
+ * Node socket errors, PostgreSQL's connection classes (08xxx), shutdown codes (57P0x) and a server
+ * out of connection slots (53300, "too many clients"): each passes without anything wrong with the work.
+ */
+const OUTAGE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'EAI_AGAIN', '57P01', '57P02', '57P03', '53300', '08000', '08001', '08003', '08004', '08006']);
+const OUTAGE_MESSAGES = /Connection terminated|connection error|terminating connection|timeout exceeded when trying to connect|the database system is (starting up|shutting down)|too many clients already|Client was closed/i;
 
 /**
  * Whether the handler failed because a dependency (the database, object storage) cannot be reached.

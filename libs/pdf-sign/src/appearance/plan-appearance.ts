@@ -178,7 +178,8 @@ function planOrganisation(doc: PdfDocument, a: OrganisationAppearance): PlannedA
   } else rect = [geometry.width - MARGIN - 200 - w / 3, MARGIN * 2, w, h];
   // Without a seal there is nothing to put over the signature: the block goes where it covers no text.
   if (!a.rect && a.avoid !== undefined && a.avoid.length > 0) {
-    const signature = anchor ? geometry.fromUser(anchor.imageRect) : undefined;
+    // The person's whole widget, not only its image: its printed lines are not in the page's text.
+    const signature = anchor ? geometry.fromUser(anchor.widgetRect) : undefined;
     rect = freeSpot(rect, [...a.avoid, ...(signature ? [signature] : [])], geometry.width, geometry.height) ?? rect;
   }
   const placed = geometry.fit(rect, 'organisation signature');
@@ -226,8 +227,8 @@ function drawCentredBlock(canvas: Canvas, paragraphs: { text: string; style: 're
  * The person's signature the organisation's seal goes over: the latest visible signature widget,
  * preferring one that recorded its image rectangle.
  */
-function findPersonSignature(doc: PdfDocument): { page: PageInfo; imageRect: Box } | undefined {
-  let best: { page: PageInfo; imageRect: Box; exact: boolean } | undefined;
+function findPersonSignature(doc: PdfDocument): { page: PageInfo; imageRect: Box; widgetRect: Box } | undefined {
+  let best: { page: PageInfo; imageRect: Box; widgetRect: Box; exact: boolean } | undefined;
   for (const field of doc.fields()) {
     if (field.type !== 'Sig') continue;
     const kids = doc.resolve(field.dict.get('Kids'));
@@ -241,11 +242,11 @@ function findPersonSignature(doc: PdfDocument): { page: PageInfo; imageRect: Box
       const page = doc.pageOf(p);
       if (!page) continue;
       const recorded = numbers(doc, widget.get(IMAGE_RECT_KEY));
-      if (recorded) best = { page, imageRect: recorded, exact: true };
+      if (recorded) best = { page, imageRect: recorded, widgetRect: rect, exact: true };
       else if (!best?.exact) {
         // Our own layout puts the image in the middle half of the widget.
         const hgt = rect[3] - rect[1];
-        best = { page, imageRect: [rect[0], rect[1] + hgt / 4, rect[2], rect[3] - hgt / 4], exact: false };
+        best = { page, imageRect: [rect[0], rect[1] + hgt / 4, rect[2], rect[3] - hgt / 4], widgetRect: rect, exact: false };
       }
     }
   }

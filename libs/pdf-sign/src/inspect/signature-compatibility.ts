@@ -3,7 +3,7 @@ import type { PdfDict } from '../core/pdf-objects';
 import { walkReachable } from '../core/reachable';
 import { isSignatureDictionary } from '../core/signature-dictionaries';
 import { certificationPermission } from '../signing/certification';
-import { SUPPORTED_SUBFILTERS, byteRangeShape, endsAtRevision } from '../verify/byte-range';
+import { DOCUMENT_TIMESTAMP_SUBFILTER, SUPPORTED_SUBFILTERS, byteRangeShape, endsAtRevision } from '../verify/byte-range';
 import { findSignatures } from '../verify/find-signatures';
 import { visitDicts } from './active-content';
 
@@ -32,7 +32,7 @@ export function signatureState(doc: PdfDocument): SignatureState {
     const subFilter = sigDict.nameOf('SubFilter');
     if (shape.problem) problems.push(`signature "${fieldName}": ${shape.problem}`);
     else if (shape.signedLength !== undefined && !endsAtRevision(doc.source, shape.signedLength)) problems.push(`signature "${fieldName}" does not end where a revision ends`);
-    if (!subFilter || !SUPPORTED_SUBFILTERS.has(subFilter)) problems.push(`signature "${fieldName}" is of SubFilter ${subFilter ?? '(none)'}, which our verifier cannot check`);
+    if (!subFilter || (!SUPPORTED_SUBFILTERS.has(subFilter) && subFilter !== DOCUMENT_TIMESTAMP_SUBFILTER)) problems.push(`signature "${fieldName}" is of SubFilter ${subFilter ?? '(none)'}, which our verifier cannot check`);
   }
   // A signature no form field names is one no verifier (ours included) will ever report on.
   const accounted = new Set<PdfDict>([...found.map((f) => f.sigDict), ...usageRights]);

@@ -8,7 +8,7 @@ import { IMAGE_RECT_KEY, planAppearance } from '../appearance/plan-appearance';
 import { UpdateObjects } from '../update/update-objects';
 import { writeIncrementalUpdate } from '../update/write-update';
 import { certificationPermission } from './certification';
-import { BYTE_RANGE_PLACEHOLDER, signatureDictionary } from './signature-dictionary';
+import { BYTE_RANGE_PLACEHOLDER, documentTimestampDictionary, signatureDictionary } from './signature-dictionary';
 
 export interface PrepareOptions {
   readonly appearance: SignatureAppearance;
@@ -19,6 +19,8 @@ export interface PrepareOptions {
   readonly reason?: string;
   readonly location?: string;
   readonly contactInfo?: string;
+  /** A document time-stamp instead of a signature: the dictionary of ETSI.RFC3161, no signer's entries. */
+  readonly documentTimestamp?: boolean;
 }
 
 /** The bytes to append, with the /ByteRange and /Contents placeholders located. */
@@ -45,14 +47,16 @@ export async function prepareSignature(doc: PdfDocument, opts: PrepareOptions): 
   const objects = new UpdateObjects(doc.nextObjectNumber);
 
   const sigRef = objects.add(
-    signatureDictionary({
-      signingTime: opts.signingTime,
-      reservedBytes: opts.reservedBytes,
-      signerName: opts.signerName,
-      reason: opts.reason,
-      location: opts.location,
-      contactInfo: opts.contactInfo,
-    }),
+    opts.documentTimestamp
+      ? documentTimestampDictionary(opts.reservedBytes)
+      : signatureDictionary({
+          signingTime: opts.signingTime,
+          reservedBytes: opts.reservedBytes,
+          signerName: opts.signerName,
+          reason: opts.reason,
+          location: opts.location,
+          contactInfo: opts.contactInfo,
+        }),
   );
   const page = planned?.page ?? doc.page(0);
   const widget = new PdfDict([

@@ -11,7 +11,7 @@ import type { ReadBudget } from '../core/read-budget';
 import { PdfSignError } from '../errors';
 import { createPadesCms, estimateCmsSize } from './create-cms';
 import { openForSigning, openRepaired, repairForSigning, withRepairRetry } from './open-for-signing';
-import { type PreparedSignature, prepareSignature } from './prepare-signature';
+import { type PrepareOptions, type PreparedSignature, prepareSignature } from './prepare-signature';
 import { formatByteRange } from './signature-dictionary';
 
 export interface SignPdfOptions {
@@ -57,14 +57,49 @@ export async function signPdf(pdf: Buffer, opts: SignPdfOptions): Promise<Buffer
 
 /** signPdf, also saying which field was signed and whether the input had to be repaired first. */
 export async function signPdfDetailed(input: Buffer, opts: SignPdfOptions): Promise<SignedPdf> {
-  if (!Buffer.isBuffer(input)) throw new PdfSignError('BAD_ARGUMENT', 'the PDF must be given as a Buffer');
   checkOptions(opts);
-  const source = new BufferSource(input);
-  const repair = opts.repairDamaged !== false;
-  return withRepairRetry(repair, (damage) => openForSigning(source, { repair, budget: opts.budget, damage }), (doc) => signDocument(input, doc, opts));
+  return appendSignatureField(input, signatureMaker(opts), opts);
 }
 
-async function signDocument(input: Buffer, opened: PdfDocument, opts: SignPdfOptions): Promise<SignedPdf> {
+/**
+ * What goes into the new field: the options prepareSignature lays it out with, and what fills its
+ * /Contents once the byte ranges are known (a signer's CMS, or a time-stamp token for a document
+ * time-stamp).
+ */
+export interface ContentsMaker {
+  prepareOptions(reservedBytes: number): PrepareOptions;
+  /** Bytes to reserve for /Contents. */
+  readonly estimatedSize: number;
+  /** When the caller fixed the size: a /Contents that does not fit is an error, not a retry. */
+  readonly sizeFixed: boolean;
+  make(digest: Buffer): Promise<Buffer>;
+}
+
+/** How the file is read and written, whatever goes into the new field. */
+export interface AppendOptions {
+  readonly repairDamaged?: boolean;
+  readonly budget?: ReadBudget;
+  readonly durable?: boolean;
+}
+
+function signatureMaker(opts: SignPdfOptions): ContentsMaker {
+  return {
+    prepareOptions: (reservedBytes) => prepareOptions(opts, reservedBytes),
+    estimatedSize: opts.signatureSize ?? estimateCmsSize(opts.identity, opts.timestamp),
+    sizeFixed: opts.signatureSize !== undefined,
+    make: (digest) => createPadesCms(opts.identity, digest, opts.timestamp),
+  };
+}
+
+/** The input followed by one incremental update adding the field `maker` describes. */
+export async function appendSignatureField(input: Buffer, maker: ContentsMaker, opts: AppendOptions): Promise<SignedPdf> {
+  if (!Buffer.isBuffer(input)) throw new PdfSignError('BAD_ARGUMENT', 'the PDF must be given as a Buffer');
+  const source = new BufferSource(input);
+  const repair = opts.repairDamaged !== false;
+  return withRepairRetry(repair, (damage) => openForSigning(source, { repair, budget: opts.budget, damage }), (doc) => signDocument(input, doc, maker, opts));
+}
+
+async function signDocument(input: Buffer, opened: PdfDocument, maker: ContentsMaker, opts: AppendOptions): Promise<SignedPdf> {
   let pdf = input;
   let doc = opened;
   let repaired: DamageNote | undefined;
@@ -74,16 +109,15 @@ async function signDocument(input: Buffer, opened: PdfDocument, opts: SignPdfOpt
     pdf = sink.toBuffer();
     doc = openRepaired(new BufferSource(pdf), opts.budget);
   }
-  return withPlaceholderRetry(opts, async (reserved) => {
-    const prepared = await prepareSignature(doc, prepareOptions(opts, reserved));
+  return withPlaceholderRetry(maker, async (reserved) => {
+    const prepared = await prepareSignature(doc, maker.prepareOptions(reserved));
     const update = Buffer.from(prepared.update);
     const range = byteRange(prepared);
     formatByteRange(range).copy(update, prepared.byteRangeOffset);
     const hash = createHash('sha256').update(pdf);
     hash.update(update.subarray(0, prepared.contentsOffset));
     hash.update(update.subarray(prepared.contentsOffset + prepared.contentsLength));
-    const cms = await createPadesCms(opts.identity, hash.digest(), opts.timestamp);
-    fillContents(update, prepared, cms);
+    fillContents(update, prepared, await maker.make(hash.digest()));
     return { pdf: Buffer.concat([pdf, update]), fieldName: prepared.fieldName, ...(repaired ? { repaired } : {}) };
   });
 }
@@ -110,16 +144,21 @@ const CHUNK = 1 << 20;
  */
 export async function signPdfFile(inputPath: string, outputPath: string, opts: SignFileOptions): Promise<SignFileResult> {
   checkOptions(opts);
+  return appendSignatureFieldToFile(inputPath, outputPath, signatureMaker(opts), opts);
+}
+
+/** appendSignatureField from file to file, with flat memory (see signPdfFile). */
+export async function appendSignatureFieldToFile(inputPath: string, outputPath: string, maker: ContentsMaker, opts: AppendOptions): Promise<SignFileResult> {
   const source = new FileSource(inputPath);
   const repair = opts.repairDamaged !== false;
   try {
-    return await withRepairRetry(repair, (damage) => openForSigning(source, { repair, budget: opts.budget, damage }), (doc) => signDocumentToFile(inputPath, outputPath, doc, opts));
+    return await withRepairRetry(repair, (damage) => openForSigning(source, { repair, budget: opts.budget, damage }), (doc) => signDocumentToFile(inputPath, outputPath, doc, maker, opts));
   } finally {
     source.close();
   }
 }
 
-async function signDocumentToFile(inputPath: string, outputPath: string, opened: PdfDocument, opts: SignFileOptions): Promise<SignFileResult> {
+async function signDocumentToFile(inputPath: string, outputPath: string, opened: PdfDocument, maker: ContentsMaker, opts: AppendOptions): Promise<SignFileResult> {
   const tmp = join(dirname(outputPath), `.${basename(outputPath)}.${randomBytes(6).toString('hex')}.tmp`);
   let out: number | undefined;
   let rewritten: FileSource | undefined;
@@ -149,15 +188,14 @@ async function signDocumentToFile(inputPath: string, outputPath: string, opened:
       pos += n;
     }
     const fd = out;
-    const result = await withPlaceholderRetry(opts, async (reserved) => {
-      const prepared = await prepareSignature(doc, prepareOptions(opts, reserved));
+    const result = await withPlaceholderRetry(maker, async (reserved) => {
+      const prepared = await prepareSignature(doc, maker.prepareOptions(reserved));
       const update = Buffer.from(prepared.update);
       formatByteRange(byteRange(prepared)).copy(update, prepared.byteRangeOffset);
       const hash = base.copy();
       hash.update(update.subarray(0, prepared.contentsOffset));
       hash.update(update.subarray(prepared.contentsOffset + prepared.contentsLength));
-      const cms = await createPadesCms(opts.identity, hash.digest(), opts.timestamp);
-      fillContents(update, prepared, cms);
+      fillContents(update, prepared, await maker.make(hash.digest()));
       writeAll(fd, update, prepared.baseLength);
       ftruncateSync(fd, prepared.baseLength + update.length); // a retried, longer attempt leaves no tail
       return { fieldName: prepared.fieldName, bytesWritten: prepared.baseLength + update.length };
@@ -188,7 +226,7 @@ function writeAll(fd: number, data: Buffer, position: number): void {
   while (done < data.length) done += writeSync(fd, data, done, data.length - done, position + done);
 }
 
-function prepareOptions(opts: SignPdfOptions, reservedBytes: number) {
+function prepareOptions(opts: SignPdfOptions, reservedBytes: number): PrepareOptions {
   return {
     appearance: opts.appearance,
     signingTime: opts.signingTime ?? new Date(),
@@ -228,13 +266,11 @@ class SignatureTooLarge extends PdfSignError {
 
 // An estimated placeholder that turns out too small (a TSA with a long chain) is retried once at
 // the measured size; a size the caller fixed is an error to report.
-async function withPlaceholderRetry<T>(opts: SignPdfOptions, attempt: (reserved: number) => Promise<T>): Promise<T> {
-  const fixed = opts.signatureSize !== undefined;
-  const first = fixed ? (opts.signatureSize as number) : estimateCmsSize(opts.identity, opts.timestamp);
+async function withPlaceholderRetry<T>(maker: ContentsMaker, attempt: (reserved: number) => Promise<T>): Promise<T> {
   try {
-    return await attempt(first);
+    return await attempt(maker.estimatedSize);
   } catch (e) {
-    if (fixed || !(e instanceof SignatureTooLarge)) throw e;
+    if (maker.sizeFixed || !(e instanceof SignatureTooLarge)) throw e;
     return attempt(e.needed + 2048);
   }
 }

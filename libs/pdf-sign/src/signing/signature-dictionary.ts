@@ -33,6 +33,21 @@ export function signatureDictionary(opts: SignatureDictionaryOptions): PdfDict {
   return dict;
 }
 
+/**
+ * A document time-stamp (ISO 32000-2 12.8.5, ETSI EN 319 142-1 5.4): /Contents holds an RFC 3161
+ * token over the byte ranges, and there is no signer, so no /M, /Name or /Reason.
+ */
+export function documentTimestampDictionary(reservedBytes: number): PdfDict {
+  return new PdfDict([
+    ['Type', name('DocTimeStamp')],
+    ['Filter', name('Adobe.PPKLite')],
+    ['SubFilter', name('ETSI.RFC3161')],
+    ['ByteRange', new PdfRaw(Buffer.from(BYTE_RANGE_PLACEHOLDER, 'latin1'))],
+    ['Contents', new PdfRaw(Buffer.from(`<${'0'.repeat(reservedBytes * 2)}>`, 'latin1'))],
+    ['Prop_Build', new PdfDict([['App', new PdfDict([['Name', name('edoc')]])]])],
+  ]);
+}
+
 /** "[0 a b c]" padded with spaces to the placeholder's width, so no byte moves. */
 export function formatByteRange(range: readonly [number, number, number, number]): Buffer {
   const text = `[${range.join(' ')}]`;

@@ -2,8 +2,11 @@ import type { ByteSource } from '../core/byte-source';
 import type { PdfDocument } from '../core/pdf-document';
 import { type PdfDict, PdfString } from '../core/pdf-objects';
 
-/** The SubFilters whose CMS this verifier checks. */
+/** The SubFilters whose CMS this verifier checks as a signer's signature. */
 export const SUPPORTED_SUBFILTERS: ReadonlySet<string> = new Set(['ETSI.CAdES.detached', 'adbe.pkcs7.detached']);
+
+/** A document time-stamp: /Contents is an RFC 3161 token over the byte ranges. */
+export const DOCUMENT_TIMESTAMP_SUBFILTER = 'ETSI.RFC3161';
 
 export interface ByteRangeShape {
   /** Why the ranges cannot be those of a sound signature; undefined when they can. */

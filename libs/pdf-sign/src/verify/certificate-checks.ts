@@ -77,3 +77,11 @@ function validity(cert: ParsedCertificate, path: ParsedCertificate[], ctx: Chain
   }
   return [pass('certificate-validity', `valid ${range}, signing time ${at.toISOString()}`)];
 }
+
+/** TOTAL_FAILED beats INDETERMINATE; within each, the first failing check in order decides. */
+export function verdict(findings: Finding[]): { indication: Indication; subIndication?: SubIndication; checks: Check[] } {
+  const checks = findings.map((f) => f.check);
+  const failed = findings.find((f) => f.indication === 'TOTAL_FAILED') ?? findings.find((f) => f.indication === 'INDETERMINATE');
+  if (failed) return { indication: failed.indication as Indication, subIndication: failed.subIndication, checks };
+  return { indication: 'TOTAL_PASSED', checks };
+}

@@ -59,6 +59,8 @@ export interface TimestampSummary {
 }
 
 export interface SignatureReport {
+  /** A signer's signature, or a document time-stamp (ETSI.RFC3161: a TSA's token over the file, no signer). */
+  readonly kind: 'signature' | 'document-timestamp';
   readonly fieldName: string;
   readonly subFilter?: string;
   readonly signer?: SignerSummary;

@@ -39,6 +39,9 @@ export function analyseLaterRevisions(signed: PdfDocument, final: PdfDocument, s
   const infoNum = info instanceof PdfRef ? info.num : undefined;
   const metadata = oldCatalog.dict.get('Metadata');
   const metadataNum = metadata instanceof PdfRef ? metadata.num : undefined;
+  // The security store grows after signing by design: validation data and its time-stamps.
+  const dss = oldCatalog.dict.get('DSS');
+  const dssNum = dss instanceof PdfRef ? dss.num : undefined;
 
   for (const num of [...touched].sort((a, b) => a - b)) {
     const oldEntry = signed.xref.entries.get(num);
@@ -76,6 +79,8 @@ export function analyseLaterRevisions(signed: PdfDocument, final: PdfDocument, s
         checkNewAnnotations(final, signed.resolve((before as PdfDict).get('Annots')), final.resolve((after as PdfDict).get('Annots')), disallowed);
         permitted.add('annotations added');
       }
+    } else if (num === dssNum) {
+      permitted.add('validation data added');
     } else if (num === infoNum || num === metadataNum) {
       permitted.add('document metadata updated');
     } else if (isEmptySignatureField(before)) {

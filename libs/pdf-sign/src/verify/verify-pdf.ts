@@ -6,9 +6,11 @@ import type { PdfDocument } from '../core/pdf-document';
 import { type PdfInput, withPdfSource } from '../core/pdf-input';
 import { type ReadBudget, ReadLimits } from '../core/read-budget';
 import { PdfSignError } from '../errors';
+import { readDss } from '../dss/read-dss';
 import { findSignatures } from './find-signatures';
 import type { TrustOptions, VerificationReport } from './report-types';
-import { type VerifyContext, verifySignature } from './verify-signature';
+import type { VerifyContext } from './verify-context';
+import { verifySignature } from './verify-signature';
 
 /**
  * Verifies every signature of a PDF against the given trust anchors and CRLs. A file that cannot
@@ -41,12 +43,15 @@ function verifySource(source: ByteSource, trust: TrustOptions, budget: ReadBudge
   }
 }
 
-function reportOn(final: PdfDocument, context: Omit<VerifyContext, 'final'>): VerificationReport {
+function reportOn(final: PdfDocument, context: Omit<VerifyContext, 'final' | 'embeddedCertificates'>): VerificationReport {
   const found = findSignatures(final);
   if (found.length > context.limits.maxSignatures) {
     throw new PdfSignError('BUDGET_EXCEEDED', `the file has ${found.length} signatures; at most ${context.limits.maxSignatures} are verified in one file (each hashes up to the whole file)`);
   }
-  const signatures = found.map((s) => verifySignature(s, { ...context, final }));
+  // The security store of the final revision: what a B-LT document carries to validate offline.
+  const dss = readDss(final);
+  const withDss = { ...context, final, crls: [...context.crls, ...dss.crls], embeddedCertificates: dss.certificates };
+  const signatures = found.map((s) => verifySignature(s, withDss));
   const valid = signatures.length > 0 && signatures.every((s) => s.indication === 'TOTAL_PASSED');
   return { signatures, valid, fileLength: context.source.length, ...(final.damage ? { damaged: final.damage } : {}) };
 }

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import {
   OID,
   type ParsedCertificate,
-  type ParsedCrl,
   checkSigningCertificateReference,
   commonNameOf,
   digestAlgorithmOf,
@@ -20,35 +19,22 @@ import {
   type ParsedSignerInfo,
   type HashName,
 } from '@edoc/pki';
-import type { ByteSource } from '../core/byte-source';
-import { openPdf } from '../core/open-pdf';
-import type { PdfDocument } from '../core/pdf-document';
-import type { ReadLimits } from '../core/read-budget';
 import { PdfString } from '../core/pdf-objects';
-import { PrefixSource } from '../core/prefix-source';
 import { parsePdfDate } from '../core/pdf-date';
-import { PdfSignError } from '../errors';
-import { type ChainContext, type Finding, checkCertificate, fail, pass, skip } from './certificate-checks';
+import { type ChainContext, type Finding, checkCertificate, fail, pass, skip, verdict } from './certificate-checks';
+import { laterRevisionFinding } from './later-revisions';
+import type { VerifyContext } from './verify-context';
 import type { FoundSignature } from './find-signatures';
-import type { Check, Indication, SignatureReport, SignerSummary, SubIndication, TimestampSummary } from './report-types';
-import { SUPPORTED_SUBFILTERS, byteRangeShape, endsAtRevision } from './byte-range';
-import { analyseLaterRevisions } from './revision-diff';
+import type { SignatureReport, SignerSummary, TimestampSummary } from './report-types';
+import { DOCUMENT_TIMESTAMP_SUBFILTER, SUPPORTED_SUBFILTERS, byteRangeShape } from './byte-range';
+import { verifyDocumentTimestamp } from './verify-document-timestamp';
 
-export interface VerifyContext {
-  readonly source: ByteSource;
-  readonly final: PdfDocument;
-  readonly limits: ReadLimits;
-  readonly anchors: readonly ParsedCertificate[];
-  readonly crls: readonly ParsedCrl[];
-  readonly validationTime: Date;
-  readonly requireRevocation: boolean;
-}
 
 export function verifySignature(found: FoundSignature, ctx: VerifyContext): SignatureReport {
   const findings: Finding[] = [];
   const sig = found.sigDict;
   const subFilter = sig.nameOf('SubFilter');
-  const base = { fieldName: found.fieldName, subFilter };
+  const base = { kind: 'signature' as const, fieldName: found.fieldName, subFilter };
   const done = (extra: Partial<SignatureReport>): SignatureReport => ({ ...base, signingTimeSource: 'none', coversWholeFile: false, ...extra, ...verdict(findings) });
 
   // 1. Shape of /ByteRange: [0 a b c] with the gap exactly on this dictionary's /Contents.
@@ -63,8 +49,11 @@ export function verifySignature(found: FoundSignature, ctx: VerifyContext): Sign
   const d = signedLength - c;
   const contents = shape.contents;
   findings.push(pass('byte-range', `covers bytes [0, ${b}) and [${c}, ${signedLength}) of ${length}${coversWholeFile ? ' (the whole file)' : ''}`));
+  if (subFilter === DOCUMENT_TIMESTAMP_SUBFILTER) {
+    return verifyDocumentTimestamp({ fieldName: found.fieldName, token: contents.bytes, ranges: [[0, b], [c, d]], coversWholeFile, signedLength, findings }, ctx);
+  }
   if (!subFilter || !SUPPORTED_SUBFILTERS.has(subFilter)) {
-    findings.push(fail('cms-structure', `SubFilter ${subFilter ?? '(none)'} is not supported (ETSI.CAdES.detached, adbe.pkcs7.detached)`, 'INDETERMINATE', 'FORMAT_FAILURE'));
+    findings.push(fail('cms-structure', `SubFilter ${subFilter ?? '(none)'} is not supported (ETSI.CAdES.detached, adbe.pkcs7.detached, ETSI.RFC3161)`, 'INDETERMINATE', 'FORMAT_FAILURE'));
     return done({ coversWholeFile, signedLength });
   }
 
@@ -124,7 +113,7 @@ export function verifySignature(found: FoundSignature, ctx: VerifyContext): Sign
   const ku = signer.keyUsage;
   if (ku && !ku.includes('digitalSignature') && !ku.includes('nonRepudiation')) findings.push(fail('key-usage', `key usage (${ku.join(', ')}) does not allow signing`, 'INDETERMINATE', 'SIG_CONSTRAINTS_FAILURE'));
   else findings.push(pass('key-usage', ku ? ku.join(', ') : 'no key usage restriction'));
-  const chainCtx: ChainContext = { pool: certs, anchors: ctx.anchors, crls: ctx.crls, signingTime, hasPoe, validationTime: ctx.validationTime, requireRevocation: ctx.requireRevocation };
+  const chainCtx: ChainContext = { pool: [...certs, ...ctx.embeddedCertificates], anchors: ctx.anchors, crls: ctx.crls, signingTime, hasPoe, validationTime: ctx.validationTime, requireRevocation: ctx.requireRevocation };
   findings.push(...checkCertificate(signer, chainCtx, 'signer').findings);
   // After the signer's chain: an untrusted signer matters more than an untrusted time-stamp.
   findings.push(...ts.findings);
@@ -164,7 +153,7 @@ function checkTimestamp(si: ParsedSignerInfo, certs: ParsedCertificate[], ctx: V
   if (check.problems.length || !check.tsaCertificate || !info) {
     return { findings: [fail('timestamp', `the signature time-stamp is invalid: ${check.problems.join('; ')}`, 'INDETERMINATE', 'SIG_CONSTRAINTS_FAILURE')], summary: summaryOf(false) };
   }
-  const tsaCtx: ChainContext = { pool: [...check.certificates, ...certs], anchors: ctx.anchors, crls: ctx.crls, signingTime: info.genTime, hasPoe: true, validationTime: ctx.validationTime, requireRevocation: false };
+  const tsaCtx: ChainContext = { pool: [...check.certificates, ...certs, ...ctx.embeddedCertificates], anchors: ctx.anchors, crls: ctx.crls, signingTime: info.genTime, hasPoe: true, validationTime: ctx.validationTime, requireRevocation: false };
   const tsa = checkCertificate(check.tsaCertificate, tsaCtx, 'TSA');
   const tsaFailures = tsa.findings.filter((f) => f.check.status === 'fail');
   if (tsaFailures.length) {
@@ -177,26 +166,6 @@ function checkTimestamp(si: ParsedSignerInfo, certs: ParsedCertificate[], ctx: V
   return { findings: [pass('timestamp', `time-stamped ${info.genTime.toISOString()} by ${formatName(tsaCert.subject)}`)], genTime: info.genTime, summary: summaryOf(true) };
 }
 
-function laterRevisionFinding(ctx: VerifyContext, signedLength: number): Finding {
-  if (!endsAtRevision(ctx.source, signedLength)) {
-    return fail('later-revisions', 'the signed bytes do not end where a revision ends (with %%EOF)', 'TOTAL_FAILED', 'FORMAT_FAILURE');
-  }
-  let signedRevision: PdfDocument;
-  try {
-    signedRevision = openPdf(new PrefixSource(ctx.source, signedLength), { budget: ctx.limits.sibling(), recover: true });
-  } catch (e) {
-    // Reading limits are not the signature's fault: they stop the verification as a whole.
-    if (e instanceof PdfSignError && e.code === 'BUDGET_EXCEEDED') throw e;
-    const msg = e instanceof PdfSignError ? e.message : String(e);
-    return fail('later-revisions', `the signed bytes are not a complete PDF revision: ${msg}`, 'TOTAL_FAILED', 'FORMAT_FAILURE');
-  }
-  const changes = analyseLaterRevisions(signedRevision, ctx.final, signedLength);
-  const rebuilt = signedRevision.damage ? ' (its cross-reference data is damaged and was rebuilt to compare)' : '';
-  if (changes.disallowed.length) {
-    return fail('later-revisions', `a later revision changed the signed document${rebuilt}: ${changes.disallowed.join('; ')}`, 'TOTAL_FAILED', 'FORMAT_FAILURE');
-  }
-  return pass('later-revisions', `later revisions only added: ${changes.permitted.join(', ') || 'nothing that changes the document'}${rebuilt}`);
-}
 
 function claimedTime(m: unknown): Date | undefined {
   return m instanceof PdfString ? parsePdfDate(m.toText()) : undefined;
@@ -213,10 +182,3 @@ function summary(cert: ParsedCertificate): SignerSummary {
   };
 }
 
-/** TOTAL_FAILED beats INDETERMINATE; within each, the first failing check in order decides. */
-function verdict(findings: Finding[]): { indication: Indication; subIndication?: SubIndication; checks: Check[] } {
-  const checks = findings.map((f) => f.check);
-  const failed = findings.find((f) => f.indication === 'TOTAL_FAILED') ?? findings.find((f) => f.indication === 'INDETERMINATE');
-  if (failed) return { indication: failed.indication as Indication, subIndication: failed.subIndication, checks };
-  return { indication: 'TOTAL_PASSED', checks };
-}

@@ -55,14 +55,20 @@ export function qpdfCheck(pdf: Buffer): { status: number; output: string } {
   });
 }
 
-/** Every signature's /ByteRange and /Contents, read naively (enough for files we made). */
-export function extractSignatures(pdf: Buffer): { byteRange: number[]; cms: Buffer }[] {
+/**
+ * Every signature's /ByteRange and /Contents, and the /SubFilter written just before its
+ * /ByteRange, read naively (enough for files we made). A document time-stamp (ETSI.RFC3161) holds
+ * an RFC 3161 token, for `openssl ts -verify`, not a detached CMS for `openssl cms -verify`.
+ */
+export function extractSignatures(pdf: Buffer): { byteRange: number[]; cms: Buffer; subFilter?: string }[] {
   const text = pdf.toString('latin1');
-  const out: { byteRange: number[]; cms: Buffer }[] = [];
+  const out: { byteRange: number[]; cms: Buffer; subFilter?: string }[] = [];
   for (const m of text.matchAll(/\/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]/g)) {
     const br = m.slice(1, 5).map(Number);
     const contents = Buffer.from(text.slice(br[1] + 1, br[2] - 1), 'hex');
-    out.push({ byteRange: br, cms: contents.subarray(0, derLength(contents)) });
+    const before = text.slice(Math.max(0, (m.index ?? 0) - 300), m.index);
+    const subFilter = [...before.matchAll(/\/SubFilter\s*\/([A-Za-z0-9.]+)/g)].pop()?.[1];
+    out.push({ byteRange: br, cms: contents.subarray(0, derLength(contents)), ...(subFilter === undefined ? {} : { subFilter }) });
   }
   return out;
 }

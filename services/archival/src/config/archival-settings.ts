@@ -1,3 +1,4 @@
+import { readTrustedRoots, type TrustedRoot } from '@edoc/pki';
 import { pkiDirOf, secretsDirOf } from '@edoc/runtime';
 import { env, envInt, type EdocConfig } from '@edoc/config';
 
@@ -15,6 +16,8 @@ export interface ArchivalSettings {
   checkpointIntervalMs: number;
   /** Certificates and CRLs written by provisioning (EDOC_PKI_DIR, <data dir>/pki). */
   pkiDir: string;
+  /** Root CAs trusted besides the district's own (EDOC_TRUSTED_ROOTS: PEM files or folders of them, separated by commas), read and checked at start. */
+  trustedRoots: TrustedRoot[];
   /** archival's own secrets: the archive's and the TSA's keys under keys/ (EDOC_SECRETS_DIR, <data dir>/secrets/archival). */
   secretsDir: string;
   /** An RFC 3161 service for the checkpoints' time-stamps (EDOC_TSA_URL); unset: the local TSA key. */
@@ -36,6 +39,7 @@ export function loadArchivalSettings(config: EdocConfig): ArchivalSettings {
     checkpointEntries,
     checkpointIntervalMs: minutes * 60_000,
     pkiDir: pkiDirOf(config),
+    trustedRoots: readTrustedRoots(config.trustedRoots),
     secretsDir: secretsDirOf(config, 'archival'),
     tsaUrl: env('EDOC_TSA_URL'),
   };

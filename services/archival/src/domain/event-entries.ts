@@ -1,8 +1,12 @@
 import {
+  type DeliveriesCreated,
+  DeliveriesCreatedSchema,
   type DeliveryCreated,
   DeliveryCreatedSchema,
   type DeliveryStatusChanged,
   DeliveryStatusChangedSchema,
+  type DeliveryStatusesChanged,
+  DeliveryStatusesChangedSchema,
   type DescMessage,
   type DocumentFailed,
   DocumentFailedSchema,
@@ -19,6 +23,8 @@ import {
   type PersonSignatureApplied,
   PersonSignatureAppliedSchema,
   RegisterBook,
+  type RegisterEntriesRecorded,
+  RegisterEntriesRecordedSchema,
   type RegisterEntryRecorded,
   RegisterEntryRecordedSchema,
   type SignatureApproved,
@@ -27,6 +33,8 @@ import {
   SignatureReturnedSchema,
   StatusCode,
   statusCodeText,
+  type StatusesReported,
+  StatusesReportedSchema,
   type StatusReported,
   StatusReportedSchema,
   type Timestamp,
@@ -56,6 +64,18 @@ const STATUS_LABELS: Partial<Record<StatusCode, string>> = {
 };
 
 const status = (code: StatusCode) => `${statusCodeText(code)} ${STATUS_LABELS[code] ?? ''}`.trim();
+
+function reportSummary(report: StatusReported['report']): string {
+  return `status ${status(report?.status ?? StatusCode.UNSPECIFIED)} reported by ${report?.fromCode ?? '?'} for delivery ${report?.deliveryId ?? '?'}`;
+}
+
+function changeSummary(e: DeliveryStatusChanged): string {
+  return `delivery to ${e.recipientCode}: status ${status(e.reportedStatus || e.status)} reported by ${e.reportedBy}${e.reason === '' ? '' : ` (${e.reason})`}`;
+}
+
+function entrySummary(e: RegisterEntryRecorded): string {
+  return `${Medium[e.medium]?.toLowerCase() ?? 'unknown medium'} entry ${e.number}/${e.year} in the ${RegisterBook[e.book]?.toLowerCase() ?? '?'} register of ${e.orgCode}: ${e.typeCode} "${e.subject}"`;
+}
 
 /** Facts per event type; a type missing here is still recorded, with what its payload says. */
 const FACTS: Record<string, (message: never) => EventFacts> = {
@@ -107,23 +127,47 @@ const FACTS: Record<string, (message: never) => EventFacts> = {
     occurredAt: e.delivery?.createdAt,
     summary: `sent from ${e.delivery?.senderCode ?? '?'} to ${e.delivery?.recipientCode ?? '?'} (${e.channel}), delivery ${e.delivery?.deliveryId ?? '?'}`,
   }),
+  [DeliveriesCreatedSchema.typeName]: (e: DeliveriesCreated) => ({
+    documentId: e.documentId,
+    orgCodes: [e.senderCode, ...e.deliveries.map((d) => d.recipientCode)],
+    occurredAt: e.createdAt,
+    summary: `sent from ${e.senderCode} to ${e.deliveries.length} recipient(s): ${e.deliveries.map((d) => `${d.recipientCode} (${d.channel}, delivery ${d.deliveryId})`).join(', ')}`,
+  }),
   [StatusReportedSchema.typeName]: (e: StatusReported) => ({
     documentId: e.report?.documentId ?? '',
     orgCodes: [e.report?.fromCode ?? ''],
     occurredAt: e.report?.reportedAt,
-    summary: `status ${status(e.report?.status ?? StatusCode.UNSPECIFIED)} reported by ${e.report?.fromCode ?? '?'} for delivery ${e.report?.deliveryId ?? '?'}`,
+    summary: reportSummary(e.report),
+  }),
+  [StatusesReportedSchema.typeName]: (e: StatusesReported) => ({
+    documentId: e.reports[0]?.documentId ?? '',
+    orgCodes: e.reports.map((r) => r.fromCode),
+    occurredAt: e.reports[0]?.reportedAt,
+    summary: e.reports.map(reportSummary).join('; '),
   }),
   [DeliveryStatusChangedSchema.typeName]: (e: DeliveryStatusChanged) => ({
     documentId: e.documentId,
     orgCodes: [e.senderCode, e.recipientCode, e.reportedBy],
     occurredAt: e.occurredAt,
-    summary: `delivery to ${e.recipientCode}: status ${status(e.reportedStatus || e.status)} reported by ${e.reportedBy}${e.reason === '' ? '' : ` (${e.reason})`}`,
+    summary: changeSummary(e),
+  }),
+  [DeliveryStatusesChangedSchema.typeName]: (e: DeliveryStatusesChanged) => ({
+    documentId: e.changes[0]?.documentId ?? '',
+    orgCodes: [...new Set(e.changes.flatMap((c) => [c.senderCode, c.recipientCode, c.reportedBy]))],
+    occurredAt: e.changes[0]?.occurredAt,
+    summary: e.changes.map(changeSummary).join('; '),
   }),
   [RegisterEntryRecordedSchema.typeName]: (e: RegisterEntryRecorded) => ({
     documentId: e.documentId,
     orgCodes: [e.orgCode],
     occurredAt: e.recordedAt,
-    summary: `${Medium[e.medium]?.toLowerCase() ?? 'unknown medium'} entry ${e.number}/${e.year} in the ${RegisterBook[e.book]?.toLowerCase() ?? '?'} register of ${e.orgCode}: ${e.typeCode} "${e.subject}"`,
+    summary: entrySummary(e),
+  }),
+  [RegisterEntriesRecordedSchema.typeName]: (e: RegisterEntriesRecorded) => ({
+    documentId: e.entries[0]?.documentId ?? '',
+    orgCodes: e.entries.map((entry) => entry.orgCode),
+    occurredAt: e.entries[0]?.recordedAt,
+    summary: e.entries.map(entrySummary).join('; '),
   }),
   // A refused message is no document's event: it goes in the chain without document, and its body,
   // which a forger wrote, is not recorded (it sits in the dead-letter queue for an investigator).

@@ -42,6 +42,9 @@ export class AuditEntriesRepository {
    * entries ever claim the same predecessor.
    */
   async append(tx: Tx, entry: NewEntry): Promise<StoredEntry> {
+    // The head's lock serialises appends; the document's head is read after it, in a statement of
+    // its own (a join in the locking statement would see the document head as it was before the
+    // wait). The entry and both heads are then written in one round trip.
     const { rows: heads } = await tx.query<{ seq: string; hash: string }>(`SELECT seq, hash FROM archival.audit_head WHERE id = 1 FOR UPDATE`);
     if (heads.length === 0) throw new Error('archival.audit_head has no row: the audit chain is not initialised (migration 002)');
     const head = { seq: Number(heads[0].seq), hash: heads[0].hash };
@@ -52,19 +55,18 @@ export class AuditEntriesRepository {
     }
     const next = chainEntry(entry, { head, docHead });
     const body = next.parsed;
+    const documentId = body.documentId === '' ? null : body.documentId;
     await tx.query(
-      `INSERT INTO archival.audit_entries (seq, hash, prev_hash, event_type, message_id, document_id, doc_seq, org_codes, occurred_at, recorded_at, body)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-      [next.seq, next.hash, body.prevHash, body.type, body.messageId, body.documentId === '' ? null : body.documentId, body.documentId === '' ? null : body.docSeq, body.orgCodes, body.occurredAt, body.recordedAt, next.body],
+      `WITH entry AS (
+         INSERT INTO archival.audit_entries (seq, hash, prev_hash, event_type, message_id, document_id, doc_seq, org_codes, occurred_at, recorded_at, body)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+       ), head AS (
+         UPDATE archival.audit_head SET seq = $1, hash = $2 WHERE id = 1
+       )
+       INSERT INTO archival.audit_document_heads (document_id, doc_seq, hash) SELECT $6, $7, $2 WHERE $6::text IS NOT NULL
+       ON CONFLICT (document_id) DO UPDATE SET doc_seq = EXCLUDED.doc_seq, hash = EXCLUDED.hash`,
+      [next.seq, next.hash, body.prevHash, body.type, body.messageId, documentId, documentId === null ? null : body.docSeq, body.orgCodes, body.occurredAt, body.recordedAt, next.body],
     );
-    await tx.query(`UPDATE archival.audit_head SET seq = $1, hash = $2 WHERE id = 1`, [next.seq, next.hash]);
-    if (body.documentId !== '') {
-      await tx.query(
-        `INSERT INTO archival.audit_document_heads (document_id, doc_seq, hash) VALUES ($1, $2, $3)
-         ON CONFLICT (document_id) DO UPDATE SET doc_seq = EXCLUDED.doc_seq, hash = EXCLUDED.hash`,
-        [body.documentId, body.docSeq, next.hash],
-      );
-    }
     return { seq: next.seq, hash: next.hash, body: next.body };
   }
 

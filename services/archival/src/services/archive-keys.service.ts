@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { signDetached } from '@edoc/audit';
-import { HttpTimestampClient, LocalTimestampAuthority, loadSigningIdentity, type SigningIdentity, type TimestampProvider } from '@edoc/pki';
+import { districtTrust, HttpTimestampClient, LocalTimestampAuthority, loadSigningIdentity, type SigningIdentity, type TimestampProvider, type TrustMaterial } from '@edoc/pki';
 import { privateKeyFileIn } from '@edoc/runtime';
 import { ARCHIVAL_SETTINGS, type ArchivalSettings } from '../config/archival-settings';
 
@@ -32,9 +32,8 @@ export class ArchiveKeysService {
   }
 
   /** Anchors and CRLs for `verifyPdf`: the district's root CA and the issuing CA's CRL. */
-  trust(): { anchorsPem: string[]; crlsPem: string[] } {
-    const crl = this.path('issuing-ca.crl.pem');
-    return { anchorsPem: [this.read('root-ca.cert.pem', 'the root CA certificate')], crlsPem: existsSync(crl) ? [readFileSync(crl, 'utf8')] : [] };
+  trust(): TrustMaterial {
+    return districtTrust(this.settings.pkiDir, this.settings.trustedRoots);
   }
 
   /** Certificates an export carries for its reader (a verifier takes its trust from elsewhere). */

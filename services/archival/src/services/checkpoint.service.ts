@@ -98,11 +98,12 @@ export class CheckpointService implements OnApplicationBootstrap, OnApplicationS
         if (!rows[0].locked) return false; // another instance is making it
       }
       const last = await this.checkpoints.last(tx);
-      const batch = await this.entries.page(last?.lastSeq ?? 0, this.settings.checkpointEntries, tx);
-      if (batch.length === 0) return false;
-      const oldest = new Date((JSON.parse(batch[0].body) as { recordedAt: string }).recordedAt);
-      const due = force || batch.length >= this.settings.checkpointEntries || now.getTime() - oldest.getTime() >= this.settings.checkpointIntervalMs;
+      // Asked after every appended event: whether one is due is a count, the entries are read only when it is.
+      const uncovered = await this.entries.uncovered(last?.lastSeq ?? 0, tx);
+      if (uncovered.count === 0 || uncovered.oldestRecordedAt === undefined) return false;
+      const due = force || uncovered.count >= this.settings.checkpointEntries || now.getTime() - uncovered.oldestRecordedAt.getTime() >= this.settings.checkpointIntervalMs;
       if (!due) return false;
+      const batch = await this.entries.page(last?.lastSeq ?? 0, this.settings.checkpointEntries, tx);
       const { body, parsed } = buildCheckpointBody(last, batch, now);
       const signature = await this.keys.sign(Buffer.from(body, 'utf8'));
       await this.checkpoints.insert(tx, { number: parsed.number, firstSeq: parsed.firstSeq, lastSeq: parsed.lastSeq, body, signature, createdAt: now });

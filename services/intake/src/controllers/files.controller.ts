@@ -26,7 +26,7 @@ export class FilesController {
 
   /** Every signature of the file checked against the district's root and CRL: who signed, when, and whether it holds. */
   @Get(':sha256/verification')
-  @ApiOperation({ summary: "The signatures of a file checked (signer, time-stamp, chain to the district's root, revocation, what each covers), for those who may read it" })
+  @ApiOperation({ summary: "The signatures of a file checked (signer, time-stamp, chain to the district's root or a root configured in EDOC_TRUSTED_ROOTS, revocation, what each covers), for those who may read it" })
   @Roles('clerk', 'signer', 'admin', 'ward-system')
   @RateLimit('downloads')
   verification(@CurrentPrincipal() principal: Principal, @Param('sha256') sha256: string): Promise<VerificationReport> {

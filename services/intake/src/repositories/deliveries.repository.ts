@@ -81,30 +81,36 @@ const SELECT = `SELECT d.delivery_id, d.document_id, d.sender_code, d.recipient_
 export class DeliveriesRepository {
   constructor(private readonly db: Database) {}
 
-  async upsertCreated(tx: Queryable, d: { deliveryId: string; documentId: string; senderCode: string; recipientCode: string; channel: string; createdAt: Date }): Promise<void> {
+  /** Several deliveries in one statement (a document's recipients arrive together). */
+  async upsertCreated(tx: Queryable, rows: { deliveryId: string; documentId: string; senderCode: string; recipientCode: string; channel: string; createdAt: Date }[]): Promise<void> {
+    if (rows.length === 0) return;
     await tx.query(
       `INSERT INTO intake.deliveries (delivery_id, document_id, sender_code, recipient_code, channel, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6)
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])
        ON CONFLICT (delivery_id) DO UPDATE SET channel = EXCLUDED.channel, created_at = EXCLUDED.created_at, updated_at = now()`,
-      [d.deliveryId, d.documentId, d.senderCode, d.recipientCode, d.channel, d.createdAt],
+      [rows.map((d) => d.deliveryId), rows.map((d) => d.documentId), rows.map((d) => d.senderCode), rows.map((d) => d.recipientCode), rows.map((d) => d.channel), rows.map((d) => d.createdAt)],
     );
   }
 
-  /** Records the arrival in a built-in inbox; false when it had already arrived (a redelivery). */
-  async recordArrival(
+  /** Records arrivals in built-in inboxes, in one statement. */
+  async recordArrivals(
     tx: Queryable,
-    d: { deliveryId: string; documentId: string; senderCode: string; recipientCode: string; metadata: DocumentMetadata; file: FileRef; attachments: FileRef[]; arrivedAt: Date; entryId: string },
+    arrivals: readonly { deliveryId: string; documentId: string; senderCode: string; recipientCode: string; metadata: DocumentMetadata; file: FileRef; attachments: FileRef[]; arrivedAt: Date; entryId: string }[],
   ): Promise<void> {
+    const column = <T>(pick: (a: (typeof arrivals)[number]) => T) => arrivals.map(pick);
     await tx.query(
       // The arrival is status 01 itself: the recipient sees it at once, before routing echoes it back.
       `INSERT INTO intake.deliveries (delivery_id, document_id, sender_code, recipient_code, channel, metadata, file, attachments, arrived_at, incoming_entry_id, status)
-       VALUES ($1, $2, $3, $4, 'builtin', $5, $6, $7, $8, $9, 1)
+       SELECT delivery_id, document_id, sender_code, recipient_code, 'builtin', metadata, file, attachments, arrived_at, incoming_entry_id, 1
+       FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::jsonb[], $6::jsonb[], $7::jsonb[], $8::timestamptz[], $9::uuid[])
+         AS a(delivery_id, document_id, sender_code, recipient_code, metadata, file, attachments, arrived_at, incoming_entry_id)
        ON CONFLICT (delivery_id) DO UPDATE SET metadata = EXCLUDED.metadata, file = EXCLUDED.file, attachments = EXCLUDED.attachments,
          arrived_at = EXCLUDED.arrived_at, incoming_entry_id = EXCLUDED.incoming_entry_id, channel = 'builtin',
          status = COALESCE(intake.deliveries.status, 1), updated_at = now()`,
       [
-        d.deliveryId, d.documentId, d.senderCode, d.recipientCode, toJson(DocumentMetadataSchema, d.metadata), toJson(FileRefSchema, d.file),
-        JSON.stringify(d.attachments.map((a) => toJson(FileRefSchema, a))), d.arrivedAt, d.entryId,
+        column((a) => a.deliveryId), column((a) => a.documentId), column((a) => a.senderCode), column((a) => a.recipientCode),
+        column((a) => JSON.stringify(toJson(DocumentMetadataSchema, a.metadata))), column((a) => JSON.stringify(toJson(FileRefSchema, a.file))),
+        column((a) => JSON.stringify(a.attachments.map((f) => toJson(FileRefSchema, f)))), column((a) => a.arrivedAt), column((a) => a.entryId),
       ],
     );
   }
@@ -150,27 +156,42 @@ export class DeliveriesRepository {
     return rows.length > 0;
   }
 
-  async hasArrived(tx: Queryable, deliveryId: string): Promise<boolean> {
-    const { rows } = await tx.query(`SELECT 1 FROM intake.deliveries WHERE delivery_id = $1 AND arrived_at IS NOT NULL`, [deliveryId]);
-    return rows.length > 0;
+  /** Which of these deliveries have arrived already (a redelivery brings them again). */
+  async arrivedAmong(tx: Queryable, deliveryIds: readonly string[]): Promise<Set<string>> {
+    const { rows } = await tx.query<{ delivery_id: string }>(`SELECT delivery_id FROM intake.deliveries WHERE delivery_id = ANY($1::uuid[]) AND arrived_at IS NOT NULL`, [deliveryIds]);
+    return new Set(rows.map((row) => row.delivery_id));
   }
 
-  async applyStatus(
+  /**
+   * Applies routing's status changes in one round trip: each delivery takes the newest change it
+   * has not seen (events may come out of order), and every change joins the history once.
+   */
+  async applyStatuses(
     tx: Queryable,
-    s: { deliveryId: string; documentId: string; senderCode: string; recipientCode: string; status: number; reportedStatus: number; sequence: bigint; recallPending: boolean; reason: string; reportedBy: string; occurredAt: Date },
+    changes: readonly { deliveryId: string; documentId: string; senderCode: string; recipientCode: string; status: number; reportedStatus: number; sequence: bigint; recallPending: boolean; reason: string; reportedBy: string; occurredAt: Date }[],
   ): Promise<void> {
+    const column = <T>(pick: (c: (typeof changes)[number]) => T) => changes.map(pick);
     await tx.query(
-      `INSERT INTO intake.deliveries (delivery_id, document_id, sender_code, recipient_code, status, recall_pending, status_sequence)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)
-       ON CONFLICT (delivery_id) DO UPDATE SET status = EXCLUDED.status, recall_pending = EXCLUDED.recall_pending,
-         status_sequence = EXCLUDED.status_sequence, updated_at = now()
-       WHERE intake.deliveries.status_sequence < EXCLUDED.status_sequence`,
-      [s.deliveryId, s.documentId, s.senderCode, s.recipientCode, s.status, s.recallPending, s.sequence.toString()],
-    );
-    await tx.query(
-      `INSERT INTO intake.status_history (delivery_id, status, reason, reported_by, occurred_at) VALUES ($1, $2, $3, $4, $5)
+      `WITH changes AS (
+         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::smallint[], $6::boolean[], $7::bigint[])
+           AS c(delivery_id, document_id, sender_code, recipient_code, status, recall_pending, status_sequence)
+       ), newest AS (
+         SELECT DISTINCT ON (delivery_id) * FROM changes ORDER BY delivery_id, status_sequence DESC
+       ), states AS (
+         INSERT INTO intake.deliveries (delivery_id, document_id, sender_code, recipient_code, status, recall_pending, status_sequence)
+         SELECT delivery_id, document_id, sender_code, recipient_code, status, recall_pending, status_sequence FROM newest ORDER BY delivery_id
+         ON CONFLICT (delivery_id) DO UPDATE SET status = EXCLUDED.status, recall_pending = EXCLUDED.recall_pending,
+           status_sequence = EXCLUDED.status_sequence, updated_at = now()
+         WHERE intake.deliveries.status_sequence < EXCLUDED.status_sequence
+       )
+       INSERT INTO intake.status_history (delivery_id, status, reason, reported_by, occurred_at)
+       SELECT * FROM unnest($1::uuid[], $8::smallint[], $9::text[], $10::text[], $11::timestamptz[])
        ON CONFLICT DO NOTHING`,
-      [s.deliveryId, s.reportedStatus, s.reason, s.reportedBy, s.occurredAt],
+      [
+        column((c) => c.deliveryId), column((c) => c.documentId), column((c) => c.senderCode), column((c) => c.recipientCode), column((c) => c.status),
+        column((c) => c.recallPending), column((c) => c.sequence.toString()), column((c) => c.reportedStatus), column((c) => c.reason), column((c) => c.reportedBy),
+        column((c) => c.occurredAt),
+      ],
     );
   }
 

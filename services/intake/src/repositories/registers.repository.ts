@@ -91,28 +91,48 @@ export class RegistersRepository {
    * no duplicates and no gaps.
    */
   async takeNextNumber(tx: Queryable, orgCode: string, book: RegisterBook, year: number, series: RegisterSeries): Promise<number> {
-    const { rows } = await tx.query<{ last_number: number }>(
-      `INSERT INTO intake.register_counters (org_code, book, year, series, last_number) VALUES ($1, $2, $3, $4, 1)
+    return (await this.takeNextNumbers(tx, [orgCode], book, year, series)).get(orgCode) as number;
+  }
+
+  /**
+   * The next number of the same book in several organisations' registers, in one statement: a
+   * document's arrivals in the built-in inboxes of its recipients. Each code at most once; the
+   * counters are taken in code order, as every caller does, so two callers never deadlock.
+   */
+  async takeNextNumbers(tx: Queryable, orgCodes: readonly string[], book: RegisterBook, year: number, series: RegisterSeries): Promise<Map<string, number>> {
+    const codes = [...orgCodes].sort();
+    if (new Set(codes).size !== codes.length) throw new Error(`takeNextNumbers: an organisation is named twice (${codes.join(', ')})`);
+    const { rows } = await tx.query<{ org_code: string; last_number: number }>(
+      `INSERT INTO intake.register_counters (org_code, book, year, series, last_number)
+       SELECT code, $2, $3, $4, 1 FROM unnest($1::text[]) WITH ORDINALITY AS c(code, position) ORDER BY position
        ON CONFLICT (org_code, book, year, series) DO UPDATE SET last_number = intake.register_counters.last_number + 1
-       RETURNING last_number`,
-      [orgCode, book, year, series],
+       RETURNING org_code, last_number`,
+      [codes, book, year, series],
     );
-    return rows[0].last_number;
+    return new Map(rows.map((row) => [row.org_code, row.last_number]));
   }
 
   async insert(tx: Queryable, entry: NewRegisterEntry): Promise<RegisterEntry> {
-    const entryId = randomUUID();
+    return (await this.insertAll(tx, [entry]))[0] as RegisterEntry;
+  }
+
+  /** Several entries in one statement; returns them with their ids, in order. */
+  async insertAll(tx: Queryable, entries: readonly NewRegisterEntry[]): Promise<RegisterEntry[]> {
+    const stored = entries.map((entry) => ({ ...entry, entryId: randomUUID() }));
+    const column = <T>(pick: (entry: RegisterEntry) => T) => stored.map(pick);
     await tx.query(
       `INSERT INTO intake.register_entries (entry_id, org_code, book, year, series, number, medium, document_id, delivery_id, number_notation,
          document_date, type_code, subject, counterpart, signer, handler, due_date, copies, notes, recorded_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)`,
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::text[], $6::int[], $7::text[], $8::uuid[], $9::uuid[], $10::text[],
+         $11::date[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::date[], $18::int[], $19::text[], $20::timestamptz[])`,
       [
-        entryId, entry.orgCode, entry.book, entry.year, entry.series, entry.number, entry.medium, entry.documentId ?? null, entry.deliveryId ?? null,
-        entry.numberNotation, entry.documentDate || null, entry.typeCode, entry.subject, entry.counterpart, entry.signer ?? '', entry.handler ?? '',
-        entry.dueDate || null, entry.copies ?? null, entry.notes ?? '', entry.recordedAt,
+        column((e) => e.entryId), column((e) => e.orgCode), column((e) => e.book), column((e) => e.year), column((e) => e.series), column((e) => e.number),
+        column((e) => e.medium), column((e) => e.documentId ?? null), column((e) => e.deliveryId ?? null), column((e) => e.numberNotation),
+        column((e) => e.documentDate || null), column((e) => e.typeCode), column((e) => e.subject), column((e) => e.counterpart), column((e) => e.signer ?? ''),
+        column((e) => e.handler ?? ''), column((e) => e.dueDate || null), column((e) => e.copies ?? null), column((e) => e.notes ?? ''), column((e) => e.recordedAt),
       ],
     );
-    return { ...entry, entryId };
+    return stored;
   }
 
   /** Entries of one book and year, for one organisation or (orgCode undefined) all of them, in register order. */

@@ -1,13 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Delivery, Medium, RegisterBook, StatusCode, timestampFromDate } from '@edoc/contracts';
-import { Database } from '@edoc/db';
-import { Directory } from '@edoc/directory';
+import { BuiltinDeliveries, Delivery, DocumentMetadata, FileRef, Medium, RegisterBook, StatusCode, timestampFromDate } from '@edoc/contracts';
+import { Database, type Tx } from '@edoc/db';
+import { Directory, type Organisation } from '@edoc/directory';
 import { Inbox, PermanentMessageError } from '@edoc/messaging';
 import { EventOutbox, OBJECT_STORE } from '@edoc/runtime';
 import type { ObjectStore } from '@edoc/storage';
 import { numberAndNotation } from '../domain/numbering';
+import { isUuid } from '../domain/uuid';
 import { vietnamYear } from '@edoc/contracts';
 import { DeliveriesRepository } from '../repositories/deliveries.repository';
+import type { RegisterEntry } from '../repositories/registers.repository';
 import { RegistersRepository } from '../repositories/registers.repository';
 
 /**
@@ -27,61 +29,115 @@ export class ArrivalService {
     @Inject(OBJECT_STORE) private readonly store: ObjectStore,
   ) {}
 
+  /** One delivery (how routing sent them before it sent a document's built-in deliveries together). */
   async onDelivery(delivery: Delivery, messageId: string): Promise<void> {
+    await this.arrive([delivery], messageId, 'intake.arrival');
+  }
+
+  /** A document's deliveries to built-in units: all entered in one transaction, their 01s in one message. */
+  async onBuiltinDeliveries(batch: BuiltinDeliveries, messageId: string): Promise<void> {
+    if (batch.deliveries.length === 0) throw new PermanentMessageError('deliveries.builtin without deliveries');
+    await this.arrive(batch.deliveries, messageId, 'intake.arrivals');
+  }
+
+  private async arrive(deliveries: Delivery[], messageId: string, consumer: string): Promise<void> {
+    const arrivals = deliveries.map((delivery) => this.checked(delivery));
+    const twice = arrivals.find((arrival, index) => arrivals.findIndex((other) => other.recipient.code === arrival.recipient.code) !== index);
+    if (twice !== undefined) throw new PermanentMessageError(`deliveries of document ${twice.delivery.documentId} name ${twice.recipient.code} twice`);
+    await this.checkFiles(arrivals);
+    await this.db.transaction(async (tx) => {
+      if (!(await this.inbox.claim(tx, messageId, consumer))) return;
+      const arrived = await this.deliveries.arrivedAmong(tx, arrivals.map((a) => a.delivery.deliveryId));
+      const fresh = arrivals.filter((a) => !arrived.has(a.delivery.deliveryId));
+      if (fresh.length === 0) return;
+      const recorded = await this.enter(tx, fresh, new Date());
+      if (recorded.length === 1) {
+        await this.events.emit(tx, 'statusReported', { report: recorded[0].report });
+        await this.events.emit(tx, 'registerEntryRecorded', recorded[0].entry);
+      } else {
+        await this.events.emit(tx, 'statusesReported', { reports: recorded.map((r) => r.report) });
+        await this.events.emit(tx, 'registerEntriesRecorded', { entries: recorded.map((r) => r.entry) });
+      }
+    });
+  }
+
+  /** A delivery this service can enter, or the reason it never can. */
+  private checked(delivery: Delivery): Arrival {
+    if (!isUuid(delivery.deliveryId) || !isUuid(delivery.documentId)) {
+      throw new PermanentMessageError(`delivery "${delivery.deliveryId}" of document "${delivery.documentId}": not a UUID`);
+    }
     const recipient = this.directory.get(delivery.recipientCode);
     if (recipient === undefined) throw new PermanentMessageError(`delivery ${delivery.deliveryId} for unknown organisation ${delivery.recipientCode}`);
+    if (recipient.channel === 'queue') throw new PermanentMessageError(`delivery ${delivery.deliveryId}: ${recipient.code} runs its own ward system; its deliveries go to its own queue, not to the built-in inbox`);
     if (delivery.metadata === undefined || delivery.file === undefined) throw new PermanentMessageError(`delivery ${delivery.deliveryId} lacks metadata or file`);
-    const stat = await this.store.stat(delivery.file.objectKey);
-    if (stat === undefined) throw new PermanentMessageError(`delivery ${delivery.deliveryId}: claim check points at a missing object ${delivery.file.objectKey}`);
-    if (BigInt(stat.size) !== delivery.file.size) {
-      throw new PermanentMessageError(`delivery ${delivery.deliveryId}: object ${delivery.file.objectKey} has ${stat.size} bytes, the claim check says ${delivery.file.size}`);
-    }
+    return { delivery, recipient, metadata: delivery.metadata, file: delivery.file };
+  }
 
-    const metadata = delivery.metadata;
-    await this.db.transaction(async (tx) => {
-      if (!(await this.inbox.claim(tx, messageId, 'intake.arrival'))) return;
-      if (await this.deliveries.hasArrived(tx, delivery.deliveryId)) return;
-      const now = new Date();
-      const year = vietnamYear(now);
-      const number = await this.registers.takeNextNumber(tx, recipient.code, 'incoming', year, 'normal');
-      const sender = this.directory.get(delivery.senderCode);
-      const entry = await this.registers.insert(tx, {
-        orgCode: recipient.code,
-        book: 'incoming',
-        year,
-        series: 'normal',
-        number,
-        medium: 'electronic',
-        documentId: delivery.documentId,
-        deliveryId: delivery.deliveryId,
-        numberNotation: numberAndNotation(metadata.number, metadata.notation),
-        documentDate: metadata.issuedDate,
-        typeCode: metadata.typeCode,
-        subject: metadata.subject,
-        counterpart: sender === undefined ? delivery.senderCode : `${sender.code} ${sender.name}`,
-        dueDate: metadata.dueDate,
-        recordedAt: now,
-      });
-      await this.deliveries.recordArrival(tx, {
+  /** Each claim check points at an object of the size it says; a document's recipients share one file, asked for once. */
+  private async checkFiles(arrivals: Arrival[]): Promise<void> {
+    const sizes = new Map<string, number | undefined>();
+    for (const { delivery, file } of arrivals) {
+      if (!sizes.has(file.objectKey)) sizes.set(file.objectKey, (await this.store.stat(file.objectKey))?.size);
+      const size = sizes.get(file.objectKey);
+      if (size === undefined) throw new PermanentMessageError(`delivery ${delivery.deliveryId}: claim check points at a missing object ${file.objectKey}`);
+      if (BigInt(size) !== file.size) {
+        throw new PermanentMessageError(`delivery ${delivery.deliveryId}: object ${file.objectKey} has ${size} bytes, the claim check says ${file.size}`);
+      }
+    }
+  }
+
+  /**
+   * Enters the arrivals in their recipients' incoming registers and inboxes: a statement for all of
+   * them at each step, not one each. Returns the 01 and the register entry of each, to announce.
+   */
+  private async enter(tx: Tx, arrivals: Arrival[], now: Date) {
+    const year = vietnamYear(now);
+    const numbers = await this.registers.takeNextNumbers(tx, arrivals.map((a) => a.recipient.code), 'incoming', year, 'normal');
+    const entries = await this.registers.insertAll(
+      tx,
+      arrivals.map(({ delivery, recipient, metadata }) => {
+        const sender = this.directory.get(delivery.senderCode);
+        return {
+          orgCode: recipient.code,
+          book: 'incoming' as const,
+          year,
+          series: 'normal' as const,
+          number: numbers.get(recipient.code) as number,
+          medium: 'electronic' as const,
+          documentId: delivery.documentId,
+          deliveryId: delivery.deliveryId,
+          numberNotation: numberAndNotation(metadata.number, metadata.notation),
+          documentDate: metadata.issuedDate,
+          typeCode: metadata.typeCode,
+          subject: metadata.subject,
+          counterpart: sender === undefined ? delivery.senderCode : `${sender.code} ${sender.name}`,
+          dueDate: metadata.dueDate,
+          recordedAt: now,
+        };
+      }),
+    );
+    await this.deliveries.recordArrivals(
+      tx,
+      arrivals.map(({ delivery, recipient, metadata, file }, index) => ({
         deliveryId: delivery.deliveryId,
         documentId: delivery.documentId,
         senderCode: delivery.senderCode,
         recipientCode: recipient.code,
         metadata,
-        file: delivery.file!,
+        file,
         attachments: delivery.attachments,
         arrivedAt: now,
-        entryId: entry.entryId,
-      });
-      await this.events.emit(tx, 'statusReported', {
-        report: { deliveryId: delivery.deliveryId, documentId: delivery.documentId, fromCode: recipient.code, status: StatusCode.ARRIVED, reportedAt: timestampFromDate(now), handler: 'edoc built-in inbox' },
-      });
-      await this.events.emit(tx, 'registerEntryRecorded', {
-        entryId: entry.entryId,
+        entryId: (entries[index] as RegisterEntry).entryId,
+      })),
+    );
+    return arrivals.map(({ delivery, recipient, metadata }, index) => ({
+      report: { deliveryId: delivery.deliveryId, documentId: delivery.documentId, fromCode: recipient.code, status: StatusCode.ARRIVED, reportedAt: timestampFromDate(now), handler: 'edoc built-in inbox' },
+      entry: {
+        entryId: (entries[index] as RegisterEntry).entryId,
         orgCode: recipient.code,
         book: RegisterBook.INCOMING,
         year,
-        number,
+        number: numbers.get(recipient.code) as number,
         medium: Medium.ELECTRONIC,
         documentId: delivery.documentId,
         typeCode: metadata.typeCode,
@@ -90,7 +146,14 @@ export class ArrivalService {
         dueDate: metadata.dueDate,
         routine: true,
         recordedAt: timestampFromDate(now),
-      });
-    });
+      },
+    }));
   }
+}
+
+interface Arrival {
+  delivery: Delivery;
+  recipient: Organisation;
+  metadata: DocumentMetadata;
+  file: FileRef;
 }

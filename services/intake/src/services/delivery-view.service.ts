@@ -1,10 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DeliveryCreated, DeliveryReceiptOverdue, DeliveryStatusChanged, StatusCode, timestampDate } from '@edoc/contracts';
+import { DeliveriesCreated, DeliveryCreated, DeliveryReceiptOverdue, DeliveryStatusChanged, DeliveryStatusesChanged, StatusCode, timestampDate } from '@edoc/contracts';
 import { Database } from '@edoc/db';
 import { Directory } from '@edoc/directory';
 import { Inbox, PermanentMessageError } from '@edoc/messaging';
 import { OBJECT_STORE } from '@edoc/runtime';
 import type { ObjectStore } from '@edoc/storage';
+import { isUuid } from '../domain/uuid';
 import { DeliveriesRepository } from '../repositories/deliveries.repository';
 import { DocumentsRepository } from '../repositories/documents.repository';
 
@@ -22,28 +23,51 @@ export class DeliveryViewService {
     @Inject(OBJECT_STORE) private readonly store: ObjectStore,
   ) {}
 
+  /** One delivery (the event routing sent before it announced a document's deliveries together). */
   async onCreated(event: DeliveryCreated, messageId: string): Promise<void> {
     const d = event.delivery;
     if (d === undefined) throw new PermanentMessageError('delivery.created without a delivery');
+    const createdAt = d.createdAt ? timestampDate(d.createdAt) : new Date();
+    await this.recordCreated(messageId, 'intake.delivery_created', [
+      { deliveryId: d.deliveryId, documentId: d.documentId, senderCode: d.senderCode, recipientCode: d.recipientCode, channel: event.channel, createdAt },
+    ]);
+  }
+
+  /** A document's deliveries, in one transaction and one statement. */
+  async onDeliveriesCreated(event: DeliveriesCreated, messageId: string): Promise<void> {
+    if (event.deliveries.length === 0) throw new PermanentMessageError(`deliveries.created for document ${event.documentId} without deliveries`);
+    // Refused at once with the reason, rather than retried until PostgreSQL's cast error dead-letters it.
+    const malformed = [event.documentId, ...event.deliveries.map((d) => d.deliveryId)].find((id) => !isUuid(id));
+    if (malformed !== undefined) throw new PermanentMessageError(`deliveries.created for document ${event.documentId}: "${malformed}" is not a UUID`);
+    const createdAt = event.createdAt ? timestampDate(event.createdAt) : new Date();
+    await this.recordCreated(
+      messageId,
+      'intake.deliveries_created',
+      event.deliveries.map((d) => ({ deliveryId: d.deliveryId, documentId: event.documentId, senderCode: event.senderCode, recipientCode: d.recipientCode, channel: d.channel, createdAt })),
+    );
+  }
+
+  private async recordCreated(messageId: string, consumer: string, rows: Parameters<DeliveriesRepository['upsertCreated']>[1]): Promise<void> {
     await this.db.transaction(async (tx) => {
-      if (!(await this.inbox.claim(tx, messageId, 'intake.delivery_created'))) return;
-      await this.deliveries.upsertCreated(tx, {
-        deliveryId: d.deliveryId,
-        documentId: d.documentId,
-        senderCode: d.senderCode,
-        recipientCode: d.recipientCode,
-        channel: event.channel,
-        createdAt: d.createdAt ? timestampDate(d.createdAt) : new Date(),
-      });
+      if (!(await this.inbox.claim(tx, messageId, consumer))) return;
+      await this.deliveries.upsertCreated(tx, rows);
     });
   }
 
   async onStatusChanged(event: DeliveryStatusChanged, messageId: string): Promise<void> {
-    const reported = event.reportedStatus === StatusCode.UNSPECIFIED ? event.status : event.reportedStatus;
-    const occurredAt = event.occurredAt ? timestampDate(event.occurredAt) : new Date();
+    await this.applyChanges([event], messageId, 'intake.status_changed');
+  }
+
+  /** Changes routing accepted together (a document's 01s): one transaction for all. */
+  async onStatusesChanged(event: DeliveryStatusesChanged, messageId: string): Promise<void> {
+    if (event.changes.length === 0) throw new PermanentMessageError('delivery.statuses_changed without changes');
+    await this.applyChanges(event.changes, messageId, 'intake.statuses_changed');
+  }
+
+  private async applyChanges(changes: DeliveryStatusChanged[], messageId: string, consumer: string): Promise<void> {
     const released = await this.db.transaction(async (tx) => {
-      if (!(await this.inbox.claim(tx, messageId, 'intake.status_changed'))) return [];
-      await this.deliveries.applyStatus(tx, {
+      if (!(await this.inbox.claim(tx, messageId, consumer))) return [];
+      const applied = changes.map((event) => ({
         deliveryId: event.deliveryId,
         documentId: event.documentId,
         senderCode: event.senderCode,
@@ -51,14 +75,18 @@ export class DeliveryViewService {
         status: event.status,
         recallPending: event.recallPending,
         sequence: event.sequence,
-        reportedStatus: reported,
+        reportedStatus: event.reportedStatus === StatusCode.UNSPECIFIED ? event.status : event.reportedStatus,
         reason: event.reason,
         reportedBy: event.reportedBy,
-        occurredAt,
-      });
-      if (reported !== StatusCode.RECALL_AGREED) return [];
-      const sender = this.directory.get(event.senderCode)?.name ?? event.senderCode;
-      return this.deliveries.destroyRecipientCopy(tx, event.deliveryId, `Thu hồi theo yêu cầu của ${sender} (${occurredAt.toISOString().slice(0, 10)})`, occurredAt);
+        occurredAt: event.occurredAt ? timestampDate(event.occurredAt) : new Date(),
+      }));
+      await this.deliveries.applyStatuses(tx, applied);
+      const files: string[] = [];
+      for (const change of applied.filter((c) => c.reportedStatus === StatusCode.RECALL_AGREED)) {
+        const sender = this.directory.get(change.senderCode)?.name ?? change.senderCode;
+        files.push(...(await this.deliveries.destroyRecipientCopy(tx, change.deliveryId, `Thu hồi theo yêu cầu của ${sender} (${change.occurredAt.toISOString().slice(0, 10)})`, change.occurredAt)));
+      }
+      return files;
     });
     await this.deleteUnreferenced(released);
   }

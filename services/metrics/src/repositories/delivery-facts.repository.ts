@@ -58,29 +58,40 @@ const CLOSED_STATUSES = [2, 14];
 export class DeliveryFactsRepository {
   constructor(private readonly db: Database) {}
 
-  async recordCreated(tx: Queryable, fact: DeliveryCreatedFact): Promise<void> {
+  /** Several deliveries in one statement (a document's recipients arrive together). */
+  async recordCreated(tx: Queryable, facts: DeliveryCreatedFact[]): Promise<void> {
+    if (facts.length === 0) return;
+    const column = <K extends keyof DeliveryCreatedFact>(key: K) => facts.map((fact) => fact[key]);
     await tx.query(
       `INSERT INTO metrics.delivery_facts (delivery_id, document_id, sender_code, recipient_code, channel, created_at, created_date, due_date)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::date[], $8::date[])
        ON CONFLICT (delivery_id) DO UPDATE SET document_id = EXCLUDED.document_id, sender_code = EXCLUDED.sender_code,
          recipient_code = EXCLUDED.recipient_code, channel = EXCLUDED.channel, created_at = EXCLUDED.created_at,
          created_date = EXCLUDED.created_date, due_date = EXCLUDED.due_date, updated_at = now()`,
-      [fact.deliveryId, fact.documentId, fact.senderCode, fact.recipientCode, fact.channel, fact.createdAt, fact.createdDate, fact.dueDate],
+      [column('deliveryId'), column('documentId'), column('senderCode'), column('recipientCode'), column('channel'), column('createdAt'), column('createdDate'), column('dueDate')],
     );
   }
 
-  /** Status events may arrive in any order: the earliest receipt and completion win, the newest status stays. */
-  async recordStatus(tx: Queryable, fact: DeliveryStatusFact): Promise<void> {
+  /**
+   * Status events may arrive in any order: the earliest receipt and completion win, the newest
+   * status stays. Several facts go in one statement, merged by delivery first.
+   */
+  async recordStatuses(tx: Queryable, facts: readonly DeliveryStatusFact[]): Promise<void> {
+    const merged = [...mergeByDelivery(facts).values()].sort((a, b) => (a.deliveryId < b.deliveryId ? -1 : a.deliveryId > b.deliveryId ? 1 : 0));
+    const column = <T>(pick: (f: DeliveryStatusFact) => T) => merged.map(pick);
     await tx.query(
       `INSERT INTO metrics.delivery_facts AS d (delivery_id, document_id, sender_code, recipient_code, first_receipt_at, completed_at, last_status, last_sequence)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::smallint[], $8::bigint[])
        ON CONFLICT (delivery_id) DO UPDATE SET
          first_receipt_at = LEAST(d.first_receipt_at, EXCLUDED.first_receipt_at),
          completed_at = LEAST(d.completed_at, EXCLUDED.completed_at),
          last_status = CASE WHEN EXCLUDED.last_sequence > d.last_sequence THEN EXCLUDED.last_status ELSE d.last_status END,
          last_sequence = GREATEST(d.last_sequence, EXCLUDED.last_sequence),
          updated_at = now()`,
-      [fact.deliveryId, fact.documentId || null, fact.senderCode, fact.recipientCode, fact.receiptAt, fact.completedAt, fact.status, fact.sequence],
+      [
+        column((f) => f.deliveryId), column((f) => f.documentId || null), column((f) => f.senderCode), column((f) => f.recipientCode),
+        column((f) => f.receiptAt), column((f) => f.completedAt), column((f) => f.status), column((f) => f.sequence),
+      ],
     );
   }
 
@@ -154,4 +165,20 @@ export class DeliveryFactsRepository {
     );
     return rows.map((r) => ({ orgCode: r.org_code, period: r.period, onTime: Number(r.on_time), late: Number(r.late), overdue: Number(r.overdue), pending: Number(r.pending) }));
   }
+}
+
+/** One fact per delivery, as the statement would leave it had they come one by one. */
+function mergeByDelivery(facts: readonly DeliveryStatusFact[]): Map<string, DeliveryStatusFact> {
+  const earliest = (a: Date | null, b: Date | null) => (a === null ? b : b === null ? a : a <= b ? a : b);
+  const merged = new Map<string, DeliveryStatusFact>();
+  for (const fact of facts) {
+    const seen = merged.get(fact.deliveryId);
+    if (seen === undefined) {
+      merged.set(fact.deliveryId, fact);
+      continue;
+    }
+    const newer = fact.sequence > seen.sequence ? fact : seen;
+    merged.set(fact.deliveryId, { ...newer, receiptAt: earliest(seen.receiptAt, fact.receiptAt), completedAt: earliest(seen.completedAt, fact.completedAt) });
+  }
+  return merged;
 }

@@ -54,8 +54,9 @@ const BATCH = 1000;
 export class FactsRepository {
   constructor(private readonly db: Database) {}
 
-  async insert(tx: Queryable, fact: RegisterFact): Promise<void> {
-    await this.insertMany(tx, [fact], 'keep');
+  /** New entries in one statement; an entry already counted stays as it was (a redelivery). */
+  async insertAll(tx: Queryable, facts: readonly RegisterFact[]): Promise<void> {
+    await this.insertMany(tx, facts, 'keep');
   }
 
   async insertIssued(tx: Queryable, doc: { documentId: string; issuerCode: string; recipients: number; issuedAt: Date }): Promise<void> {

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { DocumentIssued, Medium, RegisterBook, RegisterEntryRecorded, timestampDate } from '@edoc/contracts';
+import { DocumentIssued, Medium, RegisterBook, RegisterEntriesRecorded, RegisterEntryRecorded, timestampDate } from '@edoc/contracts';
 import { Database } from '@edoc/db';
 import { Inbox, PermanentMessageError } from '@edoc/messaging';
 import { vietnamDay } from '../domain/vietnam-time';
-import { Book, FactsRepository, MediumName } from '../repositories/facts.repository';
+import { Book, FactsRepository, MediumName, type RegisterFact } from '../repositories/facts.repository';
 import { isDayText, isUuid } from '../domain/formats';
 
 const MEDIUM: Partial<Record<Medium, MediumName>> = { [Medium.ELECTRONIC]: 'electronic', [Medium.PAPER]: 'paper', [Medium.BOTH]: 'both' };
@@ -19,35 +19,19 @@ export class FactsService {
   ) {}
 
   async onRegistered(event: RegisterEntryRecorded, messageId: string): Promise<void> {
-    const medium = MEDIUM[event.medium];
-    const book = BOOK[event.book];
-    if (medium === undefined || book === undefined || event.recordedAt === undefined) {
-      throw new PermanentMessageError(`register.recorded ${event.entryId} lacks a medium, a book or a time`);
-    }
-    if (!isUuid(event.entryId)) throw new PermanentMessageError(`register.recorded: entry id "${event.entryId}" is not a UUID`);
-    if (event.orgCode === '') throw new PermanentMessageError(`register.recorded ${event.entryId} names no organisation`);
-    if (event.documentId !== '' && !isUuid(event.documentId)) throw new PermanentMessageError(`register.recorded ${event.entryId}: document id "${event.documentId}" is not a UUID`);
-    if (event.dueDate !== '' && !isDayText(event.dueDate)) throw new PermanentMessageError(`register.recorded ${event.entryId}: due date "${event.dueDate}" is not yyyy-mm-dd`);
-    const recordedAt = timestampDate(event.recordedAt);
-    const localDate = vietnamDay(recordedAt);
+    await this.record([registerFact(event)], messageId, 'metrics.register');
+  }
+
+  /** Entries recorded together (a document's arrivals in the built-in inboxes): one transaction for all. */
+  async onEntriesRecorded(event: RegisterEntriesRecorded, messageId: string): Promise<void> {
+    if (event.entries.length === 0) throw new PermanentMessageError('register.entries_recorded without entries');
+    await this.record(event.entries.map(registerFact), messageId, 'metrics.registers');
+  }
+
+  private async record(facts: RegisterFact[], messageId: string, consumer: string): Promise<void> {
     await this.db.transaction(async (tx) => {
-      if (!(await this.inbox.claim(tx, messageId, 'metrics.register'))) return;
-      await this.facts.insert(tx, {
-        entryId: event.entryId,
-        orgCode: event.orgCode,
-        book,
-        medium,
-        routine: event.routine,
-        year: event.year || Number(localDate.slice(0, 4)),
-        number: event.number || null,
-        documentId: event.documentId || null,
-        typeCode: event.typeCode,
-        subject: event.subject,
-        counterpart: event.counterpartCode,
-        dueDate: event.dueDate || null,
-        recordedAt,
-        localDate,
-      });
+      if (!(await this.inbox.claim(tx, messageId, consumer))) return;
+      await this.facts.insertAll(tx, facts);
     });
   }
 
@@ -64,4 +48,35 @@ export class FactsService {
       });
     });
   }
+}
+
+/** A register entry as metrics counts it; what cannot be counted is refused for good. */
+function registerFact(event: RegisterEntryRecorded): RegisterFact {
+  const medium = MEDIUM[event.medium];
+  const book = BOOK[event.book];
+  if (medium === undefined || book === undefined || event.recordedAt === undefined) {
+    throw new PermanentMessageError(`register.recorded ${event.entryId} lacks a medium, a book or a time`);
+  }
+  if (!isUuid(event.entryId)) throw new PermanentMessageError(`register.recorded: entry id "${event.entryId}" is not a UUID`);
+  if (event.orgCode === '') throw new PermanentMessageError(`register.recorded ${event.entryId} names no organisation`);
+  if (event.documentId !== '' && !isUuid(event.documentId)) throw new PermanentMessageError(`register.recorded ${event.entryId}: document id "${event.documentId}" is not a UUID`);
+  if (event.dueDate !== '' && !isDayText(event.dueDate)) throw new PermanentMessageError(`register.recorded ${event.entryId}: due date "${event.dueDate}" is not yyyy-mm-dd`);
+  const recordedAt = timestampDate(event.recordedAt);
+  const localDate = vietnamDay(recordedAt);
+  return {
+    entryId: event.entryId,
+    orgCode: event.orgCode,
+    book,
+    medium,
+    routine: event.routine,
+    year: event.year || Number(localDate.slice(0, 4)),
+    number: event.number || null,
+    documentId: event.documentId || null,
+    typeCode: event.typeCode,
+    subject: event.subject,
+    counterpart: event.counterpartCode,
+    dueDate: event.dueDate || null,
+    recordedAt,
+    localDate,
+  };
 }

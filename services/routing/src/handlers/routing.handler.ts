@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import { DocumentIssued, DocumentIssuedSchema, StatusReport, StatusReported, StatusReportedSchema, StatusReportSchema } from '@edoc/contracts';
+import { DocumentIssued, DocumentIssuedSchema, StatusReport, StatusReported, StatusReportedSchema, StatusesReported, StatusesReportedSchema, StatusReportSchema } from '@edoc/contracts';
 import { EdocMessageContext } from '@edoc/messaging';
 import { FanOutService } from '../services/fan-out.service';
 import { StatusService } from '../services/status.service';
@@ -20,6 +20,12 @@ export class RoutingHandler {
   @EventPattern(StatusReportedSchema.typeName)
   internalStatus(@Payload() event: StatusReported, @Ctx() ctx: EdocMessageContext): Promise<void> {
     return this.statuses.onInternalReport(event.report, ctx.messageId);
+  }
+
+  /** A document's 01s from the built-in inboxes, relayed together by intake. */
+  @EventPattern(StatusesReportedSchema.typeName)
+  statusesReported(@Payload() event: StatusesReported, @Ctx() ctx: EdocMessageContext): Promise<void> {
+    return this.statuses.onInternalReports(event, ctx.messageId);
   }
 
   /** From ward systems, on the status exchange. */

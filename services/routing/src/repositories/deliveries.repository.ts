@@ -51,10 +51,14 @@ export class RoutingRepository {
     return rowCount === 1;
   }
 
-  async insertDelivery(tx: Queryable, d: { deliveryId: string; documentId: string; recipientCode: string; channel: 'builtin' | 'queue'; receiptDeadline: Date }): Promise<void> {
-    await tx.query(`INSERT INTO routing.deliveries (delivery_id, document_id, recipient_code, channel, receipt_deadline) VALUES ($1, $2, $3, $4, $5)`, [
-      d.deliveryId, d.documentId, d.recipientCode, d.channel, d.receiptDeadline,
-    ]);
+  /** A document's deliveries in one statement. */
+  async insertDeliveries(tx: Queryable, rows: { deliveryId: string; documentId: string; recipientCode: string; channel: 'builtin' | 'queue'; receiptDeadline: Date }[]): Promise<void> {
+    if (rows.length === 0) return;
+    await tx.query(
+      `INSERT INTO routing.deliveries (delivery_id, document_id, recipient_code, channel, receipt_deadline)
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::timestamptz[])`,
+      [rows.map((d) => d.deliveryId), rows.map((d) => d.documentId), rows.map((d) => d.recipientCode), rows.map((d) => d.channel), rows.map((d) => d.receiptDeadline)],
+    );
   }
 
   /** Deliveries still without any status whose receipt deadline has passed and that were not raised yet. */
@@ -78,39 +82,62 @@ export class RoutingRepository {
     return fromJson(DocumentMetadataSchema, rows[0].metadata);
   }
 
-  /** The delivery, locked until the transaction ends: reports on one delivery are applied one at a time. */
-  async lock(tx: Queryable, deliveryId: string): Promise<RoutedDelivery | undefined> {
+  /**
+   * The deliveries, locked until the transaction ends: reports on one delivery are applied one at a
+   * time. Locked in id order, as every caller does, so two transactions never wait for each other.
+   */
+  async lockAll(tx: Queryable, deliveryIds: readonly string[]): Promise<Map<string, RoutedDelivery>> {
     const { rows } = await tx.query<DeliveryRow>(
       `SELECT d.delivery_id, d.document_id, doc.sender_code, d.recipient_code, d.channel, d.status, d.recall_from, d.recall_pending
-       FROM routing.deliveries d JOIN routing.documents doc USING (document_id) WHERE d.delivery_id = $1 FOR UPDATE OF d`,
-      [deliveryId],
+       FROM routing.deliveries d JOIN routing.documents doc USING (document_id) WHERE d.delivery_id = ANY($1::uuid[])
+       ORDER BY d.delivery_id FOR UPDATE OF d`,
+      [deliveryIds],
     );
-    const row = rows[0];
-    if (row === undefined) return undefined;
-    return {
-      deliveryId: row.delivery_id,
-      documentId: row.document_id,
-      senderCode: row.sender_code,
-      recipientCode: row.recipient_code,
-      channel: row.channel,
-      status: row.status ?? undefined,
-      recallFrom: row.recall_from ?? undefined,
-      recallPending: row.recall_pending,
-    };
+    return new Map(
+      rows.map((row) => [
+        row.delivery_id,
+        {
+          deliveryId: row.delivery_id,
+          documentId: row.document_id,
+          senderCode: row.sender_code,
+          recipientCode: row.recipient_code,
+          channel: row.channel,
+          status: row.status ?? undefined,
+          recallFrom: row.recall_from ?? undefined,
+          recallPending: row.recall_pending,
+        },
+      ]),
+    );
   }
 
-  /** Stores the new state and appends the report; returns the report's sequence number. */
-  async recordStatus(
+  /**
+   * Stores each delivery's new state and appends the reports, in one round trip; returns each
+   * report's sequence number, in order. A delivery may appear more than once: its last state wins.
+   */
+  async recordStatuses(
     tx: Queryable,
-    change: { deliveryId: string; status: StatusCode | undefined; recallFrom: StatusCode | undefined; recallPending: boolean; reported: StatusCode; reason: string; reportedBy: string; occurredAt: Date },
-  ): Promise<bigint> {
-    await tx.query(`UPDATE routing.deliveries SET status = $2, recall_from = $3, recall_pending = $4, updated_at = now() WHERE delivery_id = $1`, [
-      change.deliveryId, change.status ?? null, change.recallFrom ?? null, change.recallPending,
-    ]);
-    const { rows } = await tx.query<{ id: string }>(
-      `INSERT INTO routing.status_history (delivery_id, status, reason, reported_by, occurred_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-      [change.deliveryId, change.reported, change.reason, change.reportedBy, change.occurredAt],
+    changes: readonly { deliveryId: string; status: StatusCode | undefined; recallFrom: StatusCode | undefined; recallPending: boolean; reported: StatusCode; reason: string; reportedBy: string; occurredAt: Date }[],
+  ): Promise<bigint[]> {
+    const finalStates = [...new Map(changes.map((c) => [c.deliveryId, c])).values()];
+    const { rows } = await tx.query<{ id: string; position: string }>(
+      `WITH states AS (
+         UPDATE routing.deliveries d SET status = s.status, recall_from = s.recall_from, recall_pending = s.recall_pending, updated_at = now()
+         FROM unnest($1::uuid[], $2::smallint[], $3::smallint[], $4::boolean[]) AS s(delivery_id, status, recall_from, recall_pending)
+         WHERE d.delivery_id = s.delivery_id
+       ), reports AS (
+         SELECT * FROM unnest($5::uuid[], $6::smallint[], $7::text[], $8::text[], $9::timestamptz[]) WITH ORDINALITY AS r(delivery_id, status, reason, reported_by, occurred_at, position)
+       ), inserted AS (
+         INSERT INTO routing.status_history (delivery_id, status, reason, reported_by, occurred_at)
+         SELECT delivery_id, status, reason, reported_by, occurred_at FROM reports ORDER BY position
+         RETURNING id
+       )
+       SELECT id, row_number() OVER (ORDER BY id) AS position FROM inserted ORDER BY id`,
+      [
+        finalStates.map((c) => c.deliveryId), finalStates.map((c) => c.status ?? null), finalStates.map((c) => c.recallFrom ?? null), finalStates.map((c) => c.recallPending),
+        changes.map((c) => c.deliveryId), changes.map((c) => c.reported), changes.map((c) => c.reason), changes.map((c) => c.reportedBy), changes.map((c) => c.occurredAt),
+      ],
     );
-    return BigInt(rows[0].id);
+    // Ids come from one sequence in insertion order, which is the reports' order.
+    return rows.map((row) => BigInt(row.id));
   }
 }

@@ -3,7 +3,7 @@ import { BusinessType, DocumentIssued, timestampDate, timestampFromDate } from '
 import { Database } from '@edoc/db';
 import { Directory } from '@edoc/directory';
 import { Inbox, PermanentMessageError } from '@edoc/messaging';
-import { EventOutbox } from '@edoc/runtime';
+import { EventOutbox, isUrgent } from '@edoc/runtime';
 import { RoutingRepository } from '../repositories/deliveries.repository';
 import { receiptDeadline } from '../domain/receipt-deadline';
 import { deliveryIdFor } from './delivery-id';
@@ -13,8 +13,9 @@ import { ReceiptRulesConfig } from './receipt-rules.config';
 export const DOWNLOAD_PATH = '/files';
 
 /**
- * An issued document becomes one delivery per recipient, published to the inbox exchange with
- * the recipient's code as routing key, in the same transaction that records the deliveries.
+ * An issued document becomes one delivery per recipient, in the same transaction that records the
+ * deliveries: a ward system's is published to the inbox exchange with the ward's code as routing
+ * key, the built-in units' go to intake together (deliveries.builtin).
  */
 @Injectable()
 export class FanOutService {
@@ -42,26 +43,39 @@ export class FanOutService {
       if (!(await this.inbox.claim(tx, messageId, 'routing.fan_out'))) return;
       if (!(await this.routing.insertDocument(tx, { metadata, file: event.file!, attachments: event.attachments, issuedAt }))) return;
       const createdAt = timestampFromDate(new Date());
-      for (const recipient of recipients) {
-        const deliveryId = deliveryIdFor(metadata.documentId, recipient.code);
-        const channel = recipient.channel === 'queue' ? 'queue' : 'builtin';
-        const receiptDeadlineAt = receiptDeadline(new Date(), metadata.priority, this.receiptRules);
-        await this.routing.insertDelivery(tx, { deliveryId, documentId: metadata.documentId, recipientCode: recipient.code, channel, receiptDeadline: receiptDeadlineAt });
-        const delivery = {
-          deliveryId,
+      const receiptDeadlineAt = receiptDeadline(new Date(), metadata.priority, this.receiptRules);
+      const rows = recipients.map((recipient) => ({
+        deliveryId: deliveryIdFor(metadata.documentId, recipient.code),
+        documentId: metadata.documentId,
+        recipientCode: recipient.code,
+        channel: recipient.channel === 'queue' ? ('queue' as const) : ('builtin' as const),
+        receiptDeadline: receiptDeadlineAt,
+      }));
+      // A statement for all the recipients, not one each: a document goes to twenty wards.
+      await this.routing.insertDeliveries(tx, rows);
+      const deliveries = rows.map((row) => ({
+        row,
+        init: {
+          deliveryId: row.deliveryId,
           documentId: metadata.documentId,
           senderCode: metadata.issuerCode,
-          recipientCode: recipient.code,
+          recipientCode: row.recipientCode,
           businessType: metadata.businessType ?? BusinessType.NEW_UNSPECIFIED,
           metadata,
           file: event.file,
           attachments: event.attachments,
           downloadPath: DOWNLOAD_PATH,
           createdAt,
-        };
-        await this.events.deliver(tx, delivery, metadata.priority);
-        await this.events.emit(tx, 'deliveryCreated', { delivery, channel });
-      }
+        },
+      }));
+      // Ward systems get a Delivery each on their own queue; the built-in units' deliveries go to
+      // intake together, which enters them in one transaction instead of one each.
+      await this.events.deliverAll(tx, deliveries.filter((d) => d.row.channel === 'queue').map((d) => d.init), metadata.priority);
+      const builtin = deliveries.filter((d) => d.row.channel === 'builtin').map((d) => d.init);
+      if (builtin.length > 0) await this.events.emit(tx, 'builtinDeliveries', { deliveries: builtin }, { urgent: isUrgent(metadata.priority) });
+      const created = rows.map((row) => ({ deliveryId: row.deliveryId, recipientCode: row.recipientCode, channel: row.channel }));
+      // One event for all of them: each recipient's event cost every consumer a transaction.
+      await this.events.emit(tx, 'deliveriesCreated', { documentId: metadata.documentId, senderCode: metadata.issuerCode, createdAt, dueDate: metadata.dueDate, deliveries: created });
     });
     this.logger.log(`routed ${metadata.edxmlDocumentId || metadata.documentId} to ${recipients.length} recipient(s)`);
   }

@@ -1,18 +1,22 @@
-import { Injectable } from '@nestjs/common';
-import { applyStatus, BusinessType, StatusCode, StatusReport, timestampDate, timestampFromDate } from '@edoc/contracts';
-import { Database } from '@edoc/db';
-import { Inbox, PermanentMessageError } from '@edoc/messaging';
+import { Injectable, Logger } from '@nestjs/common';
+import { applyStatus, BusinessType, DeliveryStatusChangedSchema, type MessageInitShape, StatusCode, statusCodeText, StatusReport, StatusesReported, timestampDate, timestampFromDate, type TransitionResult } from '@edoc/contracts';
+import { Database, type Tx } from '@edoc/db';
+import { errorMessage, Inbox, PermanentMessageError, truncateReason } from '@edoc/messaging';
 import { EventOutbox } from '@edoc/runtime';
-import { RoutingRepository } from '../repositories/deliveries.repository';
+import { type RoutedDelivery, RoutingRepository } from '../repositories/deliveries.repository';
+import { refusalNoticeIdFor } from './delivery-id';
 import { DOWNLOAD_PATH } from './fan-out.service';
 
 /**
  * Applies status reports to deliveries. Routing accepts a status only from the unit that owns
  * the delivery (the recipient, or the sender for a recall); anything else is dead-lettered with
- * its reason and changes nothing.
+ * its reason and changes nothing. A ward system whose report is refused is told so on its own
+ * queue (ReportRefused), since the broker confirmed the report and nothing else would tell it.
  */
 @Injectable()
 export class StatusService {
+  private readonly logger = new Logger(StatusService.name);
+
   constructor(
     private readonly db: Database,
     private readonly inbox: Inbox,
@@ -30,55 +34,134 @@ export class StatusService {
    * A report a ward system published itself. The transport let it through only if its user_id,
    * which RabbitMQ validates, is the broker user of the ward it reports for (MESSAGE_CONTRACT).
    */
-  onWardReport(report: StatusReport, messageId: string): Promise<void> {
-    if (report.status === StatusCode.RECALL_REQUESTED) throw new PermanentMessageError('a ward system cannot request a recall over the status exchange');
-    return this.apply(report, messageId);
+  async onWardReport(report: StatusReport, messageId: string): Promise<void> {
+    try {
+      if (report.status === StatusCode.RECALL_REQUESTED) throw new PermanentMessageError('a ward system cannot request a recall over the status exchange');
+      await this.apply(report, messageId);
+    } catch (error) {
+      if (error instanceof PermanentMessageError) await this.tellWardRefused(report, messageId, error.message);
+      throw error;
+    }
+  }
+
+  /**
+   * Committed on its own before the report is dead-lettered. Should the report come again (the
+   * dead-letter copy failed, an administrator replays it), the notice keeps its id, so the ward
+   * can drop the repeat.
+   */
+  private async tellWardRefused(report: StatusReport, reportMessageId: string, reason: string): Promise<void> {
+    try {
+      await this.db.transaction((tx) =>
+        this.events.tellWardRefused(
+          tx,
+          { reportMessageId, deliveryId: report.deliveryId, documentId: report.documentId, fromCode: report.fromCode, status: report.status, reason: truncateReason(reason), refusedAt: timestampFromDate(new Date()) },
+          refusalNoticeIdFor(reportMessageId),
+        ),
+      );
+    } catch (error) {
+      // Still waiting in the outbox from an earlier attempt: it will go out.
+      if (/already holds message/.test(errorMessage(error))) return;
+      throw error;
+    }
+  }
+
+  /**
+   * Reports relayed together by intake (a document's 01s from the built-in inboxes), applied in one
+   * transaction and announced in one event. Each is judged as if it came alone: one that the
+   * delivery's state refuses (a 01 after a recall, say) is left out with its reason in the log, and
+   * the others are applied.
+   */
+  async onInternalReports(event: StatusesReported, messageId: string): Promise<void> {
+    if (event.reports.length === 0) throw new PermanentMessageError('statuses.reported without reports');
+    const refused = await this.db.transaction(async (tx) => {
+      if (!(await this.inbox.claim(tx, messageId, 'routing.status'))) return [];
+      const { changes, refusals } = await this.applyAll(tx, event.reports);
+      if (changes.length > 0) await this.events.emit(tx, 'deliveryStatusesChanged', { changes });
+      return refusals;
+    });
+    for (const reason of refused) this.logger.warn(`a report of message ${messageId} was not applied: ${reason}`);
   }
 
   private async apply(report: StatusReport, messageId: string): Promise<void> {
     await this.db.transaction(async (tx) => {
       if (!(await this.inbox.claim(tx, messageId, 'routing.status'))) return;
-      const delivery = /^[0-9a-f-]{36}$/i.test(report.deliveryId) ? await this.routing.lock(tx, report.deliveryId) : undefined;
-      if (delivery === undefined) throw new PermanentMessageError(`status ${report.status} for unknown delivery ${report.deliveryId}`);
-      const reporter = report.fromCode === delivery.recipientCode ? 'recipient' : report.fromCode === delivery.senderCode ? 'sender' : undefined;
-      if (reporter === undefined) throw new PermanentMessageError(`unit ${report.fromCode} does not own delivery ${report.deliveryId}`);
-      const decision = applyStatus({ status: delivery.status, recallFrom: delivery.recallFrom, recallPending: delivery.recallPending }, report.status, reporter, report.reason);
-      if (decision.kind === 'refused') throw new PermanentMessageError(`delivery ${report.deliveryId}: ${decision.reason}`);
-      if (decision.kind === 'unchanged') return;
-      const occurredAt = report.reportedAt ? timestampDate(report.reportedAt) : new Date();
-      const sequence = await this.routing.recordStatus(tx, {
-        deliveryId: delivery.deliveryId,
-        status: decision.next.status,
-        recallFrom: decision.next.recallFrom,
-        recallPending: decision.next.recallPending,
-        reported: decision.recorded,
+      const { changes, refusals } = await this.applyAll(tx, [report]);
+      if (refusals.length > 0) throw new PermanentMessageError(refusals[0] as string);
+      if (changes.length > 0) await this.events.emit(tx, 'deliveryStatusChanged', changes[0] as DeliveryStatusChangeInit);
+    });
+  }
+
+  /**
+   * Applies reports in their order, a statement for all of them at each step: the deliveries are
+   * locked together, each report is judged against its delivery's state (and changes it for the
+   * next report of the same delivery), and the accepted ones are stored together.
+   */
+  private async applyAll(tx: Tx, reports: readonly StatusReport[]): Promise<{ changes: DeliveryStatusChangeInit[]; refusals: string[] }> {
+    const ids = [...new Set(reports.map((r) => r.deliveryId).filter((id) => /^[0-9a-f-]{36}$/i.test(id)))].sort();
+    const deliveries = ids.length === 0 ? new Map<string, RoutedDelivery>() : await this.routing.lockAll(tx, ids);
+    const accepted: { delivery: RoutedDelivery; report: StatusReport; next: RoutedDelivery; recorded: StatusCode; occurredAt: Date }[] = [];
+    const refusals: string[] = [];
+    for (const report of reports) {
+      const delivery = deliveries.get(report.deliveryId);
+      const outcome = judge(delivery, report);
+      if (outcome.kind === 'refused') refusals.push(outcome.reason);
+      if (outcome.kind !== 'changed' || delivery === undefined) continue;
+      const next = { ...delivery, status: outcome.next.status, recallFrom: outcome.next.recallFrom, recallPending: outcome.next.recallPending };
+      deliveries.set(delivery.deliveryId, next);
+      accepted.push({ delivery, report, next, recorded: outcome.recorded, occurredAt: report.reportedAt ? timestampDate(report.reportedAt) : new Date() });
+    }
+    if (accepted.length === 0) return { changes: [], refusals };
+    const sequences = await this.routing.recordStatuses(
+      tx,
+      accepted.map(({ next, report, recorded, occurredAt }) => ({
+        deliveryId: next.deliveryId,
+        status: next.status,
+        recallFrom: next.recallFrom,
+        recallPending: next.recallPending,
+        reported: recorded,
         reason: report.reason,
         reportedBy: report.fromCode,
         occurredAt,
-      });
-      if (decision.recorded === StatusCode.RECALL_REQUESTED && delivery.channel === 'queue') {
-        // A ward system learns of the recall on its own queue: the same delivery id, business type RECALL.
-        const metadata = await this.routing.documentMetadata(tx, delivery.documentId);
-        await this.events.deliver(
-          tx,
-          { deliveryId: delivery.deliveryId, documentId: delivery.documentId, senderCode: delivery.senderCode, recipientCode: delivery.recipientCode, businessType: BusinessType.RECALL, metadata, downloadPath: DOWNLOAD_PATH, createdAt: timestampFromDate(occurredAt) },
-          metadata.priority,
-        );
-      }
-      await this.events.emit(tx, 'deliveryStatusChanged', {
-        deliveryId: delivery.deliveryId,
-        documentId: delivery.documentId,
-        senderCode: delivery.senderCode,
-        recipientCode: delivery.recipientCode,
-        status: decision.next.status ?? StatusCode.UNSPECIFIED,
-        previousStatus: delivery.status ?? StatusCode.UNSPECIFIED,
-        reportedStatus: decision.recorded,
-        recallPending: decision.next.recallPending,
-        reason: report.reason,
-        reportedBy: report.fromCode,
-        occurredAt: timestampFromDate(occurredAt),
-        sequence,
-      });
-    });
+      })),
+    );
+    for (const { next, recorded, occurredAt } of accepted) {
+      if (recorded === StatusCode.RECALL_REQUESTED && next.channel === 'queue') await this.tellWardOfRecall(tx, next, occurredAt);
+    }
+    const changes = accepted.map(({ delivery, report, next, recorded, occurredAt }, index) => ({
+      deliveryId: delivery.deliveryId,
+      documentId: delivery.documentId,
+      senderCode: delivery.senderCode,
+      recipientCode: delivery.recipientCode,
+      status: next.status ?? StatusCode.UNSPECIFIED,
+      previousStatus: delivery.status ?? StatusCode.UNSPECIFIED,
+      reportedStatus: recorded,
+      recallPending: next.recallPending,
+      reason: report.reason,
+      reportedBy: report.fromCode,
+      occurredAt: timestampFromDate(occurredAt),
+      sequence: sequences[index] as bigint,
+    }));
+    return { changes, refusals };
   }
+
+  /** A ward system learns of a recall on its own queue: the same delivery id, business type RECALL. */
+  private async tellWardOfRecall(tx: Tx, delivery: RoutedDelivery, occurredAt: Date): Promise<void> {
+    const metadata = await this.routing.documentMetadata(tx, delivery.documentId);
+    await this.events.deliver(
+      tx,
+      { deliveryId: delivery.deliveryId, documentId: delivery.documentId, senderCode: delivery.senderCode, recipientCode: delivery.recipientCode, businessType: BusinessType.RECALL, metadata, downloadPath: DOWNLOAD_PATH, createdAt: timestampFromDate(occurredAt) },
+      metadata.priority,
+    );
+  }
+}
+
+type DeliveryStatusChangeInit = MessageInitShape<typeof DeliveryStatusChangedSchema>;
+
+/** Whether a report may change its delivery, and how; a refusal says why. */
+function judge(delivery: RoutedDelivery | undefined, report: StatusReport): TransitionResult {
+  if (delivery === undefined) return { kind: 'refused', reason: `status ${statusCodeText(report.status)} for unknown delivery ${report.deliveryId}` };
+  const reporter = report.fromCode === delivery.recipientCode ? 'recipient' : report.fromCode === delivery.senderCode ? 'sender' : undefined;
+  if (reporter === undefined) return { kind: 'refused', reason: `unit ${report.fromCode} does not own delivery ${report.deliveryId}` };
+  const decision = applyStatus({ status: delivery.status, recallFrom: delivery.recallFrom, recallPending: delivery.recallPending }, report.status, reporter, report.reason);
+  return decision.kind === 'refused' ? { kind: 'refused', reason: `delivery ${report.deliveryId}: ${decision.reason}` } : decision;
 }

@@ -10,6 +10,9 @@ import { hsmKeyLabel, type HsmSettings, hsmSettingsFromEnv } from './hsm-setting
 /** Thrown when a signer or organisation has no key in the key store: the document cannot be signed. */
 export class MissingCredentialError extends Error {}
 
+/** What the district PKI publishes beside the services: the CA certificates and their CRLs. */
+export type PublicPkiFile = 'root-ca.cert.pem' | 'issuing-ca.cert.pem' | 'issuing-ca.crl.pem' | 'root-ca.crl.pem';
+
 /** The HSM holding a key did not answer: the work waits and is tried again, nothing is lost. */
 export class KeyUnavailableError extends Error {}
 
@@ -76,16 +79,16 @@ export class CredentialsRepository implements OnModuleDestroy {
     return identity;
   }
 
-  /** Anchors and revocation lists a verifier of our signatures trusts. */
-  trust(): { anchorsPem: string[]; crlsPem: string[] } {
-    const crl = join(this.dir, 'issuing-ca.crl.pem');
-    return { anchorsPem: [readFileSync(join(this.dir, 'root-ca.cert.pem'), 'utf8')], crlsPem: existsSync(crl) ? [readFileSync(crl, 'utf8')] : [] };
+  publicFile(name: PublicPkiFile): string {
+    const published = this.publishedFile(name);
+    if (published === undefined) throw new MissingCredentialError(`${name} has not been published`);
+    return published;
   }
 
-  publicFile(name: 'root-ca.cert.pem' | 'issuing-ca.cert.pem' | 'issuing-ca.crl.pem'): string {
+  /** A certificate or CRL of the district PKI, or undefined when it is not published (a root CRL is optional). */
+  publishedFile(name: PublicPkiFile): string | undefined {
     const file = join(this.dir, name);
-    if (!existsSync(file)) throw new MissingCredentialError(`${name} has not been published`);
-    return readFileSync(file, 'utf8');
+    return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
   }
 
   private holderOf(base: string, what: string): KeyHolder {

@@ -33,7 +33,7 @@ export class ExternalSigningService {
     let prepared: PreparedExternalSignature | undefined;
     const file = await this.pdfs.transform(job.mainFile, job.mainFile.fileName, async (input, output) => {
       const options = personSignatureOptions(job.metadata, person, placement);
-      const appearance = options.appearance.kind === 'person' ? await this.layout.person(input, options.appearance) : options.appearance;
+      const appearance = options.appearance.kind === 'person' ? await this.layout.person(input, options.appearance, job.mainFile.sha256) : options.appearance;
       prepared = await prepareExternalSignatureFile(input, output, { ...options, appearance, signer, timestamp: this.timestamps.provider(), durable: false });
     });
     return { file, prepared: prepared as PreparedExternalSignature };

@@ -1,15 +1,17 @@
+import { dirname, join } from 'node:path';
 import { Injectable, Logger } from '@nestjs/common';
 import { clone, DocumentMetadata, DocumentMetadataSchema, DocumentNumbered, DocumentSubmitted, FileRef, SignatureApproved, timestampDate, timestampFromDate } from '@edoc/contracts';
 import { Database } from '@edoc/db';
 import { Directory } from '@edoc/directory';
 import { Inbox, PermanentMessageError } from '@edoc/messaging';
-import { PdfSignError, signPdfFile, type SignatureAppearance, type SignFileOptions } from '@edoc/pdf-sign';
+import { addValidationDataFile, PdfSignError, signPdfFile, timestampPdfFile, type SignatureAppearance, type SignFileOptions } from '@edoc/pdf-sign';
 import { isTokenUnavailable } from '@edoc/pki';
 import { EventOutbox, isUrgent } from '@edoc/runtime';
 import { JobsRepository, type SigningJob } from '../repositories/jobs.repository';
 import { CredentialsRepository, KeyUnavailableError } from '../repositories/credentials.repository';
 import { PdfFilesRepository } from '../repositories/pdf-files.repository';
 import { TimestampService } from './timestamp.service';
+import { ValidationDataService } from './validation-data.service';
 import { personSignatureOptions } from './person-signature';
 import { SignatureLayoutService } from './signature-layout.service';
 import { SigningMetrics } from './signing-metrics';
@@ -39,6 +41,7 @@ export class SigningService {
     private readonly metrics: SigningMetrics,
     private readonly pdfs: PdfFilesRepository,
     private readonly layout: SignatureLayoutService,
+    private readonly validationData: ValidationDataService,
   ) {}
 
   /**
@@ -85,7 +88,7 @@ export class SigningService {
     try {
       if (signer === undefined || signer.userId !== approvedBy) throw new DocumentCannotBeSigned(`approved by ${approvedBy}, but the request names ${signer?.userId ?? 'no signer'}`);
       const identity = this.guard(() => this.credentials.person(signer.userId));
-      signed = await this.signFile('person', job.mainFile, job.mainFile.fileName, { ...personSignatureOptions(metadata, signer, job.approval?.placement), identity, timestamp: this.timestamps.provider() });
+      signed = await this.signFile('person', job.mainFile, job.mainFile.fileName, { ...personSignatureOptions(metadata, signer, job.approval?.placement), identity, timestamp: this.timestamps.provider() }, job.mainFile.sha256);
     } catch (error) {
       if (error instanceof KeyUnavailableError || isTokenUnavailable(error)) {
         this.logger.warn(`document ${job.documentId} approved by ${approvedBy} waits for the HSM: ${(error as Error).message}`);
@@ -137,7 +140,7 @@ export class SigningService {
         location: metadata.place,
         timestamp: this.timestamps.provider(),
         fieldName: 'CoQuan',
-      });
+      }, job.mainFile.sha256, { longTerm: true });
       attachments = [];
       for (const [index, attachment] of job.attachments.entries()) {
         attachments.push(
@@ -183,17 +186,23 @@ export class SigningService {
    * Signs the file a claim check names into a new stored file, file to file: a 500 MB PDF costs no
    * more memory than a small one. The output needs no fsync of its own, the store makes its copy durable.
    */
-  private signFile(kind: string, ref: FileRef, fileName: string, opts: SignFileOptions): Promise<FileRef> {
+  private signFile(kind: string, ref: FileRef, fileName: string, opts: SignFileOptions, original?: string, { longTerm = false } = {}): Promise<FileRef> {
     return this.pdfs.transform(ref, fileName, async (input, output) => {
-      const appearance = await this.placed(input, opts.appearance);
-      return this.sign(kind, () => signPdfFile(input, output, { ...opts, appearance, durable: false }));
+      const appearance = await this.placed(input, opts.appearance, original);
+      if (!longTerm) return this.sign(kind, () => signPdfFile(input, output, { ...opts, appearance, durable: false }));
+      // PAdES B-LTA: the signature, then what validates it offline (/DSS), then a document time-stamp over both.
+      const signed = join(dirname(output), 'signed.pdf');
+      const withValidationData = join(dirname(output), 'with-validation-data.pdf');
+      await this.sign(kind, () => signPdfFile(input, signed, { ...opts, appearance, durable: false }));
+      await this.sign('validation-data', async () => addValidationDataFile(signed, withValidationData, this.validationData.current(), { durable: false }));
+      return this.sign('document-timestamp', () => timestampPdfFile(withValidationData, output, { timestamp: this.timestamps.provider(), fieldName: 'DauThoiGian', durable: false }));
     });
   }
 
   /** The person's and the organisation's signatures go where the document's own layout puts them. */
-  private placed(input: string, appearance: SignatureAppearance): Promise<SignatureAppearance> {
-    if (appearance.kind === 'person') return this.layout.person(input, appearance);
-    if (appearance.kind === 'organisation') return this.layout.organisation(input, appearance);
+  private placed(input: string, appearance: SignatureAppearance, original?: string): Promise<SignatureAppearance> {
+    if (appearance.kind === 'person') return this.layout.person(input, appearance, original);
+    if (appearance.kind === 'organisation') return this.layout.organisation(input, appearance, original);
     return Promise.resolve(appearance);
   }
 

@@ -21,6 +21,11 @@ export class TimestampService {
     return this.remote ?? this.authority();
   }
 
+  /** Whether time-stamps come from the in-process authority (no EDOC_TSA_URL). */
+  isLocal(): boolean {
+    return this.remote === undefined;
+  }
+
   /** The in-process authority, also served over HTTP at POST /tsa. */
   authority(): LocalTimestampAuthority {
     this.local ??= new LocalTimestampAuthority(this.credentials.timestampAuthority());

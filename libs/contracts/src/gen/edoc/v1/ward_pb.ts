@@ -16,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file edoc/v1/ward.proto.
  */
 export const file_edoc_v1_ward: GenFile = /*@__PURE__*/
-  fileDesc("ChJlZG9jL3YxL3dhcmQucHJvdG8SB2Vkb2MudjEiygIKCERlbGl2ZXJ5EhMKC2RlbGl2ZXJ5X2lkGAEgASgJEhMKC2RvY3VtZW50X2lkGAIgASgJEhMKC3NlbmRlcl9jb2RlGAMgASgJEhYKDnJlY2lwaWVudF9jb2RlGAQgASgJEiwKDWJ1c2luZXNzX3R5cGUYBSABKA4yFS5lZG9jLnYxLkJ1c2luZXNzVHlwZRIrCghtZXRhZGF0YRgGIAEoCzIZLmVkb2MudjEuRG9jdW1lbnRNZXRhZGF0YRIeCgRmaWxlGAcgASgLMhAuZWRvYy52MS5GaWxlUmVmEiUKC2F0dGFjaG1lbnRzGAggAygLMhAuZWRvYy52MS5GaWxlUmVmEhUKDWRvd25sb2FkX3BhdGgYCSABKAkSLgoKY3JlYXRlZF9hdBgKIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiwgEKDFN0YXR1c1JlcG9ydBITCgtkZWxpdmVyeV9pZBgBIAEoCRITCgtkb2N1bWVudF9pZBgCIAEoCRIRCglmcm9tX2NvZGUYAyABKAkSIwoGc3RhdHVzGAQgASgOMhMuZWRvYy52MS5TdGF0dXNDb2RlEg4KBnJlYXNvbhgFIAEoCRIvCgtyZXBvcnRlZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDwoHaGFuZGxlchgHIAEoCWIGcHJvdG8z", [file_edoc_v1_common, file_edoc_v1_document, file_google_protobuf_timestamp]);
+  fileDesc("ChJlZG9jL3YxL3dhcmQucHJvdG8SB2Vkb2MudjEiygIKCERlbGl2ZXJ5EhMKC2RlbGl2ZXJ5X2lkGAEgASgJEhMKC2RvY3VtZW50X2lkGAIgASgJEhMKC3NlbmRlcl9jb2RlGAMgASgJEhYKDnJlY2lwaWVudF9jb2RlGAQgASgJEiwKDWJ1c2luZXNzX3R5cGUYBSABKA4yFS5lZG9jLnYxLkJ1c2luZXNzVHlwZRIrCghtZXRhZGF0YRgGIAEoCzIZLmVkb2MudjEuRG9jdW1lbnRNZXRhZGF0YRIeCgRmaWxlGAcgASgLMhAuZWRvYy52MS5GaWxlUmVmEiUKC2F0dGFjaG1lbnRzGAggAygLMhAuZWRvYy52MS5GaWxlUmVmEhUKDWRvd25sb2FkX3BhdGgYCSABKAkSLgoKY3JlYXRlZF9hdBgKIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiwgEKDFN0YXR1c1JlcG9ydBITCgtkZWxpdmVyeV9pZBgBIAEoCRITCgtkb2N1bWVudF9pZBgCIAEoCRIRCglmcm9tX2NvZGUYAyABKAkSIwoGc3RhdHVzGAQgASgOMhMuZWRvYy52MS5TdGF0dXNDb2RlEg4KBnJlYXNvbhgFIAEoCRIvCgtyZXBvcnRlZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDwoHaGFuZGxlchgHIAEoCSLMAQoNUmVwb3J0UmVmdXNlZBIZChFyZXBvcnRfbWVzc2FnZV9pZBgBIAEoCRITCgtkZWxpdmVyeV9pZBgCIAEoCRITCgtkb2N1bWVudF9pZBgDIAEoCRIRCglmcm9tX2NvZGUYBCABKAkSIwoGc3RhdHVzGAUgASgOMhMuZWRvYy52MS5TdGF0dXNDb2RlEg4KBnJlYXNvbhgGIAEoCRIuCgpyZWZ1c2VkX2F0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcGIGcHJvdG8z", [file_edoc_v1_common, file_edoc_v1_document, file_google_protobuf_timestamp]);
 
 /**
  * One document for one recipient.
@@ -142,4 +142,61 @@ export type StatusReport = Message<"edoc.v1.StatusReport"> & {
  */
 export const StatusReportSchema: GenMessage<StatusReport> = /*@__PURE__*/
   messageDesc(file_edoc_v1_ward, 1);
+
+/**
+ * Sent to "inbox.<code>" of the ward whose StatusReport edoc refused (an unknown delivery, one
+ * the ward does not own, a status the rules do not allow now): the report changed nothing.
+ * Its message_id is derived from the report's, so a repeat of the notice has the same id.
+ *
+ * @generated from message edoc.v1.ReportRefused
+ */
+export type ReportRefused = Message<"edoc.v1.ReportRefused"> & {
+  /**
+   * The AMQP message_id of the refused StatusReport.
+   *
+   * @generated from field: string report_message_id = 1;
+   */
+  reportMessageId: string;
+
+  /**
+   * @generated from field: string delivery_id = 2;
+   */
+  deliveryId: string;
+
+  /**
+   * @generated from field: string document_id = 3;
+   */
+  documentId: string;
+
+  /**
+   * The code the report was sent for: the ward's own.
+   *
+   * @generated from field: string from_code = 4;
+   */
+  fromCode: string;
+
+  /**
+   * @generated from field: edoc.v1.StatusCode status = 5;
+   */
+  status: StatusCode;
+
+  /**
+   * Why, in words (English; at most 1000 characters).
+   *
+   * @generated from field: string reason = 6;
+   */
+  reason: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp refused_at = 7;
+   */
+  refusedAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message edoc.v1.ReportRefused.
+ * Use `create(ReportRefusedSchema)` to create a new message.
+ */
+export const ReportRefusedSchema: GenMessage<ReportRefused> = /*@__PURE__*/
+  messageDesc(file_edoc_v1_ward, 2);
 
