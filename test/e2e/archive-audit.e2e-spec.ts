@@ -115,14 +115,17 @@ describe('archive and tamper-evident audit trail', () => {
     }, { timeoutMs: 40_000 });
     expect((await http(exchange.url('intake', `/inbox/${delivery.deliveryId}/status`), { token: exchange.token('bachdang.clerk'), json: { status: '03' } })).status).toBe(202);
 
-    const types = await waitFor('the archived document and the accepted status in the audit chain', async () => {
+    // Each service's events reach the chain on their own queue: wait for every kind, not one of them.
+    // The 01s of recipients that arrive together come as one statuses.reported; the 03 alone.
+    const expected = ['document.submitted', 'signature.approved', 'document.person_signed', 'document.numbered', 'document.issued', 'document.archived', 'deliveries.created', 'register.recorded', 'status.reported', 'delivery.status_changed'];
+    await waitFor('every lifecycle event in the audit chain', async () => {
       const { rows } = await db.query<{ event_type: string; summary: string }>(`SELECT event_type, body::json->>'summary' AS summary FROM archival.audit_entries WHERE document_id = $1 ORDER BY doc_seq`, [documentId]);
-      const done = rows.some((r) => r.event_type === 'delivery.status_changed' && r.summary.includes('status 03')) && rows.some((r) => r.event_type === 'document.archived');
-      return done ? rows.map((r) => r.event_type) : undefined;
+      const types = rows.map((r) => r.event_type);
+      const missing = expected.filter((type) => !types.includes(type));
+      const accepted = rows.some((r) => r.event_type === 'delivery.status_changed' && r.summary.includes('status 03'));
+      if (missing.length > 0 || !accepted) throw new Error(`chain holds ${types.join(', ')}; missing ${[...missing, ...(accepted ? [] : ['the 03'])].join(', ')}`);
+      return true;
     }, { timeoutMs: 30_000 });
-    for (const type of ['document.submitted', 'signature.approved', 'document.person_signed', 'document.numbered', 'document.issued', 'document.archived', 'deliveries.created', 'register.recorded', 'status.reported', 'delivery.status_changed']) {
-      expect(types).toContain(type);
-    }
 
     const { rows } = await db.query<{ objects: { name: string; role: string }[]; verification_valid: boolean; retention_class: string }>(`SELECT objects, verification_valid, retention_class FROM archival.records WHERE document_id = $1`, [documentId]);
     expect(rows[0].objects.map((o) => o.role)).toEqual(['document', 'attachment', 'metadata', 'metadata-xml', 'verification-report']);

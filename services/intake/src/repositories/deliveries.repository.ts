@@ -205,13 +205,13 @@ export class DeliveriesRepository {
     return rows.map(toRecord);
   }
 
-  async listForDocument(documentId: string): Promise<DeliveryRecord[]> {
-    const { rows } = await this.db.query<DeliveryRow>(`${SELECT} WHERE d.document_id = $1 ORDER BY d.recipient_code`, [documentId]);
+  async listForDocument(documentId: string, tx: Queryable = this.db): Promise<DeliveryRecord[]> {
+    const { rows } = await tx.query<DeliveryRow>(`${SELECT} WHERE d.document_id = $1 ORDER BY d.recipient_code`, [documentId]);
     return rows.map(toRecord);
   }
 
-  async history(deliveryIds: string[]): Promise<Map<string, StatusHistoryEntry[]>> {
-    const { rows } = await this.db.query<{ delivery_id: string; status: number; reason: string; reported_by: string; occurred_at: Date }>(
+  async history(deliveryIds: string[], tx: Queryable = this.db): Promise<Map<string, StatusHistoryEntry[]>> {
+    const { rows } = await tx.query<{ delivery_id: string; status: number; reason: string; reported_by: string; occurred_at: Date }>(
       `SELECT delivery_id, status, reason, reported_by, occurred_at FROM intake.status_history WHERE delivery_id = ANY($1::uuid[]) ORDER BY occurred_at, id`,
       [deliveryIds],
     );

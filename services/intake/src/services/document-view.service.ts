@@ -1,5 +1,6 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { statusCodeText, vietnamDate } from '@edoc/contracts';
+import { Database } from '@edoc/db';
 import { Directory } from '@edoc/directory';
 import type { Principal } from '@edoc/identity';
 import { numberAndNotation } from '../domain/numbering';
@@ -54,6 +55,7 @@ function sameDayReceipt(sentAt: Date, history: { status: number; occurredAt: Dat
 @Injectable()
 export class DocumentViewService {
   constructor(
+    private readonly db: Database,
     private readonly documents: DocumentsRepository,
     private readonly deliveries: DeliveriesRepository,
     private readonly directory: Directory,
@@ -69,8 +71,15 @@ export class DocumentViewService {
     if (record === undefined || (record.issuerCode !== principal.orgCode && !principal.roles.includes('admin'))) {
       throw new NotFoundException(`no document ${documentId} issued by ${principal.orgCode}`);
     }
-    const deliveries = await this.deliveries.listForDocument(documentId);
-    const history = await this.deliveries.history(deliveries.map((d) => d.deliveryId));
+    // One snapshot for states and histories: read apart, a change landing between the two reads
+    // showed a history that already held a 16 beside the state from before it.
+    const { deliveries, history } = await this.db.transaction(
+      async (tx) => {
+        const deliveries = await this.deliveries.listForDocument(documentId, tx);
+        return { deliveries, history: await this.deliveries.history(deliveries.map((d) => d.deliveryId), tx) };
+      },
+      { isolation: 'repeatable read' },
+    );
     return {
       ...this.summary(record),
       deliveries: deliveries.map((d) => ({
