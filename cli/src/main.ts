@@ -4,6 +4,7 @@ import { buildAuditCommand } from './commands/audit';
 import { buildBackupCommand, buildRestoreCommand } from './commands/backup';
 import { buildDlqCommand } from './commands/dlq';
 import { buildDownloadCommand } from './commands/download';
+import { buildEdxmlCommand } from './commands/edxml';
 import { buildInboxCommand } from './commands/inbox';
 import { buildLoginCommand, buildLogoutCommand } from './commands/login';
 import { buildKeysCommand, buildUsersCommand } from './commands/users';
@@ -24,7 +25,7 @@ export function buildProgram(): Command {
     .description('edoc: the e-document exchange of a district, its departments and its wards')
     .showHelpAfterError()
     .exitOverride();
-  for (const command of [buildUpCommand(), buildProvisionCommand(), buildLoginCommand(), buildLogoutCommand(), buildUsersCommand(), buildKeysCommand(), buildSendCommand(), buildSignRequestsCommand(), buildInboxCommand(), buildStatusCommand(), buildReportCommand(), buildDownloadCommand(), buildSignCommand(), buildVerifyCommand(), buildPkiCommand(), buildWardCommand(), buildDlqCommand(), buildMetricsCommand(), buildAuditCommand(), buildArchiveCommand(), buildBackupCommand(), buildRestoreCommand()]) {
+  for (const command of [buildUpCommand(), buildProvisionCommand(), buildLoginCommand(), buildLogoutCommand(), buildUsersCommand(), buildKeysCommand(), buildSendCommand(), buildSignRequestsCommand(), buildInboxCommand(), buildStatusCommand(), buildReportCommand(), buildDownloadCommand(), buildSignCommand(), buildVerifyCommand(), buildEdxmlCommand(), buildPkiCommand(), buildWardCommand(), buildDlqCommand(), buildMetricsCommand(), buildAuditCommand(), buildArchiveCommand(), buildBackupCommand(), buildRestoreCommand()]) {
     program.addCommand(command.exitOverride());
   }
   return program;

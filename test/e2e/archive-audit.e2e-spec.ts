@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import { signDetached } from '@edoc/audit';
 import { createHash } from 'node:crypto';
@@ -17,7 +15,6 @@ import { makeOpensslCa, type OpensslCa } from '../../libs/pdf-sign/test/helpers/
 const DISTRICT = '000.00.13.H26';
 const OFFICE = '000.01.13.H26';
 const BACH_DANG = '000.31.13.H26';
-const ROOT = resolve(__dirname, '..', '..');
 
 interface Cli {
   code: number;
@@ -50,16 +47,7 @@ describe('archive and tamper-evident audit trail', () => {
   let unlistedCa: OpensslCa;
   const pki = () => join(exchange.dataFolder, 'pki');
 
-  /** Runs bin/edoc.js against this exchange and keeps the exit code instead of throwing. */
-  async function edoc(...args: string[]): Promise<Cli> {
-    try {
-      const { stdout, stderr } = await promisify(execFile)(process.execPath, [join(ROOT, 'bin', 'edoc.js'), ...args], { env: { ...process.env, ...exchange.env }, cwd: ROOT });
-      return { code: 0, stdout, stderr };
-    } catch (error) {
-      const failed = error as { code?: number; stdout?: string; stderr?: string };
-      return { code: typeof failed.code === 'number' ? failed.code : 1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
-    }
-  }
+  const edoc = (...args: string[]): Promise<Cli> => exchange.cliOutcome(args);
 
   const auditVerify = () => edoc('audit', 'verify', '--as', 'admin', '--url', exchange.url('archival'));
 

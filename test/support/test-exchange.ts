@@ -167,6 +167,16 @@ export class TestExchange {
     return promisify(execFile)(process.execPath, [join(ROOT, 'bin', 'edoc.js'), ...args], { env: { ...process.env, ...this.env, ...env }, cwd: ROOT });
   }
 
+  /** Runs bin/edoc.js against this exchange and keeps the exit code instead of throwing. */
+  async cliOutcome(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    try {
+      return { code: 0, ...(await this.cli(args)) };
+    } catch (error) {
+      const failed = error as { code?: number; stdout?: string; stderr?: string };
+      return { code: typeof failed.code === 'number' ? failed.code : 1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
+    }
+  }
+
   /** Starts a service unless one runs already (two callers racing to restart it get the same process). */
   startService(name: ServiceName): ChildWatch {
     const running = this.processes.get(name);

@@ -10,3 +10,8 @@ export function table(rows: string[][]): string[] {
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => [...(row[column] ?? '')].length)));
   return rows.map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : cell + ' '.repeat(widths[column] - [...cell].length))).join('  '));
 }
+
+/** Commander's reducer for an option given several times: `--trust a.pem --trust b.pem`. */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}

@@ -4,7 +4,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { ApiClient } from '../http/api-client';
 import { withApiOptions } from './api-options';
-import { printResult } from './output';
+import { collect, printResult } from './output';
 
 interface SendOptions {
   to: string;
@@ -25,9 +25,6 @@ interface SendOptions {
   as?: string;
 }
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
 
 export function buildSendCommand(): Command {
   return withApiOptions(

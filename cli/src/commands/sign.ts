@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { signPdfFile } from '@edoc/pdf-sign';
-import { printResult } from './output';
+import { collect, printResult } from './output';
 import { type SignCliOptions, appearanceFrom, identityFrom, parseTime, timestampFrom } from './signing/sign-options';
 
 /** `edoc sign`: one PAdES signature appended to a PDF as an incremental update. */
@@ -69,8 +69,4 @@ function parseRect(v: string): [number, number, number, number] {
   const parts = v.split(',').map((p) => Number(p.trim()));
   if (parts.length !== 4 || !parts.every(Number.isFinite)) throw new InvalidArgumentError('expected x,y,width,height in points');
   return parts as [number, number, number, number];
-}
-
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
 }

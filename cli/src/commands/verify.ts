@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { type SignatureReport, type TrustOptions, type VerificationReport, exitCodeFor, verifyPdf } from '@edoc/pdf-sign';
-import { printResult } from './output';
+import { collect, printResult } from './output';
 import { parseTime } from './signing/sign-options';
 import { readText } from './signing/secret-input';
 
@@ -68,8 +68,4 @@ function describe(s: SignatureReport): string[] {
   ];
   for (const c of s.checks.filter((x) => x.status === 'fail')) lines.push(`  ✗ ${c.name}: ${c.detail}`);
   return lines;
-}
-
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
 }

@@ -30,6 +30,7 @@ import { DeliveryLedgerService } from './services/delivery-ledger.service';
 import { DeliveryViewService } from './services/delivery-view.service';
 import { DocumentOutcomeService } from './services/document-outcome.service';
 import { DocumentViewService } from './services/document-view.service';
+import { EdxmlExportService } from './services/edxml-export.service';
 import { FileAccessService } from './services/file-access.service';
 import { InboxService } from './services/inbox.service';
 import { NumberingService } from './services/numbering.service';
@@ -82,6 +83,7 @@ import { SubmissionService } from './services/submission.service';
     ArrivalService,
     DeliveryViewService,
     DocumentViewService,
+    EdxmlExportService,
     InboxService,
     FileAccessService,
     RegisterViewService,

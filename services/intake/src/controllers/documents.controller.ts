@@ -1,5 +1,5 @@
-import { BadRequestException, Body, Controller, Get, HttpCode, Param, Post, Req, UploadedFiles, UseGuards, UseInterceptors } from '@nestjs/common';
-import type { Request } from 'express';
+import { BadRequestException, Body, Controller, Get, HttpCode, Param, Post, Req, Res, UploadedFiles, UseGuards, UseInterceptors } from '@nestjs/common';
+import type { Request, Response } from 'express';
 import { FileFieldsInterceptor } from '@nestjs/platform-express';
 import { ApiBody, ApiConsumes, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, Roles } from '@edoc/identity';
@@ -7,6 +7,7 @@ import { loadConfig } from '@edoc/config';
 import { RateLimit } from '@edoc/runtime';
 import { SubmissionInput } from '../domain/submission';
 import { DocumentView, DocumentViewService } from '../services/document-view.service';
+import { EdxmlExportService } from '../services/edxml-export.service';
 import { RecallReceipt, RecallService } from '../services/recall.service';
 import { SubmissionReceipt, SubmissionService } from '../services/submission.service';
 import type { StagedFile } from '../uploads/staged-file';
@@ -35,6 +36,7 @@ export class DocumentsController {
     private readonly submissions: SubmissionService,
     private readonly views: DocumentViewService,
     private readonly recalls: RecallService,
+    private readonly edxml: EdxmlExportService,
   ) {}
 
   @Post()
@@ -114,5 +116,17 @@ export class DocumentsController {
   @Roles('clerk', 'signer', 'admin')
   get(@CurrentPrincipal() principal: Principal, @Param('documentId') documentId: string): Promise<DocumentView> {
     return this.views.get(principal, documentId);
+  }
+
+  @Get(':documentId/edxml')
+  @ApiOperation({ summary: 'An issued document as an edXML package (QCVN 102:2016), unsigned: `edoc edxml export` signs it with the organisation\'s axis certificate' })
+  @ApiResponse({ status: 409, description: 'The document is not issued' })
+  @ApiResponse({ status: 413, description: 'Its files are more than an edXML package may carry' })
+  @Roles('clerk', 'admin')
+  async edxmlPackage(@CurrentPrincipal() principal: Principal, @Param('documentId') documentId: string, @Res() res: Response): Promise<void> {
+    const { fileName, xml } = await this.edxml.export(principal, documentId);
+    res.setHeader('Content-Type', 'application/xml; charset=utf-8');
+    res.setHeader('Content-Disposition', `attachment; filename="document.edxml"; filename*=UTF-8''${encodeURIComponent(fileName)}`);
+    res.send(xml);
   }
 }
