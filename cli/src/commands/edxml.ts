@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { X509Certificate } from 'node:crypto';
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { readPackage, signPackage } from '@edoc/edxml';
 import { ApiClient } from '../http/api-client';
 import { withApiOptions } from './api-options';
@@ -18,9 +18,10 @@ export function buildEdxmlCommand(): Command {
         .argument('<documentId>', "edoc's id of the document")
         .requiredOption('-o, --output <file>', 'where to write the package')
         .requiredOption('--key <pem>', "the organisation's private key for the axis (PEM, RSA)")
-        .requiredOption('--cert <pem>', 'its certificate (PEM), written into the signature'),
-    ).action(async (documentId: string, o: { output: string; key: string; cert: string; url?: string; token?: string; as?: string }) => {
-      const signer = { privateKeyPem: readText(o.key, 'private key'), certificatePem: readText(o.cert, 'certificate') };
+        .requiredOption('--cert <pem>', 'its certificate (PEM), written into the signature')
+        .option('--chain <pem>', 'a CA certificate to write beside it, linking it to the root a receiver trusts; repeat for several', collect),
+    ).action(async (documentId: string, o: { output: string; key: string; cert: string; chain?: string[]; url?: string; token?: string; as?: string }) => {
+      const signer = { privateKeyPem: readText(o.key, 'private key'), certificatePem: readText(o.cert, 'certificate'), chainPem: (o.chain ?? []).map((c) => readText(c, 'CA certificate')) };
       const unsigned = (await new ApiClient(o).bytes(`/documents/${encodeURIComponent(documentId)}/edxml`)).toString('utf8');
       const signed = signPackage(unsigned, signer);
       const output = resolve(o.output);
@@ -33,6 +34,19 @@ export function buildEdxmlCommand(): Command {
         rmSync(part, { force: true });
       }
       console.log(`wrote ${o.output} (${Buffer.byteLength(signed)} bytes), signed by ${new X509Certificate(signer.certificatePem).subject.replace(/\n/g, ', ')}`);
+    }),
+  );
+  edxml.addCommand(
+    withApiOptions(
+      new Command('import')
+        .description('register a signed edXML package from the national axis for the units of this exchange it addresses (a clerk of one of them, or an administrator)')
+        .argument('<file>', 'the package')
+        .option('--json', 'print the answer as JSON'),
+    ).action(async (file: string, o: { json?: boolean; url?: string; token?: string; as?: string }) => {
+      const form = new FormData();
+      form.append('package', new Blob([readFileSync(file)], { type: 'application/xml' }), basename(file));
+      const receipt = await new ApiClient(o).form<{ documentId: string; edxmlDocumentId: string; from: string; recipients: string[]; warnings: string[] }>('/edxml/packages', form);
+      printResult(o.json, receipt, () => [`imported ${receipt.edxmlDocumentId} from ${receipt.from} as document ${receipt.documentId}, for ${receipt.recipients.join(', ')}`, ...receipt.warnings.map((w) => `  warning   ${w}`)]);
     }),
   );
   edxml.addCommand(

@@ -22,10 +22,12 @@ const ATTACHMENT_XPATH = `/*[local-name()='edXML']/*[local-name()='AttachmentEnc
  * attachment's digest. SHA-256 with RSA (what the axis's samples use) or ECDSA, exclusive
  * canonicalisation; the certificate goes in KeyInfo.
  */
-export function signPackage(xml: string, signer: { privateKeyPem: string; certificatePem: string }): string {
+export function signPackage(xml: string, signer: { privateKeyPem: string; certificatePem: string; chainPem?: readonly string[] }): string {
   const keyType = createPublicKey(signer.certificatePem).asymmetricKeyType;
   if (keyType !== 'rsa' && keyType !== 'ec') throw new Error(`edXML signatures are rsa-sha256 or ecdsa-sha256; this certificate holds a key of type ${keyType ?? 'unknown'}`);
-  const sig = withEcdsa(new SignedXml({ privateKey: signer.privateKeyPem, publicCert: signer.certificatePem, signatureAlgorithm: keyType === 'rsa' ? RSA_SHA256 : ECDSA_SHA256, canonicalizationAlgorithm: EXC_C14N }));
+  // KeyInfo holds the signer's certificate first, then any CA certificates that link it to a root.
+  const keyInfo = [signer.certificatePem, ...(signer.chainPem ?? [])].map((pem) => pem.trim()).join('\n');
+  const sig = withEcdsa(new SignedXml({ privateKey: signer.privateKeyPem, publicCert: keyInfo, signatureAlgorithm: keyType === 'rsa' ? RSA_SHA256 : ECDSA_SHA256, canonicalizationAlgorithm: EXC_C14N }));
   sig.addReference({ xpath: ENVELOPE_XPATH, digestAlgorithm: SHA256, transforms: [ENVELOPED, EXC_C14N] });
   // One reference per attachment; xml-crypto refuses an xpath that selects nothing (a recall has no file).
   if (xml.includes('<edXML:Attachment>')) sig.addReference({ xpath: ATTACHMENT_XPATH, digestAlgorithm: SHA256, transforms: [EXC_C14N] });
@@ -60,7 +62,7 @@ export function checkPackageSignature(xml: string, doc: XmlDocument, trust: Sign
   const parent = signature.parentNode as XmlElement | null;
   if (parent?.namespaceURI !== EDXML_NS || parent.localName !== 'edXMLHeader') reasons.push('Signature: not in edXMLHeader');
 
-  const certificate = keyInfoCertificate(signature);
+  const [certificate, ...carried] = keyInfoCertificates(signature);
   if (certificate === undefined) return { reasons: [...reasons, 'Signature: KeyInfo holds no X.509 certificate'], warnings };
   const algorithm = firstDescendant(signature, 'SignatureMethod')?.getAttribute('Algorithm');
   const digests = Array.from(signature.getElementsByTagNameNS(DSIG_NS, 'DigestMethod'), (e) => e.getAttribute('Algorithm'));
@@ -78,7 +80,7 @@ export function checkPackageSignature(xml: string, doc: XmlDocument, trust: Sign
   }
   if (reasons.length === 0) reasons.push(...uncovered(doc, verifier));
 
-  if (!chainsToAnchor(certificate, trust)) reasons.push(`Signature: the certificate of "${certificate.subject.replace(/\n/g, ', ')}" was not issued by a trusted CA`);
+  if (!chainsToAnchor(certificate, { trusted: trust.trusted, intermediates: [...(trust.intermediates ?? []), ...carried] })) reasons.push(`Signature: the certificate of "${certificate.subject.replace(/\n/g, ', ')}" was not issued by a trusted CA`);
   const now = new Date();
   if (new Date(certificate.validTo) < now || new Date(certificate.validFrom) > now) reasons.push(`Signature: the certificate is not valid now (${certificate.validFrom} to ${certificate.validTo})`);
   return { reasons, warnings, certificate };
@@ -110,14 +112,17 @@ function uncovered(doc: XmlDocument, verifier: SignedXml): string[] {
 const idOf = (e: XmlElement): string | null => e.getAttribute('Id') || e.getAttribute('ID') || e.getAttribute('id') || null;
 const contentIdOf = (attachment: XmlElement) => elementChildren(attachment).find((e) => e.localName === 'ContentId')?.textContent ?? '(no ContentId)';
 
-function keyInfoCertificate(signature: XmlElement): X509Certificate | undefined {
-  const base64 = firstDescendant(signature, 'X509Certificate')?.textContent?.replace(/\s+/g, '');
-  if (!base64) return undefined;
-  try {
-    return new X509Certificate(Buffer.from(base64, 'base64'));
-  } catch {
-    return undefined;
+/** The certificates of KeyInfo, the signer's first; none when the first cannot be read. */
+function keyInfoCertificates(signature: XmlElement): X509Certificate[] {
+  const certificates: X509Certificate[] = [];
+  for (const element of Array.from(signature.getElementsByTagNameNS(DSIG_NS, 'X509Certificate'))) {
+    try {
+      certificates.push(new X509Certificate(Buffer.from((element.textContent ?? '').replace(/\s+/g, ''), 'base64')));
+    } catch {
+      if (certificates.length === 0) return [];
+    }
   }
+  return certificates;
 }
 
 /** Walks up through the intermediates (a few levels at most) until an anchor issued the certificate. */

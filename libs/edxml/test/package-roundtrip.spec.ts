@@ -76,6 +76,13 @@ describe('edXML package: write, sign, read', () => {
     expect(readPackage(bytes, { trusted: [], intermediates: [...pki.intermediates, ...pki.trusted] }).ok).toBe(false);
   });
 
+  it('carries the issuing CA in KeyInfo when asked, so a reader that trusts only the root accepts it', () => {
+    const xml = signPackage(writePackage(samplePackage()), { ...pki.signer, chainPem: [pki.issuing.certificatePem] });
+    expect(xml.match(/<X509Certificate>/g)).toHaveLength(2);
+    const read = readPackage(Buffer.from(xml), { trusted: pki.trusted });
+    expect(read.ok ? read.signer.subject : read.reasons).toContain('000.00.13.H26');
+  });
+
   it('signs with an EC key as ecdsa-sha256, which xmlsec1 verifies too', () => {
     const ec = makeTestPki('EC Root', 'ec-p256');
     const xml = signPackage(writePackage(samplePackage()), ec.signer);

@@ -43,6 +43,8 @@ export const MESSAGE_CONTRACT = {
     documentIssued: ['signing'],
     // Signing fails a document it cannot sign; intake one it cannot number.
     documentFailed: ['signing', 'intake'],
+    // From an edXML package of the national axis, which intake validated.
+    documentImported: ['intake'],
     deliveryCreated: ['routing'],
     deliveriesCreated: ['routing'],
     // Reports of units on the built-in inbox, which intake authenticated.
@@ -80,7 +82,7 @@ export const MESSAGE_CONTRACT = {
     },
     // A document's deliveries to built-in units come together (deliveries.builtin): one transaction for all, not one each.
     'intake.inbox': { consumer: 'intake', urgentTwin: true, accepts: ['delivery', 'builtinDeliveries'] },
-    'routing.events': { consumer: 'routing', urgentTwin: true, accepts: ['documentIssued'] },
+    'routing.events': { consumer: 'routing', urgentTwin: true, accepts: ['documentIssued', 'documentImported'] },
     [ROUTING_STATUS_QUEUE]: { consumer: 'routing', urgentTwin: false, ordered: true, accepts: ['statusReported', 'statusesReported', 'statusReport'] },
     'archival.events': {
       consumer: 'archival',
@@ -92,6 +94,7 @@ export const MESSAGE_CONTRACT = {
         'personSignatureApplied',
         'documentNumbered',
         'documentIssued',
+        'documentImported',
         'documentFailed',
         'deliveryCreated',
         'deliveriesCreated',

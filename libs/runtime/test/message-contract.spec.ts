@@ -33,8 +33,8 @@ describe('the message contract', () => {
   it('binds each queue for exactly the types it takes: no wildcard, the status exchange only under ward codes', () => {
     expect(topology.queues.flatMap((q) => q.bindings).filter((b) => /[#*]/.test(b.routingKey))).toEqual([]);
     expect(bindingsOf('routing.status')).toEqual(['edoc.events status.reported', 'edoc.events statuses.reported', ...wards.map((code) => `edoc.status ${code}`)].sort());
-    expect(bindingsOf('routing.events')).toEqual(['edoc.events document.issued']);
-    expect(bindingsOf('routing.events.urgent')).toEqual(['edoc.events document.issued.urgent']);
+    expect(bindingsOf('routing.events')).toEqual(['edoc.events document.imported', 'edoc.events document.issued']);
+    expect(bindingsOf('routing.events.urgent')).toEqual(['edoc.events document.imported.urgent', 'edoc.events document.issued.urgent']);
     expect(bindingsOf('intake.inbox')).toEqual(['edoc.events deliveries.builtin', ...builtin.map((code) => `edoc.inbox ${code}`)].sort());
     expect(bindingsOf('intake.inbox.urgent')).toEqual(['edoc.events deliveries.builtin.urgent', ...builtin.map((code) => `edoc.inbox ${code}.urgent`)].sort());
     expect(bindingsOf(`inbox.${wards[0]}`)).toEqual([`edoc.inbox ${wards[0]}`]);

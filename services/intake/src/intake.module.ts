@@ -31,6 +31,9 @@ import { DeliveryViewService } from './services/delivery-view.service';
 import { DocumentOutcomeService } from './services/document-outcome.service';
 import { DocumentViewService } from './services/document-view.service';
 import { EdxmlExportService } from './services/edxml-export.service';
+import { EdxmlImportService } from './services/edxml-import.service';
+import { EdxmlImportsRepository } from './repositories/edxml-imports.repository';
+import { EdxmlController } from './controllers/edxml.controller';
 import { FileAccessService } from './services/file-access.service';
 import { InboxService } from './services/inbox.service';
 import { NumberingService } from './services/numbering.service';
@@ -65,7 +68,7 @@ import { SubmissionService } from './services/submission.service';
       },
     ]),
   ],
-  controllers: [DocumentsController, DirectoryController, DeadLettersRelayController, WebAppController, InboxController, FilesController, RegistersController, DeliveryLedgerController, DocumentEventsHandler, DeliveryEventsHandler, UserEventsHandler],
+  controllers: [DocumentsController, EdxmlController, DirectoryController, DeadLettersRelayController, WebAppController, InboxController, FilesController, RegistersController, DeliveryLedgerController, DocumentEventsHandler, DeliveryEventsHandler, UserEventsHandler],
   providers: [
     DeadLetterRelayService,
     DirectoryViewService,
@@ -84,6 +87,8 @@ import { SubmissionService } from './services/submission.service';
     DeliveryViewService,
     DocumentViewService,
     EdxmlExportService,
+    EdxmlImportService,
+    EdxmlImportsRepository,
     InboxService,
     FileAccessService,
     RegisterViewService,

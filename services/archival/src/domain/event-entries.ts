@@ -10,6 +10,8 @@ import {
   type DescMessage,
   type DocumentFailed,
   DocumentFailedSchema,
+  type DocumentImported,
+  DocumentImportedSchema,
   type DocumentIssued,
   DocumentIssuedSchema,
   type DocumentNumbered,
@@ -114,6 +116,12 @@ const FACTS: Record<string, (message: never) => EventFacts> = {
     orgCodes: [e.metadata?.issuerCode ?? '', ...(e.metadata?.recipientCodes ?? [])],
     occurredAt: e.issuedAt,
     summary: `issued ${e.metadata?.edxmlDocumentId ?? ''} signed by the person and the organisation (file SHA-256 ${e.file?.sha256 ?? '?'})`,
+  }),
+  [DocumentImportedSchema.typeName]: (e: DocumentImported) => ({
+    documentId: e.metadata?.documentId ?? '',
+    orgCodes: [e.metadata?.issuerCode ?? '', ...(e.metadata?.recipientCodes ?? [])],
+    occurredAt: e.importedAt,
+    summary: `imported ${e.metadata?.edxmlDocumentId ?? ''} from the axis, package SHA-256 ${e.packageSha256}, signed by ${e.signerSubject} (file SHA-256 ${e.file?.sha256 ?? '?'})`,
   }),
   [DocumentFailedSchema.typeName]: (e: DocumentFailed) => ({
     documentId: e.documentId,

@@ -1,6 +1,6 @@
-import { type DocumentMetadata, documentTypeName } from '@edoc/contracts';
+import { create, DOCUMENT_TYPES, type DocumentMetadata, DocumentMetadataSchema, documentTypeName } from '@edoc/contracts';
 import type { Organisation } from '@edoc/directory';
-import { type Attachment, type BusinessDocType, edxmlDocumentType, type EdxmlPackage, emptyOrgan, type Organ, type ResponseFor } from '@edoc/edxml';
+import { type Attachment, type BusinessDocType, edxmlDocumentType, type EdxmlPackage, emptyOrgan, type Organ, type ResponseFor, typeCodeOfEdxml } from '@edoc/edxml';
 import { formatRegisterNumber } from './numbering';
 
 export interface ExportInput {
@@ -69,4 +69,32 @@ export function edxmlPackageOf(input: ExportInput): EdxmlPackage {
 function responseForOf(documentId: string): ResponseFor {
   const [organId = '', date = '', code = ''] = documentId.split(',');
   return { organId, code, promulgationDate: date.replaceAll('/', '-'), documentId };
+}
+
+/**
+ * The metadata of a document registered from a package of the axis: its issuer the outside organ,
+ * its recipients the units of this exchange the package addresses.
+ */
+export function importedMetadataOf(pkg: EdxmlPackage, documentId: string, localRecipients: string[]): DocumentMetadata {
+  const h = pkg.header;
+  return create(DocumentMetadataSchema, {
+    documentId,
+    issuerCode: h.from.organId,
+    typeCode: typeCodeOfEdxml(h.documentType) ?? Object.keys(DOCUMENT_TYPES).find((code) => DOCUMENT_TYPES[code] === h.documentTypeName) ?? h.documentTypeName,
+    subject: h.subject,
+    number: Number(h.codeNumber),
+    notation: h.codeNotation,
+    issuedDate: h.promulgationDate,
+    place: h.place,
+    signer: { competence: h.signerCompetence, position: h.signerPosition, fullName: h.signerFullName },
+    priority: h.priority,
+    dueDate: h.dueDate,
+    recipientCodes: localRecipients,
+    toPlaces: h.toPlaces,
+    responseFor: h.responseFor[0]?.documentId ?? '',
+    steeringType: h.steeringType,
+    edxmlDocumentId: h.documentId,
+    draftingUnit: h.typerNotation,
+    businessType: pkg.business.docType,
+  });
 }

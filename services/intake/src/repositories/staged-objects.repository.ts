@@ -66,6 +66,8 @@ const FILE_REFERENCES = `
   UNION ALL
   SELECT 1 FROM intake.deliveries
    WHERE file->>'objectKey' = $1 OR attachments @> jsonb_build_array(jsonb_build_object('objectKey', $1::text))
+  UNION ALL
+  SELECT 1 FROM intake.edxml_imports WHERE files @> jsonb_build_array(jsonb_build_object('objectKey', $1::text))
   LIMIT 1`;
 
 async function isReferenced(tx: Queryable, key: string): Promise<boolean> {

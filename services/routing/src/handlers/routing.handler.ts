@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import { DocumentIssued, DocumentIssuedSchema, StatusReport, StatusReported, StatusReportedSchema, StatusesReported, StatusesReportedSchema, StatusReportSchema } from '@edoc/contracts';
+import { DocumentImported, DocumentImportedSchema, DocumentIssued, DocumentIssuedSchema, StatusReport, StatusReported, StatusReportedSchema, StatusesReported, StatusesReportedSchema, StatusReportSchema } from '@edoc/contracts';
 import { EdocMessageContext } from '@edoc/messaging';
 import { FanOutService } from '../services/fan-out.service';
 import { StatusService } from '../services/status.service';
@@ -15,6 +15,11 @@ export class RoutingHandler {
   @EventPattern(DocumentIssuedSchema.typeName)
   issued(@Payload() event: DocumentIssued, @Ctx() ctx: EdocMessageContext): Promise<void> {
     return this.fanOut.onIssued(event, ctx.messageId);
+  }
+
+  @EventPattern(DocumentImportedSchema.typeName)
+  imported(@Payload() event: DocumentImported, @Ctx() ctx: EdocMessageContext): Promise<void> {
+    return this.fanOut.onImported(event, ctx.messageId);
   }
 
   @EventPattern(StatusReportedSchema.typeName)

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { BusinessType, DocumentIssued, timestampDate, timestampFromDate } from '@edoc/contracts';
+import { BusinessType, DocumentImported, DocumentIssued, type DocumentMetadata, type FileRef, type Timestamp, timestampDate, timestampFromDate } from '@edoc/contracts';
 import { Database } from '@edoc/db';
 import { Directory } from '@edoc/directory';
 import { Inbox, PermanentMessageError } from '@edoc/messaging';
@@ -30,9 +30,23 @@ export class FanOutService {
     private readonly receiptRules: ReceiptRulesConfig,
   ) {}
 
-  async onIssued(event: DocumentIssued, messageId: string): Promise<void> {
-    const metadata = event.metadata;
-    if (metadata === undefined || event.file === undefined) throw new PermanentMessageError('document.issued without metadata or file');
+  onIssued(event: DocumentIssued, messageId: string): Promise<void> {
+    if (event.metadata === undefined || event.file === undefined) throw new PermanentMessageError('document.issued without metadata or file');
+    return this.fanOut({ metadata: event.metadata, file: event.file, attachments: event.attachments, issuedAt: event.issuedAt }, messageId);
+  }
+
+  /**
+   * A document from the national axis, for the units of this exchange it addresses: delivered like
+   * an issued one, its sender the outside organ.
+   */
+  onImported(event: DocumentImported, messageId: string): Promise<void> {
+    if (event.metadata === undefined || event.file === undefined) throw new PermanentMessageError('document.imported without metadata or file');
+    if (this.directory.get(event.metadata.issuerCode) !== undefined) throw new PermanentMessageError(`document.imported ${event.metadata.documentId}: ${event.metadata.issuerCode} is a unit of this exchange, whose documents are issued here`);
+    return this.fanOut({ metadata: event.metadata, file: event.file, attachments: event.attachments, issuedAt: event.importedAt }, messageId);
+  }
+
+  private async fanOut(event: { metadata: DocumentMetadata; file: FileRef; attachments: FileRef[]; issuedAt: Timestamp | undefined }, messageId: string): Promise<void> {
+    const { metadata } = event;
     const recipients = metadata.recipientCodes.map((code) => {
       const organisation = this.directory.get(code);
       if (organisation === undefined) throw new PermanentMessageError(`document ${metadata.documentId}: recipient ${code} is not in the directory`);
@@ -41,7 +55,7 @@ export class FanOutService {
     const issuedAt = event.issuedAt ? timestampDate(event.issuedAt) : new Date();
     await this.db.transaction(async (tx) => {
       if (!(await this.inbox.claim(tx, messageId, 'routing.fan_out'))) return;
-      if (!(await this.routing.insertDocument(tx, { metadata, file: event.file!, attachments: event.attachments, issuedAt }))) return;
+      if (!(await this.routing.insertDocument(tx, { metadata, file: event.file, attachments: event.attachments, issuedAt }))) return;
       const createdAt = timestampFromDate(new Date());
       const receiptDeadlineAt = receiptDeadline(new Date(), metadata.priority, this.receiptRules);
       const rows = recipients.map((recipient) => ({

@@ -18,7 +18,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file edoc/v1/events.proto.
  */
 export const file_edoc_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("ChRlZG9jL3YxL2V2ZW50cy5wcm90bxIHZWRvYy52MSLUAQoRRG9jdW1lbnRTdWJtaXR0ZWQSKwoIbWV0YWRhdGEYASABKAsyGS5lZG9jLnYxLkRvY3VtZW50TWV0YWRhdGESIwoJbWFpbl9maWxlGAIgASgLMhAuZWRvYy52MS5GaWxlUmVmEiUKC2F0dGFjaG1lbnRzGAMgAygLMhAuZWRvYy52MS5GaWxlUmVmEhQKDHN1Ym1pdHRlZF9ieRgEIAEoCRIwCgxzdWJtaXR0ZWRfYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIpgBChZQZXJzb25TaWduYXR1cmVBcHBsaWVkEhMKC2RvY3VtZW50X2lkGAEgASgJEhMKC2lzc3Vlcl9jb2RlGAIgASgJEiUKC3NpZ25lZF9maWxlGAMgASgLMhAuZWRvYy52MS5GaWxlUmVmEi0KCXNpZ25lZF9hdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAi+AEKEVNpZ25hdHVyZUFwcHJvdmVkEhMKC2RvY3VtZW50X2lkGAEgASgJEhMKC2lzc3Vlcl9jb2RlGAIgASgJEhMKC2FwcHJvdmVkX2J5GAMgASgJEi8KC2FwcHJvdmVkX2F0GAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIWCg5jbGllbnRfYWRkcmVzcxgFIAEoCRIUCgxjbGllbnRfYWdlbnQYBiABKAkSEgoKa2V5X2hvbGRlchgHIAEoCRIaChJjZXJ0aWZpY2F0ZV9zaGEyNTYYCCABKAkSFQoNc2Vjb25kX2ZhY3RvchgJIAEoCSKUAQoRU2lnbmF0dXJlUmV0dXJuZWQSEwoLZG9jdW1lbnRfaWQYASABKAkSEwoLaXNzdWVyX2NvZGUYAiABKAkSEwoLcmV0dXJuZWRfYnkYAyABKAkSDwoHY29tbWVudBgEIAEoCRIvCgtyZXR1cm5lZF9hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAivwEKEERvY3VtZW50TnVtYmVyZWQSEwoLZG9jdW1lbnRfaWQYASABKAkSEwoLaXNzdWVyX2NvZGUYAiABKAkSDgoGbnVtYmVyGAMgASgNEhAKCG5vdGF0aW9uGAQgASgJEhMKC2lzc3VlZF9kYXRlGAUgASgJEhkKEWVkeG1sX2RvY3VtZW50X2lkGAYgASgJEi8KC251bWJlcmVkX2F0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKzAQoORG9jdW1lbnRJc3N1ZWQSKwoIbWV0YWRhdGEYASABKAsyGS5lZG9jLnYxLkRvY3VtZW50TWV0YWRhdGESHgoEZmlsZRgCIAEoCzIQLmVkb2MudjEuRmlsZVJlZhIlCgthdHRhY2htZW50cxgDIAMoCzIQLmVkb2MudjEuRmlsZVJlZhItCglpc3N1ZWRfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIogBCg5Eb2N1bWVudEZhaWxlZBITCgtkb2N1bWVudF9pZBgBIAEoCRITCgtpc3N1ZXJfY29kZRgCIAEoCRINCgVzdGFnZRgDIAEoCRIOCgZyZWFzb24YBCABKAkSLQoJZmFpbGVkX2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJHCg9EZWxpdmVyeUNyZWF0ZWQSIwoIZGVsaXZlcnkYASABKAsyES5lZG9jLnYxLkRlbGl2ZXJ5Eg8KB2NoYW5uZWwYAiABKAkirQEKEURlbGl2ZXJpZXNDcmVhdGVkEhMKC2RvY3VtZW50X2lkGAEgASgJEhMKC3NlbmRlcl9jb2RlGAIgASgJEi4KCmNyZWF0ZWRfYXQYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhAKCGR1ZV9kYXRlGAQgASgJEiwKCmRlbGl2ZXJpZXMYBSADKAsyGC5lZG9jLnYxLkNyZWF0ZWREZWxpdmVyeSJPCg9DcmVhdGVkRGVsaXZlcnkSEwoLZGVsaXZlcnlfaWQYASABKAkSFgoOcmVjaXBpZW50X2NvZGUYAiABKAkSDwoHY2hhbm5lbBgDIAEoCSI6ChFCdWlsdGluRGVsaXZlcmllcxIlCgpkZWxpdmVyaWVzGAEgAygLMhEuZWRvYy52MS5EZWxpdmVyeSI3Cg5TdGF0dXNSZXBvcnRlZBIlCgZyZXBvcnQYASABKAsyFS5lZG9jLnYxLlN0YXR1c1JlcG9ydCI6ChBTdGF0dXNlc1JlcG9ydGVkEiYKB3JlcG9ydHMYASADKAsyFS5lZG9jLnYxLlN0YXR1c1JlcG9ydCJKChdEZWxpdmVyeVN0YXR1c2VzQ2hhbmdlZBIvCgdjaGFuZ2VzGAEgAygLMh4uZWRvYy52MS5EZWxpdmVyeVN0YXR1c0NoYW5nZWQi7wIKFURlbGl2ZXJ5U3RhdHVzQ2hhbmdlZBITCgtkZWxpdmVyeV9pZBgBIAEoCRITCgtkb2N1bWVudF9pZBgCIAEoCRITCgtzZW5kZXJfY29kZRgDIAEoCRIWCg5yZWNpcGllbnRfY29kZRgEIAEoCRIjCgZzdGF0dXMYBSABKA4yEy5lZG9jLnYxLlN0YXR1c0NvZGUSLAoPcHJldmlvdXNfc3RhdHVzGAYgASgOMhMuZWRvYy52MS5TdGF0dXNDb2RlEg4KBnJlYXNvbhgHIAEoCRITCgtyZXBvcnRlZF9ieRgIIAEoCRIvCgtvY2N1cnJlZF9hdBgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLAoPcmVwb3J0ZWRfc3RhdHVzGAogASgOMhMuZWRvYy52MS5TdGF0dXNDb2RlEhYKDnJlY2FsbF9wZW5kaW5nGAsgASgIEhAKCHNlcXVlbmNlGAwgASgEIsYCChVSZWdpc3RlckVudHJ5UmVjb3JkZWQSEAoIb3JnX2NvZGUYASABKAkSIwoEYm9vaxgCIAEoDjIVLmVkb2MudjEuUmVnaXN0ZXJCb29rEgwKBHllYXIYAyABKA0SDgoGbnVtYmVyGAQgASgNEh8KBm1lZGl1bRgFIAEoDjIPLmVkb2MudjEuTWVkaXVtEhMKC2RvY3VtZW50X2lkGAYgASgJEhEKCXR5cGVfY29kZRgHIAEoCRIPCgdzdWJqZWN0GAggASgJEhgKEGNvdW50ZXJwYXJ0X2NvZGUYCSABKAkSEAoIZHVlX2RhdGUYCiABKAkSDwoHcm91dGluZRgLIAEoCBIvCgtyZWNvcmRlZF9hdBgMIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEAoIZW50cnlfaWQYDSABKAkiSgoXUmVnaXN0ZXJFbnRyaWVzUmVjb3JkZWQSLwoHZW50cmllcxgBIAMoCzIeLmVkb2MudjEuUmVnaXN0ZXJFbnRyeVJlY29yZGVkIvIBChZEZWxpdmVyeVJlY2VpcHRPdmVyZHVlEhMKC2RlbGl2ZXJ5X2lkGAEgASgJEhMKC2RvY3VtZW50X2lkGAIgASgJEhMKC3NlbmRlcl9jb2RlGAMgASgJEhYKDnJlY2lwaWVudF9jb2RlGAQgASgJEiMKCHByaW9yaXR5GAUgASgOMhEuZWRvYy52MS5Qcmlvcml0eRIuCgpjcmVhdGVkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIsCghkZWFkbGluZRgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAi+wEKD01lc3NhZ2VSZWplY3RlZBISCgptZXNzYWdlX2lkGAEgASgJEgwKBHR5cGUYAiABKAkSFAoMcHVibGlzaGVkX2J5GAMgASgJEhAKCGV4Y2hhbmdlGAQgASgJEhMKC3JvdXRpbmdfa2V5GAUgASgJEg0KBXF1ZXVlGAYgASgJEiQKBGtpbmQYByABKA4yFi5lZG9jLnYxLlJlamVjdGlvbktpbmQSDgoGcmVhc29uGAggASgJEhMKC3JlamVjdGVkX2J5GAkgASgJEi8KC3JlamVjdGVkX2F0GAogASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCplCgxSZWdpc3RlckJvb2sSHQoZUkVHSVNURVJfQk9PS19VTlNQRUNJRklFRBAAEhoKFlJFR0lTVEVSX0JPT0tfT1VUR09JTkcQARIaChZSRUdJU1RFUl9CT09LX0lOQ09NSU5HEAIqeQoNUmVqZWN0aW9uS2luZBIeChpSRUpFQ1RJT05fS0lORF9VTlNQRUNJRklFRBAAEiQKIFJFSkVDVElPTl9LSU5EX1RZUEVfTk9UX0FDQ0VQVEVEEAESIgoeUkVKRUNUSU9OX0tJTkRfV1JPTkdfUFVCTElTSEVSEAJiBnByb3RvMw", [file_edoc_v1_common, file_edoc_v1_document, file_edoc_v1_ward, file_google_protobuf_timestamp]);
+  fileDesc("ChRlZG9jL3YxL2V2ZW50cy5wcm90bxIHZWRvYy52MSLUAQoRRG9jdW1lbnRTdWJtaXR0ZWQSKwoIbWV0YWRhdGEYASABKAsyGS5lZG9jLnYxLkRvY3VtZW50TWV0YWRhdGESIwoJbWFpbl9maWxlGAIgASgLMhAuZWRvYy52MS5GaWxlUmVmEiUKC2F0dGFjaG1lbnRzGAMgAygLMhAuZWRvYy52MS5GaWxlUmVmEhQKDHN1Ym1pdHRlZF9ieRgEIAEoCRIwCgxzdWJtaXR0ZWRfYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIpgBChZQZXJzb25TaWduYXR1cmVBcHBsaWVkEhMKC2RvY3VtZW50X2lkGAEgASgJEhMKC2lzc3Vlcl9jb2RlGAIgASgJEiUKC3NpZ25lZF9maWxlGAMgASgLMhAuZWRvYy52MS5GaWxlUmVmEi0KCXNpZ25lZF9hdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAi+AEKEVNpZ25hdHVyZUFwcHJvdmVkEhMKC2RvY3VtZW50X2lkGAEgASgJEhMKC2lzc3Vlcl9jb2RlGAIgASgJEhMKC2FwcHJvdmVkX2J5GAMgASgJEi8KC2FwcHJvdmVkX2F0GAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIWCg5jbGllbnRfYWRkcmVzcxgFIAEoCRIUCgxjbGllbnRfYWdlbnQYBiABKAkSEgoKa2V5X2hvbGRlchgHIAEoCRIaChJjZXJ0aWZpY2F0ZV9zaGEyNTYYCCABKAkSFQoNc2Vjb25kX2ZhY3RvchgJIAEoCSKUAQoRU2lnbmF0dXJlUmV0dXJuZWQSEwoLZG9jdW1lbnRfaWQYASABKAkSEwoLaXNzdWVyX2NvZGUYAiABKAkSEwoLcmV0dXJuZWRfYnkYAyABKAkSDwoHY29tbWVudBgEIAEoCRIvCgtyZXR1cm5lZF9hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAivwEKEERvY3VtZW50TnVtYmVyZWQSEwoLZG9jdW1lbnRfaWQYASABKAkSEwoLaXNzdWVyX2NvZGUYAiABKAkSDgoGbnVtYmVyGAMgASgNEhAKCG5vdGF0aW9uGAQgASgJEhMKC2lzc3VlZF9kYXRlGAUgASgJEhkKEWVkeG1sX2RvY3VtZW50X2lkGAYgASgJEi8KC251bWJlcmVkX2F0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKzAQoORG9jdW1lbnRJc3N1ZWQSKwoIbWV0YWRhdGEYASABKAsyGS5lZG9jLnYxLkRvY3VtZW50TWV0YWRhdGESHgoEZmlsZRgCIAEoCzIQLmVkb2MudjEuRmlsZVJlZhIlCgthdHRhY2htZW50cxgDIAMoCzIQLmVkb2MudjEuRmlsZVJlZhItCglpc3N1ZWRfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIucBChBEb2N1bWVudEltcG9ydGVkEisKCG1ldGFkYXRhGAEgASgLMhkuZWRvYy52MS5Eb2N1bWVudE1ldGFkYXRhEh4KBGZpbGUYAiABKAsyEC5lZG9jLnYxLkZpbGVSZWYSJQoLYXR0YWNobWVudHMYAyADKAsyEC5lZG9jLnYxLkZpbGVSZWYSLwoLaW1wb3J0ZWRfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhYKDnBhY2thZ2Vfc2hhMjU2GAUgASgJEhYKDnNpZ25lcl9zdWJqZWN0GAYgASgJIogBCg5Eb2N1bWVudEZhaWxlZBITCgtkb2N1bWVudF9pZBgBIAEoCRITCgtpc3N1ZXJfY29kZRgCIAEoCRINCgVzdGFnZRgDIAEoCRIOCgZyZWFzb24YBCABKAkSLQoJZmFpbGVkX2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJHCg9EZWxpdmVyeUNyZWF0ZWQSIwoIZGVsaXZlcnkYASABKAsyES5lZG9jLnYxLkRlbGl2ZXJ5Eg8KB2NoYW5uZWwYAiABKAkirQEKEURlbGl2ZXJpZXNDcmVhdGVkEhMKC2RvY3VtZW50X2lkGAEgASgJEhMKC3NlbmRlcl9jb2RlGAIgASgJEi4KCmNyZWF0ZWRfYXQYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhAKCGR1ZV9kYXRlGAQgASgJEiwKCmRlbGl2ZXJpZXMYBSADKAsyGC5lZG9jLnYxLkNyZWF0ZWREZWxpdmVyeSJPCg9DcmVhdGVkRGVsaXZlcnkSEwoLZGVsaXZlcnlfaWQYASABKAkSFgoOcmVjaXBpZW50X2NvZGUYAiABKAkSDwoHY2hhbm5lbBgDIAEoCSI6ChFCdWlsdGluRGVsaXZlcmllcxIlCgpkZWxpdmVyaWVzGAEgAygLMhEuZWRvYy52MS5EZWxpdmVyeSI3Cg5TdGF0dXNSZXBvcnRlZBIlCgZyZXBvcnQYASABKAsyFS5lZG9jLnYxLlN0YXR1c1JlcG9ydCI6ChBTdGF0dXNlc1JlcG9ydGVkEiYKB3JlcG9ydHMYASADKAsyFS5lZG9jLnYxLlN0YXR1c1JlcG9ydCJKChdEZWxpdmVyeVN0YXR1c2VzQ2hhbmdlZBIvCgdjaGFuZ2VzGAEgAygLMh4uZWRvYy52MS5EZWxpdmVyeVN0YXR1c0NoYW5nZWQi7wIKFURlbGl2ZXJ5U3RhdHVzQ2hhbmdlZBITCgtkZWxpdmVyeV9pZBgBIAEoCRITCgtkb2N1bWVudF9pZBgCIAEoCRITCgtzZW5kZXJfY29kZRgDIAEoCRIWCg5yZWNpcGllbnRfY29kZRgEIAEoCRIjCgZzdGF0dXMYBSABKA4yEy5lZG9jLnYxLlN0YXR1c0NvZGUSLAoPcHJldmlvdXNfc3RhdHVzGAYgASgOMhMuZWRvYy52MS5TdGF0dXNDb2RlEg4KBnJlYXNvbhgHIAEoCRITCgtyZXBvcnRlZF9ieRgIIAEoCRIvCgtvY2N1cnJlZF9hdBgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLAoPcmVwb3J0ZWRfc3RhdHVzGAogASgOMhMuZWRvYy52MS5TdGF0dXNDb2RlEhYKDnJlY2FsbF9wZW5kaW5nGAsgASgIEhAKCHNlcXVlbmNlGAwgASgEIsYCChVSZWdpc3RlckVudHJ5UmVjb3JkZWQSEAoIb3JnX2NvZGUYASABKAkSIwoEYm9vaxgCIAEoDjIVLmVkb2MudjEuUmVnaXN0ZXJCb29rEgwKBHllYXIYAyABKA0SDgoGbnVtYmVyGAQgASgNEh8KBm1lZGl1bRgFIAEoDjIPLmVkb2MudjEuTWVkaXVtEhMKC2RvY3VtZW50X2lkGAYgASgJEhEKCXR5cGVfY29kZRgHIAEoCRIPCgdzdWJqZWN0GAggASgJEhgKEGNvdW50ZXJwYXJ0X2NvZGUYCSABKAkSEAoIZHVlX2RhdGUYCiABKAkSDwoHcm91dGluZRgLIAEoCBIvCgtyZWNvcmRlZF9hdBgMIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEAoIZW50cnlfaWQYDSABKAkiSgoXUmVnaXN0ZXJFbnRyaWVzUmVjb3JkZWQSLwoHZW50cmllcxgBIAMoCzIeLmVkb2MudjEuUmVnaXN0ZXJFbnRyeVJlY29yZGVkIvIBChZEZWxpdmVyeVJlY2VpcHRPdmVyZHVlEhMKC2RlbGl2ZXJ5X2lkGAEgASgJEhMKC2RvY3VtZW50X2lkGAIgASgJEhMKC3NlbmRlcl9jb2RlGAMgASgJEhYKDnJlY2lwaWVudF9jb2RlGAQgASgJEiMKCHByaW9yaXR5GAUgASgOMhEuZWRvYy52MS5Qcmlvcml0eRIuCgpjcmVhdGVkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIsCghkZWFkbGluZRgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAi+wEKD01lc3NhZ2VSZWplY3RlZBISCgptZXNzYWdlX2lkGAEgASgJEgwKBHR5cGUYAiABKAkSFAoMcHVibGlzaGVkX2J5GAMgASgJEhAKCGV4Y2hhbmdlGAQgASgJEhMKC3JvdXRpbmdfa2V5GAUgASgJEg0KBXF1ZXVlGAYgASgJEiQKBGtpbmQYByABKA4yFi5lZG9jLnYxLlJlamVjdGlvbktpbmQSDgoGcmVhc29uGAggASgJEhMKC3JlamVjdGVkX2J5GAkgASgJEi8KC3JlamVjdGVkX2F0GAogASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCplCgxSZWdpc3RlckJvb2sSHQoZUkVHSVNURVJfQk9PS19VTlNQRUNJRklFRBAAEhoKFlJFR0lTVEVSX0JPT0tfT1VUR09JTkcQARIaChZSRUdJU1RFUl9CT09LX0lOQ09NSU5HEAIqeQoNUmVqZWN0aW9uS2luZBIeChpSRUpFQ1RJT05fS0lORF9VTlNQRUNJRklFRBAAEiQKIFJFSkVDVElPTl9LSU5EX1RZUEVfTk9UX0FDQ0VQVEVEEAESIgoeUkVKRUNUSU9OX0tJTkRfV1JPTkdfUFVCTElTSEVSEAJiBnByb3RvMw", [file_edoc_v1_common, file_edoc_v1_document, file_edoc_v1_ward, file_google_protobuf_timestamp]);
 
 /**
  * document.submitted: a clerk handed in a draft with its files (intake → signing).
@@ -287,6 +287,56 @@ export const DocumentIssuedSchema: GenMessage<DocumentIssued> = /*@__PURE__*/
   messageDesc(file_edoc_v1_events, 5);
 
 /**
+ * document.imported: a document from outside the exchange, registered from a signed edXML package
+ * of the national axis for the units of this exchange it addresses (intake → routing). The
+ * metadata's issuer is the outside organ; its recipients are only this exchange's units.
+ *
+ * @generated from message edoc.v1.DocumentImported
+ */
+export type DocumentImported = Message<"edoc.v1.DocumentImported"> & {
+  /**
+   * @generated from field: edoc.v1.DocumentMetadata metadata = 1;
+   */
+  metadata?: DocumentMetadata | undefined;
+
+  /**
+   * The first attachment of the package: the document itself.
+   *
+   * @generated from field: edoc.v1.FileRef file = 2;
+   */
+  file?: FileRef | undefined;
+
+  /**
+   * @generated from field: repeated edoc.v1.FileRef attachments = 3;
+   */
+  attachments: FileRef[];
+
+  /**
+   * @generated from field: google.protobuf.Timestamp imported_at = 4;
+   */
+  importedAt?: Timestamp | undefined;
+
+  /**
+   * SHA-256 of the package as received, and the subject of the certificate that signed it.
+   *
+   * @generated from field: string package_sha256 = 5;
+   */
+  packageSha256: string;
+
+  /**
+   * @generated from field: string signer_subject = 6;
+   */
+  signerSubject: string;
+};
+
+/**
+ * Describes the message edoc.v1.DocumentImported.
+ * Use `create(DocumentImportedSchema)` to create a new message.
+ */
+export const DocumentImportedSchema: GenMessage<DocumentImported> = /*@__PURE__*/
+  messageDesc(file_edoc_v1_events, 6);
+
+/**
  * document.failed: the document could not be signed or numbered; nothing was sent.
  *
  * @generated from message edoc.v1.DocumentFailed
@@ -325,7 +375,7 @@ export type DocumentFailed = Message<"edoc.v1.DocumentFailed"> & {
  * Use `create(DocumentFailedSchema)` to create a new message.
  */
 export const DocumentFailedSchema: GenMessage<DocumentFailed> = /*@__PURE__*/
-  messageDesc(file_edoc_v1_events, 6);
+  messageDesc(file_edoc_v1_events, 7);
 
 /**
  * delivery.created: routing published one delivery for one recipient (routing → all). Routing
@@ -352,7 +402,7 @@ export type DeliveryCreated = Message<"edoc.v1.DeliveryCreated"> & {
  * Use `create(DeliveryCreatedSchema)` to create a new message.
  */
 export const DeliveryCreatedSchema: GenMessage<DeliveryCreated> = /*@__PURE__*/
-  messageDesc(file_edoc_v1_events, 7);
+  messageDesc(file_edoc_v1_events, 8);
 
 /**
  * deliveries.created: routing published a document's deliveries, one per recipient, in one
@@ -395,7 +445,7 @@ export type DeliveriesCreated = Message<"edoc.v1.DeliveriesCreated"> & {
  * Use `create(DeliveriesCreatedSchema)` to create a new message.
  */
 export const DeliveriesCreatedSchema: GenMessage<DeliveriesCreated> = /*@__PURE__*/
-  messageDesc(file_edoc_v1_events, 8);
+  messageDesc(file_edoc_v1_events, 9);
 
 /**
  * @generated from message edoc.v1.CreatedDelivery
@@ -424,7 +474,7 @@ export type CreatedDelivery = Message<"edoc.v1.CreatedDelivery"> & {
  * Use `create(CreatedDeliverySchema)` to create a new message.
  */
 export const CreatedDeliverySchema: GenMessage<CreatedDelivery> = /*@__PURE__*/
-  messageDesc(file_edoc_v1_events, 9);
+  messageDesc(file_edoc_v1_events, 10);
 
 /**
  * deliveries.builtin: a document's deliveries to the units on edoc's built-in inbox, together
@@ -445,7 +495,7 @@ export type BuiltinDeliveries = Message<"edoc.v1.BuiltinDeliveries"> & {
  * Use `create(BuiltinDeliveriesSchema)` to create a new message.
  */
 export const BuiltinDeliveriesSchema: GenMessage<BuiltinDeliveries> = /*@__PURE__*/
-  messageDesc(file_edoc_v1_events, 10);
+  messageDesc(file_edoc_v1_events, 11);
 
 /**
  * status.reported: a built-in inbox recipient (through intake) or the sender reports a status.
@@ -465,7 +515,7 @@ export type StatusReported = Message<"edoc.v1.StatusReported"> & {
  * Use `create(StatusReportedSchema)` to create a new message.
  */
 export const StatusReportedSchema: GenMessage<StatusReported> = /*@__PURE__*/
-  messageDesc(file_edoc_v1_events, 11);
+  messageDesc(file_edoc_v1_events, 12);
 
 /**
  * statuses.reported: several reports about one document's deliveries, together (intake → routing):
@@ -485,7 +535,7 @@ export type StatusesReported = Message<"edoc.v1.StatusesReported"> & {
  * Use `create(StatusesReportedSchema)` to create a new message.
  */
 export const StatusesReportedSchema: GenMessage<StatusesReported> = /*@__PURE__*/
-  messageDesc(file_edoc_v1_events, 12);
+  messageDesc(file_edoc_v1_events, 13);
 
 /**
  * delivery.statuses_changed: the changes routing accepted from one StatusesReported, in one event
@@ -505,7 +555,7 @@ export type DeliveryStatusesChanged = Message<"edoc.v1.DeliveryStatusesChanged">
  * Use `create(DeliveryStatusesChangedSchema)` to create a new message.
  */
 export const DeliveryStatusesChangedSchema: GenMessage<DeliveryStatusesChanged> = /*@__PURE__*/
-  messageDesc(file_edoc_v1_events, 13);
+  messageDesc(file_edoc_v1_events, 14);
 
 /**
  * delivery.status_changed: routing accepted a status for a delivery (routing → all).
@@ -590,7 +640,7 @@ export type DeliveryStatusChanged = Message<"edoc.v1.DeliveryStatusChanged"> & {
  * Use `create(DeliveryStatusChangedSchema)` to create a new message.
  */
 export const DeliveryStatusChangedSchema: GenMessage<DeliveryStatusChanged> = /*@__PURE__*/
-  messageDesc(file_edoc_v1_events, 14);
+  messageDesc(file_edoc_v1_events, 15);
 
 /**
  * register.recorded: a document entered an organisation's register, electronic or paper (intake → metrics, archival).
@@ -673,7 +723,7 @@ export type RegisterEntryRecorded = Message<"edoc.v1.RegisterEntryRecorded"> & {
  * Use `create(RegisterEntryRecordedSchema)` to create a new message.
  */
 export const RegisterEntryRecordedSchema: GenMessage<RegisterEntryRecorded> = /*@__PURE__*/
-  messageDesc(file_edoc_v1_events, 15);
+  messageDesc(file_edoc_v1_events, 16);
 
 /**
  * register.entries_recorded: several entries at once (intake → metrics, archival): the arrivals of
@@ -693,7 +743,7 @@ export type RegisterEntriesRecorded = Message<"edoc.v1.RegisterEntriesRecorded">
  * Use `create(RegisterEntriesRecordedSchema)` to create a new message.
  */
 export const RegisterEntriesRecordedSchema: GenMessage<RegisterEntriesRecorded> = /*@__PURE__*/
-  messageDesc(file_edoc_v1_events, 16);
+  messageDesc(file_edoc_v1_events, 17);
 
 /**
  * delivery.receipt_overdue: a recipient has not confirmed arrival (01) in time: 15 minutes for
@@ -743,7 +793,7 @@ export type DeliveryReceiptOverdue = Message<"edoc.v1.DeliveryReceiptOverdue"> &
  * Use `create(DeliveryReceiptOverdueSchema)` to create a new message.
  */
 export const DeliveryReceiptOverdueSchema: GenMessage<DeliveryReceiptOverdue> = /*@__PURE__*/
-  messageDesc(file_edoc_v1_events, 17);
+  messageDesc(file_edoc_v1_events, 18);
 
 /**
  * message.rejected: a service refused a message that broke the message contract: a type its queue
@@ -817,7 +867,7 @@ export type MessageRejected = Message<"edoc.v1.MessageRejected"> & {
  * Use `create(MessageRejectedSchema)` to create a new message.
  */
 export const MessageRejectedSchema: GenMessage<MessageRejected> = /*@__PURE__*/
-  messageDesc(file_edoc_v1_events, 18);
+  messageDesc(file_edoc_v1_events, 19);
 
 /**
  * Which book of an organisation's registers an entry is in.

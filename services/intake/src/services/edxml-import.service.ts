@@ -1,0 +1,128 @@
+import { createHash, randomUUID, X509Certificate } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ConflictException, ForbiddenException, Inject, Injectable, Logger, PayloadTooLargeException, UnprocessableEntityException } from '@nestjs/common';
+import { type FileRefSchema, type MessageInitShape, timestampFromDate } from '@edoc/contracts';
+import type { EdocConfig } from '@edoc/config';
+import { Database } from '@edoc/db';
+import { Directory } from '@edoc/directory';
+import { DEFAULT_MAX_PACKAGE_BYTES, readPackage } from '@edoc/edxml';
+import type { Principal } from '@edoc/identity';
+import { districtTrust, readTrustedRoots, type TrustedRoot } from '@edoc/pki';
+import { EDOC_CONFIG, EventOutbox, isUrgent, OBJECT_STORE, pkiDirOf } from '@edoc/runtime';
+import { objectKeyFor, type ObjectStore } from '@edoc/storage';
+import { importedMetadataOf } from '../domain/edxml-package';
+import { EdxmlImportsRepository } from '../repositories/edxml-imports.repository';
+import { StagedObjectsRepository } from '../repositories/staged-objects.repository';
+import type { StagedFile } from '../uploads/staged-file';
+
+export interface ImportReceipt {
+  documentId: string;
+  edxmlDocumentId: string;
+  from: string;
+  recipients: string[];
+  warnings: string[];
+}
+
+/**
+ * Registers a document from an edXML package of the national axis for the units of this exchange
+ * it addresses, after readPackage found nothing wrong with it (structure, fields, signature and
+ * its chain to a trusted root). Routing then delivers it like an issued document. A refused
+ * package leaves nothing behind: no record, no stored file, no event.
+ */
+@Injectable()
+export class EdxmlImportService {
+  private readonly logger = new Logger(EdxmlImportService.name);
+  private readonly pkiDir: string;
+  private readonly trustedRoots: TrustedRoot[];
+
+  constructor(
+    private readonly db: Database,
+    private readonly directory: Directory,
+    private readonly imports: EdxmlImportsRepository,
+    private readonly staged: StagedObjectsRepository,
+    private readonly events: EventOutbox,
+    @Inject(OBJECT_STORE) private readonly store: ObjectStore,
+    @Inject(EDOC_CONFIG) config: EdocConfig,
+  ) {
+    this.pkiDir = pkiDirOf(config);
+    this.trustedRoots = readTrustedRoots(config.trustedRoots);
+  }
+
+  async import(principal: Principal, upload: StagedFile | undefined): Promise<ImportReceipt> {
+    if (upload === undefined) throw new UnprocessableEntityException(['package: no file in the form field "package"']);
+    try {
+      if (upload.size > DEFAULT_MAX_PACKAGE_BYTES) throw new PayloadTooLargeException(`the package is ${upload.size} bytes, more than the limit of ${DEFAULT_MAX_PACKAGE_BYTES}`);
+      return await this.register(principal, readFileSync(upload.path), upload.sha256);
+    } finally {
+      await rm(upload.path, { force: true });
+    }
+  }
+
+  private async register(principal: Principal, bytes: Buffer, packageSha256: string): Promise<ImportReceipt> {
+    const result = readPackage(bytes, this.trust());
+    if (!result.ok) throw new UnprocessableEntityException(result.reasons);
+    const { pkg } = result;
+    const from = pkg.header.from.organId;
+    if (this.directory.get(from) !== undefined) throw new UnprocessableEntityException([`MessageHeader/From: ${from} is a unit of this exchange; its documents are issued here, not imported`]);
+    if (pkg.business.docType !== 0) throw new UnprocessableEntityException([`TraceHeaderList/Bussiness/BussinessDocType: ${pkg.business.docType} (recall, update or replace) from the axis is not supported yet; only new documents (0) are`]);
+    const recipients = pkg.header.to.map((to) => to.organId).filter((code) => this.directory.get(code) !== undefined);
+    if (recipients.length === 0) throw new UnprocessableEntityException([`MessageHeader/To: the package addresses none of this exchange's units (${pkg.header.to.map((to) => to.organId).join(', ')})`]);
+    if (!principal.roles.includes('admin') && !recipients.includes(principal.orgCode)) {
+      throw new ForbiddenException(`the package addresses ${recipients.join(', ')}, not ${principal.orgCode}: a clerk of an addressed unit or an administrator imports it`);
+    }
+    const earlier = await this.imports.find(from, pkg.header.documentId);
+    if (earlier !== undefined) throw new ConflictException(`${pkg.header.documentId} from ${from} was imported already, as document ${earlier.documentId} (${earlier.importedAt.toISOString()})`);
+
+    const documentId = randomUUID();
+    const [main, ...rest] = pkg.attachments;
+    if (main === undefined) throw new UnprocessableEntityException(['AttachmentEncoded: the package carries no document']);
+    // Noted before they are written: should the import fail after, the sweeper removes what is unreferenced.
+    const notes = await this.staged.note(pkg.attachments.map((a) => objectKeyFor(sha256Of(a.bytes))));
+    const stored: MessageInitShape<typeof FileRefSchema>[] = [];
+    for (const a of pkg.attachments) {
+      const object = await this.store.put(a.bytes);
+      stored.push({ objectKey: object.key, sha256: object.sha256, size: BigInt(object.size), mediaType: a.contentType, fileName: a.name });
+    }
+    const metadata = importedMetadataOf(pkg, documentId, recipients);
+    const importedAt = new Date();
+    await this.db.transaction(async (tx) => {
+      const fresh = await this.imports.insert(tx, {
+        organId: from,
+        edxmlDocumentId: pkg.header.documentId,
+        documentId,
+        packageSha256,
+        signerSubject: result.signer.subject.replace(/\n/g, ', '),
+        recipientCodes: recipients,
+        objectKeys: stored.map((s) => s.objectKey as string),
+        importedBy: principal.username,
+      });
+      if (!fresh) throw new ConflictException(`${pkg.header.documentId} from ${from} was imported already, a moment ago`);
+      await this.staged.clear(tx, notes);
+      await this.events.emit(tx, 'documentImported', {
+        metadata,
+        file: stored[0],
+        attachments: stored.slice(1),
+        importedAt: timestampFromDate(importedAt),
+        packageSha256,
+        signerSubject: result.signer.subject.replace(/\n/g, ', '),
+      }, { urgent: isUrgent(metadata.priority) });
+    });
+    this.logger.log(`imported ${pkg.header.documentId} from ${from} as ${documentId} for ${recipients.join(', ')} (${rest.length} attachment(s) beside the document)`);
+    return { documentId, edxmlDocumentId: pkg.header.documentId, from, recipients, warnings: result.warnings };
+  }
+
+  /** The district's root and the configured ones; the district's issuing CA links its own signers. */
+  private trust(): { trusted: X509Certificate[]; intermediates: X509Certificate[] } {
+    const issuing = join(this.pkiDir, 'issuing-ca.cert.pem');
+    return {
+      trusted: districtTrust(this.pkiDir, this.trustedRoots).anchorsPem.map((pem) => new X509Certificate(pem)),
+      intermediates: existsSync(issuing) ? [new X509Certificate(readFileSync(issuing))] : [],
+    };
+  }
+}
+
+function sha256Of(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}

@@ -1,0 +1,252 @@
+import { execFileSync } from 'node:child_process';
+import { createHash, X509Certificate } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { EDXML_NS, emptyOrgan, readPackage, signPackage, writePackage, type EdxmlPackage } from '@edoc/edxml';
+import { createIssuingCa, createRootCa, issueOrganisationCertificate, type IssuedCredential } from '@edoc/pki';
+import { waitFor } from '@edoc/testing';
+import { TestExchange } from '../support/test-exchange';
+import { http, submissionForm } from '../support/http';
+import { makePdf } from '../support/pdf-fixtures';
+
+const DISTRICT = '000.00.13.H26';
+const OFFICE = '000.01.13.H26';
+const BACH_DANG = '000.31.13.H26';
+
+interface DocumentView {
+  state: string;
+  numberNotation: string | null;
+  issuedDate: string | null;
+  edxmlDocumentId: string | null;
+  file: { sha256: string; size: number } | null;
+  attachments: { sha256: string; size: number; fileName: string }[];
+}
+
+/** The city's CA, which the district lists in EDOC_TRUSTED_ROOTS: packages from the axis are signed under it. */
+interface CityPki {
+  root: IssuedCredential;
+  issuing: IssuedCredential;
+  organ: IssuedCredential;
+}
+
+const CITY = '000.00.00.H26';
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+function cityPackage(subject: string, to: string[], document: Buffer): EdxmlPackage {
+  return {
+    header: {
+      from: { ...emptyOrgan(CITY, 'UBND thành phố Hà Nội'), email: 'vanthu@hanoi.gov.vn' },
+      to: to.map((code) => emptyOrgan(code, `Đơn vị ${code}`)),
+      documentId: `${CITY},2026/12/01,215/UBND-KGVX`,
+      codeNumber: '215',
+      codeNotation: 'UBND-KGVX',
+      place: 'Hà Nội',
+      promulgationDate: '2026-12-01',
+      documentType: 18,
+      documentTypeName: 'Công văn',
+      subject,
+      content: '',
+      signerCompetence: 'KT. CHỦ TỊCH',
+      signerPosition: 'PHÓ CHỦ TỊCH',
+      signerFullName: 'Lê Thị Hoa',
+      dueDate: '2099-12-20',
+      toPlaces: ['Như trên;', 'Lưu: VT, KGVX.'],
+      priority: 2,
+      sphereOfPromulgation: '',
+      typerNotation: 'KGVX',
+      promulgationAmount: 0,
+      pageAmount: 1,
+      appendixes: [],
+      responseFor: [],
+      steeringType: 1,
+    },
+    traces: [{ organId: CITY, timestamp: new Date('2026-12-01T02:00:00Z') }],
+    business: { docType: 0, reason: '', documentId: '', paper: false, staff: { department: 'Văn phòng', staff: 'Phạm Văn Dũng', mobile: '', email: '' } },
+    attachments: [{ contentId: 'main@hanoi', name: 'CV 215.pdf', contentType: 'application/pdf', description: 'Văn bản', bytes: document }],
+  };
+}
+
+describe('edXML: export of an issued document, import from the axis', () => {
+  let exchange: TestExchange;
+  let work: string;
+  let city: CityPki;
+  let db: Client;
+  let documentId: string;
+  let issued: DocumentView;
+  const pki = (...path: string[]) => join(exchange.dataFolder, 'pki', ...path);
+  const subject = 'Về việc <triển khai> "một cửa" & dịch vụ công trực tuyến'.normalize('NFD');
+
+  const edoc = (...args: string[]) => exchange.cliOutcome(args);
+
+  const exportAs = (user: string, id: string, output: string) =>
+    edoc('edxml', 'export', id, '-o', output, '--key', join(exchange.dataFolder, 'secrets', 'signing', 'keys', 'orgs', `${DISTRICT}.key.pem`), '--cert', pki('orgs', `${DISTRICT}.cert.pem`), '--as', user, '--url', exchange.url('intake', ''));
+
+  beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), 'edoc-edxml-e2e-'));
+    const root = createRootCa({ commonName: 'Hà Nội Root CA (test)', keyAlgorithm: 'rsa-2048' });
+    const issuing = createIssuingCa(root, { commonName: 'Hà Nội Issuing CA (test)', keyAlgorithm: 'rsa-2048' });
+    city = { root, issuing, organ: issueOrganisationCertificate(issuing, { orgCode: CITY, orgName: 'UBND thành phố Hà Nội', keyAlgorithm: 'rsa-2048' }) };
+    writeFileSync(join(work, 'city-root.pem'), root.certificatePem);
+    exchange = await TestExchange.start({ env: { EDOC_TRUSTED_ROOTS: join(work, 'city-root.pem') } });
+    db = new Client({ connectionString: exchange.databaseUrl });
+    await db.connect();
+    const answer = await http<{ documentId: string }>(exchange.url('intake', '/documents'), {
+      token: exchange.token('hbt.clerk'),
+      form: submissionForm(
+        { type: 'KH', subject, recipients: [OFFICE, BACH_DANG], toPlaces: ['Lưu: VT'], urgency: 'khẩn', dueDate: '2099-12-31', steeringType: 1, signer: 'hbt.signer', draftingUnit: 'VP' },
+        await makePdf('Ke hoach', 2),
+        [await makePdf('Phu luc', 1)],
+      ),
+    });
+    expect({ status: answer.status, body: answer.status === 202 ? 'accepted' : answer.body }).toEqual({ status: 202, body: 'accepted' });
+    documentId = answer.body.documentId;
+    issued = await waitFor('the document to be issued', async () => {
+      const view = await http<DocumentView>(exchange.url('intake', `/documents/${documentId}`), { token: exchange.token('hbt.clerk') });
+      return view.body.state === 'issued' ? view.body : undefined;
+    }, { timeoutMs: 60_000 });
+  }, 180_000);
+
+  afterAll(async () => {
+    await db?.end();
+    await exchange?.stop();
+    if (work !== undefined) rmSync(work, { recursive: true, force: true });
+  });
+
+  it('writes a signed package with every field, that edoc reads back equal and xmlsec1 verifies', async () => {
+    const output = join(work, 'document.edxml');
+    const exported = await exportAs('hbt.clerk', documentId, output);
+    expect({ code: exported.code, stderr: exported.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(exported.stdout).toMatch(/^wrote .*document\.edxml \(\d+ bytes\), signed by .*000\.00\.13\.H26/);
+
+    const read = readPackage(readFileSync(output), { trusted: [new X509Certificate(readFileSync(pki('root-ca.cert.pem')))], intermediates: [new X509Certificate(readFileSync(pki('issuing-ca.cert.pem')))] });
+    if (!read.ok) throw new Error(read.reasons.join('\n'));
+    const [number, notation] = issued.numberNotation!.split('/');
+    expect(read.pkg.header).toMatchObject({
+      from: expect.objectContaining({ organId: DISTRICT, organName: 'Ủy ban nhân dân quận Hai Bà Trưng' }),
+      to: [expect.objectContaining({ organId: OFFICE }), expect.objectContaining({ organId: BACH_DANG, organizationInCharge: 'Ủy ban nhân dân quận Hai Bà Trưng' })],
+      documentId: issued.edxmlDocumentId,
+      codeNumber: number,
+      codeNotation: notation,
+      promulgationDate: issued.issuedDate,
+      documentType: 10,
+      documentTypeName: 'Kế hoạch',
+      subject: subject.normalize('NFC'),
+      dueDate: '2099-12-31',
+      priority: 1,
+      steeringType: 1,
+      typerNotation: 'VP',
+      responseFor: [],
+      signerFullName: expect.stringMatching(/\S/),
+    });
+    expect(read.pkg.header.toPlaces).toContain('Lưu: VT');
+    expect(read.pkg.business).toMatchObject({ docType: 0, documentId: '' });
+    // Byte-exact: the issued (sealed, time-stamped) PDF and its attachment, by their SHA-256.
+    expect(read.pkg.attachments.map((a) => sha256(a.bytes))).toEqual([issued.file!.sha256, ...issued.attachments.map((a) => a.sha256)]);
+
+    const checked = await edoc('edxml', 'check', output, '--trust', pki('root-ca.cert.pem'), '--ca', pki('issuing-ca.cert.pem'));
+    expect({ code: checked.code, stderr: checked.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(checked.stdout).toContain(`VALID: ${issued.edxmlDocumentId} from ${DISTRICT} to ${OFFICE}, ${BACH_DANG}`);
+
+    execFileSync('xmlsec1', ['--verify', '--trusted-pem', pki('root-ca.cert.pem'), '--untrusted-pem', pki('issuing-ca.cert.pem'), '--id-attr:Id', `${EDXML_NS}:edXMLEnvelope`, '--id-attr:Id', `${EDXML_NS}:Attachment`, output], { stdio: ['ignore', 'pipe', 'pipe'] });
+  });
+
+  it('check refuses a package changed after signing, with the reason and exit code 1', async () => {
+    const original = readFileSync(join(work, 'document.edxml'), 'utf8');
+    const forged = join(work, 'forged.edxml');
+    writeFileSync(forged, original.replace('<edXML:Priority>1<', '<edXML:Priority>3<'));
+    const checked = await edoc('edxml', 'check', forged, '--trust', pki('root-ca.cert.pem'), '--ca', pki('issuing-ca.cert.pem'));
+    expect(checked.code).toBe(1);
+    expect(checked.stdout).toMatch(/^REFUSED:\n {2}✗ Signature: does not verify/);
+  });
+
+  it('shows a document only to its issuing unit, and writes nothing when refused', async () => {
+    const output = join(work, 'stranger.edxml');
+    const stranger = await exportAs('bachdang.clerk', documentId, output);
+    expect(stranger.code).not.toBe(0);
+    expect(stranger.stderr).toContain(`no document ${documentId} issued by ${BACH_DANG}`);
+    const notAnId = await http(exchange.url('intake', '/documents/not-a-uuid/edxml'), { token: exchange.token('hbt.clerk') });
+    expect(notAnId.status).toBe(404);
+    const anonymous = await http(exchange.url('intake', `/documents/${documentId}/edxml`));
+    expect(anonymous.status).toBe(401);
+    expect(existsSync(output)).toBe(false);
+  });
+
+  describe('import of a package from the axis', () => {
+    const document = () => makePdf('Cong van cua thanh pho', 1);
+    const sign = (pkg: EdxmlPackage, signer: IssuedCredential = city.organ, chain: IssuedCredential[] = [city.issuing]) =>
+      signPackage(writePackage(pkg), { ...signer, chainPem: chain.map((c) => c.certificatePem) });
+    const importFile = async (name: string, xml: string, user = 'admin') => {
+      const file = join(work, name);
+      writeFileSync(file, xml);
+      return edoc('edxml', 'import', file, '--as', user, '--url', exchange.url('intake', ''));
+    };
+    const imports = async () => Number((await db.query('SELECT count(*) FROM intake.edxml_imports')).rows[0].count);
+    const stored = (bytes: Buffer) => existsSync(join(exchange.dataFolder, 'storage')) && (readdirSync(join(exchange.dataFolder, 'storage'), { recursive: true }) as string[]).some((name) => name.endsWith(sha256(bytes)));
+    const subject = 'Về việc tổ chức <Ngày hội> "Chuyển đổi số" & văn hóa';
+    let pdf: Buffer;
+    let xml: string;
+
+    beforeAll(async () => {
+      pdf = await document();
+      xml = sign(cityPackage(subject, [BACH_DANG, DISTRICT, '000.00.99.H99'], pdf));
+    });
+
+    it('registers it for the addressed units of the exchange, who receive it byte-exact and report on it', async () => {
+      const imported = await importFile('city.edxml', xml, 'bachdang.clerk');
+      expect({ code: imported.code, stderr: imported.stderr }).toEqual({ code: 0, stderr: '' });
+      expect(imported.stdout).toMatch(new RegExp(`^imported ${CITY},2026/12/01,215/UBND-KGVX from ${CITY} as document [0-9a-f-]{36}, for ${BACH_DANG}, ${DISTRICT}`));
+      const documentId = /as document ([0-9a-f-]{36})/.exec(imported.stdout)![1];
+
+      const item = await waitFor('the document in the inbox of Bạch Đằng', async () => {
+        const inbox = await http<{ items: { deliveryId: string; documentId: string; senderCode: string; subject: string; numberNotation: string; dueDate: string | null; file: { sha256: string } | null }[] }>(exchange.url('intake', '/inbox'), { token: exchange.token('bachdang.clerk') });
+        return inbox.body.items.find((i) => i.documentId === documentId);
+      }, { timeoutMs: 30_000 });
+      expect(item).toMatchObject({ senderCode: CITY, subject, numberNotation: '215/UBND-KGVX', dueDate: '2099-12-20', file: { sha256: sha256(pdf) } });
+      expect(stored(pdf)).toBe(true);
+      const download = await http<ArrayBuffer>(exchange.url('intake', `/files/${sha256(pdf)}`), { token: exchange.token('bachdang.clerk') });
+      expect(download.status).toBe(200);
+      expect((await http(exchange.url('intake', `/inbox/${item.deliveryId}/status`), { token: exchange.token('bachdang.clerk'), json: { status: '03' } })).status).toBe(202);
+      await waitFor('the district office to receive it too', async () => {
+        const inbox = await http<{ items: { documentId: string }[] }>(exchange.url('intake', '/inbox'), { token: exchange.token('hbt.clerk') });
+        return inbox.body.items.some((i) => i.documentId === documentId);
+      }, { timeoutMs: 30_000 });
+      const { rows } = await db.query(`SELECT counterpart, subject FROM intake.register_entries WHERE org_code = $1 AND book = 'incoming' AND document_id = $2`, [BACH_DANG, documentId]);
+      expect(rows).toEqual([{ counterpart: CITY, subject }]);
+      const audited = await waitFor('the import in the audit chain', async () => {
+        const { rows: entries } = await db.query<{ summary: string }>(`SELECT body::json->>'summary' AS summary FROM archival.audit_entries WHERE document_id = $1 AND event_type = 'document.imported'`, [documentId]);
+        return entries[0];
+      }, { timeoutMs: 30_000 });
+      expect(audited.summary).toContain(`imported ${CITY},2026/12/01,215/UBND-KGVX from the axis`);
+    });
+
+    it('refuses the same package again, and registers nothing', async () => {
+      const before = await imports();
+      const again = await importFile('again.edxml', xml);
+      expect(again.code).not.toBe(0);
+      expect(again.stderr).toContain(`409 ${CITY},2026/12/01,215/UBND-KGVX from ${CITY} was imported already`);
+      expect(await imports()).toBe(before);
+    });
+
+    it('refuses a bad package with its reasons, and keeps none of its files', async () => {
+      const before = await imports();
+      const fresh = async () => makePdf(`Van ban ${Math.random()}`, 1);
+      const cases: { name: string; xml: (bytes: Buffer) => string; user?: string; reason: string }[] = [
+        { name: 'changed after signing', xml: (bytes) => sign(cityPackage(subject, [BACH_DANG], bytes)).replace('<edXML:Priority>2<', '<edXML:Priority>3<'), reason: '422 Signature: does not verify' },
+        { name: 'signed under a CA nobody listed', xml: (bytes) => { const stranger = createRootCa({ commonName: 'Stranger', keyAlgorithm: 'ec-p256' }); return sign({ ...cityPackage(subject, [BACH_DANG], bytes), header: { ...cityPackage(subject, [BACH_DANG], bytes).header, documentId: `${CITY},2026/12/01,216/UBND-KGVX` } }, issueOrganisationCertificate(stranger, { orgCode: CITY, orgName: 'x', keyAlgorithm: 'ec-p256' }), []); }, reason: 'was not issued by a trusted CA' },
+        { name: 'from a unit of this exchange', xml: (bytes) => { const p = cityPackage(subject, [BACH_DANG], bytes); return sign({ ...p, header: { ...p.header, from: emptyOrgan(DISTRICT, 'x'), documentId: `${DISTRICT},2026/12/01,9/UBND-VP` } }); }, reason: `${DISTRICT} is a unit of this exchange` },
+        { name: 'for no unit of this exchange', xml: (bytes) => { const p = cityPackage(subject, ['000.00.99.H99'], bytes); return sign({ ...p, header: { ...p.header, documentId: `${CITY},2026/12/01,217/UBND-KGVX` } }); }, reason: "addresses none of this exchange's units" },
+        { name: 'with an external entity', xml: (bytes) => sign(cityPackage(subject, [BACH_DANG], bytes)).replace('<?xml version="1.0" encoding="UTF-8"?>', '<?xml version="1.0" encoding="UTF-8"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'), reason: 'declares a DTD' },
+        { name: 'imported by a clerk of a unit it does not address', xml: (bytes) => { const p = cityPackage(subject, [BACH_DANG], bytes); return sign({ ...p, header: { ...p.header, documentId: `${CITY},2026/12/01,218/UBND-KGVX` } }); }, user: 'hbt.clerk', reason: `403 the package addresses ${BACH_DANG}, not ${DISTRICT}` },
+      ];
+      for (const c of cases) {
+        const bytes = await fresh();
+        const refused = await importFile(`${c.name}.edxml`, c.xml(bytes), c.user);
+        expect({ case: c.name, code: refused.code, reasonFound: refused.stderr.includes(c.reason) ? 'yes' : refused.stderr }).toEqual({ case: c.name, code: 1, reasonFound: 'yes' });
+        expect({ case: c.name, stored: stored(bytes) }).toEqual({ case: c.name, stored: false });
+      }
+      expect(await imports()).toBe(before);
+    });
+  });
+});
