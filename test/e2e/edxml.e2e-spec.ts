@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash, X509Certificate } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -140,7 +140,7 @@ describe('edXML: export of an issued document, import from the axis', () => {
       responseFor: [],
       signerFullName: expect.stringMatching(/\S/),
     });
-    expect(read.pkg.header.toPlaces).toContain('Lưu: VT');
+    expect(read.pkg.header.toPlaces).toEqual(['Lưu: VT']);
     expect(read.pkg.business).toMatchObject({ docType: 0, documentId: '' });
     // Byte-exact: the issued (sealed, time-stamped) PDF and its attachment, by their SHA-256.
     expect(read.pkg.attachments.map((a) => sha256(a.bytes))).toEqual([issued.file!.sha256, ...issued.attachments.map((a) => a.sha256)]);
@@ -247,6 +247,52 @@ describe('edXML: export of an issued document, import from the axis', () => {
         expect({ case: c.name, stored: stored(bytes) }).toEqual({ case: c.name, stored: false });
       }
       expect(await imports()).toBe(before);
+    });
+  });
+
+  describe('round trip to a second exchange, where Bạch Đằng runs edoc of its own', () => {
+    let second: TestExchange;
+    let secondDb: Client;
+
+    beforeAll(async () => {
+      const seed = join(work, 'bach-dang');
+      mkdirSync(seed);
+      writeFileSync(join(seed, 'directory.json'), JSON.stringify({ organisations: [{ code: BACH_DANG, name: 'Ủy ban nhân dân phường Bạch Đằng', abbreviation: 'UBND', kind: 'peoples-committee', parent: null, channel: 'builtin', placeName: 'Bạch Đằng' }] }));
+      writeFileSync(join(seed, 'users.json'), JSON.stringify({ users: [
+        { id: '0c3e8f0e-7f55-4a43-9d0b-3f1f6b1c2a01', username: 'admin', displayName: 'Quản trị Bạch Đằng', orgCode: BACH_DANG, roles: ['admin'] },
+        { id: '0c3e8f0e-7f55-4a43-9d0b-3f1f6b1c2a02', username: 'bachdang.clerk', displayName: 'Văn thư Bạch Đằng', orgCode: BACH_DANG, roles: ['clerk'] },
+      ] }));
+      second = await TestExchange.start({ env: { EDOC_DIRECTORY_FILE: join(seed, 'directory.json'), EDOC_USERS_FILE: join(seed, 'users.json'), EDOC_TRUSTED_ROOTS: pki('root-ca.cert.pem') } });
+      secondDb = new Client({ connectionString: second.databaseUrl });
+      await secondDb.connect();
+    }, 180_000);
+
+    afterAll(async () => {
+      await secondDb?.end();
+      await second?.stop();
+    });
+
+    it('imports what the first exported, with every field of the metadata equal', async () => {
+      const output = join(work, 'round-trip.edxml');
+      const exported = await edoc('edxml', 'export', documentId, '-o', output, '--key', join(exchange.dataFolder, 'secrets', 'signing', 'keys', 'orgs', `${DISTRICT}.key.pem`), '--cert', pki('orgs', `${DISTRICT}.cert.pem`), '--chain', pki('issuing-ca.cert.pem'), '--as', 'hbt.clerk', '--url', exchange.url('intake', ''));
+      expect({ code: exported.code, stderr: exported.stderr }).toEqual({ code: 0, stderr: '' });
+      const imported = await second.cliOutcome(['edxml', 'import', output, '--as', 'bachdang.clerk', '--url', second.url('intake', '')]);
+      expect({ code: imported.code, stderr: imported.stderr }).toEqual({ code: 0, stderr: '' });
+      const importedId = /as document ([0-9a-f-]{36})/.exec(imported.stdout)![1];
+
+      const arrived = await waitFor('the document in the second exchange', async () => {
+        const { rows } = await secondDb.query<{ metadata: Record<string, unknown>; file: { sha256: string }; attachments: { sha256: string }[] }>('SELECT metadata, file, attachments FROM intake.deliveries WHERE document_id = $1 AND arrived_at IS NOT NULL', [importedId]);
+        return rows[0];
+      }, { timeoutMs: 30_000 });
+      // The metadata as the first exchange delivered it to its own Bạch Đằng.
+      const { rows: sent } = await db.query<{ metadata: Record<string, unknown> }>('SELECT metadata FROM intake.deliveries WHERE document_id = $1 AND recipient_code = $2', [documentId, BACH_DANG]);
+      // The id is the second exchange's own; the recipients are the units of it the package
+      // addresses; the signer's user id is an account of the first exchange, which edXML does not carry.
+      const comparable = ({ documentId: _id, recipientCodes: _recipients, signer, ...rest }: Record<string, unknown>) => ({ ...rest, signer: { ...(signer as object), userId: undefined } });
+      expect(comparable(arrived.metadata)).toEqual(comparable(sent[0]!.metadata));
+      expect(arrived.metadata).toMatchObject({ subject: subject.normalize('NFC'), edxmlDocumentId: issued.edxmlDocumentId, issuerCode: DISTRICT, typeCode: 'KH', priority: expect.anything(), dueDate: '2099-12-31' });
+      expect(arrived.metadata.recipientCodes).toEqual([BACH_DANG]);
+      expect([arrived.file.sha256, ...arrived.attachments.map((a) => a.sha256)]).toEqual([issued.file!.sha256, ...issued.attachments.map((a) => a.sha256)]);
     });
   });
 });

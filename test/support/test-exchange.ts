@@ -40,8 +40,10 @@ export interface TestExchangeOptions {
   twoInstances?: boolean;
 }
 
-/** The demo users, as `edoc provision --demo` imports them. */
-const DEMO_USERS: SeedUser[] = parseUserSeed(JSON.parse(readFileSync(join(ROOT, 'deploy', 'seed', 'demo-users.json'), 'utf8')));
+/** The users `edoc provision --demo` imports: the demo district's, or those of EDOC_USERS_FILE. */
+function seedUsers(file = join(ROOT, 'deploy', 'seed', 'demo-users.json')): SeedUser[] {
+  return parseUserSeed(JSON.parse(readFileSync(file, 'utf8')));
+}
 
 /**
  * A whole exchange for one test file: its own database, RabbitMQ vhost, S3 server and data
@@ -64,9 +66,12 @@ export class TestExchange {
   private readonly sessions = new Map<string, TokenPair>();
   private refresher: NodeJS.Timeout | undefined;
   private desk: SignerDesk | undefined;
+  private users: SeedUser[] = [];
 
   static async start(options: TestExchangeOptions = {}): Promise<TestExchange> {
     const exchange = new TestExchange();
+    // Another directory and its users (EDOC_DIRECTORY_FILE, EDOC_USERS_FILE) make a second exchange of other units.
+    exchange.users = seedUsers(options.env?.EDOC_USERS_FILE);
     try {
       await exchange.boot(options);
     } catch (error) {
@@ -112,7 +117,7 @@ export class TestExchange {
 
   /** The demo users provisioning imported (username, unit, roles). */
   demoUsers(): SeedUser[] {
-    return DEMO_USERS.map((user) => ({ ...user, roles: [...user.roles] }));
+    return this.users.map((user) => ({ ...user, roles: [...user.roles] }));
   }
 
   /** The identity service's sign-in API of this exchange. */
@@ -319,7 +324,7 @@ export class TestExchange {
   }
 
   private async signInDemoUsers(): Promise<void> {
-    const queue = [...DEMO_USERS];
+    const queue = [...this.users];
     const worker = async () => {
       for (let user = queue.shift(); user !== undefined; user = queue.shift()) this.sessions.set(user.username, await this.signInAsAClientWould(user.username));
     };
@@ -354,7 +359,7 @@ export class TestExchange {
 
   /** Intake learns its signers from identity's user.changed events: a submission before that would be refused. */
   private async untilIntakeKnowsTheSigners(): Promise<void> {
-    const signers = DEMO_USERS.filter((user) => user.roles.includes('signer')).length;
+    const signers = this.users.filter((user) => user.roles.includes('signer')).length;
     const db = new Client({ connectionString: this.database.url });
     await db.connect();
     try {

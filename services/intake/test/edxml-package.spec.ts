@@ -57,7 +57,7 @@ describe('an issued document as an edXML package', () => {
       signerCompetence: 'TM.',
       signerPosition: 'CHỦ TỊCH',
       signerFullName: 'Nguyễn Văn An',
-      toPlaces: [WARD.name, '000.99.13.H26', 'Lưu: VT'],
+      toPlaces: ['Lưu: VT'],
       priority: 2,
       typerNotation: 'VP',
       appendixes: ['Phụ lục.pdf'],

@@ -40,7 +40,8 @@ export function edxmlPackageOf(input: ExportInput): EdxmlPackage {
       signerPosition: m.signer?.position ?? '',
       signerFullName: m.signer?.fullName ?? '',
       dueDate: m.dueDate,
-      toPlaces: [...recipients.map((r) => r.organName), ...m.toPlaces],
+      // The recipients are To; ToPlaces keeps the rest of the "Nơi nhận" list, so that it reads back as it was.
+      toPlaces: m.toPlaces,
       priority: m.priority,
       sphereOfPromulgation: '',
       typerNotation: m.draftingUnit,
