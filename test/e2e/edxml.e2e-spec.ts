@@ -272,7 +272,7 @@ describe('edXML: export of an issued document, import from the axis', () => {
       await second?.stop();
     });
 
-    it('imports what the first exported, with every field of the metadata equal', async () => {
+    it('imports what the first exported, with every field of the metadata equal, and its statuses come back', async () => {
       const output = join(work, 'round-trip.edxml');
       const exported = await edoc('edxml', 'export', documentId, '-o', output, '--key', join(exchange.dataFolder, 'secrets', 'signing', 'keys', 'orgs', `${DISTRICT}.key.pem`), '--cert', pki('orgs', `${DISTRICT}.cert.pem`), '--chain', pki('issuing-ca.cert.pem'), '--as', 'hbt.clerk', '--url', exchange.url('intake', ''));
       expect({ code: exported.code, stderr: exported.stderr }).toEqual({ code: 0, stderr: '' });
@@ -293,6 +293,33 @@ describe('edXML: export of an issued document, import from the axis', () => {
       expect(arrived.metadata).toMatchObject({ subject: subject.normalize('NFC'), edxmlDocumentId: issued.edxmlDocumentId, issuerCode: DISTRICT, typeCode: 'KH', priority: expect.anything(), dueDate: '2099-12-31' });
       expect(arrived.metadata.recipientCodes).toEqual([BACH_DANG]);
       expect([arrived.file.sha256, ...arrived.attachments.map((a) => a.sha256)]).toEqual([issued.file!.sha256, ...issued.attachments.map((a) => a.sha256)]);
+
+      // Statuses come back: Bạch Đằng accepts it on its own exchange, and the first applies the messages.
+      const item = await waitFor('the delivery in the inbox of the second exchange', async () => {
+        const inbox = await http<{ items: { deliveryId: string; documentId: string }[] }>(second.url('intake', '/inbox'), { token: second.token('bachdang.clerk') });
+        return inbox.body.items.find((i) => i.documentId === importedId);
+      });
+      expect((await http(second.url('intake', `/inbox/${item.deliveryId}/status`), { token: second.token('bachdang.clerk'), json: { status: '03' } })).status).toBe(202);
+      const folder = join(work, 'statuses');
+      await waitFor('the 03 in the second exchange\'s history', async () => {
+        const written = await second.cliOutcome(['edxml', 'statuses', importedId, '-o', folder, '--as', 'bachdang.clerk', '--url', second.url('intake', '')]);
+        return written.code === 0 && readdirSync(folder).some((f) => f.endsWith('-03.xml'));
+      }, { timeoutMs: 30_000 });
+      const files = readdirSync(folder).sort();
+      expect(files).toEqual([`001-${BACH_DANG}-01.xml`, `002-${BACH_DANG}-03.xml`]);
+      expect(readFileSync(join(folder, files[1]!), 'utf8')).toContain(`<edXML:DocumentId>${issued.edxmlDocumentId}</edXML:DocumentId>`);
+
+      const applied = await edoc('edxml', 'apply-status', ...files.map((f) => join(folder, f)), '--as', 'admin', '--url', exchange.url('intake', ''));
+      expect({ code: applied.code, stderr: applied.stderr }).toEqual({ code: 0, stderr: '' });
+      // The 01 is there already (the first exchange's own Bạch Đằng inbox confirmed arrival); the 03 is new.
+      expect(applied.stdout).toMatch(/-01\.xml: already so \(01 on document [^)]+\)\n.*-03\.xml: applied \(03 on document/);
+      const view = await waitFor('the 03 at the sender', async () => {
+        const d = (await http<{ deliveries: { recipientCode: string; status: string | null; history: { status: string; reportedBy: string }[] }[] }>(exchange.url('intake', `/documents/${documentId}`), { token: exchange.token('hbt.clerk') })).body.deliveries.find((x) => x.recipientCode === BACH_DANG);
+        return d?.status === '03' ? d : undefined;
+      }, { timeoutMs: 30_000 });
+      expect(view.history.map((h) => h.status)).toEqual(['01', '03']);
+      const again = await edoc('edxml', 'apply-status', join(folder, files[1]!), '--as', 'hbt.clerk', '--url', exchange.url('intake', ''));
+      expect(again.stderr).toContain('403');
     });
   });
 });

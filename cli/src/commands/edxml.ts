@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { X509Certificate } from 'node:crypto';
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import { readPackage, signPackage } from '@edoc/edxml';
 import { ApiClient } from '../http/api-client';
 import { withApiOptions } from './api-options';
@@ -47,6 +47,34 @@ export function buildEdxmlCommand(): Command {
       form.append('package', new Blob([readFileSync(file)], { type: 'application/xml' }), basename(file));
       const receipt = await new ApiClient(o).form<{ documentId: string; edxmlDocumentId: string; from: string; recipients: string[]; warnings: string[] }>('/edxml/packages', form);
       printResult(o.json, receipt, () => [`imported ${receipt.edxmlDocumentId} from ${receipt.from} as document ${receipt.documentId}, for ${receipt.recipients.join(', ')}`, ...receipt.warnings.map((w) => `  warning   ${w}`)]);
+    }),
+  );
+  edxml.addCommand(
+    withApiOptions(
+      new Command('statuses')
+        .description('write the statuses reported here on a document imported from the axis as edXML status messages, one file each, for its sender')
+        .argument('<documentId>', "edoc's id of the imported document")
+        .requiredOption('-o, --output <dir>', 'folder to write them in (made if missing)'),
+    ).action(async (documentId: string, o: { output: string; url?: string; token?: string; as?: string }) => {
+      const { messages } = await new ApiClient(o).json<{ messages: { recipientCode: string; status: string; occurredAt: string; xml: string }[] }>('GET', `/edxml/imports/${encodeURIComponent(documentId)}/statuses`);
+      mkdirSync(o.output, { recursive: true });
+      messages.forEach((m, i) => writeFileSync(join(o.output, `${String(i + 1).padStart(3, '0')}-${m.recipientCode}-${m.status}.xml`), m.xml));
+      console.log(`wrote ${messages.length} status message(s) to ${o.output}`);
+    }),
+  );
+  edxml.addCommand(
+    withApiOptions(
+      new Command('apply-status')
+        .description('apply edXML status messages from the axis to the deliveries of documents issued here (administrators), in the order given')
+        .argument('<files...>'),
+    ).action(async (files: string[], o: { url?: string; token?: string; as?: string }) => {
+      const api = new ApiClient(o);
+      for (const file of files) {
+        const form = new FormData();
+        form.append('status', new Blob([readFileSync(file)], { type: 'application/xml' }), basename(file));
+        const answer = await api.form<{ documentId: string; status: string; applied: boolean }>('/edxml/statuses', form);
+        console.log(`${file}: ${answer.applied ? 'applied' : 'already so'} (${answer.status} on document ${answer.documentId})`);
+      }
     }),
   );
   edxml.addCommand(

@@ -32,6 +32,7 @@ import { DocumentOutcomeService } from './services/document-outcome.service';
 import { DocumentViewService } from './services/document-view.service';
 import { EdxmlExportService } from './services/edxml-export.service';
 import { EdxmlImportService } from './services/edxml-import.service';
+import { EdxmlStatusService } from './services/edxml-status.service';
 import { EdxmlImportsRepository } from './repositories/edxml-imports.repository';
 import { EdxmlController } from './controllers/edxml.controller';
 import { FileAccessService } from './services/file-access.service';
@@ -88,6 +89,7 @@ import { SubmissionService } from './services/submission.service';
     DocumentViewService,
     EdxmlExportService,
     EdxmlImportService,
+    EdxmlStatusService,
     EdxmlImportsRepository,
     InboxService,
     FileAccessService,

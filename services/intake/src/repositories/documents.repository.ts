@@ -117,6 +117,12 @@ export class DocumentsRepository {
     return rows[0] === undefined ? undefined : { document: toRecord(rows[0]), requestSha256: rows[0].request_sha256 };
   }
 
+  /** The document an organisation issued under this edXML DocumentId, if any. */
+  async findByEdxmlId(issuerCode: string, edxmlDocumentId: string): Promise<string | undefined> {
+    const { rows } = await this.db.query<{ document_id: string }>(`SELECT document_id FROM intake.documents WHERE issuer_code = $1 AND metadata->>'edxmlDocumentId' = $2`, [issuerCode, edxmlDocumentId]);
+    return rows[0]?.document_id;
+  }
+
   async find(documentId: string, tx: Queryable = this.db): Promise<DocumentRecord | undefined> {
     const { rows } = await tx.query<DocumentRow>(`SELECT ${COLUMNS} FROM intake.documents WHERE document_id = $1`, [documentId]);
     return rows[0] === undefined ? undefined : toRecord(rows[0]);

@@ -26,6 +26,12 @@ export class EdxmlImportsRepository {
     return rowCount === 1;
   }
 
+  /** The import that registered this document (its organ and the package's DocumentId). */
+  async ofDocument(documentId: string): Promise<{ organId: string; edxmlDocumentId: string; recipientCodes: string[] } | undefined> {
+    const { rows } = await this.db.query<{ organ_id: string; edxml_document_id: string; recipient_codes: string[] }>('SELECT organ_id, edxml_document_id, recipient_codes FROM intake.edxml_imports WHERE document_id = $1', [documentId]);
+    return rows[0] === undefined ? undefined : { organId: rows[0].organ_id, edxmlDocumentId: rows[0].edxml_document_id, recipientCodes: rows[0].recipient_codes };
+  }
+
   async find(organId: string, edxmlDocumentId: string): Promise<{ documentId: string; importedAt: Date } | undefined> {
     const { rows } = await this.db.query<{ document_id: string; imported_at: Date }>('SELECT document_id, imported_at FROM intake.edxml_imports WHERE organ_id = $1 AND edxml_document_id = $2', [organId, edxmlDocumentId]);
     return rows[0] === undefined ? undefined : { documentId: rows[0].document_id, importedAt: rows[0].imported_at };

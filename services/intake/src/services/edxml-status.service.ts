@@ -1,0 +1,109 @@
+import { readFile, rm } from 'node:fs/promises';
+import { ConflictException, ForbiddenException, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
+import { applyStatus, type StatusCode, timestampFromDate } from '@edoc/contracts';
+import { Database } from '@edoc/db';
+import { Directory } from '@edoc/directory';
+import { emptyOrgan, readStatusMessage, type StatusMessage, writeStatusMessage } from '@edoc/edxml';
+import type { Principal } from '@edoc/identity';
+import { EventOutbox } from '@edoc/runtime';
+import { isUuid } from '../domain/uuid';
+import { formatRegisterNumber } from '../domain/numbering';
+import { DeliveriesRepository } from '../repositories/deliveries.repository';
+import { DocumentsRepository } from '../repositories/documents.repository';
+import { EdxmlImportsRepository } from '../repositories/edxml-imports.repository';
+import type { StagedFile } from '../uploads/staged-file';
+
+export interface AppliedStatus {
+  documentId: string;
+  deliveryId: string;
+  status: string;
+  /** False when the delivery had that status already (the axis sent the message twice). */
+  applied: boolean;
+}
+
+export interface StatusMessageFile {
+  recipientCode: string;
+  status: string;
+  occurredAt: string;
+  xml: string;
+}
+
+/**
+ * edXML status messages both ways. For a document imported from the axis, the statuses its
+ * recipients here reported, as messages for the outside sender. For a document issued here, a
+ * status message from the axis applied to the delivery it names, judged like any report.
+ */
+@Injectable()
+export class EdxmlStatusService {
+  constructor(
+    private readonly db: Database,
+    private readonly directory: Directory,
+    private readonly imports: EdxmlImportsRepository,
+    private readonly documents: DocumentsRepository,
+    private readonly deliveries: DeliveriesRepository,
+    private readonly events: EventOutbox,
+  ) {}
+
+  /** The statuses of an imported document, oldest first, one message each: what goes back to its sender. */
+  async messagesFor(principal: Principal, documentId: string): Promise<StatusMessageFile[]> {
+    const imported = isUuid(documentId) ? await this.imports.ofDocument(documentId) : undefined;
+    if (imported === undefined || (!principal.roles.includes('admin') && !imported.recipientCodes.includes(principal.orgCode))) {
+      throw new NotFoundException(`no document ${documentId} imported from the axis for ${principal.orgCode}`);
+    }
+    const own = (await this.deliveries.listForDocument(documentId)).filter((d) => principal.roles.includes('admin') || d.recipientCode === principal.orgCode);
+    const history = await this.deliveries.history(own.map((d) => d.deliveryId));
+    const [, date = '', code = ''] = imported.edxmlDocumentId.split(',');
+    return own.flatMap((delivery) =>
+      (history.get(delivery.deliveryId) ?? []).map((entry) => {
+        const status = formatRegisterNumber(entry.status);
+        const message: StatusMessage = {
+          responseFor: { organId: imported.organId, code, promulgationDate: date.replaceAll('/', '-'), documentId: imported.edxmlDocumentId },
+          from: emptyOrgan(delivery.recipientCode, this.directory.get(delivery.recipientCode)?.name ?? delivery.recipientCode),
+          statusCode: status as StatusMessage['statusCode'],
+          description: entry.reason,
+          timestamp: entry.occurredAt,
+          staff: { department: '', staff: '', mobile: '', email: '' },
+        };
+        return { recipientCode: delivery.recipientCode, status, occurredAt: entry.occurredAt.toISOString(), xml: writeStatusMessage(message) };
+      }),
+    );
+  }
+
+  /**
+   * A status from the axis about a document issued here: the delivery to the organ it comes from
+   * takes it as that recipient's report. Status messages are not signed, so only an administrator
+   * (the account the axis gateway runs as) applies them.
+   */
+  async applyUpload(principal: Principal, upload: StagedFile | undefined): Promise<AppliedStatus> {
+    if (upload === undefined) throw new UnprocessableEntityException(['status: no file in the form field "status"']);
+    try {
+      return await this.apply(principal, await readFile(upload.path));
+    } finally {
+      await rm(upload.path, { force: true });
+    }
+  }
+
+  private async apply(principal: Principal, bytes: Buffer): Promise<AppliedStatus> {
+    if (!principal.roles.includes('admin')) throw new ForbiddenException('only an administrator applies status messages from the axis');
+    const read = readStatusMessage(bytes);
+    if (!read.ok) throw new UnprocessableEntityException(read.reasons);
+    const m = read.message;
+    const documentId = await this.documents.findByEdxmlId(m.responseFor.organId, m.responseFor.documentId);
+    if (documentId === undefined) throw new UnprocessableEntityException([`MessageStatus/ResponseFor: no document ${m.responseFor.documentId} issued here by ${m.responseFor.organId}`]);
+    const delivery = (await this.deliveries.listForDocument(documentId)).find((d) => d.recipientCode === m.from.organId);
+    if (delivery === undefined) throw new UnprocessableEntityException([`MessageStatus/From: document ${m.responseFor.documentId} was not sent to ${m.from.organId}`]);
+    const status = Number(m.statusCode) as StatusCode;
+    const current = delivery.status === null ? undefined : (delivery.status as StatusCode);
+    // The same check a recipient's own report gets here (routing judges it again as the owner of the state).
+    const decision = applyStatus({ status: current, recallPending: delivery.recallPending }, status, 'recipient', m.description);
+    if (decision.kind === 'refused') throw new ConflictException(`delivery to ${m.from.organId}: ${decision.reason}`);
+    if (decision.kind === 'changed') {
+      await this.db.transaction((tx) =>
+        this.events.emit(tx, 'statusReported', {
+          report: { deliveryId: delivery.deliveryId, documentId, fromCode: m.from.organId, status, reason: m.description, reportedAt: timestampFromDate(m.timestamp), handler: m.staff.staff },
+        }),
+      );
+    }
+    return { documentId, deliveryId: delivery.deliveryId, status: m.statusCode, applied: decision.kind === 'changed' };
+  }
+}
