@@ -320,6 +320,14 @@ describe('edXML: export of an issued document, import from the axis', () => {
       expect(view.history.map((h) => h.status)).toEqual(['01', '03']);
       const again = await edoc('edxml', 'apply-status', join(folder, files[1]!), '--as', 'hbt.clerk', '--url', exchange.url('intake', ''));
       expect(again.stderr).toContain('403');
+      const stray = join(work, 'stray-status.xml');
+      writeFileSync(stray, readFileSync(join(folder, files[1]!), 'utf8').replaceAll(issued.edxmlDocumentId!, `${DISTRICT},2026/01/01,999/UBND-VP`));
+      const unknown = await edoc('edxml', 'apply-status', stray, '--as', 'admin', '--url', exchange.url('intake', ''));
+      expect(unknown.stderr).toContain(`422 MessageStatus/ResponseFor: no document ${DISTRICT},2026/01/01,999/UBND-VP issued here by ${DISTRICT}`);
+      const backwards = join(work, 'backwards-status.xml');
+      writeFileSync(backwards, readFileSync(join(folder, files[1]!), 'utf8').replace('<edXML:StatusCode>03<', '<edXML:StatusCode>02<').replace(/<edXML:Description>[^<]*<\/edXML:Description>|<edXML:Description\/>/, '<edXML:Description>Không thuộc thẩm quyền</edXML:Description>'));
+      const refused = await edoc('edxml', 'apply-status', backwards, '--as', 'admin', '--url', exchange.url('intake', ''));
+      expect(refused.stderr).toContain('409 delivery to 000.31.13.H26: status 02');
     });
   });
 });
