@@ -187,6 +187,7 @@ describe('edXML: export of an issued document, import from the axis', () => {
     const subject = 'Về việc tổ chức <Ngày hội> "Chuyển đổi số" & văn hóa';
     let pdf: Buffer;
     let xml: string;
+    let importedId: string;
 
     beforeAll(async () => {
       pdf = await document();
@@ -197,7 +198,8 @@ describe('edXML: export of an issued document, import from the axis', () => {
       const imported = await importFile('city.edxml', xml, 'bachdang.clerk');
       expect({ code: imported.code, stderr: imported.stderr }).toEqual({ code: 0, stderr: '' });
       expect(imported.stdout).toMatch(new RegExp(`^imported ${CITY},2026/12/01,215/UBND-KGVX from ${CITY} as document [0-9a-f-]{36}, for ${BACH_DANG}, ${DISTRICT}`));
-      const documentId = /as document ([0-9a-f-]{36})/.exec(imported.stdout)![1];
+      const documentId = /as document ([0-9a-f-]{36})/.exec(imported.stdout)![1]!;
+      importedId = documentId;
 
       const item = await waitFor('the document in the inbox of Bạch Đằng', async () => {
         const inbox = await http<{ items: { deliveryId: string; documentId: string; senderCode: string; subject: string; numberNotation: string; dueDate: string | null; file: { sha256: string } | null }[] }>(exchange.url('intake', '/inbox'), { token: exchange.token('bachdang.clerk') });
@@ -219,6 +221,38 @@ describe('edXML: export of an issued document, import from the axis', () => {
         return entries[0];
       }, { timeoutMs: 30_000 });
       expect(audited.summary).toContain(`imported ${CITY},2026/12/01,215/UBND-KGVX from the axis`);
+    });
+
+    it('takes a recall package: each recipient is asked, answers, and the answers go back as status messages', async () => {
+      const original = cityPackage(subject, [BACH_DANG, DISTRICT], pdf);
+      const recallXml = sign({ ...original, attachments: [], business: { ...original.business, docType: 1, reason: 'Ban hành nhầm', documentId: original.header.documentId } });
+      const taken = await importFile('recall.edxml', recallXml);
+      expect({ code: taken.code, stderr: taken.stderr }).toEqual({ code: 0, stderr: '' });
+      expect(taken.stdout).toContain(`recall of ${original.header.documentId} from ${CITY} (document ${importedId}): asked ${DISTRICT}, ${BACH_DANG}`);
+      type Item = { deliveryId: string; documentId: string; recallPending: boolean };
+      const asked = (user: string) => waitFor(`the recall in the inbox of ${user}`, async () => {
+        const inbox = await http<{ items: Item[] }>(exchange.url('intake', '/inbox'), { token: exchange.token(user) });
+        return inbox.body.items.find((i) => i.documentId === importedId && i.recallPending);
+      }, { timeoutMs: 30_000 });
+      const ward = await asked('bachdang.clerk');
+      const district = await asked('hbt.clerk');
+      expect((await http(exchange.url('intake', `/inbox/${ward.deliveryId}/status`), { token: exchange.token('bachdang.clerk'), json: { status: '16', reason: 'Đã triển khai' } })).status).toBe(202);
+      expect((await http(exchange.url('intake', `/inbox/${district.deliveryId}/status`), { token: exchange.token('hbt.clerk'), json: { status: '14' } })).status).toBe(202);
+
+      const folder = join(work, 'recall-statuses');
+      const files = await waitFor('the answers among the status messages', async () => {
+        rmSync(folder, { recursive: true, force: true });
+        const written = await edoc('edxml', 'statuses', importedId, '-o', folder, '--as', 'admin', '--url', exchange.url('intake', ''));
+        const names = written.code === 0 ? readdirSync(folder).sort() : [];
+        return names.some((f) => f.endsWith(`${BACH_DANG}-16.xml`)) && names.some((f) => f.endsWith(`${DISTRICT}-14.xml`)) ? names : undefined;
+      }, { timeoutMs: 30_000 });
+      // The recipients' own reports only: the 13 was the sender's.
+      expect(files.filter((f) => f.endsWith('-13.xml'))).toEqual([]);
+      expect(readFileSync(join(folder, files.find((f) => f.endsWith('-16.xml'))!), 'utf8')).toContain('<edXML:Description>Đã triển khai</edXML:Description>');
+      // Bạch Đằng refused, so its copy could be recalled again; the same package sent twice must not ask it twice.
+      const again = await importFile('recall-again.edxml', recallXml);
+      expect(again.stderr).toContain('409 this recall of');
+      expect(again.stderr).toContain('was taken already');
     });
 
     it('refuses the same package again, and registers nothing', async () => {

@@ -45,8 +45,11 @@ export function buildEdxmlCommand(): Command {
     ).action(async (file: string, o: { json?: boolean; url?: string; token?: string; as?: string }) => {
       const form = new FormData();
       form.append('package', new Blob([readFileSync(file)], { type: 'application/xml' }), basename(file));
-      const receipt = await new ApiClient(o).form<{ documentId: string; edxmlDocumentId: string; from: string; recipients: string[]; warnings: string[] }>('/edxml/packages', form);
-      printResult(o.json, receipt, () => [`imported ${receipt.edxmlDocumentId} from ${receipt.from} as document ${receipt.documentId}, for ${receipt.recipients.join(', ')}`, ...receipt.warnings.map((w) => `  warning   ${w}`)]);
+      const receipt = await new ApiClient(o).form<{ documentId: string; edxmlDocumentId: string; from: string; recipients: string[]; warnings: string[]; recall?: true }>('/edxml/packages', form);
+      const summary = receipt.recall
+        ? `recall of ${receipt.edxmlDocumentId} from ${receipt.from} (document ${receipt.documentId}): asked ${receipt.recipients.join(', ')} to give their copy back (13)`
+        : `imported ${receipt.edxmlDocumentId} from ${receipt.from} as document ${receipt.documentId}, for ${receipt.recipients.join(', ')}`;
+      printResult(o.json, receipt, () => [summary, ...receipt.warnings.map((w) => `  warning   ${w}`)]);
     }),
   );
   edxml.addCommand(

@@ -13,3 +13,14 @@ CREATE TABLE intake.edxml_imports (
   imported_at        timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (organ_id, edxml_document_id)
 );
+
+-- Recall packages, by the SHA-256 of the package: the axis may send one twice, and after a
+-- recipient refused (16) a second copy must not ask it again.
+CREATE TABLE intake.edxml_recalls (
+  package_sha256     text        PRIMARY KEY,
+  organ_id           text        NOT NULL,
+  edxml_document_id  text        NOT NULL,
+  document_id        uuid        NOT NULL,
+  imported_by        text        NOT NULL,
+  imported_at        timestamptz NOT NULL DEFAULT now()
+);

@@ -26,6 +26,15 @@ export class EdxmlImportsRepository {
     return rowCount === 1;
   }
 
+  /** False when this very recall package was taken already. */
+  async insertRecall(tx: Queryable, row: { packageSha256: string; organId: string; edxmlDocumentId: string; documentId: string; importedBy: string }): Promise<boolean> {
+    const { rowCount } = await tx.query(
+      `INSERT INTO intake.edxml_recalls (package_sha256, organ_id, edxml_document_id, document_id, imported_by) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (package_sha256) DO NOTHING`,
+      [row.packageSha256, row.organId, row.edxmlDocumentId, row.documentId, row.importedBy],
+    );
+    return rowCount === 1;
+  }
+
   /** The import that registered this document (its organ and the package's DocumentId). */
   async ofDocument(documentId: string): Promise<{ organId: string; edxmlDocumentId: string; recipientCodes: string[] } | undefined> {
     const { rows } = await this.db.query<{ organ_id: string; edxml_document_id: string; recipient_codes: string[] }>('SELECT organ_id, edxml_document_id, recipient_codes FROM intake.edxml_imports WHERE document_id = $1', [documentId]);

@@ -7,7 +7,7 @@ import { type FileRefSchema, type MessageInitShape, timestampFromDate } from '@e
 import type { EdocConfig } from '@edoc/config';
 import { Database } from '@edoc/db';
 import { Directory } from '@edoc/directory';
-import { DEFAULT_MAX_PACKAGE_BYTES, readPackage } from '@edoc/edxml';
+import { DEFAULT_MAX_PACKAGE_BYTES, type EdxmlPackage, readPackage } from '@edoc/edxml';
 import type { Principal } from '@edoc/identity';
 import { districtTrust, readTrustedRoots, type TrustedRoot } from '@edoc/pki';
 import { EDOC_CONFIG, EventOutbox, isUrgent, OBJECT_STORE, pkiDirOf } from '@edoc/runtime';
@@ -16,13 +16,17 @@ import { importedMetadataOf } from '../domain/edxml-package';
 import { EdxmlImportsRepository } from '../repositories/edxml-imports.repository';
 import { StagedObjectsRepository } from '../repositories/staged-objects.repository';
 import type { StagedFile } from '../uploads/staged-file';
+import { RecallService } from './recall.service';
 
 export interface ImportReceipt {
   documentId: string;
   edxmlDocumentId: string;
   from: string;
+  /** The units it was registered for; for a recall, those asked to give their copy back. */
   recipients: string[];
   warnings: string[];
+  /** A recall of a document imported earlier (documentId is that document's). */
+  recall?: true;
 }
 
 /**
@@ -42,6 +46,7 @@ export class EdxmlImportService {
     private readonly directory: Directory,
     private readonly imports: EdxmlImportsRepository,
     private readonly staged: StagedObjectsRepository,
+    private readonly recalls: RecallService,
     private readonly events: EventOutbox,
     @Inject(OBJECT_STORE) private readonly store: ObjectStore,
     @Inject(EDOC_CONFIG) config: EdocConfig,
@@ -66,7 +71,8 @@ export class EdxmlImportService {
     const { pkg } = result;
     const from = pkg.header.from.organId;
     if (this.directory.get(from) !== undefined) throw new UnprocessableEntityException([`MessageHeader/From: ${from} is a unit of this exchange; its documents are issued here, not imported`]);
-    if (pkg.business.docType !== 0) throw new UnprocessableEntityException([`TraceHeaderList/Bussiness/BussinessDocType: ${pkg.business.docType} (recall, update or replace) from the axis is not supported yet; only new documents (0) are`]);
+    if (pkg.business.docType === 1) return this.recall(principal, pkg, from, packageSha256);
+    if (pkg.business.docType !== 0) throw new UnprocessableEntityException([`TraceHeaderList/Bussiness/BussinessDocType: ${pkg.business.docType} (update or replace) from the axis is not supported yet; new documents (0) and recalls (1) are`]);
     const recipients = pkg.header.to.map((to) => to.organId).filter((code) => this.directory.get(code) !== undefined);
     if (recipients.length === 0) throw new UnprocessableEntityException([`MessageHeader/To: the package addresses none of this exchange's units (${pkg.header.to.map((to) => to.organId).join(', ')})`]);
     if (!principal.roles.includes('admin') && !recipients.includes(principal.orgCode)) {
@@ -111,6 +117,23 @@ export class EdxmlImportService {
     });
     this.logger.log(`imported ${pkg.header.documentId} from ${from} as ${documentId} for ${recipients.join(', ')} (${rest.length} attachment(s) beside the document)`);
     return { documentId, edxmlDocumentId: pkg.header.documentId, from, recipients, warnings: result.warnings };
+  }
+
+  /** A recall package (BussinessDocType 1): Bussiness/DocumentId names the document imported earlier. */
+  private async recall(principal: Principal, pkg: EdxmlPackage, from: string, packageSha256: string): Promise<ImportReceipt> {
+    const target = await this.imports.find(from, pkg.business.documentId);
+    if (target === undefined) throw new UnprocessableEntityException([`TraceHeaderList/Bussiness/DocumentId: ${pkg.business.documentId} from ${from} was never imported here; there is nothing to recall`]);
+    const recipients = (await this.imports.ofDocument(target.documentId))?.recipientCodes ?? [];
+    if (!principal.roles.includes('admin') && !recipients.includes(principal.orgCode)) {
+      throw new ForbiddenException(`the recall concerns ${recipients.join(', ')}, not ${principal.orgCode}: a clerk of one of them or an administrator imports it`);
+    }
+    const reason = pkg.business.reason.trim() || 'Thu hồi theo yêu cầu của cơ quan gửi';
+    const receipt = await this.recalls.recallImported(target.documentId, from, reason, pkg.business.staff.staff || from, new Date(), async (tx) => {
+      const fresh = await this.imports.insertRecall(tx, { packageSha256, organId: from, edxmlDocumentId: pkg.business.documentId, documentId: target.documentId, importedBy: principal.username });
+      if (!fresh) throw new ConflictException(`this recall of ${pkg.business.documentId} (package SHA-256 ${packageSha256}) was taken already`);
+    });
+    this.logger.log(`recall of ${pkg.business.documentId} from ${from}: asked ${receipt.recalling.join(', ')}`);
+    return { documentId: target.documentId, edxmlDocumentId: pkg.business.documentId, from, recipients: receipt.recalling, warnings: [], recall: true };
   }
 
   /** The district's root and the configured ones; the district's issuing CA links its own signers. */

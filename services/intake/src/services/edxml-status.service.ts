@@ -54,7 +54,8 @@ export class EdxmlStatusService {
     const history = await this.deliveries.history(own.map((d) => d.deliveryId));
     const [, date = '', code = ''] = imported.edxmlDocumentId.split(',');
     return own.flatMap((delivery) =>
-      (history.get(delivery.deliveryId) ?? []).map((entry) => {
+      // The recipient's own reports: the 13 came from the sender, who knows it.
+      (history.get(delivery.deliveryId) ?? []).filter((entry) => entry.reportedBy === delivery.recipientCode).map((entry) => {
         const status = formatRegisterNumber(entry.status);
         const message: StatusMessage = {
           responseFor: { organId: imported.organId, code, promulgationDate: date.replaceAll('/', '-'), documentId: imported.edxmlDocumentId },
