@@ -1,18 +1,19 @@
 import { createHash, randomUUID, X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConflictException, ForbiddenException, Inject, Injectable, Logger, PayloadTooLargeException, UnprocessableEntityException } from '@nestjs/common';
 import { type FileRefSchema, type MessageInitShape, timestampFromDate } from '@edoc/contracts';
 import type { EdocConfig } from '@edoc/config';
 import { Database } from '@edoc/db';
 import { Directory } from '@edoc/directory';
-import { DEFAULT_MAX_PACKAGE_BYTES, type EdxmlPackage, readPackage } from '@edoc/edxml';
+import { DEFAULT_MAX_PACKAGE_BYTES, type EdxmlPackage } from '@edoc/edxml';
 import type { Principal } from '@edoc/identity';
 import { districtTrust, readTrustedRoots, type TrustedRoot } from '@edoc/pki';
 import { EDOC_CONFIG, EventOutbox, isUrgent, OBJECT_STORE, pkiDirOf } from '@edoc/runtime';
 import { objectKeyFor, type ObjectStore } from '@edoc/storage';
 import { importedMetadataOf } from '../domain/edxml-package';
+import { validateInWorker } from '../edxml/package-validation';
 import { EdxmlImportsRepository } from '../repositories/edxml-imports.repository';
 import { StagedObjectsRepository } from '../repositories/staged-objects.repository';
 import type { StagedFile } from '../uploads/staged-file';
@@ -59,14 +60,14 @@ export class EdxmlImportService {
     if (upload === undefined) throw new UnprocessableEntityException(['package: no file in the form field "package"']);
     try {
       if (upload.size > DEFAULT_MAX_PACKAGE_BYTES) throw new PayloadTooLargeException(`the package is ${upload.size} bytes, more than the limit of ${DEFAULT_MAX_PACKAGE_BYTES}`);
-      return await this.register(principal, readFileSync(upload.path), upload.sha256);
+      return await this.register(principal, await readFile(upload.path), upload.sha256);
     } finally {
       await rm(upload.path, { force: true });
     }
   }
 
   private async register(principal: Principal, bytes: Buffer, packageSha256: string): Promise<ImportReceipt> {
-    const result = readPackage(bytes, this.trust());
+    const result = await validateInWorker(bytes, this.trust());
     if (!result.ok) throw new UnprocessableEntityException(result.reasons);
     const { pkg } = result;
     const from = pkg.header.from.organId;
