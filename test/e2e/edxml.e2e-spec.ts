@@ -266,16 +266,17 @@ describe('edXML: export of an issued document, import from the axis', () => {
     it('refuses a bad package with its reasons, and keeps none of its files', async () => {
       const before = await imports();
       const fresh = async () => makePdf(`Van ban ${Math.random()}`, 1);
-      const cases: { name: string; xml: (bytes: Buffer) => string; user?: string; reason: string }[] = [
+      const cases: { name: string; xml: (bytes: Buffer) => string; user?: string; reason: string; file?: (pdf: Buffer) => Buffer }[] = [
         { name: 'changed after signing', xml: (bytes) => sign(cityPackage(subject, [BACH_DANG], bytes)).replace('<edXML:Priority>2<', '<edXML:Priority>3<'), reason: '422 Signature: does not verify' },
         { name: 'signed under a CA nobody listed', xml: (bytes) => { const stranger = createRootCa({ commonName: 'Stranger', keyAlgorithm: 'ec-p256' }); return sign({ ...cityPackage(subject, [BACH_DANG], bytes), header: { ...cityPackage(subject, [BACH_DANG], bytes).header, documentId: `${CITY},2026/12/01,216/UBND-KGVX` } }, issueOrganisationCertificate(stranger, { orgCode: CITY, orgName: 'x', keyAlgorithm: 'ec-p256' }), []); }, reason: 'was not issued by a trusted CA' },
         { name: 'from a unit of this exchange', xml: (bytes) => { const p = cityPackage(subject, [BACH_DANG], bytes); return sign({ ...p, header: { ...p.header, from: emptyOrgan(DISTRICT, 'x'), documentId: `${DISTRICT},2026/12/01,9/UBND-VP` } }); }, reason: `${DISTRICT} is a unit of this exchange` },
         { name: 'for no unit of this exchange', xml: (bytes) => { const p = cityPackage(subject, ['000.00.99.H99'], bytes); return sign({ ...p, header: { ...p.header, documentId: `${CITY},2026/12/01,217/UBND-KGVX` } }); }, reason: "addresses none of this exchange's units" },
         { name: 'with an external entity', xml: (bytes) => sign(cityPackage(subject, [BACH_DANG], bytes)).replace('<?xml version="1.0" encoding="UTF-8"?>', '<?xml version="1.0" encoding="UTF-8"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'), reason: 'declares a DTD' },
+        { name: 'carrying something that is not a PDF', file: (bytes) => Buffer.from(bytes).reverse(), xml: (bytes) => { const p = cityPackage(subject, [BACH_DANG], bytes); return sign({ ...p, header: { ...p.header, documentId: `${CITY},2026/12/01,219/UBND-KGVX` } }); }, reason: 'not a PDF (no %PDF- header)' },
         { name: 'imported by a clerk of a unit it does not address', xml: (bytes) => { const p = cityPackage(subject, [BACH_DANG], bytes); return sign({ ...p, header: { ...p.header, documentId: `${CITY},2026/12/01,218/UBND-KGVX` } }); }, user: 'hbt.clerk', reason: `403 the package addresses ${BACH_DANG}, not ${DISTRICT}` },
       ];
       for (const c of cases) {
-        const bytes = await fresh();
+        const bytes = (c.file ?? ((pdf: Buffer) => pdf))(await fresh());
         const refused = await importFile(`${c.name}.edxml`, c.xml(bytes), c.user);
         expect({ case: c.name, code: refused.code, reasonFound: refused.stderr.includes(c.reason) ? 'yes' : refused.stderr }).toEqual({ case: c.name, code: 1, reasonFound: 'yes' });
         expect({ case: c.name, stored: stored(bytes) }).toEqual({ case: c.name, stored: false });

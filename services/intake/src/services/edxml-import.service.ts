@@ -13,6 +13,7 @@ import { districtTrust, readTrustedRoots, type TrustedRoot } from '@edoc/pki';
 import { EDOC_CONFIG, EventOutbox, isUrgent, OBJECT_STORE, pkiDirOf } from '@edoc/runtime';
 import { objectKeyFor, type ObjectStore } from '@edoc/storage';
 import { importedMetadataOf } from '../domain/edxml-package';
+import { checkPdfUpload, HEAD_BYTES, TAIL_BYTES } from '../domain/pdf-upload';
 import { validateInWorker } from '../edxml/package-validation';
 import { EdxmlImportsRepository } from '../repositories/edxml-imports.repository';
 import { StagedObjectsRepository } from '../repositories/staged-objects.repository';
@@ -85,6 +86,9 @@ export class EdxmlImportService {
     const documentId = randomUUID();
     const [main, ...rest] = pkg.attachments;
     if (main === undefined) throw new UnprocessableEntityException(['AttachmentEncoded: the package carries no document']);
+    // The same door as a submission's: every file a PDF, whole; the package's signature says who sent it, not what it is.
+    const notPdf = pkg.attachments.flatMap((a, i) => checkPdfUpload(`AttachmentEncoded/Attachment[${i + 1}] (${a.name.slice(0, 100)})`, { size: a.bytes.length, head: a.bytes.subarray(0, HEAD_BYTES), tail: a.bytes.subarray(-TAIL_BYTES) }, Number.MAX_SAFE_INTEGER)?.reason ?? []);
+    if (notPdf.length > 0) throw new UnprocessableEntityException(notPdf);
     // Noted before they are written: should the import fail after, the sweeper removes what is unreferenced.
     const notes = await this.staged.note(pkg.attachments.map((a) => objectKeyFor(sha256Of(a.bytes))));
     const stored: MessageInitShape<typeof FileRefSchema>[] = [];
