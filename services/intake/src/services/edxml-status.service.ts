@@ -1,13 +1,12 @@
 import { readFile, rm } from 'node:fs/promises';
 import { ConflictException, ForbiddenException, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
-import { applyStatus, type StatusCode, timestampFromDate } from '@edoc/contracts';
+import { applyStatus, type StatusCode, statusCodeText, timestampFromDate } from '@edoc/contracts';
 import { Database } from '@edoc/db';
 import { Directory } from '@edoc/directory';
 import { emptyOrgan, readStatusMessage, type StatusMessage, writeStatusMessage } from '@edoc/edxml';
 import type { Principal } from '@edoc/identity';
 import { EventOutbox } from '@edoc/runtime';
 import { isUuid } from '../domain/uuid';
-import { formatRegisterNumber } from '../domain/numbering';
 import { DeliveriesRepository } from '../repositories/deliveries.repository';
 import { DocumentsRepository } from '../repositories/documents.repository';
 import { EdxmlImportsRepository } from '../repositories/edxml-imports.repository';
@@ -56,7 +55,7 @@ export class EdxmlStatusService {
     return own.flatMap((delivery) =>
       // The recipient's own reports: the 13 came from the sender, who knows it.
       (history.get(delivery.deliveryId) ?? []).filter((entry) => entry.reportedBy === delivery.recipientCode).map((entry) => {
-        const status = formatRegisterNumber(entry.status);
+        const status = statusCodeText(entry.status);
         const message: StatusMessage = {
           responseFor: { organId: imported.organId, code, promulgationDate: date.replaceAll('/', '-'), documentId: imported.edxmlDocumentId },
           from: emptyOrgan(delivery.recipientCode, this.directory.get(delivery.recipientCode)?.name ?? delivery.recipientCode),
