@@ -22,7 +22,7 @@ COPY --from=build /app /app
 # The mount points of the volumes (certificates, each service's secrets) exist with their owner, so
 # that Docker creates the named volumes owned by the user the services run as, secrets owner-only.
 RUN mkdir -p /var/lib/edoc/pki /var/lib/edoc/secrets/intake /var/lib/edoc/secrets/signing /var/lib/edoc/secrets/routing \
-      /var/lib/edoc/secrets/archival /var/lib/edoc/secrets/metrics /var/lib/edoc/secrets/identity \
+      /var/lib/edoc/secrets/archival /var/lib/edoc/secrets/metrics /var/lib/edoc/secrets/identity /var/lib/edoc/secrets/gateway \
     && chown -R node:node /var/lib/edoc && chmod 700 /var/lib/edoc/secrets/*
 USER node
 CMD ["sh", "-c", "exec node --enable-source-maps services/${EDOC_SERVICE:?set EDOC_SERVICE}/dist/main.js"]

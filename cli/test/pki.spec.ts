@@ -71,7 +71,7 @@ describe('edoc pki', () => {
       const [printed] = [await pki('deploy', '--dir', dir, '--data-dir', data, '--json')];
       const deployed = JSON.parse(printed.join('\n')) as { keys: { base: string; holders: string[] }[]; leftBehind: string[] };
       const holders = Object.fromEntries(deployed.keys.map((key) => [key.base, key.holders]));
-      expect(holders).toMatchObject({ tsa: ['signing', 'archival'], archive: ['archival'], 'issuing-ca': ['ca'], 'orgs/000.00.12.H26': ['signing'], 'people/duc': ['signing'] });
+      expect(holders).toMatchObject({ tsa: ['signing', 'archival'], archive: ['archival'], 'issuing-ca': ['ca'], 'orgs/000.00.12.H26': ['signing', 'gateway'], 'people/duc': ['signing'] });
       expect(deployed.leftBehind).toEqual([join(dir, 'root-ca.key.pem')]);
       const keyFiles = (root: string) => (readdirSync(root, { recursive: true }) as string[]).filter((name) => name.endsWith('.key.pem')).sort();
       expect(keyFiles(join(data, 'pki'))).toEqual([]);

@@ -30,7 +30,7 @@ export interface ChaosLog {
  * restarts RabbitMQ and PostgreSQL on request — the faults the messaging rules must survive.
  */
 export class ChaosMonkey {
-  readonly log: ChaosLog = { kills: { identity: 0, intake: 0, signing: 0, routing: 0, archival: 0, metrics: 0 }, brokerRestarts: 0, databaseRestarts: 0, gracefulStops: [], events: [] };
+  readonly log: ChaosLog = { kills: { identity: 0, intake: 0, signing: 0, routing: 0, archival: 0, metrics: 0, gateway: 0 }, brokerRestarts: 0, databaseRestarts: 0, gracefulStops: [], events: [] };
   private stopped = false;
   private loop: Promise<void> | undefined;
   private readonly started = Date.now();

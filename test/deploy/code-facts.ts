@@ -4,7 +4,7 @@ import { join } from 'node:path';
 /** What the deployment files are checked against: facts read from the code itself. */
 export const ROOT = join(__dirname, '..', '..');
 
-export const SERVICE_NAMES = ['intake', 'signing', 'routing', 'archival', 'metrics', 'identity'] as const;
+export const SERVICE_NAMES = ['intake', 'signing', 'routing', 'archival', 'metrics', 'identity', 'gateway'] as const;
 
 /** Every EDOC_* name the services, libraries and CLI read. */
 export function variablesTheCodeReads(): Set<string> {

@@ -30,7 +30,7 @@ const compose = load(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8')) as 
 const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
 
 describe('docker-compose.yml and the Dockerfile', () => {
-  it('runs each of the six services from the image, on its own port, after provisioning', () => {
+  it('runs each of the seven services from the image, on its own port, after provisioning', () => {
     for (const [name, port] of Object.entries(SERVICES)) {
       const service = compose.services[name];
       expect([name, service?.environment?.EDOC_SERVICE, service?.environment?.EDOC_PORT]).toEqual([name, name, String(port)]);

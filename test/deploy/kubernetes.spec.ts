@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { loadAll, load } from 'js-yaml';
 import { consumedQueues, DEFAULT_SERVICE_PORTS, EDOC_SERVICES } from '@edoc/runtime';
 import { defaultPortOf, ROOT, SERVICE_NAMES, variablesTheCodeReads } from './code-facts';
@@ -127,7 +127,8 @@ describe('the Kubernetes manifests (deploy/k8s)', () => {
   });
 
   it('give each service its own Secret and key files only, where the code reads them, never another service\'s', () => {
-    const holders: Record<string, string[]> = { signing: ['tsa'], archival: ['archive', 'tsa'] };
+    // The key files each service reads (keyHoldersOf), by their base; the gateway reads one per organisation, keys/orgs/<code>.key.pem.
+    const holders: Record<string, string[]> = { signing: ['tsa'], archival: ['archive', 'tsa'], gateway: ['orgs/<code>'] };
     const secretsSource = readFileSync(join(ROOT, 'libs', 'runtime', 'src', 'service-secrets.ts'), 'utf8');
     expect(secretsSource).toMatch(/join\(config\.dataDir, 'secrets', owner\)/);
     expect(secretsSource).toMatch(/join\(secretsDir, 'keys', `\$\{base\}\.key\.pem`\)/);
@@ -139,9 +140,13 @@ describe('the Kubernetes manifests (deploy/k8s)', () => {
       expect([name, secretRefs, secretVolumes]).toEqual([name, [`edoc-${name}`], holders[name] === undefined ? [] : [`edoc-${name}-keys`]]);
       if (holders[name] !== undefined) {
         const mount = container.volumeMounts?.find((m) => m.name === pod.volumes?.find((v) => v.secret !== undefined)?.name);
-        expect([name, mount?.mountPath, mount?.readOnly]).toEqual([name, `${find<{ data: Record<string, string> }>('ConfigMap', 'edoc-config').data.EDOC_DATA_DIR}/secrets/${name}/keys`, true]);
+        // A Secret's keys are file names, without folders: it is mounted on the one folder of keys/ its files are read from.
+        const folders = new Set(holders[name]!.map((base) => dirname(base)));
+        expect([name, folders.size]).toEqual([name, 1]);
+        const folder = [...folders][0] === '.' ? '' : `/${[...folders][0]!}`;
+        expect([name, mount?.mountPath, mount?.readOnly]).toEqual([name, `${find<{ data: Record<string, string> }>('ConfigMap', 'edoc-config').data.EDOC_DATA_DIR}/secrets/${name}/keys${folder}`, true]);
         // Only the keys the service reads, by the names the code reads them under.
-        expect(readFileSync(join(K8S, 'base', `${name}.yaml`), 'utf8')).toContain(`(files: ${holders[name]!.map((base) => `${base}.key.pem`).join(', ')})`);
+        expect(readFileSync(join(K8S, 'base', `${name}.yaml`), 'utf8')).toContain(`(files: ${holders[name]!.map((base) => `${basename(base)}.key.pem`).join(', ')})`);
       }
       // The certificates, read-only, from the volume provisioning writes.
       const pki = container.volumeMounts?.find((m) => m.mountPath.endsWith('/pki'));
@@ -150,6 +155,7 @@ describe('the Kubernetes manifests (deploy/k8s)', () => {
     const keyHolders = readFileSync(join(ROOT, 'libs', 'runtime', 'src', 'service-secrets.ts'), 'utf8');
     expect(keyHolders).toMatch(/if \(base === 'tsa'\) return \['signing', 'archival'\];/);
     expect(keyHolders).toMatch(/if \(base === 'archive'\) return \['archival'\];/);
+    expect(keyHolders).toMatch(/if \(base\.startsWith\('orgs\/'\)\) return \['signing', 'gateway'\];/);
   });
 
   it('pass only variables the code reads, and the demo overlay fills exactly the Secrets the base refers to', () => {
@@ -183,7 +189,7 @@ describe('the Kubernetes manifests (deploy/k8s)', () => {
   });
 
   it('let each service talk only to what it talks to: the database, the broker, the object store where it stores, identity\'s keys', () => {
-    const usesObjectStore = ['intake', 'signing', 'archival'];
+    const usesObjectStore = ['intake', 'signing', 'archival', 'gateway'];
     for (const name of SERVICE_NAMES) {
       const policy = find<NetworkPolicy>('NetworkPolicy', name);
       const egressPorts = (policy.spec.egress ?? []).flatMap((rule) => (rule.ports ?? []).map((p) => p.port));

@@ -75,6 +75,7 @@ const MAIN_QUEUE: Record<ServiceName, string | undefined> = {
   routing: 'routing.status',
   archival: 'archival.events',
   metrics: 'metrics.events',
+  gateway: 'gateway.outbound',
 };
 
 describe('coverage metrics: exact figures from a known mix, bad input, Prometheus and rebuild', () => {

@@ -14,7 +14,7 @@ import { freePort } from './free-port';
 import { SignerDesk } from './signer-desk';
 
 const ROOT = resolve(__dirname, '..', '..');
-export const SERVICE_NAMES = ['identity', 'intake', 'signing', 'routing', 'archival', 'metrics'] as const;
+export const SERVICE_NAMES = ['identity', 'intake', 'signing', 'routing', 'archival', 'metrics', 'gateway'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 export interface WardCredential {

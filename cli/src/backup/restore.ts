@@ -11,7 +11,7 @@ import { sha256OfFile, type BackupManifest, type Progress } from './backup';
 const run = promisify(execFile);
 
 /** The schemas of edoc's services: a database holding any of them is not empty. */
-const SCHEMAS = ['intake', 'signing', 'routing', 'archival', 'metrics', 'identity'];
+const SCHEMAS = ['intake', 'signing', 'routing', 'archival', 'metrics', 'identity', 'gateway'];
 
 /**
  * Loads a backup into an empty database and empty storage: each file is checked against the

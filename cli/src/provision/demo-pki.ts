@@ -55,7 +55,8 @@ export function ensureDemoPki(dataDir: string, directory: Directory, users: Seed
   count(ensure(dir, 'tsa', () => issueTimestampingCertificate(issuing, { commonName: `${district.name} - Time-Stamp Authority (demo)`, orgName: district.name, keyAlgorithm, crlUrl })));
   // The archive signs its audit checkpoints and export manifests with a key of its own; verifiers pin this certificate.
   count(ensure(dir, 'archive', () => issueOrganisationCertificate(issuing, { orgCode: district.code, orgName: `${district.name} - Archive (demo)`, keyAlgorithm, crlUrl })));
-  for (const org of directory.list()) {
+  // An outside organ reached through the axis signs with its own CA's keys, never ours.
+  for (const org of directory.list().filter((o) => o.channel !== 'axis')) {
     count(ensure(dir, `orgs/${org.code}`, () => issueOrganisationCertificate(issuing, { orgCode: org.code, orgName: org.name, keyAlgorithm, crlUrl })));
   }
   for (const user of users.filter((u) => u.roles.includes('signer'))) {

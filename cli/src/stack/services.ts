@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { DEFAULT_SERVICE_PORTS } from '@edoc/runtime';
 
-/** The six services with their default ports; `edoc up` starts them in this order (identity first: the others check tokens with its keys). */
+/** The seven services with their default ports; `edoc up` starts them in this order (identity first: the others check tokens with its keys). */
 export const SERVICES = [
   { name: 'identity', port: DEFAULT_SERVICE_PORTS.identity },
   { name: 'intake', port: DEFAULT_SERVICE_PORTS.intake },
@@ -9,6 +9,7 @@ export const SERVICES = [
   { name: 'routing', port: DEFAULT_SERVICE_PORTS.routing },
   { name: 'archival', port: DEFAULT_SERVICE_PORTS.archival },
   { name: 'metrics', port: DEFAULT_SERVICE_PORTS.metrics },
+  { name: 'gateway', port: DEFAULT_SERVICE_PORTS.gateway },
 ] as const;
 
 export type ServiceName = (typeof SERVICES)[number]['name'];

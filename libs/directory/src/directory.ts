@@ -101,6 +101,17 @@ export class Directory {
     return this.organisations.filter((o) => o.channel === 'queue');
   }
 
+  /** Organs outside this exchange that documents reach through the national axis (the gateway). */
+  axisOrgans(): Organisation[] {
+    return this.organisations.filter((o) => o.channel === 'axis');
+  }
+
+  /** A unit of this exchange: its documents are issued here, never imported from the axis. */
+  isLocalUnit(code: string): boolean {
+    const organisation = this.get(code);
+    return organisation !== undefined && organisation.channel !== 'axis';
+  }
+
   /** Units served by edoc's built-in inbox. */
   builtinUnits(): Organisation[] {
     return this.organisations.filter((o) => o.channel === 'builtin');

@@ -1,8 +1,12 @@
 export const ORGANISATION_KINDS = ['peoples-committee', 'department', 'ward'] as const;
 export type OrganisationKind = (typeof ORGANISATION_KINDS)[number];
 
-/** `builtin`: edoc's own inbox registers incoming documents; `queue`: the unit's own system consumes `inbox.<code>`. */
-export const DELIVERY_CHANNELS = ['builtin', 'queue'] as const;
+/**
+ * `builtin`: edoc's own inbox registers incoming documents; `queue`: the unit's own system consumes
+ * `inbox.<code>`; `axis`: an organ outside this exchange (the city, another district, a ministry),
+ * reached through the national document axis by the gateway, as signed edXML packages.
+ */
+export const DELIVERY_CHANNELS = ['builtin', 'queue', 'axis'] as const;
 export type DeliveryChannel = (typeof DELIVERY_CHANNELS)[number];
 
 export interface Organisation {

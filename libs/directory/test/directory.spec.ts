@@ -57,6 +57,15 @@ describe('Directory', () => {
     expect(directory.builtinUnits().map((o) => o.code)).toEqual(['000.00.00.H41', '000.01.00.H41', '000.00.01.H41', '000.32.01.H41']);
   });
 
+  it('tells the units of the exchange from the outside organs reached through the axis', () => {
+    const data = province();
+    data.organisations.push({ code: '000.00.00.H01', name: 'Văn phòng Chính phủ', abbreviation: 'VPCP', kind: 'peoples-committee', parent: null, channel: 'axis', placeName: 'Hà Nội' });
+    const withAxis = Directory.fromData(data);
+    expect(withAxis.axisOrgans().map((o) => o.code)).toEqual(['000.00.00.H01']);
+    expect(['000.00.00.H01', '000.31.01.H41', '000.32.01.H41', '000.99.99.H99'].map((code) => withAxis.isLocalUnit(code))).toEqual([false, true, true, false]);
+    expect(withAxis.builtinUnits().map((o) => o.code)).not.toContain('000.00.00.H01');
+  });
+
   it('resolves groups by selection and explicit members, explicit first, without duplicates', () => {
     expect(directory.groups()).toEqual([
       { id: 'vinh-wards', name: 'Phường của Vinh', members: ['000.31.01.H41', '000.32.01.H41'] },
@@ -123,7 +132,7 @@ describe('Directory', () => {
         'organisations[3] ("000.31.01.H41"): name is required',
         'organisations[3] ("000.31.01.H41"): abbreviation is required',
         'organisations[3] ("000.31.01.H41"): kind must be one of peoples-committee, department, ward, got "village"',
-        'organisations[3] ("000.31.01.H41"): channel must be one of builtin, queue, got "fax"',
+        'organisations[3] ("000.31.01.H41"): channel must be one of builtin, queue, axis, got "fax"',
       ]);
     });
 

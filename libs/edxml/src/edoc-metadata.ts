@@ -1,7 +1,7 @@
 import { create, DOCUMENT_TYPES, type DocumentMetadata, DocumentMetadataSchema, documentTypeName } from '@edoc/contracts';
 import type { Organisation } from '@edoc/directory';
-import { type Attachment, type BusinessDocType, edxmlDocumentType, type EdxmlPackage, emptyOrgan, type Organ, type ResponseFor, typeCodeOfEdxml } from '@edoc/edxml';
-import { formatRegisterNumber } from './numbering';
+import { edxmlDocumentType, typeCodeOfEdxml } from './document-types';
+import { type Attachment, type BusinessDocType, type EdxmlPackage, emptyOrgan, type Organ, type ResponseFor } from './package-model';
 
 export interface ExportInput {
   metadata: DocumentMetadata;
@@ -28,7 +28,8 @@ export function edxmlPackageOf(input: ExportInput): EdxmlPackage {
       from: organ(m.issuerCode),
       to: recipients,
       documentId: m.edxmlDocumentId,
-      codeNumber: formatRegisterNumber(m.number),
+      // Two digits at least, as the register writes it (05/QĐ-UBND).
+      codeNumber: String(m.number).padStart(2, '0'),
       codeNotation: m.notation,
       place: m.place,
       promulgationDate: m.issuedDate,

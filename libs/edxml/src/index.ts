@@ -7,3 +7,4 @@ export { readPackage, type ReadOptions, type ReadResult, DEFAULT_MAX_PACKAGE_BYT
 export { writeStatusMessage, readStatusMessage, type StatusMessage, type StatusReadResult, type EdxmlStatusCode, EDXML_STATUS_CODES } from './status-message';
 export { formatVietnamTime, parseVietnamTime } from './vietnam-time';
 export { edxmlDocumentType, typeCodeOfEdxml } from './document-types';
+export { edxmlPackageOf, importedMetadataOf, type ExportInput } from './edoc-metadata';

@@ -1,6 +1,6 @@
 import { create, DocumentMetadataSchema } from '@edoc/contracts';
 import type { Organisation } from '@edoc/directory';
-import { edxmlPackageOf } from '../src/domain/edxml-package';
+import { edxmlPackageOf } from '../src/edoc-metadata';
 
 const DISTRICT: Organisation = { code: '000.00.13.H26', name: 'Ủy ban nhân dân quận Hai Bà Trưng', abbreviation: 'UBND', kind: 'peoples-committee', channel: 'builtin', placeName: 'Hai Bà Trưng' };
 const WARD: Organisation = { code: '000.31.13.H26', name: 'Ủy ban nhân dân phường Bạch Đằng', abbreviation: 'UBND', kind: 'ward', parentCode: DISTRICT.code, channel: 'builtin', placeName: 'Bạch Đằng' };

@@ -81,6 +81,7 @@ export function parseUserSeed(data: unknown, directory?: Directory): SeedUser[] 
     const roles = Array.isArray(u.roles) ? u.roles : [];
     if (roles.length === 0) problems.push(`${label}: at least one role is required`);
     for (const role of roles) if (!isRole(role)) problems.push(`${label}: role ${JSON.stringify(role)} is unknown (clerk, signer, admin, unit-admin, ward-system)`);
+    if (org !== undefined && org.channel === 'axis') problems.push(`${label}: "${org.code}" is an organ outside this exchange (channel "axis"); its people have no accounts here`);
     if (roles.includes('ward-system') && org !== undefined && org.channel !== 'queue') problems.push(`${label}: a ward-system user needs an organisation with channel "queue", "${org.code}" uses "${org.channel}"`);
     const signer = parseSigner(u.signer, label, problems);
     if (roles.includes('signer') && u.signer === undefined) problems.push(`${label}: a signer needs "signer" with the position printed under documents`);

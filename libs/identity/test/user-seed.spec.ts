@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '@edoc/config';
 import { Directory } from '@edoc/directory';
@@ -60,6 +61,19 @@ describe('parseUserSeed refuses bad entries, naming them', () => {
       'user "c.x": organisation "000.99.13.H26" is not in the directory',
       'user "c.x": role "root" is unknown (clerk, signer, admin, unit-admin, ward-system)',
     ]);
+  });
+
+  it('users of an outside organ reached through the axis: its people have no accounts here', () => {
+    const data = JSON.parse(readFileSync(loadConfig().directoryFile, 'utf8')) as { organisations: object[] };
+    data.organisations.push({ code: '000.00.00.H26', name: 'Ủy ban nhân dân thành phố Hà Nội', abbreviation: 'UBND', kind: 'peoples-committee', parent: null, channel: 'axis', placeName: 'Hà Nội' });
+    const withCity = Directory.fromData(data);
+    let problems: string[] = [];
+    try {
+      parseUserSeed({ users: [{ ...ok, orgCode: '000.00.00.H26' }] }, withCity);
+    } catch (error) {
+      problems = (error as { problems: string[] }).problems;
+    }
+    expect(problems).toEqual(['user "a.clerk": "000.00.00.H26" is an organ outside this exchange (channel "axis"); its people have no accounts here']);
   });
 
   it('signers without a signature block, and ward-system users of a built-in unit', () => {

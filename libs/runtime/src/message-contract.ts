@@ -2,7 +2,7 @@ import type { MessageTypeName } from '@edoc/contracts';
 import { URGENT_SUFFIX } from './events';
 
 /** edoc's own services: each has a broker user of its own and publishes only the types it owns. */
-export const EDOC_SERVICES = ['intake', 'signing', 'routing', 'archival', 'metrics', 'identity'] as const;
+export const EDOC_SERVICES = ['intake', 'signing', 'routing', 'archival', 'metrics', 'identity', 'gateway'] as const;
 export type EdocService = (typeof EDOC_SERVICES)[number];
 
 /** A publisher: one of the services, or the ward system whose code the message names (a status report's from_code). */
@@ -16,6 +16,11 @@ export interface QueueSpec {
   urgentTwin: boolean;
   /** Handled one at a time, in order (single active consumer, prefetch 1). */
   ordered?: boolean;
+  /**
+   * Whose deliveries the queue takes when it accepts `delivery`: the units on the built-in inbox
+   * (default), or the outside organs reached through the national axis (channel "axis").
+   */
+  deliveriesFor?: 'builtin' | 'axis';
 }
 
 /** The queue of every status report; ordered, so 01 then 03 published back to back apply in that order. */
@@ -45,6 +50,11 @@ export const MESSAGE_CONTRACT = {
     documentFailed: ['signing', 'intake'],
     // From an edXML package of the national axis, which intake validated.
     documentImported: ['intake'],
+    // What the axis gateway took from the national axis, for intake to judge and apply.
+    edxmlPackageReceived: ['gateway'],
+    edxmlStatusReceived: ['gateway'],
+    // A status reported here on a document from the axis, for the gateway to send its issuer.
+    edxmlStatusOutgoing: ['intake'],
     deliveryCreated: ['routing'],
     deliveriesCreated: ['routing'],
     // Reports of units on the built-in inbox, which intake authenticated.
@@ -82,6 +92,11 @@ export const MESSAGE_CONTRACT = {
     },
     // A document's deliveries to built-in units come together (deliveries.builtin): one transaction for all, not one each.
     'intake.inbox': { consumer: 'intake', urgentTwin: true, accepts: ['delivery', 'builtinDeliveries'] },
+    // One at a time and in order: a 01 and a 03 from the axis apply in the order the axis gave them.
+    'intake.axis': { consumer: 'intake', urgentTwin: false, ordered: true, accepts: ['edxmlPackageReceived', 'edxmlStatusReceived'] },
+    // Deliveries to outside organs (channel "axis"), which the gateway sends as signed edXML packages.
+    'gateway.outbound': { consumer: 'gateway', urgentTwin: true, deliveriesFor: 'axis', accepts: ['delivery'] },
+    'gateway.statuses': { consumer: 'gateway', urgentTwin: false, accepts: ['edxmlStatusOutgoing'] },
     'routing.events': { consumer: 'routing', urgentTwin: true, accepts: ['documentIssued', 'documentImported'] },
     [ROUTING_STATUS_QUEUE]: { consumer: 'routing', urgentTwin: false, ordered: true, accepts: ['statusReported', 'statusesReported', 'statusReport'] },
     'archival.events': {
@@ -117,6 +132,7 @@ export const MESSAGE_CONTRACT = {
     'routing.revocations': { consumer: 'routing', urgentTwin: false, accepts: ['sessionsRevoked'] },
     'archival.revocations': { consumer: 'archival', urgentTwin: false, accepts: ['sessionsRevoked'] },
     'metrics.revocations': { consumer: 'metrics', urgentTwin: false, accepts: ['sessionsRevoked'] },
+    'gateway.revocations': { consumer: 'gateway', urgentTwin: false, accepts: ['sessionsRevoked'] },
   } satisfies Record<string, QueueSpec>,
 } as const;
 

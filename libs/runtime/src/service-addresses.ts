@@ -9,10 +9,11 @@ export const DEFAULT_SERVICE_PORTS: Record<EdocService, number> = {
   archival: 3003,
   metrics: 3004,
   identity: 3005,
+  gateway: 3006,
 };
 
 /**
- * Intake reaches signing (EDOC_SIGNING_URL), routing (EDOC_ROUTING_URL), archival (EDOC_ARCHIVAL_URL), metrics (EDOC_METRICS_URL) for the dead-letter screen; default 127.0.0.1 and the service's port.
+ * Intake reaches signing (EDOC_SIGNING_URL), routing (EDOC_ROUTING_URL), archival (EDOC_ARCHIVAL_URL), metrics (EDOC_METRICS_URL), the axis gateway (EDOC_GATEWAY_URL) for the dead-letter screen; default 127.0.0.1 and the service's port.
  * Spelled out so that the configuration reference finds each name.
  */
 const URL_VARIABLES: Record<EdocService, string> = {
@@ -22,6 +23,7 @@ const URL_VARIABLES: Record<EdocService, string> = {
   archival: 'EDOC_ARCHIVAL_URL',
   metrics: 'EDOC_METRICS_URL',
   identity: 'EDOC_IDENTITY_URL',
+  gateway: 'EDOC_GATEWAY_URL',
 };
 
 /** Where one service reaches another's HTTP API: EDOC_<SERVICE>_URL, else its default port on loopback. */

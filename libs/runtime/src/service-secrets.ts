@@ -6,7 +6,7 @@ import type { EdocConfig } from '@edoc/config';
  * read by provisioning and `edoc pki` only). The root CA's key is none of theirs: it lives in
  * <data dir>/offline-ca, meant to leave the machine.
  */
-export type SecretOwner = 'intake' | 'signing' | 'routing' | 'archival' | 'metrics' | 'identity' | 'operator' | 'ca';
+export type SecretOwner = 'intake' | 'signing' | 'routing' | 'archival' | 'metrics' | 'identity' | 'gateway' | 'operator' | 'ca';
 
 /**
  * The one folder of secrets a service reads (EDOC_SECRETS_DIR, else <data dir>/secrets/<owner>):
@@ -24,7 +24,8 @@ export function privateKeyFileIn(secretsDir: string, base: string): string {
 
 /**
  * Whose secrets folder holds the private key of each credential of the district PKI: the
- * organisations' and signers' keys and the time-stamp authority's sign documents (signing); the
+ * organisations' and signers' keys and the time-stamp authority's sign documents (signing), and an
+ * organisation's key signs the edXML packages the axis gateway sends in its name (gateway); the
  * archive's key seals the audit checkpoints and archival stamps them with the TSA's; the issuing
  * CA's key only issues certificates and CRLs.
  */
@@ -32,6 +33,7 @@ export function keyHoldersOf(base: string): SecretOwner[] {
   if (base === 'tsa') return ['signing', 'archival'];
   if (base === 'archive') return ['archival'];
   if (base === 'issuing-ca') return ['ca'];
-  if (base.startsWith('orgs/') || base.startsWith('people/')) return ['signing'];
+  if (base.startsWith('orgs/')) return ['signing', 'gateway'];
+  if (base.startsWith('people/')) return ['signing'];
   return [];
 }

@@ -12,7 +12,7 @@ const { events: EVENTS_EXCHANGE, inbox: INBOX_EXCHANGE, status: STATUS_EXCHANGE,
  * exchange, deliveries under the recipient's code on the inbox exchange, ward status reports
  * under the ward's code on the status exchange.
  */
-function bindingsFor(type: MessageTypeName, recipients: string[], wards: string[]): TopologyBinding[] {
+function bindingsFor(type: MessageTypeName, recipients: readonly string[], wards: readonly string[]): TopologyBinding[] {
   if (type === 'delivery') return recipients.map((code) => ({ exchange: INBOX_EXCHANGE, routingKey: code }));
   if (type === 'statusReport') return wards.map((code) => ({ exchange: STATUS_EXCHANGE, routingKey: code }));
   return [{ exchange: EVENTS_EXCHANGE, routingKey: MessageTypes[type].routingKey }];
@@ -29,14 +29,16 @@ function withTwin(name: string, bindings: TopologyBinding[], urgentTwin: boolean
 /**
  * Every exchange, queue and binding of the exchange, derived from the message contract and the
  * directory, declared once by provisioning. A queue is bound for exactly the types it takes: units
- * on the built-in inbox share intake's queue (one binding per unit), each ward system has its own,
+ * on the built-in inbox share intake's queue (one binding per unit), outside organs the gateway's,
+ * each ward system has its own,
  * and the status exchange reaches routing only under the codes of ward systems.
  */
 export function edocTopology(directory: Directory, deliveryLimit?: number): Topology {
-  const builtin = directory.list().filter((org) => org.channel !== 'queue').map((org) => org.code);
-  const wards = directory.list().filter((org) => org.channel === 'queue').map((org) => org.code);
+  const codesOf = (channel: string) => directory.list().filter((org) => org.channel === channel).map((org) => org.code);
+  const recipients = { builtin: codesOf('builtin'), axis: codesOf('axis') };
+  const wards = codesOf('queue');
   const serviceQueues = queueSpecs().flatMap(([name, spec]) =>
-    withTwin(name, spec.accepts.flatMap((type) => bindingsFor(type, builtin, wards)), spec.urgentTwin, spec.ordered),
+    withTwin(name, spec.accepts.flatMap((type) => bindingsFor(type, recipients[spec.deliveriesFor ?? 'builtin'], wards)), spec.urgentTwin, spec.ordered),
   );
   const wardQueues = wards.flatMap((code) => withTwin(wardInboxQueue(code), WARD_INBOX_ACCEPTS.flatMap((type) => bindingsFor(type, [code], [])), true));
   return {

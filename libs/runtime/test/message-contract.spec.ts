@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { MessageTypes, type MessageTypeName, StatusReportedSchema, StatusReportSchema, DocumentIssuedSchema, SessionsRevokedSchema, create } from '@edoc/contracts';
 import { loadConfig } from '@edoc/config';
 import { Directory } from '@edoc/directory';
@@ -41,6 +42,23 @@ describe('the message contract', () => {
     expect(bindingsOf('archival.events')).toContain('edoc.events message.rejected');
     // And it is a topology provisioning can declare.
     expect(() => planTopology(topology)).not.toThrow();
+  });
+
+  it('binds an outside organ of the directory to the axis gateway\'s queue, not to the built-in inbox', () => {
+    const data = JSON.parse(readFileSync(loadConfig().directoryFile, 'utf8')) as { organisations: object[] };
+    data.organisations.push({ code: '000.00.00.H26', name: 'Ủy ban nhân dân thành phố Hà Nội', abbreviation: 'UBND', kind: 'peoples-committee', parent: null, channel: 'axis', placeName: 'Hà Nội' });
+    const withCity = edocTopology(Directory.fromData(data));
+    const bindings = (queue: string) => withCity.queues.find((q) => q.name === queue)?.bindings.map((b) => `${b.exchange} ${b.routingKey}`).sort();
+    expect(bindings('gateway.outbound')).toEqual(['edoc.inbox 000.00.00.H26']);
+    expect(bindings('gateway.outbound.urgent')).toEqual(['edoc.inbox 000.00.00.H26.urgent']);
+    expect(bindings('intake.inbox')).not.toContain('edoc.inbox 000.00.00.H26');
+    expect(bindings('intake.axis')).toEqual(['edoc.events edxml.package_received', 'edoc.events edxml.status_received']);
+    expect(bindings('gateway.statuses')).toEqual(['edoc.events edxml.status_outgoing']);
+    // What the gateway brings from the axis counts only from the gateway; what it sends, only from intake.
+    const intake = transportContract('intake', 'district');
+    expect(checkPublisher(intake, 'intake.axis', MessageTypes.edxmlPackageReceived.schema.typeName, 'edoc-gateway@district')).toEqual({ ok: true });
+    expect(checkPublisher(intake, 'intake.axis', MessageTypes.edxmlPackageReceived.schema.typeName, 'edoc-routing@district').ok).toBe(false);
+    expect(checkPublisher(transportContract('gateway', 'district'), 'gateway.statuses', MessageTypes.edxmlStatusOutgoing.schema.typeName, 'edoc-gateway@district').ok).toBe(false);
   });
 
   it('lets each service read only its own queues and their dead letters, write only the exchanges and keys of the types it owns, configure nothing', () => {

@@ -1,4 +1,4 @@
-import { create, DeliveryStatusChangedSchema, DocumentIssuedSchema, RegisterEntryRecordedSchema, Medium, RegisterBook, StatusCode, timestampFromDate, MessageTypes, SessionsRevokedSchema, BuiltinDeliveriesSchema, DeliveryStatusesChangedSchema } from '@edoc/contracts';
+import { create, DeliveryStatusChangedSchema, DocumentIssuedSchema, RegisterEntryRecordedSchema, Medium, RegisterBook, StatusCode, timestampFromDate, MessageTypes, SessionsRevokedSchema, BuiltinDeliveriesSchema, DeliveryStatusesChangedSchema, EdxmlPackageReceivedSchema, EdxmlStatusReceivedSchema, EdxmlStatusOutgoingSchema } from '@edoc/contracts';
 import { canonicalJson } from '@edoc/audit';
 import { entryForEvent } from '../src/domain/event-entries';
 import { LIFECYCLE_EVENT_TYPES } from '../src/handlers/lifecycle.handler';
@@ -69,7 +69,9 @@ describe('entryForEvent', () => {
   it('handles every event type of the events exchange, issued aside; revocations have a queue of their own, built-in deliveries are deliveries', () => {
     // deliveries.builtin carries the deliveries themselves, as the inbox exchange does for ward
     // systems: the trail has them from deliveries.created and each recipient's 01.
-    const notRecorded: string[] = [SessionsRevokedSchema.typeName, BuiltinDeliveriesSchema.typeName];
+    // The axis gateway's messages carry packages and status messages to and from the axis: the
+    // trail has what they cause (document.imported, status.reported), not their transport.
+    const notRecorded: string[] = [SessionsRevokedSchema.typeName, BuiltinDeliveriesSchema.typeName, EdxmlPackageReceivedSchema.typeName, EdxmlStatusReceivedSchema.typeName, EdxmlStatusOutgoingSchema.typeName];
     const published = Object.values(MessageTypes)
       .filter((m) => m.routingKey !== '' && !notRecorded.includes(m.schema.typeName))
       .map((m) => m.schema.typeName);

@@ -12,7 +12,9 @@ import { DocumentsController } from './controllers/documents.controller';
 import { FilesController } from './controllers/files.controller';
 import { InboxController } from './controllers/inbox.controller';
 import { RegistersController } from './controllers/registers.controller';
+import { AxisEventsHandler } from './handlers/axis-events.handler';
 import { DeliveryEventsHandler } from './handlers/delivery-events.handler';
+import { AxisStatusRelay } from './services/axis-status-relay.service';
 import { DocumentEventsHandler } from './handlers/document-events.handler';
 import { DeliveriesRepository } from './repositories/deliveries.repository';
 import { DeliveryLedgerRepository } from './repositories/delivery-ledger.repository';
@@ -69,8 +71,9 @@ import { SubmissionService } from './services/submission.service';
       },
     ]),
   ],
-  controllers: [DocumentsController, EdxmlController, DirectoryController, DeadLettersRelayController, WebAppController, InboxController, FilesController, RegistersController, DeliveryLedgerController, DocumentEventsHandler, DeliveryEventsHandler, UserEventsHandler],
+  controllers: [DocumentsController, EdxmlController, DirectoryController, DeadLettersRelayController, WebAppController, InboxController, FilesController, RegistersController, DeliveryLedgerController, DocumentEventsHandler, DeliveryEventsHandler, UserEventsHandler, AxisEventsHandler],
   providers: [
+    AxisStatusRelay,
     DeadLetterRelayService,
     DirectoryViewService,
     FileVerificationService,

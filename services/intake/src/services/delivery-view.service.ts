@@ -8,6 +8,7 @@ import type { ObjectStore } from '@edoc/storage';
 import { isUuid } from '../domain/uuid';
 import { DeliveriesRepository } from '../repositories/deliveries.repository';
 import { DocumentsRepository } from '../repositories/documents.repository';
+import { AxisStatusRelay } from './axis-status-relay.service';
 
 /** Projects routing's events into the sender's view of each recipient. */
 @Injectable()
@@ -20,6 +21,7 @@ export class DeliveryViewService {
     private readonly deliveries: DeliveriesRepository,
     private readonly documents: DocumentsRepository,
     private readonly directory: Directory,
+    private readonly axisStatuses: AxisStatusRelay,
     @Inject(OBJECT_STORE) private readonly store: ObjectStore,
   ) {}
 
@@ -81,6 +83,7 @@ export class DeliveryViewService {
         occurredAt: event.occurredAt ? timestampDate(event.occurredAt) : new Date(),
       }));
       await this.deliveries.applyStatuses(tx, applied);
+      await this.axisStatuses.relay(tx, applied);
       const files: string[] = [];
       for (const change of applied.filter((c) => c.reportedStatus === StatusCode.RECALL_AGREED)) {
         const sender = this.directory.get(change.senderCode)?.name ?? change.senderCode;

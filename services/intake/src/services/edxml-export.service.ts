@@ -1,10 +1,9 @@
 import { ConflictException, Inject, Injectable, NotFoundException, PayloadTooLargeException } from '@nestjs/common';
 import { Directory } from '@edoc/directory';
-import { DEFAULT_MAX_PACKAGE_BYTES, writePackage } from '@edoc/edxml';
+import { DEFAULT_MAX_PACKAGE_BYTES, edxmlPackageOf, writePackage } from '@edoc/edxml';
 import type { Principal } from '@edoc/identity';
 import { OBJECT_STORE } from '@edoc/runtime';
 import type { ObjectStore } from '@edoc/storage';
-import { edxmlPackageOf } from '../domain/edxml-package';
 import { isUuid } from '../domain/uuid';
 import { DocumentsRepository } from '../repositories/documents.repository';
 

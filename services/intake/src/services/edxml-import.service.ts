@@ -2,17 +2,17 @@ import { createHash, randomUUID, X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConflictException, ForbiddenException, Inject, Injectable, Logger, PayloadTooLargeException, UnprocessableEntityException } from '@nestjs/common';
-import { type FileRefSchema, type MessageInitShape, timestampFromDate } from '@edoc/contracts';
+import { ConflictException, ForbiddenException, HttpException, Inject, Injectable, Logger, PayloadTooLargeException, UnprocessableEntityException } from '@nestjs/common';
+import { type FileRef, type FileRefSchema, type MessageInitShape, timestampFromDate } from '@edoc/contracts';
 import type { EdocConfig } from '@edoc/config';
 import { Database } from '@edoc/db';
 import { Directory } from '@edoc/directory';
-import { DEFAULT_MAX_PACKAGE_BYTES, type EdxmlPackage } from '@edoc/edxml';
+import { DEFAULT_MAX_PACKAGE_BYTES, type EdxmlPackage, importedMetadataOf } from '@edoc/edxml';
 import type { Principal } from '@edoc/identity';
+import { PermanentMessageError } from '@edoc/messaging';
 import { districtTrust, readTrustedRoots, type TrustedRoot } from '@edoc/pki';
 import { EDOC_CONFIG, EventOutbox, isUrgent, OBJECT_STORE, pkiDirOf } from '@edoc/runtime';
 import { objectKeyFor, type ObjectStore } from '@edoc/storage';
-import { importedMetadataOf } from '../domain/edxml-package';
 import { checkPdfUpload, HEAD_BYTES, TAIL_BYTES } from '../domain/pdf-upload';
 import { validateInWorker } from '../edxml/package-validation';
 import { EdxmlImportsRepository } from '../repositories/edxml-imports.repository';
@@ -67,15 +67,36 @@ export class EdxmlImportService {
     }
   }
 
+  /**
+   * A package the axis gateway took from the axis (queue intake.axis), imported as an
+   * administrator would: a refused one is dead-lettered with every reason, and a repeat (the axis
+   * sent it twice, or the message came again) changes nothing.
+   */
+  async importReceived(ref: FileRef, messageId: string): Promise<ImportReceipt | undefined> {
+    if (Number(ref.size) > DEFAULT_MAX_PACKAGE_BYTES) throw new PermanentMessageError(`edXML package from the axis refused: ${ref.size} bytes, more than the limit of ${DEFAULT_MAX_PACKAGE_BYTES}`);
+    const bytes = await this.store.get(ref.objectKey);
+    if (sha256Of(bytes) !== ref.sha256) throw new PermanentMessageError(`edXML package from the axis refused: object ${ref.objectKey} does not have the SHA-256 of its claim check`);
+    try {
+      return await this.register(AXIS_GATEWAY, bytes, ref.sha256);
+    } catch (error) {
+      if (error instanceof ConflictException) {
+        this.logger.log(`package ${ref.sha256} of message ${messageId} changed nothing: ${error.message}`);
+        return undefined;
+      }
+      if (error instanceof HttpException) throw new PermanentMessageError(`edXML package from the axis refused: ${reasonsOf(error).join('; ')}`);
+      throw error;
+    }
+  }
+
   private async register(principal: Principal, bytes: Buffer, packageSha256: string): Promise<ImportReceipt> {
     const result = await validateInWorker(bytes, this.trust());
     if (!result.ok) throw new UnprocessableEntityException(result.reasons);
     const { pkg } = result;
     const from = pkg.header.from.organId;
-    if (this.directory.get(from) !== undefined) throw new UnprocessableEntityException([`MessageHeader/From: ${from} is a unit of this exchange; its documents are issued here, not imported`]);
+    if (this.directory.isLocalUnit(from)) throw new UnprocessableEntityException([`MessageHeader/From: ${from} is a unit of this exchange; its documents are issued here, not imported`]);
     if (pkg.business.docType === 1) return this.recall(principal, pkg, from, packageSha256);
     if (pkg.business.docType !== 0) throw new UnprocessableEntityException([`TraceHeaderList/Bussiness/BussinessDocType: ${pkg.business.docType} (update or replace) from the axis is not supported yet; new documents (0) and recalls (1) are`]);
-    const recipients = pkg.header.to.map((to) => to.organId).filter((code) => this.directory.get(code) !== undefined);
+    const recipients = pkg.header.to.map((to) => to.organId).filter((code) => this.directory.isLocalUnit(code));
     if (recipients.length === 0) throw new UnprocessableEntityException([`MessageHeader/To: the package addresses none of this exchange's units (${pkg.header.to.map((to) => to.organId).join(', ')})`]);
     if (!principal.roles.includes('admin') && !recipients.includes(principal.orgCode)) {
       throw new ForbiddenException(`the package addresses ${recipients.join(', ')}, not ${principal.orgCode}: a clerk of an addressed unit or an administrator imports it`);
@@ -149,6 +170,15 @@ export class EdxmlImportService {
       intermediates: existsSync(issuing) ? [new X509Certificate(readFileSync(issuing))] : [],
     };
   }
+}
+
+/** Who imports what the gateway brings: recorded as the importer, with an administrator's reach. */
+const AXIS_GATEWAY: Principal = { userId: 'axis-gateway', username: 'axis-gateway', orgCode: '', roles: ['admin'], displayName: 'axis gateway' };
+
+function reasonsOf(error: HttpException): string[] {
+  const response = error.getResponse();
+  const message = typeof response === 'object' && response !== null ? (response as { message?: unknown }).message : response;
+  return Array.isArray(message) ? message.map(String) : [String(message ?? error.message)];
 }
 
 function sha256Of(bytes: Buffer): string {

@@ -1,11 +1,13 @@
 import { readFile, rm } from 'node:fs/promises';
 import { ConflictException, ForbiddenException, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
-import { applyStatus, type StatusCode, statusCodeText, timestampFromDate } from '@edoc/contracts';
+import { applyStatus, type MessageInitShape, type StatusCode, statusCodeText, type StatusReportSchema, timestampFromDate } from '@edoc/contracts';
 import { Database } from '@edoc/db';
 import { Directory } from '@edoc/directory';
-import { emptyOrgan, readStatusMessage, type StatusMessage, writeStatusMessage } from '@edoc/edxml';
+import { readStatusMessage } from '@edoc/edxml';
+import { Inbox, PermanentMessageError } from '@edoc/messaging';
 import type { Principal } from '@edoc/identity';
 import { EventOutbox } from '@edoc/runtime';
+import { statusMessageXml } from '../domain/edxml-status';
 import { isUuid } from '../domain/uuid';
 import { DeliveriesRepository } from '../repositories/deliveries.repository';
 import { DocumentsRepository } from '../repositories/documents.repository';
@@ -41,6 +43,7 @@ export class EdxmlStatusService {
     private readonly documents: DocumentsRepository,
     private readonly deliveries: DeliveriesRepository,
     private readonly events: EventOutbox,
+    private readonly inbox: Inbox,
   ) {}
 
   /** The statuses of an imported document, oldest first, one message each: what goes back to its sender. */
@@ -51,21 +54,14 @@ export class EdxmlStatusService {
     }
     const own = (await this.deliveries.listForDocument(documentId)).filter((d) => principal.roles.includes('admin') || d.recipientCode === principal.orgCode);
     const history = await this.deliveries.history(own.map((d) => d.deliveryId));
-    const [, date = '', code = ''] = imported.edxmlDocumentId.split(',');
     return own.flatMap((delivery) =>
       // The recipient's own reports: the 13 came from the sender, who knows it.
-      (history.get(delivery.deliveryId) ?? []).filter((entry) => entry.reportedBy === delivery.recipientCode).map((entry) => {
-        const status = statusCodeText(entry.status);
-        const message: StatusMessage = {
-          responseFor: { organId: imported.organId, code, promulgationDate: date.replaceAll('/', '-'), documentId: imported.edxmlDocumentId },
-          from: emptyOrgan(delivery.recipientCode, this.directory.get(delivery.recipientCode)?.name ?? delivery.recipientCode),
-          statusCode: status as StatusMessage['statusCode'],
-          description: entry.reason,
-          timestamp: entry.occurredAt,
-          staff: { department: '', staff: '', mobile: '', email: '' },
-        };
-        return { recipientCode: delivery.recipientCode, status, occurredAt: entry.occurredAt.toISOString(), xml: writeStatusMessage(message) };
-      }),
+      (history.get(delivery.deliveryId) ?? []).filter((entry) => entry.reportedBy === delivery.recipientCode).map((entry) => ({
+        recipientCode: delivery.recipientCode,
+        status: statusCodeText(entry.status),
+        occurredAt: entry.occurredAt.toISOString(),
+        xml: statusMessageXml(imported, { recipientCode: delivery.recipientCode, recipientName: this.directory.get(delivery.recipientCode)?.name ?? delivery.recipientCode, status: entry.status, reason: entry.reason, occurredAt: entry.occurredAt }),
+      })),
     );
   }
 
@@ -85,25 +81,51 @@ export class EdxmlStatusService {
 
   private async apply(principal: Principal, bytes: Buffer): Promise<AppliedStatus> {
     if (!principal.roles.includes('admin')) throw new ForbiddenException('only an administrator applies status messages from the axis');
+    const outcome = await this.judge(bytes);
+    if (outcome.kind === 'unreadable') throw new UnprocessableEntityException(outcome.reasons);
+    if (outcome.kind === 'refused') throw new ConflictException(outcome.reason);
+    if (outcome.kind === 'changed') await this.db.transaction((tx) => this.events.emit(tx, 'statusReported', { report: outcome.report }));
+    return outcome.applied;
+  }
+
+  /**
+   * A status message the axis gateway took from the axis: applied like `apply-status`, exactly once
+   * (the report and the message's claim commit together). One that names no delivery here, or that
+   * the delivery's state refuses, is dead-lettered with its reason; a repeat changes nothing.
+   */
+  async applyReceived(statusXml: string, messageId: string): Promise<AppliedStatus> {
+    const outcome = await this.judge(Buffer.from(statusXml, 'utf8'));
+    if (outcome.kind === 'unreadable') throw new PermanentMessageError(`status message from the axis refused: ${outcome.reasons.join('; ')}`);
+    if (outcome.kind === 'refused') throw new PermanentMessageError(`status message from the axis refused: ${outcome.reason}`);
+    await this.db.transaction(async (tx) => {
+      if (!(await this.inbox.claim(tx, messageId, 'intake.axis_status'))) return;
+      if (outcome.kind === 'changed') await this.events.emit(tx, 'statusReported', { report: outcome.report });
+    });
+    return outcome.applied;
+  }
+
+  private async judge(bytes: Buffer): Promise<StatusJudgement> {
     const read = readStatusMessage(bytes);
-    if (!read.ok) throw new UnprocessableEntityException(read.reasons);
+    if (!read.ok) return { kind: 'unreadable', reasons: read.reasons };
     const m = read.message;
     const documentId = await this.documents.findByEdxmlId(m.responseFor.organId, m.responseFor.documentId);
-    if (documentId === undefined) throw new UnprocessableEntityException([`MessageStatus/ResponseFor: no document ${m.responseFor.documentId} issued here by ${m.responseFor.organId}`]);
+    if (documentId === undefined) return { kind: 'unreadable', reasons: [`MessageStatus/ResponseFor: no document ${m.responseFor.documentId} issued here by ${m.responseFor.organId}`] };
     const delivery = (await this.deliveries.listForDocument(documentId)).find((d) => d.recipientCode === m.from.organId);
-    if (delivery === undefined) throw new UnprocessableEntityException([`MessageStatus/From: document ${m.responseFor.documentId} was not sent to ${m.from.organId}`]);
+    if (delivery === undefined) return { kind: 'unreadable', reasons: [`MessageStatus/From: document ${m.responseFor.documentId} was not sent to ${m.from.organId}`] };
     const status = Number(m.statusCode) as StatusCode;
     const current = delivery.status === null ? undefined : (delivery.status as StatusCode);
     // The same check a recipient's own report gets here (routing judges it again as the owner of the state).
     const decision = applyStatus({ status: current, recallPending: delivery.recallPending }, status, 'recipient', m.description);
-    if (decision.kind === 'refused') throw new ConflictException(`delivery to ${m.from.organId}: ${decision.reason}`);
-    if (decision.kind === 'changed') {
-      await this.db.transaction((tx) =>
-        this.events.emit(tx, 'statusReported', {
-          report: { deliveryId: delivery.deliveryId, documentId, fromCode: m.from.organId, status, reason: m.description, reportedAt: timestampFromDate(m.timestamp), handler: m.staff.staff },
-        }),
-      );
-    }
-    return { documentId, deliveryId: delivery.deliveryId, status: m.statusCode, applied: decision.kind === 'changed' };
+    if (decision.kind === 'refused') return { kind: 'refused', reason: `delivery to ${m.from.organId}: ${decision.reason}` };
+    const applied = { documentId, deliveryId: delivery.deliveryId, status: m.statusCode, applied: decision.kind === 'changed' };
+    if (decision.kind !== 'changed') return { kind: 'unchanged', applied };
+    const report = { deliveryId: delivery.deliveryId, documentId, fromCode: m.from.organId, status, reason: m.description, reportedAt: timestampFromDate(m.timestamp), handler: m.staff.staff };
+    return { kind: 'changed', applied, report };
   }
 }
+
+type StatusJudgement =
+  | { kind: 'unreadable'; reasons: string[] }
+  | { kind: 'refused'; reason: string }
+  | { kind: 'unchanged'; applied: AppliedStatus }
+  | { kind: 'changed'; applied: AppliedStatus; report: MessageInitShape<typeof StatusReportSchema> };

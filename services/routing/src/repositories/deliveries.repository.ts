@@ -1,3 +1,4 @@
+import type { DeliveryChannel } from '@edoc/directory';
 import { Injectable } from '@nestjs/common';
 import { fromJson, JsonValue, toJson } from '@bufbuild/protobuf';
 import { DocumentMetadata, DocumentMetadataSchema, FileRef, FileRefSchema, StatusCode } from '@edoc/contracts';
@@ -8,7 +9,7 @@ export interface RoutedDelivery {
   documentId: string;
   senderCode: string;
   recipientCode: string;
-  channel: 'builtin' | 'queue';
+  channel: DeliveryChannel;
   status: StatusCode | undefined;
   recallFrom: StatusCode | undefined;
   recallPending: boolean;
@@ -19,7 +20,7 @@ interface DeliveryRow {
   document_id: string;
   sender_code: string;
   recipient_code: string;
-  channel: 'builtin' | 'queue';
+  channel: DeliveryChannel;
   status: number | null;
   recall_from: number | null;
   recall_pending: boolean;
@@ -52,7 +53,7 @@ export class RoutingRepository {
   }
 
   /** A document's deliveries in one statement. */
-  async insertDeliveries(tx: Queryable, rows: { deliveryId: string; documentId: string; recipientCode: string; channel: 'builtin' | 'queue'; receiptDeadline: Date }[]): Promise<void> {
+  async insertDeliveries(tx: Queryable, rows: { deliveryId: string; documentId: string; recipientCode: string; channel: DeliveryChannel; receiptDeadline: Date }[]): Promise<void> {
     if (rows.length === 0) return;
     await tx.query(
       `INSERT INTO routing.deliveries (delivery_id, document_id, recipient_code, channel, receipt_deadline)

@@ -15,7 +15,8 @@ export const DOWNLOAD_PATH = '/files';
 /**
  * An issued document becomes one delivery per recipient, in the same transaction that records the
  * deliveries: a ward system's is published to the inbox exchange with the ward's code as routing
- * key, the built-in units' go to intake together (deliveries.builtin).
+ * key (an outside organ's reaches the axis gateway that way), the built-in units' go to intake
+ * together (deliveries.builtin).
  */
 @Injectable()
 export class FanOutService {
@@ -41,7 +42,7 @@ export class FanOutService {
    */
   onImported(event: DocumentImported, messageId: string): Promise<void> {
     if (event.metadata === undefined || event.file === undefined) throw new PermanentMessageError('document.imported without metadata or file');
-    if (this.directory.get(event.metadata.issuerCode) !== undefined) throw new PermanentMessageError(`document.imported ${event.metadata.documentId}: ${event.metadata.issuerCode} is a unit of this exchange, whose documents are issued here`);
+    if (this.directory.isLocalUnit(event.metadata.issuerCode)) throw new PermanentMessageError(`document.imported ${event.metadata.documentId}: ${event.metadata.issuerCode} is a unit of this exchange, whose documents are issued here`);
     return this.fanOut({ metadata: event.metadata, file: event.file, attachments: event.attachments, issuedAt: event.importedAt }, messageId);
   }
 
@@ -62,7 +63,7 @@ export class FanOutService {
         deliveryId: deliveryIdFor(metadata.documentId, recipient.code),
         documentId: metadata.documentId,
         recipientCode: recipient.code,
-        channel: recipient.channel === 'queue' ? ('queue' as const) : ('builtin' as const),
+        channel: recipient.channel,
         receiptDeadline: receiptDeadlineAt,
       }));
       // A statement for all the recipients, not one each: a document goes to twenty wards.
@@ -82,9 +83,10 @@ export class FanOutService {
           createdAt,
         },
       }));
-      // Ward systems get a Delivery each on their own queue; the built-in units' deliveries go to
-      // intake together, which enters them in one transaction instead of one each.
-      await this.events.deliverAll(tx, deliveries.filter((d) => d.row.channel === 'queue').map((d) => d.init), metadata.priority);
+      // Ward systems get a Delivery each on their own queue, outside organs on the gateway's; the
+      // built-in units' deliveries go to intake together, which enters them in one transaction
+      // instead of one each.
+      await this.events.deliverAll(tx, deliveries.filter((d) => d.row.channel !== 'builtin').map((d) => d.init), metadata.priority);
       const builtin = deliveries.filter((d) => d.row.channel === 'builtin').map((d) => d.init);
       if (builtin.length > 0) await this.events.emit(tx, 'builtinDeliveries', { deliveries: builtin }, { urgent: isUrgent(metadata.priority) });
       const created = rows.map((row) => ({ deliveryId: row.deliveryId, recipientCode: row.recipientCode, channel: row.channel }));

@@ -18,7 +18,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file edoc/v1/events.proto.
  */
 export const file_edoc_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("ChRlZG9jL3YxL2V2ZW50cy5wcm90bxIHZWRvYy52MSLUAQoRRG9jdW1lbnRTdWJtaXR0ZWQSKwoIbWV0YWRhdGEYASABKAsyGS5lZG9jLnYxLkRvY3VtZW50TWV0YWRhdGESIwoJbWFpbl9maWxlGAIgASgLMhAuZWRvYy52MS5GaWxlUmVmEiUKC2F0dGFjaG1lbnRzGAMgAygLMhAuZWRvYy52MS5GaWxlUmVmEhQKDHN1Ym1pdHRlZF9ieRgEIAEoCRIwCgxzdWJtaXR0ZWRfYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIpgBChZQZXJzb25TaWduYXR1cmVBcHBsaWVkEhMKC2RvY3VtZW50X2lkGAEgASgJEhMKC2lzc3Vlcl9jb2RlGAIgASgJEiUKC3NpZ25lZF9maWxlGAMgASgLMhAuZWRvYy52MS5GaWxlUmVmEi0KCXNpZ25lZF9hdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAi+AEKEVNpZ25hdHVyZUFwcHJvdmVkEhMKC2RvY3VtZW50X2lkGAEgASgJEhMKC2lzc3Vlcl9jb2RlGAIgASgJEhMKC2FwcHJvdmVkX2J5GAMgASgJEi8KC2FwcHJvdmVkX2F0GAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIWCg5jbGllbnRfYWRkcmVzcxgFIAEoCRIUCgxjbGllbnRfYWdlbnQYBiABKAkSEgoKa2V5X2hvbGRlchgHIAEoCRIaChJjZXJ0aWZpY2F0ZV9zaGEyNTYYCCABKAkSFQoNc2Vjb25kX2ZhY3RvchgJIAEoCSKUAQoRU2lnbmF0dXJlUmV0dXJuZWQSEwoLZG9jdW1lbnRfaWQYASABKAkSEwoLaXNzdWVyX2NvZGUYAiABKAkSEwoLcmV0dXJuZWRfYnkYAyABKAkSDwoHY29tbWVudBgEIAEoCRIvCgtyZXR1cm5lZF9hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAivwEKEERvY3VtZW50TnVtYmVyZWQSEwoLZG9jdW1lbnRfaWQYASABKAkSEwoLaXNzdWVyX2NvZGUYAiABKAkSDgoGbnVtYmVyGAMgASgNEhAKCG5vdGF0aW9uGAQgASgJEhMKC2lzc3VlZF9kYXRlGAUgASgJEhkKEWVkeG1sX2RvY3VtZW50X2lkGAYgASgJEi8KC251bWJlcmVkX2F0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKzAQoORG9jdW1lbnRJc3N1ZWQSKwoIbWV0YWRhdGEYASABKAsyGS5lZG9jLnYxLkRvY3VtZW50TWV0YWRhdGESHgoEZmlsZRgCIAEoCzIQLmVkb2MudjEuRmlsZVJlZhIlCgthdHRhY2htZW50cxgDIAMoCzIQLmVkb2MudjEuRmlsZVJlZhItCglpc3N1ZWRfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIucBChBEb2N1bWVudEltcG9ydGVkEisKCG1ldGFkYXRhGAEgASgLMhkuZWRvYy52MS5Eb2N1bWVudE1ldGFkYXRhEh4KBGZpbGUYAiABKAsyEC5lZG9jLnYxLkZpbGVSZWYSJQoLYXR0YWNobWVudHMYAyADKAsyEC5lZG9jLnYxLkZpbGVSZWYSLwoLaW1wb3J0ZWRfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhYKDnBhY2thZ2Vfc2hhMjU2GAUgASgJEhYKDnNpZ25lcl9zdWJqZWN0GAYgASgJIogBCg5Eb2N1bWVudEZhaWxlZBITCgtkb2N1bWVudF9pZBgBIAEoCRITCgtpc3N1ZXJfY29kZRgCIAEoCRINCgVzdGFnZRgDIAEoCRIOCgZyZWFzb24YBCABKAkSLQoJZmFpbGVkX2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJHCg9EZWxpdmVyeUNyZWF0ZWQSIwoIZGVsaXZlcnkYASABKAsyES5lZG9jLnYxLkRlbGl2ZXJ5Eg8KB2NoYW5uZWwYAiABKAkirQEKEURlbGl2ZXJpZXNDcmVhdGVkEhMKC2RvY3VtZW50X2lkGAEgASgJEhMKC3NlbmRlcl9jb2RlGAIgASgJEi4KCmNyZWF0ZWRfYXQYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhAKCGR1ZV9kYXRlGAQgASgJEiwKCmRlbGl2ZXJpZXMYBSADKAsyGC5lZG9jLnYxLkNyZWF0ZWREZWxpdmVyeSJPCg9DcmVhdGVkRGVsaXZlcnkSEwoLZGVsaXZlcnlfaWQYASABKAkSFgoOcmVjaXBpZW50X2NvZGUYAiABKAkSDwoHY2hhbm5lbBgDIAEoCSI6ChFCdWlsdGluRGVsaXZlcmllcxIlCgpkZWxpdmVyaWVzGAEgAygLMhEuZWRvYy52MS5EZWxpdmVyeSI3Cg5TdGF0dXNSZXBvcnRlZBIlCgZyZXBvcnQYASABKAsyFS5lZG9jLnYxLlN0YXR1c1JlcG9ydCI6ChBTdGF0dXNlc1JlcG9ydGVkEiYKB3JlcG9ydHMYASADKAsyFS5lZG9jLnYxLlN0YXR1c1JlcG9ydCJKChdEZWxpdmVyeVN0YXR1c2VzQ2hhbmdlZBIvCgdjaGFuZ2VzGAEgAygLMh4uZWRvYy52MS5EZWxpdmVyeVN0YXR1c0NoYW5nZWQi7wIKFURlbGl2ZXJ5U3RhdHVzQ2hhbmdlZBITCgtkZWxpdmVyeV9pZBgBIAEoCRITCgtkb2N1bWVudF9pZBgCIAEoCRITCgtzZW5kZXJfY29kZRgDIAEoCRIWCg5yZWNpcGllbnRfY29kZRgEIAEoCRIjCgZzdGF0dXMYBSABKA4yEy5lZG9jLnYxLlN0YXR1c0NvZGUSLAoPcHJldmlvdXNfc3RhdHVzGAYgASgOMhMuZWRvYy52MS5TdGF0dXNDb2RlEg4KBnJlYXNvbhgHIAEoCRITCgtyZXBvcnRlZF9ieRgIIAEoCRIvCgtvY2N1cnJlZF9hdBgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLAoPcmVwb3J0ZWRfc3RhdHVzGAogASgOMhMuZWRvYy52MS5TdGF0dXNDb2RlEhYKDnJlY2FsbF9wZW5kaW5nGAsgASgIEhAKCHNlcXVlbmNlGAwgASgEIsYCChVSZWdpc3RlckVudHJ5UmVjb3JkZWQSEAoIb3JnX2NvZGUYASABKAkSIwoEYm9vaxgCIAEoDjIVLmVkb2MudjEuUmVnaXN0ZXJCb29rEgwKBHllYXIYAyABKA0SDgoGbnVtYmVyGAQgASgNEh8KBm1lZGl1bRgFIAEoDjIPLmVkb2MudjEuTWVkaXVtEhMKC2RvY3VtZW50X2lkGAYgASgJEhEKCXR5cGVfY29kZRgHIAEoCRIPCgdzdWJqZWN0GAggASgJEhgKEGNvdW50ZXJwYXJ0X2NvZGUYCSABKAkSEAoIZHVlX2RhdGUYCiABKAkSDwoHcm91dGluZRgLIAEoCBIvCgtyZWNvcmRlZF9hdBgMIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEAoIZW50cnlfaWQYDSABKAkiSgoXUmVnaXN0ZXJFbnRyaWVzUmVjb3JkZWQSLwoHZW50cmllcxgBIAMoCzIeLmVkb2MudjEuUmVnaXN0ZXJFbnRyeVJlY29yZGVkIvIBChZEZWxpdmVyeVJlY2VpcHRPdmVyZHVlEhMKC2RlbGl2ZXJ5X2lkGAEgASgJEhMKC2RvY3VtZW50X2lkGAIgASgJEhMKC3NlbmRlcl9jb2RlGAMgASgJEhYKDnJlY2lwaWVudF9jb2RlGAQgASgJEiMKCHByaW9yaXR5GAUgASgOMhEuZWRvYy52MS5Qcmlvcml0eRIuCgpjcmVhdGVkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIsCghkZWFkbGluZRgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAi+wEKD01lc3NhZ2VSZWplY3RlZBISCgptZXNzYWdlX2lkGAEgASgJEgwKBHR5cGUYAiABKAkSFAoMcHVibGlzaGVkX2J5GAMgASgJEhAKCGV4Y2hhbmdlGAQgASgJEhMKC3JvdXRpbmdfa2V5GAUgASgJEg0KBXF1ZXVlGAYgASgJEiQKBGtpbmQYByABKA4yFi5lZG9jLnYxLlJlamVjdGlvbktpbmQSDgoGcmVhc29uGAggASgJEhMKC3JlamVjdGVkX2J5GAkgASgJEi8KC3JlamVjdGVkX2F0GAogASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCplCgxSZWdpc3RlckJvb2sSHQoZUkVHSVNURVJfQk9PS19VTlNQRUNJRklFRBAAEhoKFlJFR0lTVEVSX0JPT0tfT1VUR09JTkcQARIaChZSRUdJU1RFUl9CT09LX0lOQ09NSU5HEAIqeQoNUmVqZWN0aW9uS2luZBIeChpSRUpFQ1RJT05fS0lORF9VTlNQRUNJRklFRBAAEiQKIFJFSkVDVElPTl9LSU5EX1RZUEVfTk9UX0FDQ0VQVEVEEAESIgoeUkVKRUNUSU9OX0tJTkRfV1JPTkdfUFVCTElTSEVSEAJiBnByb3RvMw", [file_edoc_v1_common, file_edoc_v1_document, file_edoc_v1_ward, file_google_protobuf_timestamp]);
+  fileDesc("ChRlZG9jL3YxL2V2ZW50cy5wcm90bxIHZWRvYy52MSLUAQoRRG9jdW1lbnRTdWJtaXR0ZWQSKwoIbWV0YWRhdGEYASABKAsyGS5lZG9jLnYxLkRvY3VtZW50TWV0YWRhdGESIwoJbWFpbl9maWxlGAIgASgLMhAuZWRvYy52MS5GaWxlUmVmEiUKC2F0dGFjaG1lbnRzGAMgAygLMhAuZWRvYy52MS5GaWxlUmVmEhQKDHN1Ym1pdHRlZF9ieRgEIAEoCRIwCgxzdWJtaXR0ZWRfYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIpgBChZQZXJzb25TaWduYXR1cmVBcHBsaWVkEhMKC2RvY3VtZW50X2lkGAEgASgJEhMKC2lzc3Vlcl9jb2RlGAIgASgJEiUKC3NpZ25lZF9maWxlGAMgASgLMhAuZWRvYy52MS5GaWxlUmVmEi0KCXNpZ25lZF9hdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAi+AEKEVNpZ25hdHVyZUFwcHJvdmVkEhMKC2RvY3VtZW50X2lkGAEgASgJEhMKC2lzc3Vlcl9jb2RlGAIgASgJEhMKC2FwcHJvdmVkX2J5GAMgASgJEi8KC2FwcHJvdmVkX2F0GAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIWCg5jbGllbnRfYWRkcmVzcxgFIAEoCRIUCgxjbGllbnRfYWdlbnQYBiABKAkSEgoKa2V5X2hvbGRlchgHIAEoCRIaChJjZXJ0aWZpY2F0ZV9zaGEyNTYYCCABKAkSFQoNc2Vjb25kX2ZhY3RvchgJIAEoCSKUAQoRU2lnbmF0dXJlUmV0dXJuZWQSEwoLZG9jdW1lbnRfaWQYASABKAkSEwoLaXNzdWVyX2NvZGUYAiABKAkSEwoLcmV0dXJuZWRfYnkYAyABKAkSDwoHY29tbWVudBgEIAEoCRIvCgtyZXR1cm5lZF9hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAivwEKEERvY3VtZW50TnVtYmVyZWQSEwoLZG9jdW1lbnRfaWQYASABKAkSEwoLaXNzdWVyX2NvZGUYAiABKAkSDgoGbnVtYmVyGAMgASgNEhAKCG5vdGF0aW9uGAQgASgJEhMKC2lzc3VlZF9kYXRlGAUgASgJEhkKEWVkeG1sX2RvY3VtZW50X2lkGAYgASgJEi8KC251bWJlcmVkX2F0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKzAQoORG9jdW1lbnRJc3N1ZWQSKwoIbWV0YWRhdGEYASABKAsyGS5lZG9jLnYxLkRvY3VtZW50TWV0YWRhdGESHgoEZmlsZRgCIAEoCzIQLmVkb2MudjEuRmlsZVJlZhIlCgthdHRhY2htZW50cxgDIAMoCzIQLmVkb2MudjEuRmlsZVJlZhItCglpc3N1ZWRfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIucBChBEb2N1bWVudEltcG9ydGVkEisKCG1ldGFkYXRhGAEgASgLMhkuZWRvYy52MS5Eb2N1bWVudE1ldGFkYXRhEh4KBGZpbGUYAiABKAsyEC5lZG9jLnYxLkZpbGVSZWYSJQoLYXR0YWNobWVudHMYAyADKAsyEC5lZG9jLnYxLkZpbGVSZWYSLwoLaW1wb3J0ZWRfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhYKDnBhY2thZ2Vfc2hhMjU2GAUgASgJEhYKDnNpZ25lcl9zdWJqZWN0GAYgASgJIn0KFEVkeG1sUGFja2FnZVJlY2VpdmVkEiEKB3BhY2thZ2UYASABKAsyEC5lZG9jLnYxLkZpbGVSZWYSEQoJcmVtb3RlX2lkGAIgASgJEi8KC3JlY2VpdmVkX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJtChNFZHhtbFN0YXR1c1JlY2VpdmVkEhIKCnN0YXR1c194bWwYASABKAkSEQoJcmVtb3RlX2lkGAIgASgJEi8KC3JlY2VpdmVkX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJkChNFZHhtbFN0YXR1c091dGdvaW5nEhMKC2RvY3VtZW50X2lkGAEgASgJEhMKC2RlbGl2ZXJ5X2lkGAIgASgJEg8KB3RvX2NvZGUYAyABKAkSEgoKc3RhdHVzX3htbBgEIAEoCSKIAQoORG9jdW1lbnRGYWlsZWQSEwoLZG9jdW1lbnRfaWQYASABKAkSEwoLaXNzdWVyX2NvZGUYAiABKAkSDQoFc3RhZ2UYAyABKAkSDgoGcmVhc29uGAQgASgJEi0KCWZhaWxlZF9hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiRwoPRGVsaXZlcnlDcmVhdGVkEiMKCGRlbGl2ZXJ5GAEgASgLMhEuZWRvYy52MS5EZWxpdmVyeRIPCgdjaGFubmVsGAIgASgJIq0BChFEZWxpdmVyaWVzQ3JlYXRlZBITCgtkb2N1bWVudF9pZBgBIAEoCRITCgtzZW5kZXJfY29kZRgCIAEoCRIuCgpjcmVhdGVkX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIQCghkdWVfZGF0ZRgEIAEoCRIsCgpkZWxpdmVyaWVzGAUgAygLMhguZWRvYy52MS5DcmVhdGVkRGVsaXZlcnkiTwoPQ3JlYXRlZERlbGl2ZXJ5EhMKC2RlbGl2ZXJ5X2lkGAEgASgJEhYKDnJlY2lwaWVudF9jb2RlGAIgASgJEg8KB2NoYW5uZWwYAyABKAkiOgoRQnVpbHRpbkRlbGl2ZXJpZXMSJQoKZGVsaXZlcmllcxgBIAMoCzIRLmVkb2MudjEuRGVsaXZlcnkiNwoOU3RhdHVzUmVwb3J0ZWQSJQoGcmVwb3J0GAEgASgLMhUuZWRvYy52MS5TdGF0dXNSZXBvcnQiOgoQU3RhdHVzZXNSZXBvcnRlZBImCgdyZXBvcnRzGAEgAygLMhUuZWRvYy52MS5TdGF0dXNSZXBvcnQiSgoXRGVsaXZlcnlTdGF0dXNlc0NoYW5nZWQSLwoHY2hhbmdlcxgBIAMoCzIeLmVkb2MudjEuRGVsaXZlcnlTdGF0dXNDaGFuZ2VkIu8CChVEZWxpdmVyeVN0YXR1c0NoYW5nZWQSEwoLZGVsaXZlcnlfaWQYASABKAkSEwoLZG9jdW1lbnRfaWQYAiABKAkSEwoLc2VuZGVyX2NvZGUYAyABKAkSFgoOcmVjaXBpZW50X2NvZGUYBCABKAkSIwoGc3RhdHVzGAUgASgOMhMuZWRvYy52MS5TdGF0dXNDb2RlEiwKD3ByZXZpb3VzX3N0YXR1cxgGIAEoDjITLmVkb2MudjEuU3RhdHVzQ29kZRIOCgZyZWFzb24YByABKAkSEwoLcmVwb3J0ZWRfYnkYCCABKAkSLwoLb2NjdXJyZWRfYXQYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiwKD3JlcG9ydGVkX3N0YXR1cxgKIAEoDjITLmVkb2MudjEuU3RhdHVzQ29kZRIWCg5yZWNhbGxfcGVuZGluZxgLIAEoCBIQCghzZXF1ZW5jZRgMIAEoBCLGAgoVUmVnaXN0ZXJFbnRyeVJlY29yZGVkEhAKCG9yZ19jb2RlGAEgASgJEiMKBGJvb2sYAiABKA4yFS5lZG9jLnYxLlJlZ2lzdGVyQm9vaxIMCgR5ZWFyGAMgASgNEg4KBm51bWJlchgEIAEoDRIfCgZtZWRpdW0YBSABKA4yDy5lZG9jLnYxLk1lZGl1bRITCgtkb2N1bWVudF9pZBgGIAEoCRIRCgl0eXBlX2NvZGUYByABKAkSDwoHc3ViamVjdBgIIAEoCRIYChBjb3VudGVycGFydF9jb2RlGAkgASgJEhAKCGR1ZV9kYXRlGAogASgJEg8KB3JvdXRpbmUYCyABKAgSLwoLcmVjb3JkZWRfYXQYDCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhAKCGVudHJ5X2lkGA0gASgJIkoKF1JlZ2lzdGVyRW50cmllc1JlY29yZGVkEi8KB2VudHJpZXMYASADKAsyHi5lZG9jLnYxLlJlZ2lzdGVyRW50cnlSZWNvcmRlZCLyAQoWRGVsaXZlcnlSZWNlaXB0T3ZlcmR1ZRITCgtkZWxpdmVyeV9pZBgBIAEoCRITCgtkb2N1bWVudF9pZBgCIAEoCRITCgtzZW5kZXJfY29kZRgDIAEoCRIWCg5yZWNpcGllbnRfY29kZRgEIAEoCRIjCghwcmlvcml0eRgFIAEoDjIRLmVkb2MudjEuUHJpb3JpdHkSLgoKY3JlYXRlZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLAoIZGVhZGxpbmUYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIvsBCg9NZXNzYWdlUmVqZWN0ZWQSEgoKbWVzc2FnZV9pZBgBIAEoCRIMCgR0eXBlGAIgASgJEhQKDHB1Ymxpc2hlZF9ieRgDIAEoCRIQCghleGNoYW5nZRgEIAEoCRITCgtyb3V0aW5nX2tleRgFIAEoCRINCgVxdWV1ZRgGIAEoCRIkCgRraW5kGAcgASgOMhYuZWRvYy52MS5SZWplY3Rpb25LaW5kEg4KBnJlYXNvbhgIIAEoCRITCgtyZWplY3RlZF9ieRgJIAEoCRIvCgtyZWplY3RlZF9hdBgKIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAqZQoMUmVnaXN0ZXJCb29rEh0KGVJFR0lTVEVSX0JPT0tfVU5TUEVDSUZJRUQQABIaChZSRUdJU1RFUl9CT09LX09VVEdPSU5HEAESGgoWUkVHSVNURVJfQk9PS19JTkNPTUlORxACKnkKDVJlamVjdGlvbktpbmQSHgoaUkVKRUNUSU9OX0tJTkRfVU5TUEVDSUZJRUQQABIkCiBSRUpFQ1RJT05fS0lORF9UWVBFX05PVF9BQ0NFUFRFRBABEiIKHlJFSkVDVElPTl9LSU5EX1dST05HX1BVQkxJU0hFUhACYgZwcm90bzM", [file_edoc_v1_common, file_edoc_v1_document, file_edoc_v1_ward, file_google_protobuf_timestamp]);
 
 /**
  * document.submitted: a clerk handed in a draft with its files (intake → signing).
@@ -337,6 +337,106 @@ export const DocumentImportedSchema: GenMessage<DocumentImported> = /*@__PURE__*
   messageDesc(file_edoc_v1_events, 6);
 
 /**
+ * edxml.package_received: the axis gateway took an edXML package addressed to units of this
+ * exchange from the national axis and stored it as received (gateway → intake, which validates and
+ * imports it like `edoc edxml import`; a package it refuses is dead-lettered with its reasons).
+ *
+ * @generated from message edoc.v1.EdxmlPackageReceived
+ */
+export type EdxmlPackageReceived = Message<"edoc.v1.EdxmlPackageReceived"> & {
+  /**
+   * @generated from field: edoc.v1.FileRef package = 1;
+   */
+  package?: FileRef | undefined;
+
+  /**
+   * The axis's id of the message, and the organ the axis says sent it.
+   *
+   * @generated from field: string remote_id = 2;
+   */
+  remoteId: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp received_at = 3;
+   */
+  receivedAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message edoc.v1.EdxmlPackageReceived.
+ * Use `create(EdxmlPackageReceivedSchema)` to create a new message.
+ */
+export const EdxmlPackageReceivedSchema: GenMessage<EdxmlPackageReceived> = /*@__PURE__*/
+  messageDesc(file_edoc_v1_events, 7);
+
+/**
+ * edxml.status_received: an edXML Status message from the national axis about a document issued
+ * here (gateway → intake, which applies it to the delivery it names, as `edoc edxml apply-status`).
+ *
+ * @generated from message edoc.v1.EdxmlStatusReceived
+ */
+export type EdxmlStatusReceived = Message<"edoc.v1.EdxmlStatusReceived"> & {
+  /**
+   * @generated from field: string status_xml = 1;
+   */
+  statusXml: string;
+
+  /**
+   * @generated from field: string remote_id = 2;
+   */
+  remoteId: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp received_at = 3;
+   */
+  receivedAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message edoc.v1.EdxmlStatusReceived.
+ * Use `create(EdxmlStatusReceivedSchema)` to create a new message.
+ */
+export const EdxmlStatusReceivedSchema: GenMessage<EdxmlStatusReceived> = /*@__PURE__*/
+  messageDesc(file_edoc_v1_events, 8);
+
+/**
+ * edxml.status_outgoing: a status a unit here reported on a document imported from the axis, as
+ * the edXML Status message its sender gets (intake → gateway, which posts it to the axis).
+ *
+ * @generated from message edoc.v1.EdxmlStatusOutgoing
+ */
+export type EdxmlStatusOutgoing = Message<"edoc.v1.EdxmlStatusOutgoing"> & {
+  /**
+   * @generated from field: string document_id = 1;
+   */
+  documentId: string;
+
+  /**
+   * @generated from field: string delivery_id = 2;
+   */
+  deliveryId: string;
+
+  /**
+   * The outside organ the message goes to (the document's issuer).
+   *
+   * @generated from field: string to_code = 3;
+   */
+  toCode: string;
+
+  /**
+   * @generated from field: string status_xml = 4;
+   */
+  statusXml: string;
+};
+
+/**
+ * Describes the message edoc.v1.EdxmlStatusOutgoing.
+ * Use `create(EdxmlStatusOutgoingSchema)` to create a new message.
+ */
+export const EdxmlStatusOutgoingSchema: GenMessage<EdxmlStatusOutgoing> = /*@__PURE__*/
+  messageDesc(file_edoc_v1_events, 9);
+
+/**
  * document.failed: the document could not be signed or numbered; nothing was sent.
  *
  * @generated from message edoc.v1.DocumentFailed
@@ -375,7 +475,7 @@ export type DocumentFailed = Message<"edoc.v1.DocumentFailed"> & {
  * Use `create(DocumentFailedSchema)` to create a new message.
  */
 export const DocumentFailedSchema: GenMessage<DocumentFailed> = /*@__PURE__*/
-  messageDesc(file_edoc_v1_events, 7);
+  messageDesc(file_edoc_v1_events, 10);
 
 /**
  * delivery.created: routing published one delivery for one recipient (routing → all). Routing
@@ -402,7 +502,7 @@ export type DeliveryCreated = Message<"edoc.v1.DeliveryCreated"> & {
  * Use `create(DeliveryCreatedSchema)` to create a new message.
  */
 export const DeliveryCreatedSchema: GenMessage<DeliveryCreated> = /*@__PURE__*/
-  messageDesc(file_edoc_v1_events, 8);
+  messageDesc(file_edoc_v1_events, 11);
 
 /**
  * deliveries.created: routing published a document's deliveries, one per recipient, in one
@@ -445,7 +545,7 @@ export type DeliveriesCreated = Message<"edoc.v1.DeliveriesCreated"> & {
  * Use `create(DeliveriesCreatedSchema)` to create a new message.
  */
 export const DeliveriesCreatedSchema: GenMessage<DeliveriesCreated> = /*@__PURE__*/
-  messageDesc(file_edoc_v1_events, 9);
+  messageDesc(file_edoc_v1_events, 12);
 
 /**
  * @generated from message edoc.v1.CreatedDelivery
@@ -474,7 +574,7 @@ export type CreatedDelivery = Message<"edoc.v1.CreatedDelivery"> & {
  * Use `create(CreatedDeliverySchema)` to create a new message.
  */
 export const CreatedDeliverySchema: GenMessage<CreatedDelivery> = /*@__PURE__*/
-  messageDesc(file_edoc_v1_events, 10);
+  messageDesc(file_edoc_v1_events, 13);
 
 /**
  * deliveries.builtin: a document's deliveries to the units on edoc's built-in inbox, together
@@ -495,7 +595,7 @@ export type BuiltinDeliveries = Message<"edoc.v1.BuiltinDeliveries"> & {
  * Use `create(BuiltinDeliveriesSchema)` to create a new message.
  */
 export const BuiltinDeliveriesSchema: GenMessage<BuiltinDeliveries> = /*@__PURE__*/
-  messageDesc(file_edoc_v1_events, 11);
+  messageDesc(file_edoc_v1_events, 14);
 
 /**
  * status.reported: a built-in inbox recipient (through intake) or the sender reports a status.
@@ -515,7 +615,7 @@ export type StatusReported = Message<"edoc.v1.StatusReported"> & {
  * Use `create(StatusReportedSchema)` to create a new message.
  */
 export const StatusReportedSchema: GenMessage<StatusReported> = /*@__PURE__*/
-  messageDesc(file_edoc_v1_events, 12);
+  messageDesc(file_edoc_v1_events, 15);
 
 /**
  * statuses.reported: several reports about one document's deliveries, together (intake → routing):
@@ -535,7 +635,7 @@ export type StatusesReported = Message<"edoc.v1.StatusesReported"> & {
  * Use `create(StatusesReportedSchema)` to create a new message.
  */
 export const StatusesReportedSchema: GenMessage<StatusesReported> = /*@__PURE__*/
-  messageDesc(file_edoc_v1_events, 13);
+  messageDesc(file_edoc_v1_events, 16);
 
 /**
  * delivery.statuses_changed: the changes routing accepted from one StatusesReported, in one event
@@ -555,7 +655,7 @@ export type DeliveryStatusesChanged = Message<"edoc.v1.DeliveryStatusesChanged">
  * Use `create(DeliveryStatusesChangedSchema)` to create a new message.
  */
 export const DeliveryStatusesChangedSchema: GenMessage<DeliveryStatusesChanged> = /*@__PURE__*/
-  messageDesc(file_edoc_v1_events, 14);
+  messageDesc(file_edoc_v1_events, 17);
 
 /**
  * delivery.status_changed: routing accepted a status for a delivery (routing → all).
@@ -640,7 +740,7 @@ export type DeliveryStatusChanged = Message<"edoc.v1.DeliveryStatusChanged"> & {
  * Use `create(DeliveryStatusChangedSchema)` to create a new message.
  */
 export const DeliveryStatusChangedSchema: GenMessage<DeliveryStatusChanged> = /*@__PURE__*/
-  messageDesc(file_edoc_v1_events, 15);
+  messageDesc(file_edoc_v1_events, 18);
 
 /**
  * register.recorded: a document entered an organisation's register, electronic or paper (intake → metrics, archival).
@@ -723,7 +823,7 @@ export type RegisterEntryRecorded = Message<"edoc.v1.RegisterEntryRecorded"> & {
  * Use `create(RegisterEntryRecordedSchema)` to create a new message.
  */
 export const RegisterEntryRecordedSchema: GenMessage<RegisterEntryRecorded> = /*@__PURE__*/
-  messageDesc(file_edoc_v1_events, 16);
+  messageDesc(file_edoc_v1_events, 19);
 
 /**
  * register.entries_recorded: several entries at once (intake → metrics, archival): the arrivals of
@@ -743,7 +843,7 @@ export type RegisterEntriesRecorded = Message<"edoc.v1.RegisterEntriesRecorded">
  * Use `create(RegisterEntriesRecordedSchema)` to create a new message.
  */
 export const RegisterEntriesRecordedSchema: GenMessage<RegisterEntriesRecorded> = /*@__PURE__*/
-  messageDesc(file_edoc_v1_events, 17);
+  messageDesc(file_edoc_v1_events, 20);
 
 /**
  * delivery.receipt_overdue: a recipient has not confirmed arrival (01) in time: 15 minutes for
@@ -793,7 +893,7 @@ export type DeliveryReceiptOverdue = Message<"edoc.v1.DeliveryReceiptOverdue"> &
  * Use `create(DeliveryReceiptOverdueSchema)` to create a new message.
  */
 export const DeliveryReceiptOverdueSchema: GenMessage<DeliveryReceiptOverdue> = /*@__PURE__*/
-  messageDesc(file_edoc_v1_events, 18);
+  messageDesc(file_edoc_v1_events, 21);
 
 /**
  * message.rejected: a service refused a message that broke the message contract: a type its queue
@@ -867,7 +967,7 @@ export type MessageRejected = Message<"edoc.v1.MessageRejected"> & {
  * Use `create(MessageRejectedSchema)` to create a new message.
  */
 export const MessageRejectedSchema: GenMessage<MessageRejected> = /*@__PURE__*/
-  messageDesc(file_edoc_v1_events, 19);
+  messageDesc(file_edoc_v1_events, 22);
 
 /**
  * Which book of an organisation's registers an entry is in.

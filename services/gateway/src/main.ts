@@ -1,0 +1,4 @@
+import { runService } from '@edoc/runtime';
+import { GatewayModule } from './gateway.module';
+
+runService(GatewayModule);

@@ -1,0 +1,64 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { BusinessType, type Delivery, type EdxmlStatusOutgoing } from '@edoc/contracts';
+import { Database } from '@edoc/db';
+import { Directory } from '@edoc/directory';
+import { Inbox, PermanentMessageError } from '@edoc/messaging';
+import { isUuid } from '../domain/uuid';
+import { OutgoingRepository } from '../repositories/outgoing.repository';
+import { PackageBuilder } from './package-builder.service';
+
+/**
+ * What goes to the axis enters the gateway's outgoing table in the transaction that takes its
+ * message from the queue: from then on the sender posts it until the axis accepts it.
+ */
+@Injectable()
+export class OutboundService {
+  private readonly logger = new Logger(OutboundService.name);
+
+  constructor(
+    private readonly db: Database,
+    private readonly inbox: Inbox,
+    private readonly directory: Directory,
+    private readonly outgoing: OutgoingRepository,
+    private readonly packages: PackageBuilder,
+  ) {}
+
+  /** A delivery to an outside organ: one signed package, posted under the delivery's id. */
+  async onDelivery(delivery: Delivery, messageId: string): Promise<void> {
+    if (!isUuid(delivery.deliveryId) || !isUuid(delivery.documentId)) throw new PermanentMessageError(`delivery "${delivery.deliveryId}" of document "${delivery.documentId}": ids must be UUIDs`);
+    if (this.directory.get(delivery.recipientCode)?.channel !== 'axis') throw new PermanentMessageError(`delivery ${delivery.deliveryId}: ${delivery.recipientCode} is not an organ reached through the axis`);
+    if (delivery.businessType !== BusinessType.NEW_UNSPECIFIED) throw new PermanentMessageError(`delivery ${delivery.deliveryId}: business type ${delivery.businessType} (recall, update, replace) does not go to the axis yet; new documents do`);
+    const body = await this.packages.build(delivery);
+    await this.db.transaction(async (tx) => {
+      if (!(await this.inbox.claim(tx, messageId, 'gateway.outbound'))) return;
+      const fresh = await this.outgoing.insert(tx, {
+        messageId: delivery.deliveryId,
+        kind: 'package',
+        documentId: delivery.documentId,
+        deliveryId: delivery.deliveryId,
+        toCode: delivery.recipientCode,
+        edxmlDocumentId: delivery.metadata?.edxmlDocumentId ?? '',
+        body,
+      });
+      if (fresh) this.logger.log(`package of ${delivery.metadata?.edxmlDocumentId} for ${delivery.recipientCode} (${body.length} bytes) waits for the axis`);
+    });
+  }
+
+  /** A status reported here on a document from the axis, for its sender. */
+  async onStatus(event: EdxmlStatusOutgoing, messageId: string): Promise<void> {
+    if (!isUuid(event.deliveryId) || !isUuid(event.documentId)) throw new PermanentMessageError(`edxml.status_outgoing for delivery "${event.deliveryId}" of document "${event.documentId}": ids must be UUIDs`);
+    if (event.statusXml === '' || event.toCode === '') throw new PermanentMessageError('edxml.status_outgoing without a message or an addressee');
+    await this.db.transaction(async (tx) => {
+      if (!(await this.inbox.claim(tx, messageId, 'gateway.statuses'))) return;
+      await this.outgoing.insert(tx, {
+        messageId,
+        kind: 'status',
+        documentId: event.documentId,
+        deliveryId: event.deliveryId,
+        toCode: event.toCode,
+        edxmlDocumentId: '',
+        body: Buffer.from(event.statusXml, 'utf8'),
+      });
+    });
+  }
+}
