@@ -260,7 +260,7 @@ describe('poison messages end in dead-letter queues with their reason; ward syst
 
     it('lists every service with its dead-letter queues, for the district administrator only', async () => {
       const all = await listed();
-      expect(all.services.map((s) => s.service).sort()).toEqual(['archival', 'intake', 'metrics', 'routing', 'signing']);
+      expect(all.services.map((s) => s.service).sort()).toEqual(['archival', 'gateway', 'intake', 'metrics', 'routing', 'signing']);
       expect(all.services.find((s) => s.service === 'routing')?.queues).toContain('dlq.routing.status');
       expect((await http(relay(), { token: exchange.token('hbt.clerk') })).status).toBe(403);
       expect((await http(exchange.url('routing', '/dead-letters'), { token: exchange.token('hbt.clerk') })).status).toBe(403);

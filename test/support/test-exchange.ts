@@ -309,7 +309,7 @@ export class TestExchange {
     this.env.EDOC_SIGNING_PUBLIC_URL = this.url('signing');
     this.env.EDOC_IDENTITY_URL = this.url('identity');
     // Intake reaches the others for the administrators' dead-letter screen.
-    Object.assign(this.env, { EDOC_SIGNING_URL: this.url('signing'), EDOC_ROUTING_URL: this.url('routing'), EDOC_ARCHIVAL_URL: this.url('archival'), EDOC_METRICS_URL: this.url('metrics') });
+    Object.assign(this.env, { EDOC_SIGNING_URL: this.url('signing'), EDOC_ROUTING_URL: this.url('routing'), EDOC_ARCHIVAL_URL: this.url('archival'), EDOC_METRICS_URL: this.url('metrics'), EDOC_GATEWAY_URL: this.url('gateway') });
     this.env.EDOC_PUBLIC_ORIGINS = SERVICE_NAMES.map((name) => this.url(name)).join(',');
     await this.cli(['provision', '--demo']);
     for (const name of SERVICE_NAMES) this.startService(name);
