@@ -175,18 +175,20 @@ describe('axis gateway: documents and statuses to and from the national axis, th
       expect(await metric('edoc_axis_posts_total', 'kind="package",outcome="accepted"')).toBe(1);
     }, 90_000);
 
+    /** A status message of the city about the document, `minutes` from now (negative: before). */
+    const cityStatus = (code: '01' | '03' | '14', minutes: number) =>
+      Buffer.from(writeStatusMessage({
+        responseFor: { organId: DISTRICT, code: edxmlDocumentId.split(',')[2]!, promulgationDate: edxmlDocumentId.split(',')[1]!.replaceAll('/', '-'), documentId: edxmlDocumentId },
+        from: emptyOrgan(CITY, 'Ủy ban nhân dân thành phố Hà Nội'),
+        statusCode: code,
+        description: code === '03' ? 'Đã phân công xử lý' : '',
+        timestamp: new Date(Date.now() + minutes * 60_000),
+        staff: { department: 'Văn phòng', staff: 'Phạm Văn Dũng', mobile: '', email: '' },
+      }), 'utf8');
+
     it("takes the city's statuses back from the axis, once each, even when the axis sends one twice", async () => {
-      const status = (code: '01' | '03', minutes: number) =>
-        Buffer.from(writeStatusMessage({
-          responseFor: { organId: DISTRICT, code: edxmlDocumentId.split(',')[2]!, promulgationDate: edxmlDocumentId.split(',')[1]!.replaceAll('/', '-'), documentId: edxmlDocumentId },
-          from: emptyOrgan(CITY, 'Ủy ban nhân dân thành phố Hà Nội'),
-          statusCode: code,
-          description: code === '03' ? 'Đã phân công xử lý' : '',
-          timestamp: new Date(Date.now() + minutes * 60_000),
-          staff: { department: 'Văn phòng', staff: 'Phạm Văn Dũng', mobile: '', email: '' },
-        }), 'utf8');
-      const first = axis.offer('status', [DISTRICT], status('01', 0));
-      const accepted = status('03', 1);
+      const first = axis.offer('status', [DISTRICT], cityStatus('01', -3));
+      const accepted = cityStatus('03', -2);
       // The 03 is offered under two ids, and the first is offered again after it was taken.
       const second = axis.offer('status', [DISTRICT], accepted, { ignoreDone: 1 });
       const repeat = axis.offer('status', [DISTRICT], accepted);
@@ -199,6 +201,22 @@ describe('axis gateway: documents and statuses to and from the national axis, th
       const { rows } = await db.query<{ remote_id: string; state: string }>('SELECT remote_id, state FROM gateway.incoming WHERE kind = $1 ORDER BY received_at', ['status']);
       expect(rows).toEqual([{ remote_id: first, state: 'passed' }, { remote_id: second, state: 'passed' }, { remote_id: repeat, state: 'duplicate' }]);
       expect(axis.doneCalls.filter((id) => id === second)).toHaveLength(2);
+    }, 60_000);
+
+    it("recalls it from the city with a recall package, and the city's 14 comes back", async () => {
+      const recalled = await http(exchange.url('intake', `/documents/${documentId}/recall`), { token: exchange.token('hbt.clerk'), json: { reason: 'Ban hành nhầm số liệu' } });
+      expect(recalled.status).toBe(202);
+      const posted = await waitFor('the recall package at the axis', async () => axis.posted.filter((p) => p.kind === 'package').map((p) => readPackage(p.body, { trusted: [new X509Certificate(readFileSync(join(exchange.dataFolder, 'pki', 'root-ca.cert.pem')))] })).find((r) => r.ok && r.pkg.business.docType === 1), { timeoutMs: 30_000 });
+      if (!posted.ok) throw new Error('unreachable');
+      expect(posted.pkg.business).toMatchObject({ docType: 1, documentId: edxmlDocumentId, reason: 'Ban hành nhầm số liệu' });
+      expect(posted.pkg.header.to.map((t) => t.organId)).toEqual([CITY]);
+      expect(posted.pkg.attachments).toEqual([]);
+      axis.offer('status', [DISTRICT], cityStatus('14', 0));
+      const city = await waitFor("the city's 14 in the sender's view", async () => {
+        const d = (await deliveries(documentId)).deliveries.find((x) => x.recipientCode === CITY);
+        return d?.status === '14' ? d : undefined;
+      }, { timeoutMs: 30_000 });
+      expect(city.history.map((h) => h.status)).toEqual(['01', '03', '13', '14']);
     }, 60_000);
 
     it('keeps a package the axis refuses as dead, with the reason, until an administrator sends it again', async () => {
@@ -245,6 +263,25 @@ describe('axis gateway: documents and statuses to and from the national axis, th
         { about: `${CITY},2026/12/02,301/UBND-KGVX`, from: BACH_DANG, code: '01' },
         { about: `${CITY},2026/12/02,301/UBND-KGVX`, from: BACH_DANG, code: '03' },
       ]);
+    }, 90_000);
+
+    it('registers a replacement of it as a new document that names the one it replaces', async () => {
+      const pdf = await makePdf('Cong van 303 thay the 301', 1);
+      const original = cityPackage(301, [BACH_DANG], pdf);
+      const replacement = cityPackage(303, [BACH_DANG], pdf);
+      const body = sign({ ...replacement, business: { ...replacement.business, docType: 3, reason: 'Thay thế công văn 301', documentId: original.header.documentId, replacement: { documentId: original.header.documentId, organIds: [BACH_DANG] } } });
+      axis.offer('package', [BACH_DANG], body);
+      const { rows } = await waitFor('the replacement imported', async () => {
+        const found = await db.query<{ replaces: string; first: string }>(
+          `SELECT d.metadata->>'replacesDocumentId' AS replaces, first.document_id::text AS first
+           FROM intake.edxml_imports i JOIN intake.deliveries d ON d.document_id = i.document_id
+           JOIN intake.edxml_imports first ON first.organ_id = i.organ_id AND first.edxml_document_id = $2
+           WHERE i.edxml_document_id = $1 AND d.arrived_at IS NOT NULL`,
+          [replacement.header.documentId, original.header.documentId],
+        );
+        return found.rows.length > 0 ? found : undefined;
+      }, { timeoutMs: 60_000 });
+      expect(rows[0]!.replaces).toBe(rows[0]!.first);
     }, 90_000);
 
     it('dead-letters a package intake refuses, with its reasons, and registers nothing', async () => {

@@ -12,6 +12,8 @@ export interface ExportInput {
   concernsDocumentId: string;
   files: { role: 'document' | 'attachment'; fileName: string; mediaType: string; bytes: Buffer }[];
   staff: { department: string; name: string };
+  /** Bussiness/BussinessDocInfo reason: why a recall, update or replacement is sent. */
+  reason?: string;
 }
 
 /** An issued document as an edXML package (unsigned): every field of its metadata that edXML has. */
@@ -55,7 +57,7 @@ export function edxmlPackageOf(input: ExportInput): EdxmlPackage {
     traces: [{ organId: m.issuerCode, timestamp: input.issuedAt }],
     business: {
       docType: m.businessType as BusinessDocType,
-      reason: '',
+      reason: input.reason ?? '',
       documentId: input.concernsDocumentId,
       paper: false,
       staff: { department: input.staff.department, staff: input.staff.name, mobile: '', email: '' },
@@ -77,7 +79,7 @@ function responseForOf(documentId: string): ResponseFor {
  * The metadata of a document registered from a package of the axis: its issuer the outside organ,
  * its recipients the units of this exchange the package addresses.
  */
-export function importedMetadataOf(pkg: EdxmlPackage, documentId: string, localRecipients: string[]): DocumentMetadata {
+export function importedMetadataOf(pkg: EdxmlPackage, documentId: string, localRecipients: string[], replacesDocumentId = ''): DocumentMetadata {
   const h = pkg.header;
   return create(DocumentMetadataSchema, {
     documentId,
@@ -98,5 +100,7 @@ export function importedMetadataOf(pkg: EdxmlPackage, documentId: string, localR
     edxmlDocumentId: h.documentId,
     draftingUnit: h.typerNotation,
     businessType: pkg.business.docType,
+    // An update or replacement names edoc's id of the document imported earlier that it concerns.
+    replacesDocumentId,
   });
 }

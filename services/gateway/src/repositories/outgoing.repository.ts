@@ -60,6 +60,12 @@ export class OutgoingRepository {
     return { messageId: row.message_id, kind: row.kind, documentId: row.document_id, deliveryId: row.delivery_id, toCode: row.to_code, edxmlDocumentId: row.edxml_document_id, body: row.body, attempts: row.attempts };
   }
 
+  /** The edXML id under which a document left through the gateway, if it did. */
+  async edxmlIdOf(documentId: string): Promise<string | undefined> {
+    const { rows } = await this.db.query<{ edxml_document_id: string }>(`SELECT edxml_document_id FROM gateway.outgoing WHERE document_id = $1 AND kind = 'package' AND edxml_document_id <> '' LIMIT 1`, [documentId]);
+    return rows[0]?.edxml_document_id;
+  }
+
   async markSent(messageId: string, remoteId: string): Promise<void> {
     await this.db.query(`UPDATE gateway.outgoing SET state = 'sent', sent_at = now(), remote_id = $2, last_error = NULL WHERE message_id = $1 AND state = 'pending'`, [messageId, remoteId]);
   }

@@ -11,6 +11,8 @@ import { PackageBuilder } from './package-builder.service';
  * What goes to the axis enters the gateway's outgoing table in the transaction that takes its
  * message from the queue: from then on the sender posts it until the axis accepts it.
  */
+const BUSINESS_NAMES: Partial<Record<BusinessType, string>> = { [BusinessType.RECALL]: 'recall', [BusinessType.UPDATE]: 'update', [BusinessType.REPLACE]: 'replacement' };
+
 @Injectable()
 export class OutboundService {
   private readonly logger = new Logger(OutboundService.name);
@@ -23,16 +25,21 @@ export class OutboundService {
     private readonly packages: PackageBuilder,
   ) {}
 
-  /** A delivery to an outside organ: one signed package, posted under the delivery's id. */
+  /**
+   * A delivery to an outside organ: one signed package, posted under the delivery's id. A recall
+   * of it (the same delivery, business type RECALL) is a package of its own, posted under its
+   * message's id; an update or replacement names the document it concerns by the edXML id under
+   * which that one left through the gateway.
+   */
   async onDelivery(delivery: Delivery, messageId: string): Promise<void> {
     if (!isUuid(delivery.deliveryId) || !isUuid(delivery.documentId)) throw new PermanentMessageError(`delivery "${delivery.deliveryId}" of document "${delivery.documentId}": ids must be UUIDs`);
     if (this.directory.get(delivery.recipientCode)?.channel !== 'axis') throw new PermanentMessageError(`delivery ${delivery.deliveryId}: ${delivery.recipientCode} is not an organ reached through the axis`);
-    if (delivery.businessType !== BusinessType.NEW_UNSPECIFIED) throw new PermanentMessageError(`delivery ${delivery.deliveryId}: business type ${delivery.businessType} (recall, update, replace) does not go to the axis yet; new documents do`);
-    const body = await this.packages.build(delivery);
+    const body = await this.packages.build(delivery, await this.concernedEdxmlId(delivery));
+    const rowId = delivery.businessType === BusinessType.RECALL ? messageId : delivery.deliveryId;
     await this.db.transaction(async (tx) => {
       if (!(await this.inbox.claim(tx, messageId, 'gateway.outbound'))) return;
       const fresh = await this.outgoing.insert(tx, {
-        messageId: delivery.deliveryId,
+        messageId: rowId,
         kind: 'package',
         documentId: delivery.documentId,
         deliveryId: delivery.deliveryId,
@@ -40,8 +47,17 @@ export class OutboundService {
         edxmlDocumentId: delivery.metadata?.edxmlDocumentId ?? '',
         body,
       });
-      if (fresh) this.logger.log(`package of ${delivery.metadata?.edxmlDocumentId} for ${delivery.recipientCode} (${body.length} bytes) waits for the axis`);
+      if (fresh) this.logger.log(`${BUSINESS_NAMES[delivery.businessType] ?? 'package'} ${delivery.metadata?.edxmlDocumentId} for ${delivery.recipientCode} (${body.length} bytes) waits for the axis`);
     });
+  }
+
+  private async concernedEdxmlId(delivery: Delivery): Promise<string> {
+    if (delivery.businessType === BusinessType.NEW_UNSPECIFIED) return '';
+    if (delivery.businessType === BusinessType.RECALL) return delivery.metadata?.edxmlDocumentId ?? '';
+    const concerned = delivery.metadata?.replacesDocumentId ?? '';
+    const sent = isUuid(concerned) ? await this.outgoing.edxmlIdOf(concerned) : undefined;
+    if (sent === undefined) throw new PermanentMessageError(`delivery ${delivery.deliveryId}: the document it ${delivery.businessType === BusinessType.UPDATE ? 'updates' : 'replaces'} (${concerned}) never left through the axis, so ${delivery.recipientCode} cannot know it`);
+    return sent;
   }
 
   /** A status reported here on a document from the axis, for its sender. */

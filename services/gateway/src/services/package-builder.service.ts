@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
-import { type Delivery, timestampDate } from '@edoc/contracts';
+import { BusinessType, type Delivery, timestampDate } from '@edoc/contracts';
 import type { EdocConfig } from '@edoc/config';
 import { Directory } from '@edoc/directory';
 import { DEFAULT_MAX_PACKAGE_BYTES, edxmlPackageOf, signPackage, writePackage } from '@edoc/edxml';
@@ -17,7 +17,7 @@ interface AxisSigner {
 
 /**
  * A delivery to an outside organ as the signed edXML package the axis carries: the document's
- * metadata and files, To the one organ of the delivery (each delivery is its own package, so each
+ * metadata and files (none for a recall), To the one organ of the delivery (each delivery is its own package, so each
  * organ's statuses answer one package), signed with the issuing unit's key in the gateway's
  * secrets folder and its certificate chain.
  */
@@ -36,11 +36,16 @@ export class PackageBuilder {
     this.secretsDir = secretsDirOf(config, 'gateway');
   }
 
-  async build(delivery: Delivery): Promise<Buffer> {
+  /**
+   * `concerns`: for a recall, update or replacement, the edXML id of the document it concerns. A
+   * recall carries no file: it names the document and says why.
+   */
+  async build(delivery: Delivery, concerns = ''): Promise<Buffer> {
     const metadata = delivery.metadata;
-    if (metadata === undefined || delivery.file === undefined) throw new PermanentMessageError(`delivery ${delivery.deliveryId} without metadata or file`);
+    const recall = delivery.businessType === BusinessType.RECALL;
+    if (metadata === undefined || (!recall && delivery.file === undefined)) throw new PermanentMessageError(`delivery ${delivery.deliveryId} without metadata or file`);
     if (metadata.edxmlDocumentId === '') throw new PermanentMessageError(`delivery ${delivery.deliveryId}: document ${delivery.documentId} has no edXML document id`);
-    const parts = [{ role: 'document' as const, file: delivery.file }, ...delivery.attachments.map((file) => ({ role: 'attachment' as const, file }))];
+    const parts = recall || delivery.file === undefined ? [] : [{ role: 'document' as const, file: delivery.file }, ...delivery.attachments.map((file) => ({ role: 'attachment' as const, file }))];
     // Base64 makes four bytes of three; refused before any file is read into memory.
     const encodedSize = parts.reduce((sum, { file }) => sum + Math.ceil(Number(file.size) / 3) * 4, 0);
     if (encodedSize > DEFAULT_MAX_PACKAGE_BYTES) {
@@ -50,12 +55,13 @@ export class PackageBuilder {
     const files = [];
     for (const { role, file } of parts) files.push({ role, fileName: file.fileName, mediaType: file.mediaType, bytes: await this.store.get(file.objectKey) });
     const pkg = edxmlPackageOf({
-      metadata: { ...metadata, recipientCodes: [delivery.recipientCode] },
+      metadata: { ...metadata, recipientCodes: [delivery.recipientCode], businessType: delivery.businessType },
       issuedAt: delivery.createdAt ? timestampDate(delivery.createdAt) : new Date(),
       organisation: (code) => this.directory.get(code),
-      concernsDocumentId: '',
+      concernsDocumentId: concerns,
       files,
       staff: { department: this.directory.get(delivery.senderCode)?.name ?? delivery.senderCode, name: metadata.signer?.fullName ?? '' },
+      reason: delivery.reason,
     });
     return Buffer.from(signPackage(writePackage(pkg), signer), 'utf8');
   }

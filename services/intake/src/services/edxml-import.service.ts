@@ -95,7 +95,11 @@ export class EdxmlImportService {
     const from = pkg.header.from.organId;
     if (this.directory.isLocalUnit(from)) throw new UnprocessableEntityException([`MessageHeader/From: ${from} is a unit of this exchange; its documents are issued here, not imported`]);
     if (pkg.business.docType === 1) return this.recall(principal, pkg, from, packageSha256);
-    if (pkg.business.docType !== 0) throw new UnprocessableEntityException([`TraceHeaderList/Bussiness/BussinessDocType: ${pkg.business.docType} (update or replace) from the axis is not supported yet; new documents (0) and recalls (1) are`]);
+    // An update or a replacement is a new document that names the one it concerns, imported earlier from the same organ.
+    const concerned = pkg.business.docType === 0 ? undefined : await this.imports.find(from, pkg.business.documentId);
+    if (pkg.business.docType !== 0 && concerned === undefined) {
+      throw new UnprocessableEntityException([`TraceHeaderList/Bussiness/DocumentId: ${pkg.business.documentId} from ${from} was never imported here; there is nothing to ${pkg.business.docType === 2 ? 'update' : 'replace'}`]);
+    }
     const recipients = pkg.header.to.map((to) => to.organId).filter((code) => this.directory.isLocalUnit(code));
     if (recipients.length === 0) throw new UnprocessableEntityException([`MessageHeader/To: the package addresses none of this exchange's units (${pkg.header.to.map((to) => to.organId).join(', ')})`]);
     if (!principal.roles.includes('admin') && !recipients.includes(principal.orgCode)) {
@@ -117,7 +121,7 @@ export class EdxmlImportService {
       const object = await this.store.put(a.bytes);
       stored.push({ objectKey: object.key, sha256: object.sha256, size: BigInt(object.size), mediaType: a.contentType, fileName: a.name });
     }
-    const metadata = importedMetadataOf(pkg, documentId, recipients);
+    const metadata = importedMetadataOf(pkg, documentId, recipients, concerned?.documentId ?? '');
     const importedAt = new Date();
     await this.db.transaction(async (tx) => {
       const fresh = await this.imports.insert(tx, {

@@ -124,8 +124,10 @@ export class StatusService {
         occurredAt,
       })),
     );
-    for (const { next, recorded, occurredAt } of accepted) {
-      if (recorded === StatusCode.RECALL_REQUESTED && next.channel === 'queue') await this.tellWardOfRecall(tx, next, occurredAt);
+    // A built-in unit sees the recall in its inbox; a ward system and an outside organ (through
+    // the axis gateway) are told on their own queue.
+    for (const { next, report, recorded, occurredAt } of accepted) {
+      if (recorded === StatusCode.RECALL_REQUESTED && next.channel !== 'builtin') await this.tellOfRecall(tx, next, occurredAt, report.reason);
     }
     const changes = accepted.map(({ delivery, report, next, recorded, occurredAt }, index) => ({
       deliveryId: delivery.deliveryId,
@@ -144,12 +146,12 @@ export class StatusService {
     return { changes, refusals };
   }
 
-  /** A ward system learns of a recall on its own queue: the same delivery id, business type RECALL. */
-  private async tellWardOfRecall(tx: Tx, delivery: RoutedDelivery, occurredAt: Date): Promise<void> {
+  /** A ward system or the gateway learns of a recall on its own queue: the same delivery id, business type RECALL, the sender's reason. */
+  private async tellOfRecall(tx: Tx, delivery: RoutedDelivery, occurredAt: Date, reason: string): Promise<void> {
     const metadata = await this.routing.documentMetadata(tx, delivery.documentId);
     await this.events.deliver(
       tx,
-      { deliveryId: delivery.deliveryId, documentId: delivery.documentId, senderCode: delivery.senderCode, recipientCode: delivery.recipientCode, businessType: BusinessType.RECALL, metadata, downloadPath: DOWNLOAD_PATH, createdAt: timestampFromDate(occurredAt) },
+      { deliveryId: delivery.deliveryId, documentId: delivery.documentId, senderCode: delivery.senderCode, recipientCode: delivery.recipientCode, businessType: BusinessType.RECALL, metadata, downloadPath: DOWNLOAD_PATH, createdAt: timestampFromDate(occurredAt), reason },
       metadata.priority,
     );
   }
