@@ -24,7 +24,11 @@ export type PkiErrorCode =
   | 'TOKEN_ABSENT'
   /** PKCS#11: the token or HSM did not answer (removed, restarting): worth trying again later. */
   | 'TOKEN_UNAVAILABLE'
-  | 'KEY_NOT_FOUND';
+  | 'KEY_NOT_FOUND'
+  /** An OCSP request that cannot be read (the responder answers malformedRequest). */
+  | 'BAD_OCSP_REQUEST'
+  /** An OCSP response that cannot be read or must not be believed; the message says why. */
+  | 'BAD_OCSP_RESPONSE';
 
 export class PkiError extends Error {
   constructor(

@@ -28,6 +28,8 @@ export {
   issueOrganisationCertificate,
   issuePersonCertificate,
   issueTimestampingCertificate,
+  issueOcspSigningCertificate,
+  type OcspSigningCertificateOptions,
 } from './certificates/profiles';
 export { type RevokedEntry, type CrlOptions, createCrl } from './crl/create-crl';
 export { type ParsedCrl, type CrlEntry, parseCrl, parseCrlsPem } from './crl/parse-crl';
@@ -51,3 +53,8 @@ export { type TimestampTokenVerification, verifyTimestampToken } from './timesta
 export { buildCertificatePath, checkCaConstraints, validityAt, revocationStatus, type RevocationStatus, type ValidityStatus } from './validation/certificate-path';
 export { type TrustedRoot, readTrustedRoots } from './trust/trusted-roots';
 export { type TrustMaterial, districtTrust } from './trust/district-trust';
+export { type CertId, certIdOf } from './ocsp/cert-id';
+export { type OcspRequest, type OcspResponse, type CertStatus, type SingleResponse, OCSP_RESPONSE_STATUS, buildOcspRequest, parseOcspRequest, buildOcspResponse, buildOcspErrorResponse, parseOcspResponse } from './ocsp/ocsp-messages';
+export { type OcspAnswer, type OcspCheckOptions, checkOcspResponse } from './ocsp/check-ocsp-response';
+export { OcspResponder, type OcspResponderOptions } from './ocsp/ocsp-responder';
+export { fetchOcsp, type OcspFetchOptions } from './ocsp/http-ocsp-client';

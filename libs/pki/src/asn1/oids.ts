@@ -42,6 +42,10 @@ export const OID = {
   extKeyUsage: '2.5.29.37',
   // extended key usages
   kpTimeStamping: '1.3.6.1.5.5.7.3.8',
+  kpOcspSigning: '1.3.6.1.5.5.7.3.9',
+  ocspBasic: '1.3.6.1.5.5.7.48.1.1',
+  ocspNonce: '1.3.6.1.5.5.7.48.1.2',
+  ocspNoCheck: '1.3.6.1.5.5.7.48.1.5',
   // CMS
   data: '1.2.840.113549.1.7.1',
   signedData: '1.2.840.113549.1.7.2',

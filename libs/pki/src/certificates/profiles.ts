@@ -1,5 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import type { NameAttribute } from '../asn1/name';
+import { nullValue } from '../asn1/build';
 import { OID } from '../asn1/oids';
 import { PkiError } from '../errors';
 import { type KeyAlgorithm, generateKeyPair } from '../keys/key-algorithm';
@@ -122,6 +123,24 @@ export function issueTimestampingCertificate(ca: IssuedCredential, opts: Timesta
   if (opts.orgName) subject.push({ oid: OID.organizationName, value: opts.orgName });
   subject.push({ oid: OID.commonName, value: opts.commonName });
   return issueEndEntity(ca, subject, opts, [keyUsage(['digitalSignature', 'nonRepudiation']), extendedKeyUsage([OID.kpTimeStamping], true)]);
+}
+
+export interface OcspSigningCertificateOptions extends EndEntityOptions {
+  readonly commonName: string;
+  readonly orgName?: string;
+}
+
+/**
+ * A delegated OCSP responder (RFC 6960 4.2.2.2): issued by the CA whose certificates it answers
+ * for, with the one extended key usage id-kp-OCSPSigning, and id-pkix-ocsp-nocheck so that a
+ * client does not ask about the responder's own certificate. Short-lived for that reason.
+ */
+export function issueOcspSigningCertificate(ca: IssuedCredential, opts: OcspSigningCertificateOptions): IssuedCredential {
+  requireText(opts.commonName, 'commonName');
+  const subject: NameAttribute[] = [{ oid: OID.countryName, value: 'VN' }];
+  if (opts.orgName) subject.push({ oid: OID.organizationName, value: opts.orgName });
+  subject.push({ oid: OID.commonName, value: opts.commonName });
+  return issueEndEntity(ca, subject, opts, [keyUsage(['digitalSignature']), extendedKeyUsage([OID.kpOcspSigning], false), { oid: OID.ocspNoCheck, critical: false, value: nullValue() }]);
 }
 
 interface OpenCa {
