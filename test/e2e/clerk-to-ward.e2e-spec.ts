@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as amqp from 'amqplib';
 import { Client } from 'pg';
@@ -8,8 +10,9 @@ import { waitFor } from '@edoc/testing';
 import { TestExchange } from '../support/test-exchange';
 import { http, submissionForm } from '../support/http';
 import { makePdf } from '../support/pdf-fixtures';
-import { documentTimestampVerdicts, pdfsigValidity, qpdfCheck } from '../support/external-validators';
-import { verifyPdf } from '@edoc/pdf-sign';
+import { documentTimestampVerdicts, opensslOcspVerdict, pdfsigValidity, qpdfCheck } from '../support/external-validators';
+import { validationDataOf, verifyPdf } from '@edoc/pdf-sign';
+import { parseCertificatePem } from '@edoc/pki';
 
 const DISTRICT = '000.00.13.H26';
 const OFFICE = '000.01.13.H26'; // Văn phòng HĐND và UBND: built-in inbox
@@ -107,6 +110,22 @@ describe('one document from a district clerk to a department and two wards', () 
       ['document-timestamp', 'TOTAL_PASSED'],
     ]);
 
+    // B-LT with OCSP: the issuing CA's responder vouches for each signer inside the file, and openssl agrees.
+    const carried = validationDataOf(download.bytes).ocspResponses;
+    expect(carried).toHaveLength(2);
+    const chain = `${pki('root-ca.cert.pem')}${pki('issuing-ca.cert.pem')}`;
+    const signers = [pki(`orgs/${DISTRICT}.cert.pem`), pki('people/hbt.signer.cert.pem')];
+    for (const [index, signer] of signers.entries()) {
+      const verdict = await opensslOcspVerdict({ response: carried[index]! }, signer, pki('issuing-ca.cert.pem'), chain);
+      expect(verdict).toContain('Response verify OK');
+      expect(verdict).toContain('cert: good');
+    }
+    // And the responder answers relying parties over HTTP, at the address the certificates name.
+    expect(parseCertificatePem(signers[0]!).ocspUrls).toEqual([exchange.url('signing', '/pki/ocsp')]);
+    const live = await opensslOcspVerdict({ url: exchange.url('signing', '/pki/ocsp') }, signers[0]!, pki('issuing-ca.cert.pem'), chain);
+    expect(live).toContain('Response verify OK');
+    expect(live).toContain('cert: good');
+
     const { rows } = await db.query(`SELECT org_code, number, medium FROM intake.register_entries WHERE book = 'incoming' AND document_id = $1 ORDER BY org_code`, [documentId]);
     expect(rows).toEqual([
       { org_code: OFFICE, number: 1, medium: 'electronic' },
@@ -155,6 +174,26 @@ describe('one document from a district clerk to a department and two wards', () 
       [BACH_DANG, 'builtin', '01'],
       [BACH_KHOA, 'queue', '01'],
     ]);
+  });
+
+  it("stamps a user's data over HTTP (RFC 3161), answering with the exact media type, and openssl verifies the token", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'edoc-tsa-'));
+    try {
+      writeFileSync(join(dir, 'data.txt'), 'Biên bản họp giao ban');
+      execFileSync('openssl', ['ts', '-query', '-data', join(dir, 'data.txt'), '-sha256', '-cert', '-out', join(dir, 'request.tsq')]);
+      const query = readFileSync(join(dir, 'request.tsq'));
+      const anonymous = await fetch(exchange.url('signing', '/tsa'), { method: 'POST', headers: { 'content-type': 'application/timestamp-query' }, body: query });
+      expect(anonymous.status).toBe(401);
+      const answer = await fetch(exchange.url('signing', '/tsa'), { method: 'POST', headers: { 'content-type': 'application/timestamp-query', authorization: `Bearer ${exchange.token('hbt.clerk')}` }, body: query });
+      expect([answer.status, answer.headers.get('content-type')]).toEqual([200, 'application/timestamp-reply']);
+      writeFileSync(join(dir, 'reply.tsr'), Buffer.from(await answer.arrayBuffer()));
+      const pki = (name: string) => join(exchange.dataFolder, 'pki', name);
+      writeFileSync(join(dir, 'chain.pem'), `${readFileSync(pki('root-ca.cert.pem'), 'utf8')}${readFileSync(pki('issuing-ca.cert.pem'), 'utf8')}`);
+      const verdict = execFileSync('openssl', ['ts', '-verify', '-data', join(dir, 'data.txt'), '-in', join(dir, 'reply.tsr'), '-CAfile', join(dir, 'chain.pem')], { encoding: 'utf8' });
+      expect(verdict.trim()).toBe('Verification: OK');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('does not let another unit read the document or download its file', async () => {

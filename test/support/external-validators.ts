@@ -64,3 +64,24 @@ export async function qpdfCheck(pdf: Buffer): Promise<string> {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * `openssl ocsp -respin` of an OCSP response about `certPem` (issued by `issuerPem`): its status
+ * line and whether openssl verified the response's signature against `chainPem`. With `url`
+ * instead, openssl asks that responder itself.
+ */
+export async function opensslOcspVerdict(source: { response: Buffer } | { url: string }, certPem: string, issuerPem: string, chainPem: string): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'edoc-ocsp-'));
+  try {
+    for (const [name, content] of Object.entries({ 'cert.pem': certPem, 'issuer.pem': issuerPem, 'chain.pem': chainPem })) writeFileSync(join(dir, name), content);
+    const args = ['ocsp', '-issuer', join(dir, 'issuer.pem'), '-cert', join(dir, 'cert.pem'), '-CAfile', join(dir, 'chain.pem')];
+    if ('response' in source) {
+      writeFileSync(join(dir, 'response.der'), source.response);
+      args.push('-respin', join(dir, 'response.der'), '-no_nonce');
+    } else args.push('-url', source.url);
+    const result = await run('openssl', args).catch((error: { stdout?: string; stderr?: string }) => ({ stdout: error.stdout ?? '', stderr: error.stderr ?? '' }));
+    return `${result.stdout}${result.stderr}`.replaceAll(join(dir, 'cert.pem'), 'cert');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

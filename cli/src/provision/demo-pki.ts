@@ -7,6 +7,7 @@ import {
   issueOrganisationCertificate,
   issuePersonCertificate,
   issueTimestampingCertificate,
+  issueOcspSigningCertificate,
   KeyAlgorithm,
 } from '@edoc/pki';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
@@ -31,7 +32,8 @@ function ensure(dir: PkiDirectory, base: string, make: () => IssuedCredential): 
  * go offline: it is needed only to make an issuing CA. Only what is missing is created, so a
  * restart keeps every key.
  */
-export function ensureDemoPki(dataDir: string, directory: Directory, users: SeedUser[], keyAlgorithm: KeyAlgorithm, crlUrl: string): { created: number } {
+export function ensureDemoPki(dataDir: string, directory: Directory, users: SeedUser[], keyAlgorithm: KeyAlgorithm, links: { crlUrl: string; ocspUrl: string }): { created: number } {
+  const { crlUrl, ocspUrl } = links;
   const dir = dataFolderPki(dataDir);
   const offline = new PkiDirectory(join(dataDir, 'offline-ca'));
   let created = 0;
@@ -52,18 +54,20 @@ export function ensureDemoPki(dataDir: string, directory: Directory, users: Seed
   publishRootCrl(offline, dir, 365);
   // A fresh CRL at every start, from the revocation register of `edoc pki revoke`: a CRL goes stale.
   publishCrl(dir, 7);
-  count(ensure(dir, 'tsa', () => issueTimestampingCertificate(issuing, { commonName: `${district.name} - Time-Stamp Authority (demo)`, orgName: district.name, keyAlgorithm, crlUrl })));
+  count(ensure(dir, 'tsa', () => issueTimestampingCertificate(issuing, { commonName: `${district.name} - Time-Stamp Authority (demo)`, orgName: district.name, keyAlgorithm, crlUrl, ocspUrl })));
+  // The issuing CA's OCSP responder, run by the signing service: a delegated key, so the CA's own stays with the CA.
+  count(ensure(dir, 'ocsp', () => issueOcspSigningCertificate(issuing, { commonName: `${district.name} - OCSP responder (demo)`, orgName: district.name, keyAlgorithm })));
   // The archive signs its audit checkpoints and export manifests with a key of its own; verifiers pin this certificate.
-  count(ensure(dir, 'archive', () => issueOrganisationCertificate(issuing, { orgCode: district.code, orgName: `${district.name} - Archive (demo)`, keyAlgorithm, crlUrl })));
+  count(ensure(dir, 'archive', () => issueOrganisationCertificate(issuing, { orgCode: district.code, orgName: `${district.name} - Archive (demo)`, keyAlgorithm, crlUrl, ocspUrl })));
   // An outside organ reached through the axis signs with its own CA's keys, never ours.
   for (const org of directory.list().filter((o) => o.channel !== 'axis')) {
-    count(ensure(dir, `orgs/${org.code}`, () => issueOrganisationCertificate(issuing, { orgCode: org.code, orgName: org.name, keyAlgorithm, crlUrl })));
+    count(ensure(dir, `orgs/${org.code}`, () => issueOrganisationCertificate(issuing, { orgCode: org.code, orgName: org.name, keyAlgorithm, crlUrl, ocspUrl })));
   }
   for (const user of users.filter((u) => u.roles.includes('signer'))) {
     const org = directory.require(user.orgCode);
     count(
       ensure(dir, `people/${user.username}`, () =>
-        issuePersonCertificate(issuing, { orgCode: org.code, orgName: org.name, fullName: user.displayName, position: user.signer?.position ?? '', keyAlgorithm, crlUrl }),
+        issuePersonCertificate(issuing, { orgCode: org.code, orgName: org.name, fullName: user.displayName, position: user.signer?.position ?? '', keyAlgorithm, crlUrl, ocspUrl }),
       ),
     );
   }

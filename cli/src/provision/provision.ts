@@ -46,7 +46,7 @@ export async function provision(config: EdocConfig, log: (line: string) => void,
   if (production) {
     log(`pki: production mode, nothing demo made: the services read ${pkiDirOf(config)}, the district's own PKI (\`edoc pki init\`, \`edoc pki issue\` for each organisation, signer, the TSA and the archive, then \`edoc pki deploy\`)`);
   } else {
-    const pki = ensureDemoPki(config.dataDir, directory, users, keyAlgorithm, `${signingUrl}/pki/crl.pem`);
+    const pki = ensureDemoPki(config.dataDir, directory, users, keyAlgorithm, { crlUrl: `${signingUrl}/pki/crl.pem`, ocspUrl: `${signingUrl}/pki/ocsp` });
     log(`pki: ${pki.created === 0 ? 'present' : `${pki.created} keys and certificates created (${keyAlgorithm})`}`);
   }
 

@@ -15,3 +15,5 @@ export { inspectPdf } from './inspect/inspect-pdf';
 export type { PdfInspection, PdfFacts, Refusal, RefusalCode, ActiveContentItem, ActiveContentKind, EmbeddedFileInfo, StrippedPdf, InspectOptions } from './inspect/inspection-types';
 export { FONT_DIR } from './appearance/fonts';
 export { prepareExternalSignatureFile, completeExternalSignatureFile, externalSignatureMatches, type ExternalSigner, type PreparedExternalSignature } from './signing/external-signature';
+export { validationDataOf } from './dss/validation-data-of';
+export type { DocumentSecurityStore } from './dss/read-dss';

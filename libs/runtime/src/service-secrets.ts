@@ -32,6 +32,8 @@ export function privateKeyFileIn(secretsDir: string, base: string): string {
 export function keyHoldersOf(base: string): SecretOwner[] {
   if (base === 'tsa') return ['signing', 'archival'];
   if (base === 'archive') return ['archival'];
+  // The issuing CA's delegated OCSP responder answers from the signing service.
+  if (base === 'ocsp') return ['signing'];
   if (base === 'issuing-ca') return ['ca'];
   if (base.startsWith('orgs/')) return ['signing', 'gateway'];
   if (base.startsWith('people/')) return ['signing'];

@@ -1,3 +1,4 @@
+import { OcspService } from './services/ocsp.service';
 import { Module } from '@nestjs/common';
 import { join } from 'node:path';
 import { PrometheusModule, RuntimeModule } from '@edoc/runtime';
@@ -68,6 +69,7 @@ const wait = new SignatureWait();
   controllers: [PkiController, SignatureRequestsController, SecondFactorController, DocumentEventsHandler],
   providers: [
     CredentialsRepository,
+    OcspService,
     JobsRepository,
     PdfFilesRepository,
     SecondFactorsRepository,

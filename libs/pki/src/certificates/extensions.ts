@@ -52,3 +52,8 @@ export function crlDistributionPoint(url: string): ExtensionSpec {
   return { oid: OID.cRLDistributionPoints, critical: false, value: seq([seq([implicitConstructed(0, [implicitConstructed(0, [uri])])])]) };
 }
 
+
+/** Authority information access with the OCSP responder's URL (RFC 5280 4.2.2.1). */
+export function ocspAccess(url: string): ExtensionSpec {
+  return { oid: OID.authorityInfoAccess, critical: false, value: seq([seq([oid(OID.adOcsp), implicitPrimitive(6, Buffer.from(url, 'ascii'))])]) };
+}

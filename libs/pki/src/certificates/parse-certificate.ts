@@ -32,6 +32,8 @@ export interface ParsedCertificate {
   readonly extKeyUsage?: readonly string[];
   readonly subjectKeyId?: Buffer;
   readonly authorityKeyId?: Buffer;
+  /** The issuer's OCSP responders, from authority information access. */
+  readonly ocspUrls: readonly string[];
   readonly sha256: string;
 }
 
@@ -76,6 +78,7 @@ function parseCertificateUnchecked(input: Buffer): ParsedCertificate {
   const eku = ext(OID.extKeyUsage);
   const ski = ext(OID.subjectKeyIdentifier);
   const aki = ext(OID.authorityKeyIdentifier);
+  const aia = ext(OID.authorityInfoAccess);
   return {
     der,
     tbs: Buffer.from(bytesOf(der, tbsTlv)),
@@ -94,6 +97,7 @@ function parseCertificateUnchecked(input: Buffer): ParsedCertificate {
     extKeyUsage: eku ? children(eku, readRoot(eku)).map((t) => readOid(eku, t)) : undefined,
     subjectKeyId: ski ? Buffer.from(readOctets(ski, readRoot(ski))) : undefined,
     authorityKeyId: aki ? parseAuthorityKeyId(aki) : undefined,
+    ocspUrls: aia ? ocspUrlsOf(aia) : [],
     sha256: createHash('sha256').update(der).digest('hex'),
   };
 }
@@ -107,6 +111,15 @@ function parseBasicConstraints(v: Buffer): { ca: boolean; pathLength?: number } 
     if (item.tag === TAG.INTEGER) pathLength = readSmallInteger(v, item);
   }
   return { ca, pathLength };
+}
+
+/** AccessDescription { accessMethod id-ad-ocsp, accessLocation uniformResourceIdentifier [6] }. */
+function ocspUrlsOf(v: Buffer): string[] {
+  return children(v, readRoot(v)).flatMap((description) => {
+    const [method, location] = children(v, description);
+    if (readOid(v, method) !== OID.adOcsp || location === undefined || location.tagClass !== CONTEXT || location.tag !== 6) return [];
+    return [contentOf(v, location).toString('ascii')];
+  });
 }
 
 function parseAuthorityKeyId(v: Buffer): Buffer | undefined {

@@ -6,7 +6,7 @@ import { PkiError } from '../errors';
 import { type KeyAlgorithm, generateKeyPair } from '../keys/key-algorithm';
 import { assertKeyMatchesCertificate, exportPrivateKeyPem, loadPrivateKey } from '../keys/private-key';
 import { buildCertificate } from './build-certificate';
-import { type ExtensionSpec, authorityKeyIdentifier, basicConstraints, crlDistributionPoint, extendedKeyUsage, keyUsage, subjectKeyIdentifier } from './extensions';
+import { type ExtensionSpec, authorityKeyIdentifier, basicConstraints, crlDistributionPoint, extendedKeyUsage, keyUsage, ocspAccess, subjectKeyIdentifier } from './extensions';
 import { type ParsedCertificate, parseCertificate, parseCertificatePem } from './parse-certificate';
 
 /** A certificate and its private key, both PEM. */
@@ -39,6 +39,8 @@ export interface EndEntityOptions {
   readonly notAfter?: Date;
   /** Where relying parties fetch the issuing CA's CRL (CRL distribution point). */
   readonly crlUrl?: string;
+  /** Where relying parties ask the issuing CA's OCSP responder (authority information access). */
+  readonly ocspUrl?: string;
 }
 
 export interface OrganisationCertificateOptions extends EndEntityOptions {
@@ -167,7 +169,7 @@ function issueEndEntity(caCred: IssuedCredential, subject: NameAttribute[], opts
   const notAfter = opts.notAfter ?? defaultEnd;
   const keys = generateKeyPair(opts.keyAlgorithm ?? 'rsa-2048');
   const spki = keys.publicKey.export({ type: 'spki', format: 'der' });
-  const extensions = [...usage, subjectKeyIdentifier(spki), ...issuerLinks(ca.cert, opts.crlUrl)];
+  const extensions = [...usage, subjectKeyIdentifier(spki), ...issuerLinks(ca.cert, opts.crlUrl), ...(opts.ocspUrl ? [ocspAccess(opts.ocspUrl)] : [])];
   return issue(ca, keys, subject, notBefore, notAfter, extensions);
 }
 

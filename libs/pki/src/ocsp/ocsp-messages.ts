@@ -5,8 +5,8 @@ import { encodeExtensions } from '../certificates/extensions';
 import { parseCertificate, type ParsedCertificate } from '../certificates/parse-certificate';
 import { reasonName, REVOCATION_REASONS, type RevocationReason } from '../crl/revocation-reason';
 import { PkiError } from '../errors';
-import { signData, signatureAlgorithmFor, signatureAlgorithmIdentifier } from '../keys/key-algorithm';
-import type { KeyObject } from 'node:crypto';
+import { signatureAlgorithmIdentifier } from '../keys/key-algorithm';
+import type { SigningKey } from '../identity/signing-key';
 import { type CertId, encodeCertId, publicKeyBits, readCertId } from './cert-id';
 import { createHash } from 'node:crypto';
 
@@ -81,7 +81,8 @@ export function buildOcspErrorResponse(status: Exclude<OcspResponseStatus, 'succ
 }
 
 export interface OcspResponseInput {
-  readonly responder: { cert: ParsedCertificate; key: KeyObject };
+  /** Signs: the CA's key or a delegated responder's, in memory or on an HSM. */
+  readonly responder: SigningKey;
   readonly responses: readonly SingleResponse[];
   readonly producedAt: Date;
   readonly nonce?: Buffer;
@@ -91,13 +92,12 @@ export interface OcspResponseInput {
 
 /** A signed BasicOCSPResponse, responder identified by the SHA-1 of its key. */
 export function buildOcspResponse(input: OcspResponseInput): Buffer {
-  const keyHash = createHash('sha1').update(publicKeyBits(input.responder.cert)).digest();
+  const keyHash = createHash('sha1').update(publicKeyBits(input.responder.certificate)).digest();
   const data: Asn1[] = [explicit(2, octets(keyHash)), generalizedTime(wholeSeconds(input.producedAt)), seq(input.responses.map(singleResponse))];
   if (input.nonce !== undefined) data.push(explicit(1, nonceExtension(input.nonce)));
   const tbs = seq(data);
-  const sigAlg = signatureAlgorithmFor(input.responder.key);
-  const signature = signData(input.responder.key, sigAlg, toDer(tbs));
-  const basic: Asn1[] = [tbs, signatureAlgorithmIdentifier(sigAlg), bitString(signature)];
+  const signature = input.responder.sign(toDer(tbs));
+  const basic: Asn1[] = [tbs, signatureAlgorithmIdentifier(input.responder.signatureAlgorithm), bitString(signature)];
   if (input.certificates !== undefined && input.certificates.length > 0) basic.push(explicit(0, seq(input.certificates.map((c) => fromDer(c.der)))));
   return toDer(seq([enumerated(0), explicit(0, seq([oid(OID.ocspBasic), octets(toDer(seq(basic)))]))]));
 }

@@ -1,16 +1,16 @@
-import type { KeyObject } from 'node:crypto';
 import type { ParsedCertificate } from '../certificates/parse-certificate';
 import type { RevokedEntry } from '../crl/create-crl';
 import type { RevocationReason } from '../crl/revocation-reason';
 import { PkiError } from '../errors';
-import { issuedBy } from './cert-id';
-import { buildOcspErrorResponse, buildOcspResponse, parseOcspRequest, type SingleResponse } from './ocsp-messages';
+import type { SigningKey } from '../identity/signing-key';
+import { certIdOf, issuedBy } from './cert-id';
+import { buildOcspErrorResponse, buildOcspRequest, buildOcspResponse, parseOcspRequest, type SingleResponse } from './ocsp-messages';
 
 export interface OcspResponderOptions {
   /** The CA whose certificates the responder answers for. */
   readonly issuer: ParsedCertificate;
   /** The key that signs: the CA's own, or a delegated responder's (issueOcspSigningCertificate). */
-  readonly signer: { cert: ParsedCertificate; key: KeyObject };
+  readonly signer: SigningKey;
   /** The CA's revocation register, read at each request so that a revocation counts at once. */
   readonly revoked: () => readonly RevokedEntry[];
   /** How long an answer may be relied on (nextUpdate - thisUpdate). */
@@ -42,7 +42,12 @@ export class OcspResponder {
       if (entry === undefined) return { certId, status: { kind: 'good' }, thisUpdate: now, nextUpdate };
       return { certId, status: { kind: 'revoked', revokedAt: entry.revokedAt, ...(entry.reason === undefined ? {} : { reason: entry.reason as RevocationReason }) }, thisUpdate: now, nextUpdate };
     });
-    const delegated = !this.options.signer.cert.der.equals(this.options.issuer.der);
-    return buildOcspResponse({ responder: this.options.signer, responses, producedAt: now, ...(request.nonce === undefined ? {} : { nonce: request.nonce }), ...(delegated ? { certificates: [this.options.signer.cert] } : {}) });
+    const delegated = !this.options.signer.certificate.der.equals(this.options.issuer.der);
+    return buildOcspResponse({ responder: this.options.signer, responses, producedAt: now, ...(request.nonce === undefined ? {} : { nonce: request.nonce }), ...(delegated ? { certificates: [this.options.signer.certificate] } : {}) });
+  }
+
+  /** The answer about one certificate, unasked (no nonce): what a signer's B-LT data carries. */
+  answerFor(cert: ParsedCertificate, now: Date = new Date()): Buffer {
+    return this.respond(buildOcspRequest([certIdOf(cert, this.options.issuer)]), now);
   }
 }

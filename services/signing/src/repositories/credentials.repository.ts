@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deploymentMode, type EdocConfig } from '@edoc/config';
-import { isTokenUnavailable, loadSigningIdentity, type ParsedCertificate, parseCertificatesPem, Pkcs11SigningKey, PkiError, type SigningIdentity, type SigningKey } from '@edoc/pki';
+import { isTokenUnavailable, loadSigningIdentity, type ParsedCertificate, parseCertificatesPem, type RevokedEntry, Pkcs11SigningKey, PkiError, type SigningIdentity, type SigningKey } from '@edoc/pki';
 import { EDOC_CONFIG, pkiDirOf, privateKeyFileIn, secretsDirOf } from '@edoc/runtime';
 import { hsmKeyLabel, type HsmSettings, hsmSettingsFromEnv } from './hsm-settings';
 
@@ -69,6 +69,24 @@ export class CredentialsRepository implements OnModuleDestroy {
     const certFile = join(this.dir, `people/${username}.cert.pem`);
     if (!existsSync(certFile)) throw new MissingCredentialError(`no certificate for signer ${username} in the key store`);
     return { certificate: parseCertificatesPem(readFileSync(certFile, 'utf8'), 'signing certificate')[0], chain: this.chainPem().flatMap((pem) => parseCertificatesPem(pem, 'certificate chain')) };
+  }
+
+  /** The issuing CA's delegated OCSP responder, when provisioning made one (`pki/ocsp.cert.pem` and its key here). */
+  ocspResponder(): SigningIdentity | undefined {
+    const cached = this.cache.get('ocsp');
+    if (cached !== undefined) return cached as SigningIdentity;
+    if (!existsSync(join(this.dir, 'ocsp.cert.pem')) || !existsSync(privateKeyFileIn(this.secretsDir, 'ocsp'))) return undefined;
+    const identity = this.fromKeyFile('ocsp', 'the OCSP responder');
+    this.cache.set('ocsp', identity);
+    return identity;
+  }
+
+  /** The issuing CA's revocation register (`edoc pki revoke`), read afresh: a revocation counts at once. */
+  revocations(): RevokedEntry[] {
+    const file = join(this.dir, 'issuing-ca.revoked.json');
+    if (!existsSync(file)) return [];
+    const register = JSON.parse(readFileSync(file, 'utf8')) as { revoked?: { serialHex: string; revokedAt: string; reason?: string }[] };
+    return (register.revoked ?? []).map((entry) => ({ serialHex: entry.serialHex, revokedAt: new Date(entry.revokedAt), ...(entry.reason === undefined ? {} : { reason: entry.reason }) }));
   }
 
   timestampAuthority(): SigningIdentity {

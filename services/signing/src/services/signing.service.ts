@@ -5,7 +5,7 @@ import { Database } from '@edoc/db';
 import { Directory } from '@edoc/directory';
 import { Inbox, PermanentMessageError } from '@edoc/messaging';
 import { addValidationDataFile, PdfSignError, signPdfFile, timestampPdfFile, type SignatureAppearance, type SignFileOptions } from '@edoc/pdf-sign';
-import { isTokenUnavailable } from '@edoc/pki';
+import { isTokenUnavailable, type ParsedCertificate } from '@edoc/pki';
 import { EventOutbox, isUrgent } from '@edoc/runtime';
 import { JobsRepository, type SigningJob } from '../repositories/jobs.repository';
 import { CredentialsRepository, KeyUnavailableError } from '../repositories/credentials.repository';
@@ -140,7 +140,7 @@ export class SigningService {
         location: metadata.place,
         timestamp: this.timestamps.provider(),
         fieldName: 'CoQuan',
-      }, job.mainFile.sha256, { longTerm: true });
+      }, job.mainFile.sha256, { longTerm: true, signers: [identity.certificate, ...this.personCertificateOf(metadata)] });
       attachments = [];
       for (const [index, attachment] of job.attachments.entries()) {
         attachments.push(
@@ -182,11 +182,20 @@ export class SigningService {
     });
   }
 
+  /** The signer's certificate, for the revocation data of the issued document; none when it cannot be read. */
+  private personCertificateOf(metadata: DocumentMetadata): ParsedCertificate[] {
+    try {
+      return metadata.signer?.userId ? [this.credentials.personCertificate(metadata.signer.userId).certificate] : [];
+    } catch {
+      return [];
+    }
+  }
+
   /**
    * Signs the file a claim check names into a new stored file, file to file: a 500 MB PDF costs no
    * more memory than a small one. The output needs no fsync of its own, the store makes its copy durable.
    */
-  private signFile(kind: string, ref: FileRef, fileName: string, opts: SignFileOptions, original?: string, { longTerm = false } = {}): Promise<FileRef> {
+  private signFile(kind: string, ref: FileRef, fileName: string, opts: SignFileOptions, original?: string, { longTerm = false, signers = [] as ParsedCertificate[] } = {}): Promise<FileRef> {
     return this.pdfs.transform(ref, fileName, async (input, output) => {
       const appearance = await this.placed(input, opts.appearance, original);
       if (!longTerm) return this.sign(kind, () => signPdfFile(input, output, { ...opts, appearance, durable: false }));
@@ -194,7 +203,7 @@ export class SigningService {
       const signed = join(dirname(output), 'signed.pdf');
       const withValidationData = join(dirname(output), 'with-validation-data.pdf');
       await this.sign(kind, () => signPdfFile(input, signed, { ...opts, appearance, durable: false }));
-      await this.sign('validation-data', async () => addValidationDataFile(signed, withValidationData, this.validationData.current(), { durable: false }));
+      await this.sign('validation-data', async () => addValidationDataFile(signed, withValidationData, this.validationData.current(signers), { durable: false }));
       return this.sign('document-timestamp', () => timestampPdfFile(withValidationData, output, { timestamp: this.timestamps.provider(), fieldName: 'DauThoiGian', durable: false }));
     });
   }

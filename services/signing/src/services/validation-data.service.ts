@@ -1,12 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { ValidationData } from '@edoc/pdf-sign';
-import { parseCertificatesPem, parseCrlsPem } from '@edoc/pki';
+import { type ParsedCertificate, parseCertificatesPem, parseCrlsPem } from '@edoc/pki';
 import { CredentialsRepository, type PublicPkiFile } from '../repositories/credentials.repository';
+import { OcspService } from './ocsp.service';
 import { TimestampService } from './timestamp.service';
 
 /**
  * What an issued document carries so that its signatures validate offline for the archive's life
- * (PAdES B-LT): the district CA's certificates, the time-stamp authority's, and the latest CRLs.
+ * (PAdES B-LT): the district CA's certificates, the time-stamp authority's, the latest CRLs, and
+ * the CA's OCSP answer about each signer.
  * Read at each issuance: a revocation re-publishes the CRL while the service runs.
  */
 @Injectable()
@@ -17,9 +19,11 @@ export class ValidationDataService {
   constructor(
     private readonly credentials: CredentialsRepository,
     private readonly timestamps: TimestampService,
+    private readonly ocsp: OcspService,
   ) {}
 
-  current(): ValidationData {
+  /** With `signers`: the OCSP responder's answer about each, when the district runs one (the CRLs cover them either way). */
+  current(signers: readonly ParsedCertificate[] = []): ValidationData {
     const certificates = [...this.certificates('root-ca.cert.pem'), ...this.certificates('issuing-ca.cert.pem'), ...this.timestampAuthorityCertificates()];
     const crls = (['issuing-ca.crl.pem', 'root-ca.crl.pem'] as const).flatMap((name) => {
       const pem = this.credentials.publishedFile(name);
@@ -29,7 +33,8 @@ export class ValidationDataService {
       this.warnedNoCrl = true;
       this.logger.warn('no CRL is published (pki/issuing-ca.crl.pem): issued documents carry certificates but no revocation data; run `edoc pki crl`');
     }
-    return { certificates, crls };
+    const ocspResponses = signers.flatMap((signer) => this.ocsp.answerFor(signer) ?? []);
+    return { certificates, crls, ocspResponses };
   }
 
   private certificates(name: PublicPkiFile): Buffer[] {
