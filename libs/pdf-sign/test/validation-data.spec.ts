@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createCrl, parseCertificatePem, parseCrlsPem } from '@edoc/pki';
+import { createCrl, issueOcspSigningCertificate, loadSigningIdentity, OcspResponder, parseCertificatePem, parseCrlsPem, type RevokedEntry } from '@edoc/pki';
 import { addValidationData, addValidationDataFile, signPdf, timestampPdf, verifyPdf } from '@edoc/pdf-sign';
 import { pdfsig, qpdfCheck } from './helpers/external-tools';
 import { pdfLibDocument } from './helpers/inputs';
@@ -87,5 +87,39 @@ describe('validation data in the document security store (/DSS)', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  describe('OCSP answers in /DSS, with no CRL of the issuing CA', () => {
+    const responderCred = () => issueOcspSigningCertificate(pki.ca, { commonName: 'OCSP responder (test)', keyAlgorithm: 'ec-p256' });
+    const issuer = () => parseCertificatePem(pki.ca.certificatePem);
+    const answers = (revoked: RevokedEntry[]) => {
+      const cred = responderCred();
+      const responder = new OcspResponder({ issuer: issuer(), signer: loadSigningIdentity({ certificatePem: cred.certificatePem, privateKeyPem: cred.privateKeyPem }), revoked: () => revoked });
+      return [pki.person, pki.org].map((c) => responder.answerFor(parseCertificatePem(c.certificatePem)));
+    };
+    // The root's CRL still says whether the issuing CA is revoked: OCSP here answers for the signers.
+    const ocspOnly = (revoked: RevokedEntry[]) => ({ certificates: [der(pki.ca.certificatePem)], crls: [crlDer(createCrl(pki.root, []))], ocspResponses: answers(revoked) });
+    const revocationChecks = (pdf: Buffer) => verifyPdf(pdf, offline()).signatures.map((s) => [s.indication, s.checks.find((c) => c.name === 'revocation')?.detail]);
+
+    test('both signatures pass offline on the responder\'s word', () => {
+      const checks = revocationChecks(addValidationData(signed, ocspOnly([])));
+      expect(checks.map(([indication]) => indication)).toEqual(['TOTAL_PASSED', 'TOTAL_PASSED']);
+      expect(checks.map(([, detail]) => detail)).toEqual([expect.stringContaining('good by the OCSP answer of'), expect.stringContaining('good by the OCSP answer of')]);
+    });
+
+    test('a signer revoked before signing fails; one revoked after the time-stamp still passes at the signing time', () => {
+      const person = parseCertificatePem(pki.person.certificatePem).serialHex;
+      const before = revocationChecks(addValidationData(signed, ocspOnly([{ serialHex: person, revokedAt: new Date('2020-01-01T00:00:00Z'), reason: 'keyCompromise' }])));
+      expect(before[0]).toEqual(['TOTAL_FAILED', expect.stringContaining('was revoked at 2020-01-01T00:00:00.000Z (keyCompromise), before the signing time')]);
+      const after = revocationChecks(addValidationData(signed, ocspOnly([{ serialHex: person, revokedAt: new Date(Date.now() + 60_000), reason: 'keyCompromise' }])));
+      expect(after[0]).toEqual(['TOTAL_PASSED', expect.stringContaining(', after the time-stamp')]);
+    });
+
+    test('an answer from a certificate the CA did not authorise for OCSP is not believed', () => {
+      const impostor = new OcspResponder({ issuer: issuer(), signer: pki.orgId, revoked: () => [] });
+      const data = { ...ocspOnly([]), ocspResponses: [pki.person, pki.org].map((c) => impostor.answerFor(parseCertificatePem(c.certificatePem))) };
+      const checks = revocationChecks(addValidationData(signed, data));
+      expect(checks[0]).toEqual(['INDETERMINATE', expect.stringContaining('not authorised to sign OCSP responses')]);
+    });
   });
 });

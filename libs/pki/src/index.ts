@@ -58,3 +58,4 @@ export { type OcspRequest, type OcspResponse, type CertStatus, type SingleRespon
 export { type OcspAnswer, type OcspCheckOptions, checkOcspResponse } from './ocsp/check-ocsp-response';
 export { OcspResponder, type OcspResponderOptions } from './ocsp/ocsp-responder';
 export { fetchOcsp, type OcspFetchOptions } from './ocsp/http-ocsp-client';
+export { ocspRevocationStatus } from './ocsp/ocsp-revocation-status';

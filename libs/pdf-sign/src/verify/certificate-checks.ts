@@ -1,4 +1,4 @@
-import { type ParsedCertificate, type ParsedCrl, buildCertificatePath, checkCaConstraints, formatName, revocationStatus, validityAt } from '@edoc/pki';
+import { type ParsedCertificate, type ParsedCrl, type RevocationStatus, buildCertificatePath, checkCaConstraints, formatName, ocspRevocationStatus, revocationStatus, validityAt } from '@edoc/pki';
 import type { Check, Indication, SubIndication } from './report-types';
 
 /** A check with the verdict it implies when it fails. */
@@ -16,6 +16,8 @@ export interface ChainContext {
   readonly pool: readonly ParsedCertificate[];
   readonly anchors: readonly ParsedCertificate[];
   readonly crls: readonly ParsedCrl[];
+  /** OCSP answers of the document's security store (DER). */
+  readonly ocspResponses: readonly Buffer[];
   /** When the signature was made: the time-stamp if there is a valid one, else the claimed time. */
   readonly signingTime: Date;
   readonly hasPoe: boolean;
@@ -40,7 +42,7 @@ export function checkCertificate(cert: ParsedCertificate, ctx: ChainContext, rol
 
   for (let i = 0; i < path.length - 1; i++) {
     const subject = path[i];
-    const status = revocationStatus(subject, path[i + 1], ctx.crls);
+    const status = revocationOf(subject, path[i + 1] as ParsedCertificate, ctx);
     const who = i === 0 ? `the ${role} certificate` : `CA certificate ${formatName(subject.subject)}`;
     if (status.status === 'revoked') {
       const when = status.revokedAt.toISOString();
@@ -58,10 +60,18 @@ export function checkCertificate(cert: ParsedCertificate, ctx: ChainContext, rol
     } else if (status.status === 'unknown') {
       findings.push(ctx.requireRevocation ? fail('revocation', `revocation status of ${who} unknown: ${status.detail}`, 'INDETERMINATE', 'TRY_LATER') : skip('revocation', `revocation status of ${who} not checked: ${status.detail}`));
     } else {
-      findings.push(pass('revocation', `${who} is not on the CRL of ${status.crlThisUpdate.toISOString()}`));
+      findings.push(pass('revocation', status.source === 'ocsp' ? `${who} was good by the OCSP answer of ${status.crlThisUpdate.toISOString()}` : `${who} is not on the CRL of ${status.crlThisUpdate.toISOString()}`));
     }
   }
   return { findings, path };
+}
+
+/** A CRL of the issuer when there is one, else the OCSP answers the document carries. */
+function revocationOf(cert: ParsedCertificate, issuer: ParsedCertificate, ctx: ChainContext): RevocationStatus {
+  const byCrl = revocationStatus(cert, issuer, ctx.crls);
+  if (byCrl.status !== 'unknown' || ctx.ocspResponses.length === 0) return byCrl;
+  const byOcsp = ocspRevocationStatus(cert, issuer, ctx.ocspResponses);
+  return byOcsp.status === 'unknown' ? { status: 'unknown', detail: `${byCrl.detail}; ${byOcsp.detail}` } : byOcsp;
 }
 
 function validity(cert: ParsedCertificate, path: ParsedCertificate[], ctx: ChainContext): Finding[] {

@@ -13,6 +13,8 @@ export interface VerifyContext {
   readonly crls: readonly ParsedCrl[];
   /** Certificates of the document's security store: chains may be built through them. */
   readonly embeddedCertificates: readonly ParsedCertificate[];
+  /** OCSP answers of the document's security store (DER). */
+  readonly ocspResponses: readonly Buffer[];
   readonly validationTime: Date;
   readonly requireRevocation: boolean;
 }

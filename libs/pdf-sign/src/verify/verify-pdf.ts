@@ -43,14 +43,14 @@ function verifySource(source: ByteSource, trust: TrustOptions, budget: ReadBudge
   }
 }
 
-function reportOn(final: PdfDocument, context: Omit<VerifyContext, 'final' | 'embeddedCertificates'>): VerificationReport {
+function reportOn(final: PdfDocument, context: Omit<VerifyContext, 'final' | 'embeddedCertificates' | 'ocspResponses'>): VerificationReport {
   const found = findSignatures(final);
   if (found.length > context.limits.maxSignatures) {
     throw new PdfSignError('BUDGET_EXCEEDED', `the file has ${found.length} signatures; at most ${context.limits.maxSignatures} are verified in one file (each hashes up to the whole file)`);
   }
   // The security store of the final revision: what a B-LT document carries to validate offline.
   const dss = readDss(final);
-  const withDss = { ...context, final, crls: [...context.crls, ...dss.crls], embeddedCertificates: dss.certificates };
+  const withDss = { ...context, final, crls: [...context.crls, ...dss.crls], embeddedCertificates: dss.certificates, ocspResponses: dss.ocspResponses };
   const signatures = found.map((s) => verifySignature(s, withDss));
   const valid = signatures.length > 0 && signatures.every((s) => s.indication === 'TOTAL_PASSED');
   return { signatures, valid, fileLength: context.source.length, ...(final.damage ? { damaged: final.damage } : {}) };

@@ -51,7 +51,8 @@ export function validityAt(cert: ParsedCertificate, at: Date): ValidityStatus {
 }
 
 export type RevocationStatus =
-  | { readonly status: 'good'; readonly crlThisUpdate: Date }
+  /** `source`: a CRL of that date, or an OCSP answer produced then. */
+  | { readonly status: 'good'; readonly crlThisUpdate: Date; readonly source?: 'crl' | 'ocsp' }
   | { readonly status: 'revoked'; readonly revokedAt: Date; readonly reason?: string }
   | { readonly status: 'unknown'; readonly detail: string };
 
