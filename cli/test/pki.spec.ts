@@ -35,6 +35,11 @@ describe('edoc pki', () => {
     const person = JSON.parse(personOut.join('\n')) as { serialHex: string; cert: string; key: string };
     await pki('issue', 'organisation', '--dir', dir, '--org-code', '000.00.12.H26', '--org-name', 'Phòng Nội vụ', '--key-algorithm', 'ec-p256');
     await pki('issue', 'tsa', '--dir', dir, '--cn', 'TSA', '--key-algorithm', 'ec-p256');
+    await pki('issue', 'ocsp', '--dir', dir, '--cn', 'OCSP responder', '--days', '90', '--key-algorithm', 'ec-p256');
+    const withAia = JSON.parse((await pki('issue', 'organisation', '--dir', dir, '--org-code', '000.00.14.H26', '--org-name', 'Phòng Y tế', '--ocsp-url', 'https://edoc.example.gov.vn/pki/ocsp', '--key-algorithm', 'ec-p256', '--json')).join('\n')) as { cert: string };
+    expect(parseCertificatePem(readFileSync(withAia.cert, 'utf8')).ocspUrls).toEqual(['https://edoc.example.gov.vn/pki/ocsp']);
+    // openssl reads the responder's certificate as OCSP signing only.
+    expect(openssl('x509', '-in', join(dir, 'ocsp.cert.pem'), '-noout', '-ext', 'extendedKeyUsage').output).toContain('OCSP Signing');
     expect(statSync(person.key).mode & 0o777).toBe(0o600);
     const cert = parseCertificatePem(readFileSync(person.cert, 'utf8'));
     expect(cert.serialHex).toBe(person.serialHex);
@@ -71,11 +76,11 @@ describe('edoc pki', () => {
       const [printed] = [await pki('deploy', '--dir', dir, '--data-dir', data, '--json')];
       const deployed = JSON.parse(printed.join('\n')) as { keys: { base: string; holders: string[] }[]; leftBehind: string[] };
       const holders = Object.fromEntries(deployed.keys.map((key) => [key.base, key.holders]));
-      expect(holders).toMatchObject({ tsa: ['signing', 'archival'], archive: ['archival'], 'issuing-ca': ['ca'], 'orgs/000.00.12.H26': ['signing', 'gateway'], 'people/duc': ['signing'] });
+      expect(holders).toMatchObject({ tsa: ['signing', 'archival'], archive: ['archival'], 'issuing-ca': ['ca'], 'orgs/000.00.12.H26': ['signing', 'gateway'], 'people/duc': ['signing'], ocsp: ['signing'] });
       expect(deployed.leftBehind).toEqual([join(dir, 'root-ca.key.pem')]);
       const keyFiles = (root: string) => (readdirSync(root, { recursive: true }) as string[]).filter((name) => name.endsWith('.key.pem')).sort();
       expect(keyFiles(join(data, 'pki'))).toEqual([]);
-      expect(keyFiles(join(data, 'secrets', 'signing'))).toEqual(['keys/orgs/000.00.12.H26.key.pem', 'keys/people/duc.key.pem', 'keys/tsa.key.pem']);
+      expect(keyFiles(join(data, 'secrets', 'signing'))).toEqual(['keys/ocsp.key.pem', 'keys/orgs/000.00.12.H26.key.pem', 'keys/orgs/000.00.14.H26.key.pem', 'keys/people/duc.key.pem', 'keys/tsa.key.pem']);
       expect(keyFiles(join(data, 'secrets', 'archival'))).toEqual(['keys/archive.key.pem', 'keys/tsa.key.pem']);
       expect(keyFiles(join(data, 'secrets', 'ca'))).toEqual(['keys/issuing-ca.key.pem']);
       expect(statSync(join(data, 'secrets', 'archival', 'keys', 'archive.key.pem')).mode & 0o777).toBe(0o600);
@@ -95,7 +100,8 @@ describe('edoc pki', () => {
       cpSync(dir, join(data, 'pki'), { recursive: true });
       const before = readFileSync(join(data, 'pki', 'tsa.key.pem'), 'utf8');
       const moved = moveSharedKeysToHolders(dataFolderPki(data));
-      expect(moved).toBe(5);
+      // tsa, archive, issuing-ca, ocsp, two organisations and one person.
+      expect(moved).toBe(7);
       const left = (readdirSync(join(data, 'pki'), { recursive: true }) as string[]).filter((name) => name.endsWith('.key.pem'));
       // The root CA's key is moved offline by its own step, never into a service's folder.
       expect(left).toEqual(['root-ca.key.pem']);

@@ -10,6 +10,7 @@ import {
   issueOrganisationCertificate,
   issuePersonCertificate,
   issueTimestampingCertificate,
+  issueOcspSigningCertificate,
   parseCertificatePem,
 } from '@edoc/pki';
 import { loadConfig } from '@edoc/config';
@@ -97,6 +98,7 @@ export function buildPkiCommand(): Command {
       .addOption(keyOption())
       .option('--days <n>', 'validity in days (default 3 years, within the CA)', parsePositive)
       .option('--crl-url <url>', 'CRL distribution point to write into the certificate')
+      .option('--ocsp-url <url>', "the issuing CA's OCSP responder to write into the certificate (authority information access), e.g. https://edoc.example.gov.vn:3001/pki/ocsp")
       .option('--out <base>', 'file name base inside the directory')
       .option('--json', 'print JSON');
   const validity = (o: { days?: number }) => (o.days ? { notAfter: new Date(Date.now() + o.days * DAY_MS) } : {});
@@ -104,9 +106,9 @@ export function buildPkiCommand(): Command {
   endEntity(issue.command('organisation').description("an organisation's certificate (its code in organizationIdentifier)"))
     .requiredOption('--org-code <code>', 'mã định danh, e.g. 000.00.12.H26')
     .requiredOption('--org-name <name>', 'name of the organisation')
-    .action((o: { dir: string; orgCode: string; orgName: string; keyAlgorithm?: KeyAlgorithm; days?: number; crlUrl?: string; out?: string; json?: boolean }) => {
+    .action((o: { dir: string; orgCode: string; orgName: string; keyAlgorithm?: KeyAlgorithm; days?: number; crlUrl?: string; ocspUrl?: string; out?: string; json?: boolean }) => {
       const ca = new PkiDirectory(o.dir).read('issuing-ca', 'issuing CA');
-      issued(o, o.out ?? `orgs/${o.orgCode}`, issueOrganisationCertificate(ca, { orgCode: o.orgCode, orgName: o.orgName, keyAlgorithm: o.keyAlgorithm, crlUrl: o.crlUrl, ...validity(o) }));
+      issued(o, o.out ?? `orgs/${o.orgCode}`, issueOrganisationCertificate(ca, { orgCode: o.orgCode, orgName: o.orgName, keyAlgorithm: o.keyAlgorithm, crlUrl: o.crlUrl, ocspUrl: o.ocspUrl, ...validity(o) }));
     });
 
   endEntity(issue.command('person').description("a signer's certificate (position in the title attribute)"))
@@ -114,18 +116,26 @@ export function buildPkiCommand(): Command {
     .requiredOption('--org-name <name>', 'name of the organisation')
     .requiredOption('--name <full-name>', 'full name')
     .requiredOption('--position <position>', 'position, e.g. "Phó Chủ tịch"')
-    .action((o: { dir: string; orgCode: string; orgName: string; name: string; position: string; keyAlgorithm?: KeyAlgorithm; days?: number; crlUrl?: string; out?: string; json?: boolean }) => {
+    .action((o: { dir: string; orgCode: string; orgName: string; name: string; position: string; keyAlgorithm?: KeyAlgorithm; days?: number; crlUrl?: string; ocspUrl?: string; out?: string; json?: boolean }) => {
       const ca = new PkiDirectory(o.dir).read('issuing-ca', 'issuing CA');
-      const cred = issuePersonCertificate(ca, { orgCode: o.orgCode, orgName: o.orgName, fullName: o.name, position: o.position, keyAlgorithm: o.keyAlgorithm, crlUrl: o.crlUrl, ...validity(o) });
+      const cred = issuePersonCertificate(ca, { orgCode: o.orgCode, orgName: o.orgName, fullName: o.name, position: o.position, keyAlgorithm: o.keyAlgorithm, crlUrl: o.crlUrl, ocspUrl: o.ocspUrl, ...validity(o) });
       issued(o, o.out ?? `people/${o.orgCode}-${parseCertificatePem(cred.certificatePem).serialHex.slice(0, 8)}`, cred);
     });
 
   endEntity(issue.command('tsa').description('the time-stamping authority certificate (critical timeStamping usage)'))
     .requiredOption('--cn <name>', 'common name')
     .option('--org-name <name>', 'organisation')
-    .action((o: { dir: string; cn: string; orgName?: string; keyAlgorithm?: KeyAlgorithm; days?: number; crlUrl?: string; out?: string; json?: boolean }) => {
+    .action((o: { dir: string; cn: string; orgName?: string; keyAlgorithm?: KeyAlgorithm; days?: number; crlUrl?: string; ocspUrl?: string; out?: string; json?: boolean }) => {
       const ca = new PkiDirectory(o.dir).read('issuing-ca', 'issuing CA');
-      issued(o, o.out ?? 'tsa', issueTimestampingCertificate(ca, { commonName: o.cn, orgName: o.orgName, keyAlgorithm: o.keyAlgorithm, crlUrl: o.crlUrl, ...validity(o) }));
+      issued(o, o.out ?? 'tsa', issueTimestampingCertificate(ca, { commonName: o.cn, orgName: o.orgName, keyAlgorithm: o.keyAlgorithm, crlUrl: o.crlUrl, ocspUrl: o.ocspUrl, ...validity(o) }));
+    });
+
+  endEntity(issue.command('ocsp').description("the issuing CA's delegated OCSP responder (id-kp-OCSPSigning, ocsp-nocheck; keep it short-lived, e.g. --days 90); the signing service answers with it"))
+    .requiredOption('--cn <name>', 'common name')
+    .option('--org-name <name>', 'organisation')
+    .action((o: { dir: string; cn: string; orgName?: string; keyAlgorithm?: KeyAlgorithm; days?: number; out?: string; json?: boolean }) => {
+      const ca = new PkiDirectory(o.dir).read('issuing-ca', 'issuing CA');
+      issued(o, o.out ?? 'ocsp', issueOcspSigningCertificate(ca, { commonName: o.cn, orgName: o.orgName, keyAlgorithm: o.keyAlgorithm, ...validity(o) }));
     });
 
   pki
