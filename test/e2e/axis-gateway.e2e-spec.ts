@@ -11,11 +11,11 @@ import { TestExchange } from '../support/test-exchange';
 import { StandInAxis } from '../support/stand-in-axis';
 import { http, submissionForm } from '../support/http';
 import { makePdf } from '../support/pdf-fixtures';
+import { CITY, cityPackage as cityPackageOf } from '../support/city-package';
 
 const DISTRICT = '000.00.13.H26';
 const BACH_DANG = '000.31.13.H26';
-/** Outside organs, reached through the axis (channel "axis" in this exchange's directory). */
-const CITY = '000.00.00.H26';
+/** Another outside organ reached through the axis (channel "axis" in this exchange's directory), beside the city. */
 const BA_DINH = '000.00.01.H26';
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
@@ -37,39 +37,8 @@ interface OutgoingView {
   lastError: string | null;
 }
 
-function cityPackage(documentNumber: number, to: string[], document: Buffer): EdxmlPackage {
-  return {
-    header: {
-      from: emptyOrgan(CITY, 'Ủy ban nhân dân thành phố Hà Nội'),
-      to: to.map((code) => emptyOrgan(code, `Đơn vị ${code}`)),
-      documentId: `${CITY},2026/12/02,${documentNumber}/UBND-KGVX`,
-      codeNumber: String(documentNumber),
-      codeNotation: 'UBND-KGVX',
-      place: 'Hà Nội',
-      promulgationDate: '2026-12-02',
-      documentType: 18,
-      documentTypeName: 'Công văn',
-      subject: `Về việc chuyển đổi số, công văn ${documentNumber}`,
-      content: '',
-      signerCompetence: 'KT. CHỦ TỊCH',
-      signerPosition: 'PHÓ CHỦ TỊCH',
-      signerFullName: 'Lê Thị Hoa',
-      dueDate: '2099-12-20',
-      toPlaces: ['Như trên;'],
-      priority: 0,
-      sphereOfPromulgation: '',
-      typerNotation: 'KGVX',
-      promulgationAmount: 0,
-      pageAmount: 1,
-      appendixes: [],
-      responseFor: [],
-      steeringType: 0,
-    },
-    traces: [{ organId: CITY, timestamp: new Date('2026-12-02T02:00:00Z') }],
-    business: { docType: 0, reason: '', documentId: '', paper: false, staff: { department: 'Văn phòng', staff: 'Phạm Văn Dũng', mobile: '', email: '' } },
-    attachments: [{ contentId: `main-${documentNumber}@hanoi`, name: `CV ${documentNumber}.pdf`, contentType: 'application/pdf', description: 'Văn bản', bytes: document }],
-  };
-}
+/** The city's công văn `n` of 2026/12/02. */
+const cityPackage = (n: number, to: string[], document: Buffer): EdxmlPackage => cityPackageOf({ number: n, subject: `Về việc chuyển đổi số, công văn ${n}`, to, document, promulgated: '2026/12/02' });
 
 describe('axis gateway: documents and statuses to and from the national axis, through a stand-in that misbehaves', () => {
   let exchange: TestExchange;

@@ -10,6 +10,7 @@ import { waitFor } from '@edoc/testing';
 import { TestExchange } from '../support/test-exchange';
 import { http, submissionForm } from '../support/http';
 import { makePdf } from '../support/pdf-fixtures';
+import { CITY, cityPackage as cityPackageOf } from '../support/city-package';
 
 const DISTRICT = '000.00.13.H26';
 const OFFICE = '000.01.13.H26';
@@ -31,42 +32,10 @@ interface CityPki {
   organ: IssuedCredential;
 }
 
-const CITY = '000.00.00.H26';
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
-function cityPackage(subject: string, to: string[], document: Buffer): EdxmlPackage {
-  return {
-    header: {
-      from: { ...emptyOrgan(CITY, 'UBND thành phố Hà Nội'), email: 'vanthu@hanoi.gov.vn' },
-      to: to.map((code) => emptyOrgan(code, `Đơn vị ${code}`)),
-      documentId: `${CITY},2026/12/01,215/UBND-KGVX`,
-      codeNumber: '215',
-      codeNotation: 'UBND-KGVX',
-      place: 'Hà Nội',
-      promulgationDate: '2026-12-01',
-      documentType: 18,
-      documentTypeName: 'Công văn',
-      subject,
-      content: '',
-      signerCompetence: 'KT. CHỦ TỊCH',
-      signerPosition: 'PHÓ CHỦ TỊCH',
-      signerFullName: 'Lê Thị Hoa',
-      dueDate: '2099-12-20',
-      toPlaces: ['Như trên;', 'Lưu: VT, KGVX.'],
-      priority: 2,
-      sphereOfPromulgation: '',
-      typerNotation: 'KGVX',
-      promulgationAmount: 0,
-      pageAmount: 1,
-      appendixes: [],
-      responseFor: [],
-      steeringType: 1,
-    },
-    traces: [{ organId: CITY, timestamp: new Date('2026-12-01T02:00:00Z') }],
-    business: { docType: 0, reason: '', documentId: '', paper: false, staff: { department: 'Văn phòng', staff: 'Phạm Văn Dũng', mobile: '', email: '' } },
-    attachments: [{ contentId: 'main@hanoi', name: 'CV 215.pdf', contentType: 'application/pdf', description: 'Văn bản', bytes: document }],
-  };
-}
+/** The city's công văn 215 of 2026/12/01. */
+const cityPackage = (subject: string, to: string[], document: Buffer): EdxmlPackage => cityPackageOf({ number: 215, subject, to, document });
 
 describe('edXML: export of an issued document, import from the axis', () => {
   let exchange: TestExchange;

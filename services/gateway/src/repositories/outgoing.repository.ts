@@ -11,13 +11,7 @@ export interface OutgoingMessage {
   body: Buffer;
 }
 
-export interface OutgoingView {
-  messageId: string;
-  kind: 'package' | 'status';
-  documentId: string;
-  deliveryId: string;
-  toCode: string;
-  edxmlDocumentId: string;
+export interface OutgoingView extends Omit<OutgoingMessage, 'body'> {
   state: 'pending' | 'sent' | 'dead';
   attempts: number;
   nextAttemptAt: Date;
