@@ -17,7 +17,7 @@ function guide(result: ProvisionResult, seconds: number): string[] {
   const ward = result.wards[0];
   return [
     '',
-    `edoc is up in ${seconds.toFixed(1)} s: identity http://127.0.0.1:3005 (sign-in), intake http://127.0.0.1:3000 (API reference at /docs), signing :3001, routing :3002, archival :3003, metrics :3004, axis gateway :3006 (EDOC_AXIS_URL ${process.env.EDOC_AXIS_URL ? 'set' : 'not set: packages to outside organs wait'})`,
+    `edoc is up in ${seconds.toFixed(1)} s: identity http://127.0.0.1:3005 (sign-in), intake http://127.0.0.1:3000 (API reference at /docs), signing :3001, routing :3002, archival :3003, metrics :3004`,
     '',
     `Demo users (${result.users.length}, deploy/seed/demo-users.json) sign in with the password edoc-demo-<username>, e.g.:`,
     ...[admin, clerk, signer, wardClerk].filter((u) => u !== undefined).map((u) => `  ${u.username.padEnd(18)} edoc-demo-${u.username.padEnd(18)} ${u.roles.join(', ')} of ${u.orgCode}`),
