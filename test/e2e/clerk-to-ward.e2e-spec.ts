@@ -12,7 +12,7 @@ import { http, submissionForm } from '../support/http';
 import { makePdf } from '../support/pdf-fixtures';
 import { documentTimestampVerdicts, opensslOcspVerdict, pdfsigValidity, qpdfCheck } from '../support/external-validators';
 import { validationDataOf, verifyPdf } from '@edoc/pdf-sign';
-import { parseCertificatePem } from '@edoc/pki';
+import { buildOcspRequest, certIdOf, parseCertificatePem, parseOcspResponse } from '@edoc/pki';
 
 const DISTRICT = '000.00.13.H26';
 const OFFICE = '000.01.13.H26'; // Văn phòng HĐND và UBND: built-in inbox
@@ -125,6 +125,11 @@ describe('one document from a district clerk to a department and two wards', () 
     const live = await opensslOcspVerdict({ url: exchange.url('signing', '/pki/ocsp') }, signers[0]!, pki('issuing-ca.cert.pem'), chain);
     expect(live).toContain('Response verify OK');
     expect(live).toContain('cert: good');
+    // The GET form (RFC 6960 A.1) answers the same, and a path that is no request gets malformedRequest, not an error.
+    const byGet = await fetch(exchange.url('signing', `/pki/ocsp/${encodeURIComponent(buildOcspRequest([certIdOf(parseCertificatePem(signers[0]!), parseCertificatePem(pki('issuing-ca.cert.pem')))]).toString('base64'))}`));
+    expect(parseOcspResponse(Buffer.from(await byGet.arrayBuffer())).basic?.responses[0]?.status).toEqual({ kind: 'good' });
+    const garbage = await fetch(exchange.url('signing', '/pki/ocsp/%25zz'));
+    expect([garbage.status, parseOcspResponse(Buffer.from(await garbage.arrayBuffer())).status]).toEqual([200, 'malformedRequest']);
 
     const { rows } = await db.query(`SELECT org_code, number, medium FROM intake.register_entries WHERE book = 'incoming' AND document_id = $1 ORDER BY org_code`, [documentId]);
     expect(rows).toEqual([

@@ -54,10 +54,11 @@ export class PkiController {
   }
 
   @Public()
+  // The router has percent-decoded the parameter already: decoding it again turned "%25zz" into a 500.
   @Get('pki/ocsp/:request')
   ocspByGet(@Param('request') encoded: string, @Res() response: Response): void {
     if (encoded.length > (MAX_OCSP_REQUEST_BYTES * 4) / 3 + 4) throw new BadRequestException(`an OCSP request in the path is at most ${MAX_OCSP_REQUEST_BYTES} bytes`);
-    sendDer(response, 'application/ocsp-response', this.ocspResponder.respond(Buffer.from(decodeURIComponent(encoded), 'base64')));
+    sendDer(response, 'application/ocsp-response', this.ocspResponder.respond(Buffer.from(encoded, 'base64')));
   }
 
   /** RFC 3161 time-stamping over HTTP, for edoc's own users (a token is required, like everywhere else). */
