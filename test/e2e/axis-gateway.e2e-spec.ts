@@ -172,6 +172,18 @@ describe('axis gateway: documents and statuses to and from the national axis, th
       expect(axis.doneCalls.filter((id) => id === second)).toHaveLength(2);
     }, 60_000);
 
+    it('dead-letters a status message from the axis that speaks for a unit of this exchange', async () => {
+      const forged = cityStatus('03', -1).toString('utf8').replace(`<edXML:OrganId>${CITY}</edXML:OrganId>`, `<edXML:OrganId>${BACH_DANG}</edXML:OrganId>`);
+      expect(forged).toContain(BACH_DANG);
+      axis.offer('status', [DISTRICT], Buffer.from(forged, 'utf8'));
+      const letter = await waitFor('the forged status in dlq.intake.axis', async () => {
+        const { stdout } = await exchange.cli(['dlq', 'list', '--json'], { EDOC_RABBITMQ_MANAGEMENT_URL: loadConfig().rabbitManagementUrl });
+        return (JSON.parse(stdout) as { queue?: string; reason?: string }[]).find((l) => l.queue === 'intake.axis' && (l.reason ?? '').includes('the axis does not report for it'));
+      }, { timeoutMs: 30_000 });
+      expect(letter.reason).toContain(`${BACH_DANG} is a unit of this exchange`);
+      expect((await deliveries(documentId)).deliveries.find((d) => d.recipientCode === BACH_DANG)?.history.some((h) => h.status === '03')).toBe(false);
+    }, 60_000);
+
     it("recalls it from the city with a recall package, and the city's 14 comes back", async () => {
       const recalled = await http(exchange.url('intake', `/documents/${documentId}/recall`), { token: exchange.token('hbt.clerk'), json: { reason: 'Ban hành nhầm số liệu' } });
       expect(recalled.status).toBe(202);
@@ -260,7 +272,7 @@ describe('axis gateway: documents and statuses to and from the national axis, th
       const id = axis.offer('package', [BACH_DANG], Buffer.from(signPackage(writePackage(cityPackage(302, [BACH_DANG], pdf)), { privateKeyPem: forged.privateKeyPem, certificatePem: forged.certificatePem }), 'utf8'));
       const letter = await waitFor('the refused package in dlq.intake.axis', async () => {
         const { stdout } = await exchange.cli(['dlq', 'list', '--json'], { EDOC_RABBITMQ_MANAGEMENT_URL: loadConfig().rabbitManagementUrl });
-        return (JSON.parse(stdout) as { queue?: string; reason?: string }[]).find((l) => l.queue === 'intake.axis');
+        return (JSON.parse(stdout) as { queue?: string; reason?: string }[]).find((l) => l.queue === 'intake.axis' && (l.reason ?? '').includes('edXML package from the axis refused'));
       }, { timeoutMs: 60_000 });
       expect(letter.reason).toContain('edXML package from the axis refused');
       expect(letter.reason).toContain('was not issued by a trusted CA');

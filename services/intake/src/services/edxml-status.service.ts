@@ -94,7 +94,7 @@ export class EdxmlStatusService {
    * the delivery's state refuses, is dead-lettered with its reason; a repeat changes nothing.
    */
   async applyReceived(statusXml: string, messageId: string): Promise<AppliedStatus> {
-    const outcome = await this.judge(Buffer.from(statusXml, 'utf8'));
+    const outcome = await this.judge(Buffer.from(statusXml, 'utf8'), { fromOutsideOnly: true });
     if (outcome.kind === 'unreadable') throw new PermanentMessageError(`status message from the axis refused: ${outcome.reasons.join('; ')}`);
     if (outcome.kind === 'refused') throw new PermanentMessageError(`status message from the axis refused: ${outcome.reason}`);
     await this.db.transaction(async (tx) => {
@@ -104,10 +104,12 @@ export class EdxmlStatusService {
     return outcome.applied;
   }
 
-  private async judge(bytes: Buffer): Promise<StatusJudgement> {
+  /** `fromOutsideOnly`: the axis speaks for outside organs, never for a unit of this exchange, whose reports come here directly. */
+  private async judge(bytes: Buffer, options: { fromOutsideOnly?: boolean } = {}): Promise<StatusJudgement> {
     const read = readStatusMessage(bytes);
     if (!read.ok) return { kind: 'unreadable', reasons: read.reasons };
     const m = read.message;
+    if (options.fromOutsideOnly === true && this.directory.isLocalUnit(m.from.organId)) return { kind: 'unreadable', reasons: [`MessageStatus/From: ${m.from.organId} is a unit of this exchange; the axis does not report for it`] };
     const documentId = await this.documents.findByEdxmlId(m.responseFor.organId, m.responseFor.documentId);
     if (documentId === undefined) return { kind: 'unreadable', reasons: [`MessageStatus/ResponseFor: no document ${m.responseFor.documentId} issued here by ${m.responseFor.organId}`] };
     const delivery = (await this.deliveries.listForDocument(documentId)).find((d) => d.recipientCode === m.from.organId);
