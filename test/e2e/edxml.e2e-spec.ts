@@ -232,6 +232,7 @@ describe('edXML: export of an issued document, import from the axis', () => {
       expect(await imports()).toBe(before);
     });
 
+    // Seven runs of the CLI, each a Node start and a package check: minutes on a loaded CI machine.
     it('refuses a bad package with its reasons, and keeps none of its files', async () => {
       const before = await imports();
       const fresh = async () => makePdf(`Van ban ${Math.random()}`, 1);
@@ -251,7 +252,7 @@ describe('edXML: export of an issued document, import from the axis', () => {
         expect({ case: c.name, stored: stored(bytes) }).toEqual({ case: c.name, stored: false });
       }
       expect(await imports()).toBe(before);
-    });
+    }, 240_000);
   });
 
   describe('round trip to a second exchange, where Bạch Đằng runs edoc of its own', () => {
