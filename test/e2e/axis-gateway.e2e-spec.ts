@@ -161,9 +161,10 @@ describe('axis gateway: documents and statuses to and from the national axis, th
       // The 03 is offered under two ids, and the first is offered again after it was taken.
       const second = axis.offer('status', [DISTRICT], accepted, { ignoreDone: 1 });
       const repeat = axis.offer('status', [DISTRICT], accepted);
-      const city = await waitFor("the city's 03 in the sender's view", async () => {
+      // The sender's view takes routing's changes concurrently: the 03 may show before the 01's history entry does.
+      const city = await waitFor("the city's 01 and 03 in the sender's view", async () => {
         const d = (await deliveries(documentId)).deliveries.find((x) => x.recipientCode === CITY);
-        return d?.status === '03' ? d : undefined;
+        return d?.status === '03' && d.history.length >= 2 ? d : undefined;
       }, { timeoutMs: 30_000 });
       expect(city.history.map((h) => `${h.status} by ${h.reportedBy}`)).toEqual([`01 by ${CITY}`, `03 by ${CITY}`]);
       await waitFor('every offered status taken', async () => [first, second, repeat].every((id) => axis.taken(id)) || undefined, { timeoutMs: 10_000 });
@@ -195,7 +196,7 @@ describe('axis gateway: documents and statuses to and from the national axis, th
       axis.offer('status', [DISTRICT], cityStatus('14', 0));
       const city = await waitFor("the city's 14 in the sender's view", async () => {
         const d = (await deliveries(documentId)).deliveries.find((x) => x.recipientCode === CITY);
-        return d?.status === '14' ? d : undefined;
+        return d?.status === '14' && d.history.length >= 4 ? d : undefined;
       }, { timeoutMs: 30_000 });
       expect(city.history.map((h) => h.status)).toEqual(['01', '03', '13', '14']);
     }, 60_000);
