@@ -78,7 +78,7 @@ describe('archive and tamper-evident audit trail', () => {
     exchange = await TestExchange.start({ env: { EDOC_AUDIT_CHECKPOINT_ENTRIES: '4', EDOC_TRUSTED_ROOTS: join(work, 'other-root.pem') } });
     db = new Client({ connectionString: exchange.databaseUrl });
     await db.connect();
-  }, 120_000);
+  });
 
   afterAll(async () => {
     await db?.end();

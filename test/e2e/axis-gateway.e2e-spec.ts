@@ -142,7 +142,7 @@ describe('axis gateway: documents and statuses to and from the national axis, th
       expect(rows).toMatchObject({ kind: 'package', toCode: CITY, attempts: tries });
       expect(await metric('edoc_axis_posts_total', 'kind="package",outcome="retry"')).toBe(tries - 1);
       expect(await metric('edoc_axis_posts_total', 'kind="package",outcome="accepted"')).toBe(1);
-    }, 90_000);
+    });
 
     /** A status message of the city about the document, `minutes` from now (negative: before). */
     const cityStatus = (code: '01' | '03' | '14', minutes: number) =>
@@ -171,7 +171,7 @@ describe('axis gateway: documents and statuses to and from the national axis, th
       const { rows } = await db.query<{ remote_id: string; state: string }>('SELECT remote_id, state FROM gateway.incoming WHERE kind = $1 ORDER BY received_at', ['status']);
       expect(rows).toEqual([{ remote_id: first, state: 'passed' }, { remote_id: second, state: 'passed' }, { remote_id: repeat, state: 'duplicate' }]);
       expect(axis.doneCalls.filter((id) => id === second)).toHaveLength(2);
-    }, 60_000);
+    });
 
     it('dead-letters a status message from the axis that speaks for a unit of this exchange', async () => {
       const forged = cityStatus('03', -1).toString('utf8').replace(`<edXML:OrganId>${CITY}</edXML:OrganId>`, `<edXML:OrganId>${BACH_DANG}</edXML:OrganId>`);
@@ -183,7 +183,7 @@ describe('axis gateway: documents and statuses to and from the national axis, th
       }, { timeoutMs: 30_000 });
       expect(letter.reason).toContain(`${BACH_DANG} is a unit of this exchange`);
       expect((await deliveries(documentId)).deliveries.find((d) => d.recipientCode === BACH_DANG)?.history.some((h) => h.status === '03')).toBe(false);
-    }, 60_000);
+    });
 
     it("recalls it from the city with a recall package, and the city's 14 comes back", async () => {
       const recalled = await http(exchange.url('intake', `/documents/${documentId}/recall`), { token: exchange.token('hbt.clerk'), json: { reason: 'Ban hành nhầm số liệu' } });
@@ -199,7 +199,7 @@ describe('axis gateway: documents and statuses to and from the national axis, th
         return d?.status === '14' && d.history.length >= 4 ? d : undefined;
       }, { timeoutMs: 30_000 });
       expect(city.history.map((h) => h.status)).toEqual(['01', '03', '13', '14']);
-    }, 60_000);
+    });
 
     it('keeps a package the axis refuses as dead, with the reason, until an administrator sends it again', async () => {
       axis.answerNext(1, 400, 'unknown organ');
@@ -216,7 +216,7 @@ describe('axis gateway: documents and statuses to and from the national axis, th
       expect((await http(exchange.url('gateway', `/axis/outgoing/${dead.messageId}/retry`), { method: 'POST', token: asAdmin() })).status).toBe(202);
       await waitFor('the package sent after the retry', async () => (await outgoing(`?documentId=${second}`)).find((m) => m.state === 'sent'), { timeoutMs: 30_000 });
       expect(axis.posted.filter((p) => p.messageId === dead.messageId)).toHaveLength(1);
-    }, 90_000);
+    });
   });
 
   describe('a document from an outside organ', () => {
@@ -245,7 +245,7 @@ describe('axis gateway: documents and statuses to and from the national axis, th
         { about: `${CITY},2026/12/02,301/UBND-KGVX`, from: BACH_DANG, code: '01' },
         { about: `${CITY},2026/12/02,301/UBND-KGVX`, from: BACH_DANG, code: '03' },
       ]);
-    }, 90_000);
+    });
 
     it('registers a replacement of it as a new document that names the one it replaces', async () => {
       const pdf = await makePdf('Cong van 303 thay the 301', 1);
@@ -264,7 +264,7 @@ describe('axis gateway: documents and statuses to and from the national axis, th
         return found.rows.length > 0 ? found : undefined;
       }, { timeoutMs: 60_000 });
       expect(rows[0]!.replaces).toBe(rows[0]!.first);
-    }, 90_000);
+    });
 
     it('dead-letters a package intake refuses, with its reasons, and registers nothing', async () => {
       const stranger = createRootCa({ commonName: 'Stranger', keyAlgorithm: 'ec-p256' });
@@ -280,7 +280,7 @@ describe('axis gateway: documents and statuses to and from the national axis, th
       expect(axis.taken(id)).toBe(true);
       const { rows } = await db.query('SELECT count(*)::int AS n FROM intake.edxml_imports WHERE edxml_document_id = $1', [`${CITY},2026/12/02,302/UBND-KGVX`]);
       expect(rows).toEqual([{ n: 0 }]);
-    }, 90_000);
+    });
 
     it('refuses a message larger than a package may be, without reading it whole, and takes the next', async () => {
       const huge = Buffer.alloc(21 * 1024 * 1024, 0x41);
@@ -289,6 +289,6 @@ describe('axis gateway: documents and statuses to and from the national axis, th
       const { rows } = await db.query<{ state: string; reason: string }>('SELECT state, reason FROM gateway.incoming WHERE remote_id = $1', [id]);
       expect(rows[0]).toMatchObject({ state: 'refused', reason: expect.stringContaining('more than 20971520') });
       expect(await metric('edoc_axis_received_total', 'kind="package",outcome="refused"')).toBe(1);
-    }, 60_000);
+    });
   });
 });

@@ -57,7 +57,7 @@ describe('SIGTERM to each service while documents are in flight', () => {
       }),
     ).then(() => undefined);
     load.catch(() => undefined);
-  }, 120_000);
+  });
 
   afterAll(async () => {
     submitting = false;
@@ -90,7 +90,7 @@ describe('SIGTERM to each service while documents are in flight', () => {
       exchange.startService(name);
       await exchange.waitReady(name);
     }
-  }, 90_000);
+  });
 
   it('delivers every document submitted meanwhile, once, to each recipient, archived and counted', async () => {
     submitting = false;
@@ -114,5 +114,5 @@ describe('SIGTERM to each service while documents are in flight', () => {
       });
     expect(last).toEqual(expected);
     expect(Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM intake.documents')).rows[0].n)).toBe(documents);
-  }, 90_000);
+  });
 });

@@ -50,7 +50,7 @@ describe('a hostile-input corpus through intake and `edoc verify`: a 4xx or a cl
     const bases: CorpusBases = { classic, compressed: readFileSync(join(dir, 'compressed.pdf')), signed: withFormalSignature(classic) };
     rmSync(dir, { recursive: true, force: true });
     pdfs = hostileCorpus(bases).map((input) => ({ category: input.category, name: input.name, bytes: input.make() }));
-  }, 120_000);
+  });
 
   afterAll(async () => {
     await exchange?.stop();

@@ -37,7 +37,7 @@ describe('identity: users in the database, sign-in, sessions and revocation ever
       env: { EDOC_SIGNIN_BACKOFF_AFTER: '2', EDOC_SIGNIN_BACKOFF_MS: '200', EDOC_SIGNIN_BACKOFF_MAX_MS: '400', EDOC_SIGNIN_LOCK_AFTER: '5', EDOC_SIGNIN_LOCK_SECONDS: '600' },
     });
     config = mkdtempSync(join(tmpdir(), 'edoc-login-'));
-  }, 120_000);
+  });
 
   afterAll(async () => {
     rmSync(config, { recursive: true, force: true });
@@ -222,7 +222,7 @@ describe('identity: users in the database, sign-in, sessions and revocation ever
       await exchange.stopService('identity');
       exchange.startService('identity');
       await exchange.waitReady('identity');
-    }, 120_000);
+    });
 
     afterAll(async () => {
       await provider?.stop();

@@ -46,7 +46,7 @@ describe('document lifecycle: statuses, recall, replies, receipts and urgency', 
     db = new Client({ connectionString: exchange.databaseUrl });
     await db.connect();
     pdf = await makePdf('Van ban thu nghiem');
-  }, 120_000);
+  });
 
   afterAll(async () => {
     await db?.end();
@@ -274,5 +274,5 @@ describe('document lifecycle: statuses, recall, replies, receipts and urgency', 
     const overtaken = normalTimes.filter((t) => t > flashTime).length;
     // It was submitted last, behind 40 documents; on its own queue it is signed among the first.
     expect(overtaken).toBeGreaterThanOrEqual(20);
-  }, 120_000);
+  });
 });

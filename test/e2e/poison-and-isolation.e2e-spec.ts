@@ -33,7 +33,7 @@ describe('poison messages end in dead-letter queues with their reason; ward syst
     operator = await amqp.connect(exchange.ownAmqpUrl('operator'));
     channel = await operator.createConfirmChannel();
     pdf = await makePdf('Van ban sau cac thu doc');
-  }, 120_000);
+  });
 
   afterAll(async () => {
     await operator?.close().catch(() => undefined);

@@ -22,7 +22,7 @@ describe('production mode refuses demo secrets', () => {
   beforeAll(async () => {
     exchange = await TestExchange.start();
     emptyPki = mkdtempSync(join(tmpdir(), 'edoc-pki-'));
-  }, 120_000);
+  });
 
   afterAll(async () => {
     for (const child of started) child.kill('SIGKILL');

@@ -28,7 +28,7 @@ describe('registers (sổ đăng ký): numbers, paper documents, export', () => 
     exchange = await TestExchange.start();
     db = new Client({ connectionString: exchange.databaseUrl });
     await db.connect();
-  }, 120_000);
+  });
 
   afterAll(async () => {
     await db?.end();

@@ -6,7 +6,7 @@ describe('a service that dies without the test asking', () => {
 
   beforeAll(async () => {
     exchange = await TestExchange.start();
-  }, 120_000);
+  });
 
   afterAll(async () => {
     await exchange?.stop();

@@ -32,7 +32,7 @@ describe('uploads: streamed to disk, a bounded number at once, in constant memor
     // for intake to close a kept-alive connection that fetch would then reuse for an upload (EPIPE).
     files = await Promise.all(Array.from({ length: 8 }, () => bigPdf(30 * MB)));
     exchange = await TestExchange.start({ env: { EDOC_UPLOAD_CONCURRENCY: '8', EDOC_UPLOAD_CONCURRENCY_PER_USER: '4' } });
-  }, 120_000);
+  });
 
   afterAll(async () => {
     for (const upload of held) upload.destroy();

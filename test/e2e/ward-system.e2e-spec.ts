@@ -47,7 +47,7 @@ describe("a ward's own system, as a separate process, takes a document in and re
       env: exchange.env,
       logFile: join(exchange.dataFolder, 'ward-bachkhoa.log'),
     });
-  }, 120_000);
+  });
 
   afterAll(async () => {
     const exitCode = await ward?.stop();
