@@ -6,6 +6,7 @@ export { addValidationData, addValidationDataFile, type ValidationData, type Val
 export { timestampPdf, timestampPdfFile, type DocumentTimestampOptions } from './signing/document-timestamp';
 export { isoVietnam, pdfDate } from './core/pdf-date';
 export { verifyPdf, exitCodeFor } from './verify/verify-pdf';
+export type { MdpPermission } from './verify/modification-permission';
 export type { VerificationReport, SignatureReport, Check, CheckName, Indication, SubIndication, SignerSummary, TimestampSummary, TrustOptions } from './verify/report-types';
 export type { ReadBudget } from './core/read-budget';
 export type { DamageNote } from './core/damage';

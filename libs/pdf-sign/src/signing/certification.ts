@@ -1,4 +1,6 @@
 import type { PdfDocument } from '../core/pdf-document';
+import { findSignatures } from '../verify/find-signatures';
+import { type ModificationPermission, modificationPermissionOf } from '../verify/modification-permission';
 
 /**
  * The DocMDP permission of a certified document (ISO 32000-1 12.8.2.2): 1 no changes at all,
@@ -17,4 +19,12 @@ export function certificationPermission(doc: PdfDocument): number | undefined {
     return typeof p === 'number' ? p : 2;
   }
   return undefined;
+}
+
+/** The strictest permission any signature of the document declared (certification or a field lock). */
+export function strictestPermission(doc: PdfDocument): ModificationPermission | undefined {
+  return findSignatures(doc)
+    .map((s) => modificationPermissionOf(doc, s.sigDict, s.field))
+    .filter((p): p is ModificationPermission => p !== undefined)
+    .sort((a, b) => a.permission - b.permission)[0];
 }

@@ -7,7 +7,8 @@ import type { SignatureAppearance } from '../appearance/appearance-types';
 import { IMAGE_RECT_KEY, planAppearance } from '../appearance/plan-appearance';
 import { UpdateObjects } from '../update/update-objects';
 import { writeIncrementalUpdate } from '../update/write-update';
-import { certificationPermission } from './certification';
+import type { MdpPermission } from '../verify/modification-permission';
+import { certificationPermission, strictestPermission } from './certification';
 import { BYTE_RANGE_PLACEHOLDER, documentTimestampDictionary, signatureDictionary } from './signature-dictionary';
 
 export interface PrepareOptions {
@@ -21,6 +22,8 @@ export interface PrepareOptions {
   readonly contactInfo?: string;
   /** A document time-stamp instead of a signature: the dictionary of ETSI.RFC3161, no signer's entries. */
   readonly documentTimestamp?: boolean;
+  /** What the signature permits after it (a FieldMDP lock over all fields with PDF 2.0's /P). */
+  readonly lock?: MdpPermission;
 }
 
 /** The bytes to append, with the /ByteRange and /Contents placeholders located. */
@@ -42,22 +45,23 @@ const WIDGET_FLAGS = 4 | 128; // Print, Locked
  */
 export async function prepareSignature(doc: PdfDocument, opts: PrepareOptions): Promise<PreparedSignature> {
   refuseCertifiedNoChanges(doc);
+  if (!opts.documentTimestamp) refuseLockedNoChanges(doc);
   const fieldName = chooseFieldName(doc, opts.fieldName);
   const planned = planAppearance(doc, opts.appearance);
   const objects = new UpdateObjects(doc.nextObjectNumber);
 
-  const sigRef = objects.add(
-    opts.documentTimestamp
-      ? documentTimestampDictionary(opts.reservedBytes)
-      : signatureDictionary({
-          signingTime: opts.signingTime,
-          reservedBytes: opts.reservedBytes,
-          signerName: opts.signerName,
-          reason: opts.reason,
-          location: opts.location,
-          contactInfo: opts.contactInfo,
-        }),
-  );
+  const sigDict = opts.documentTimestamp
+    ? documentTimestampDictionary(opts.reservedBytes)
+    : signatureDictionary({
+        signingTime: opts.signingTime,
+        reservedBytes: opts.reservedBytes,
+        signerName: opts.signerName,
+        reason: opts.reason,
+        location: opts.location,
+        contactInfo: opts.contactInfo,
+      });
+  if (opts.lock !== undefined && !opts.documentTimestamp) sigDict.set('Reference', [fieldMdpReference(opts.lock, doc.catalog().ref)]);
+  const sigRef = objects.add(sigDict);
   const page = planned?.page ?? doc.page(0);
   const widget = new PdfDict([
     ['Type', name('Annot')],
@@ -69,6 +73,8 @@ export async function prepareSignature(doc: PdfDocument, opts: PrepareOptions): 
     ['Rect', planned ? [...planned.rect] : [0, 0, 0, 0]],
     ['P', page.ref],
   ]);
+  // ISO 32000-2 12.7.5.5: the lock dictionary is an indirect object.
+  if (opts.lock !== undefined && !opts.documentTimestamp) widget.set('Lock', objects.add(fieldLock(opts.lock)));
   if (planned) {
     const { content, resources } = await planned.canvas.render(objects);
     const form = new PdfDict([
@@ -159,4 +165,30 @@ function refuseCertifiedNoChanges(doc: PdfDocument): void {
   if (certificationPermission(doc) === 1) {
     throw new PdfSignError('UNSUPPORTED_PDF', 'the document is certified with "no changes allowed" (DocMDP P=1); another signature would break its certification');
   }
+}
+
+/** An earlier signature locked the document with "no changes": a signature would break it (a document time-stamp would not). */
+function refuseLockedNoChanges(doc: PdfDocument): void {
+  const strictest = strictestPermission(doc);
+  if (strictest?.permission === 1) {
+    throw new PdfSignError('UNSUPPORTED_PDF', `an earlier signature permits no changes after it (${strictest.declaredBy}); another signature would break it`);
+  }
+}
+
+function fieldLock(permission: MdpPermission): PdfDict {
+  return new PdfDict([
+    ['Type', name('SigFieldLock')],
+    ['Action', name('All')],
+    ['P', permission],
+  ]);
+}
+
+/** The signature reference a reader checks the lock with (ISO 32000-1 12.8.2.3, /P of ISO 32000-2). */
+function fieldMdpReference(permission: MdpPermission, catalog: PdfRef): PdfDict {
+  return new PdfDict([
+    ['Type', name('SigRef')],
+    ['TransformMethod', name('FieldMDP')],
+    ['TransformParams', new PdfDict([['Type', name('TransformParams')], ['Action', name('All')], ['P', permission], ['V', name('1.2')]])],
+    ['Data', catalog],
+  ]);
 }

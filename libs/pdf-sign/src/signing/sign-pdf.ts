@@ -13,6 +13,7 @@ import { createPadesCms, estimateCmsSize } from './create-cms';
 import { openForSigning, openRepaired, repairForSigning, withRepairRetry } from './open-for-signing';
 import { type PrepareOptions, type PreparedSignature, prepareSignature } from './prepare-signature';
 import { formatByteRange } from './signature-dictionary';
+import type { MdpPermission } from '../verify/modification-permission';
 
 export interface SignPdfOptions {
   /** The signer's certificate and key: in memory (loadSigningIdentity) or on a token (Pkcs11SigningKey). */
@@ -26,6 +27,12 @@ export interface SignPdfOptions {
   /** With a provider the signature is PAdES B-T, without it B-B. */
   readonly timestamp?: TimestampProvider;
   readonly fieldName?: string;
+  /**
+   * What the signature permits after it, as a FieldMDP lock over all fields: 1 nothing but validation
+   * data and document time-stamps, 2 also signatures, 3 also annotations. Verifiers that know
+   * PDF 2.0's /P (edoc's among them) fail the signature on any later change it forbids.
+   */
+  readonly lock?: MdpPermission;
   /** Bytes reserved for the CMS; by default estimated from the certificates and the TSA. */
   readonly signatureSize?: number;
   /**
@@ -232,6 +239,7 @@ function prepareOptions(opts: SignPdfOptions, reservedBytes: number): PrepareOpt
     signingTime: opts.signingTime ?? new Date(),
     reservedBytes,
     fieldName: opts.fieldName,
+    lock: opts.lock,
     signerName: commonName(opts.identity),
     reason: opts.reason,
     location: opts.location,
@@ -281,6 +289,7 @@ function checkOptions(opts: SignPdfOptions): void {
   if (opts.signingTime !== undefined && (!(opts.signingTime instanceof Date) || Number.isNaN(opts.signingTime.getTime()))) {
     throw new PdfSignError('BAD_ARGUMENT', 'signingTime must be a valid Date');
   }
+  if (opts.lock !== undefined && ![1, 2, 3].includes(opts.lock)) throw new PdfSignError('BAD_ARGUMENT', `lock must be 1, 2 or 3 (got ${String(opts.lock)})`);
   if (opts.signatureSize !== undefined && (!Number.isInteger(opts.signatureSize) || opts.signatureSize < 256 || opts.signatureSize > 1_000_000)) {
     throw new PdfSignError('BAD_ARGUMENT', `signatureSize must be an integer between 256 and 1000000 bytes (got ${opts.signatureSize})`);
   }

@@ -4,6 +4,8 @@ import { PdfDict, PdfString } from '../core/pdf-objects';
 export interface FoundSignature {
   readonly fieldName: string;
   readonly sigDict: PdfDict;
+  /** The field's dictionary: its /Lock says what the signature permits after it. */
+  readonly field: PdfDict;
 }
 
 /** Signed signature fields of the final revision, in field order. */
@@ -15,7 +17,7 @@ export function findSignatures(doc: PdfDocument): FoundSignature[] {
     const v = doc.dict(field.dict.get('V'));
     if (!v || seen.has(v)) continue;
     seen.add(v);
-    out.push({ fieldName: field.fullName || '(unnamed)', sigDict: v });
+    out.push({ fieldName: field.fullName || '(unnamed)', sigDict: v, field: field.dict });
   }
   return out;
 }

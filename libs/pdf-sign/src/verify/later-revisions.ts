@@ -4,11 +4,16 @@ import { PrefixSource } from '../core/prefix-source';
 import { PdfSignError } from '../errors';
 import { endsAtRevision } from './byte-range';
 import { type Finding, fail, pass } from './certificate-checks';
+import { forbiddenChanges, type ModificationPermission } from './modification-permission';
 import { analyseLaterRevisions } from './revision-diff';
 import type { VerifyContext } from './verify-context';
 
-/** Whether the revisions after the one a signature or time-stamp covers only added what they may. */
-export function laterRevisionFinding(ctx: VerifyContext, signedLength: number): Finding {
+/**
+ * Whether the revisions after the one a signature or time-stamp covers only added what they may:
+ * what no signature permits changing (the content, pages, fonts), and what the signature's own
+ * permission (DocMDP or a FieldMDP lock) forbids.
+ */
+export function laterRevisionFinding(ctx: VerifyContext, signedLength: number, permission?: ModificationPermission): Finding {
   if (!endsAtRevision(ctx.source, signedLength)) {
     return fail('later-revisions', 'the signed bytes do not end where a revision ends (with %%EOF)', 'TOTAL_FAILED', 'FORMAT_FAILURE');
   }
@@ -26,5 +31,10 @@ export function laterRevisionFinding(ctx: VerifyContext, signedLength: number): 
   if (changes.disallowed.length) {
     return fail('later-revisions', `a later revision changed the signed document${rebuilt}: ${changes.disallowed.join('; ')}`, 'TOTAL_FAILED', 'FORMAT_FAILURE');
   }
-  return pass('later-revisions', `later revisions only added: ${changes.permitted.join(', ') || 'nothing that changes the document'}${rebuilt}`);
+  const forbidden = permission === undefined ? [] : forbiddenChanges(permission.permission, changes.kinds);
+  if (permission !== undefined && forbidden.length) {
+    return fail('later-revisions', `a later revision added what this signature's ${permission.declaredBy} forbids: ${forbidden.join(', ')}${rebuilt}`, 'TOTAL_FAILED', 'FORMAT_FAILURE');
+  }
+  const within = permission === undefined ? '' : `, within its ${permission.declaredBy}`;
+  return pass('later-revisions', `later revisions only added: ${changes.permitted.join(', ') || 'nothing that changes the document'}${within}${rebuilt}`);
 }

@@ -23,6 +23,7 @@ import { PdfString } from '../core/pdf-objects';
 import { parsePdfDate } from '../core/pdf-date';
 import { type ChainContext, type Finding, checkCertificate, fail, pass, skip, verdict } from './certificate-checks';
 import { laterRevisionFinding } from './later-revisions';
+import { modificationPermissionOf } from './modification-permission';
 import type { VerifyContext } from './verify-context';
 import type { FoundSignature } from './find-signatures';
 import type { SignatureReport, SignerSummary, TimestampSummary } from './report-types';
@@ -120,7 +121,7 @@ export function verifySignature(found: FoundSignature, ctx: VerifyContext): Sign
 
   // 7. What later revisions did.
   if (coversWholeFile) findings.push(pass('later-revisions', 'the signature covers the whole file'));
-  else findings.push(laterRevisionFinding(ctx, signedLength));
+  else findings.push(laterRevisionFinding(ctx, signedLength, modificationPermissionOf(ctx.final, sig, found.field)));
 
   return done({ signer: signerSummary, signingTime: signingTime.toISOString(), signingTimeSource: source, coversWholeFile, signedLength, timestamp: ts.summary });
 }

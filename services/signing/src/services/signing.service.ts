@@ -16,6 +16,9 @@ import { personSignatureOptions } from './person-signature';
 import { SignatureLayoutService } from './signature-layout.service';
 import { SigningMetrics } from './signing-metrics';
 
+/** FieldMDP P=2 on the seal: a comment or a changed page after it fails the seal, with the reason. */
+const ISSUED_DOCUMENT_LOCK = 2;
+
 const TRANSIENT_SIGNING_ERRORS = new Set(['TIMESTAMP_FAILED', 'IO_ERROR']);
 
 /** A problem with the document or the keys: retrying cannot help, the clerk must act. */
@@ -140,11 +143,13 @@ export class SigningService {
         location: metadata.place,
         timestamp: this.timestamps.provider(),
         fieldName: 'CoQuan',
+        // Issued means final: after the seal only signatures, validation data and time-stamps.
+        lock: ISSUED_DOCUMENT_LOCK,
       }, job.mainFile.sha256, { longTerm: true, signers: [identity.certificate, ...this.personCertificateOf(metadata)] });
       attachments = [];
       for (const [index, attachment] of job.attachments.entries()) {
         attachments.push(
-          await this.signFile('attachment', attachment, attachment.fileName, { identity, appearance: { kind: 'attachment', numberNotation, time: issuedAt }, timestamp: this.timestamps.provider(), fieldName: `CoQuan_PhuLuc${index + 1}` }),
+          await this.signFile('attachment', attachment, attachment.fileName, { identity, appearance: { kind: 'attachment', numberNotation, time: issuedAt }, timestamp: this.timestamps.provider(), fieldName: `CoQuan_PhuLuc${index + 1}`, lock: ISSUED_DOCUMENT_LOCK }),
         );
       }
     } catch (error) {
