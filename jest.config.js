@@ -29,9 +29,7 @@ module.exports = {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{libs,services}/*/test/**/*.spec.ts', '<rootDir>/cli/test/**/*.spec.ts', '<rootDir>/test/deploy/**/*.spec.ts', '<rootDir>/test/support/**/*.spec.ts'] },
     { ...common, displayName: 'integration', testMatch: ['<rootDir>/{libs,services}/*/test/**/*.int-spec.ts', '<rootDir>/cli/test/**/*.int-spec.ts'] },
-    // A test that drives a whole exchange (CLI runs, two exchanges) took 60 s and more in CI beside CPU
-    // hogs; the limit guards against hangs, it is not a speed requirement (benchmarks measure speed).
-    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'], testTimeout: 180_000 },
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'], setupFilesAfterEnv: ['<rootDir>/test/support/e2e-timeout.ts'] },
     // Restarts RabbitMQ and PostgreSQL: run alone, after the rest (npm test does), never beside other tests.
     { ...common, displayName: 'chaos', testMatch: ['<rootDir>/test/chaos/**/*.chaos-spec.ts'] },
   ],
