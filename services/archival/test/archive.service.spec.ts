@@ -52,7 +52,7 @@ async function setup(dir: string, given: { pdf?: Buffer; attachment?: Buffer; an
       },
     } as unknown as ArchiveKeysService,
     { has: () => false } as unknown as Directory,
-    { defaultRetentionYears: 10, retentionByType: new Map(), checkpointEntries: 100, checkpointIntervalMs: 600_000, pkiDir: dir, trustedRoots: [], secretsDir: join(dir, 'secrets') } as ArchivalSettings,
+    { defaultRetentionYears: 10, retentionByType: new Map(), checkpointEntries: 100, checkpointIntervalMs: 600_000, renewBeforeDays: 180, renewalIntervalMs: 3_600_000, pkiDir: dir, trustedRoots: [], secretsDir: join(dir, 'secrets') } as ArchivalSettings,
     new IssuedFilesRepository(files, { dataDir: dir }),
     new FilesystemArchiveStore(join(dir, 'archive')),
   );

@@ -57,7 +57,7 @@ describe('audit chain on PostgreSQL with two archival instances', () => {
     dir = mkdtempSync(join(tmpdir(), 'edoc-archival-int-'));
     const pem = writeTestPki(join(dir, 'pki'), join(dir, 'secrets', 'archival'));
     trust = trustFromPem([pem.rootPem], [pem.archivePem]);
-    const settings: ArchivalSettings = { defaultRetentionYears: 10, retentionByType: new Map(), checkpointEntries: 7, checkpointIntervalMs: 600_000, pkiDir: join(dir, 'pki'), trustedRoots: [], secretsDir: join(dir, 'secrets', 'archival') };
+    const settings: ArchivalSettings = { defaultRetentionYears: 10, retentionByType: new Map(), checkpointEntries: 7, checkpointIntervalMs: 600_000, renewBeforeDays: 180, renewalIntervalMs: 3_600_000, pkiDir: join(dir, 'pki'), trustedRoots: [], secretsDir: join(dir, 'secrets', 'archival') };
     a = instance(database.url, dir, settings);
     b = instance(database.url, dir, settings);
     await runMigrations(a.db, { schema: 'archival', directories: [messagingMigrationsDir, join(__dirname, '..', 'migrations')] });

@@ -54,6 +54,8 @@ export interface SignerSummary {
 export interface TimestampSummary {
   readonly genTime: string;
   readonly tsa?: string;
+  /** When the TSA's certificate expires: the time-stamp must be renewed (a newer one over it) before then. */
+  readonly tsaCertificateExpires?: string;
   readonly serialHex?: string;
   readonly valid: boolean;
 }

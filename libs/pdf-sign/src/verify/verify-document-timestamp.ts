@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { type HashName, formatName, parseSignedData, parseTstInfo, verifyTimestampToken } from '@edoc/pki';
+import { type HashName, parseSignedData, parseTstInfo, verifyTimestampToken } from '@edoc/pki';
 import { type ChainContext, type Finding, checkCertificate, fail, pass, verdict } from './certificate-checks';
 import { laterRevisionFinding } from './later-revisions';
-import type { SignatureReport, TimestampSummary } from './report-types';
+import { timestampSummary } from './timestamp-summary';
+import type { SignatureReport } from './report-types';
 import type { VerifyContext } from './verify-context';
 
 export interface DocumentTimestampInput {
@@ -53,8 +54,7 @@ export function verifyDocumentTimestamp(input: DocumentTimestampInput, ctx: Veri
   for (const [offset, count] of input.ranges) ctx.source.scan(offset, count, (piece) => digester.update(piece));
   const check = verifyTimestampToken(input.token, { hash, digest: digester.digest() });
   const info = check.tstInfo;
-  const summary = (valid: boolean): TimestampSummary | undefined =>
-    info ? { genTime: info.genTime.toISOString(), tsa: check.tsaCertificate ? formatName(check.tsaCertificate.subject) : undefined, serialHex: info.serialHex, valid } : undefined;
+  const summary = (valid: boolean) => timestampSummary(info, check.tsaCertificate, valid);
   const [imprintProblems, signatureProblems, usageProblems, otherProblems] = sortProblems(check.problems);
   if (imprintProblems.length) findings.push(fail('digest', `${hash} of the stamped ranges differs from the token's: the stamped bytes were changed`, 'TOTAL_FAILED', 'HASH_FAILURE'));
   else findings.push(pass('digest', `${hash} of the stamped ranges matches the token's message imprint`));

@@ -24,6 +24,7 @@ import { parsePdfDate } from '../core/pdf-date';
 import { type ChainContext, type Finding, checkCertificate, fail, pass, skip, verdict } from './certificate-checks';
 import { laterRevisionFinding } from './later-revisions';
 import { modificationPermissionOf } from './modification-permission';
+import { timestampSummary } from './timestamp-summary';
 import type { VerifyContext } from './verify-context';
 import type { FoundSignature } from './find-signatures';
 import type { SignatureReport, SignerSummary, TimestampSummary } from './report-types';
@@ -149,8 +150,7 @@ function checkTimestamp(si: ParsedSignerInfo, certs: ParsedCertificate[], ctx: V
   }
   const check = verifyTimestampToken(token, { hash: tokenHash, digest: createHash(tokenHash).update(si.signature).digest() }, certs);
   const info = check.tstInfo;
-  const summaryOf = (valid: boolean): TimestampSummary | undefined =>
-    info ? { genTime: info.genTime.toISOString(), tsa: check.tsaCertificate ? formatName(check.tsaCertificate.subject) : undefined, serialHex: info.serialHex, valid } : undefined;
+  const summaryOf = (valid: boolean) => timestampSummary(info, check.tsaCertificate, valid);
   if (check.problems.length || !check.tsaCertificate || !info) {
     return { findings: [fail('timestamp', `the signature time-stamp is invalid: ${check.problems.join('; ')}`, 'INDETERMINATE', 'SIG_CONSTRAINTS_FAILURE')], summary: summaryOf(false) };
   }

@@ -20,8 +20,12 @@ export interface ArchivalSettings {
   trustedRoots: TrustedRoot[];
   /** archival's own secrets: the archive's and the TSA's keys under keys/ (EDOC_SECRETS_DIR, <data dir>/secrets/archival). */
   secretsDir: string;
-  /** An RFC 3161 service for the checkpoints' time-stamps (EDOC_TSA_URL); unset: the local TSA key. */
+  /** An RFC 3161 service for the checkpoints' time-stamps and the archive's renewals (EDOC_TSA_URL); unset: the local TSA key. */
   tsaUrl?: string;
+  /** An archived document is time-stamped again once its newest time-stamp's TSA certificate expires within this many days (EDOC_ARCHIVE_RENEW_BEFORE_DAYS, 180). */
+  renewBeforeDays: number;
+  /** How often the archive looks for documents to time-stamp again (EDOC_ARCHIVE_RENEWAL_SECONDS, 3600). */
+  renewalIntervalMs: number;
 }
 
 export const ARCHIVAL_SETTINGS = Symbol('ARCHIVAL_SETTINGS');
@@ -33,8 +37,14 @@ export function loadArchivalSettings(config: EdocConfig): ArchivalSettings {
   if (minutes < 1) throw new Error('EDOC_AUDIT_CHECKPOINT_MINUTES must be at least 1');
   const defaultRetentionYears = envInt('EDOC_RETENTION_YEARS', 10);
   if (defaultRetentionYears < 1) throw new Error('EDOC_RETENTION_YEARS must be at least 1: a shorter retention would leave nothing to lock');
+  const renewBeforeDays = envInt('EDOC_ARCHIVE_RENEW_BEFORE_DAYS', 180);
+  if (renewBeforeDays < 1) throw new Error('EDOC_ARCHIVE_RENEW_BEFORE_DAYS must be at least 1: a renewal on the day of expiry may come too late');
+  const renewalSeconds = envInt('EDOC_ARCHIVE_RENEWAL_SECONDS', 3600);
+  if (renewalSeconds < 1) throw new Error('EDOC_ARCHIVE_RENEWAL_SECONDS must be at least 1');
   return {
     defaultRetentionYears,
+    renewBeforeDays,
+    renewalIntervalMs: renewalSeconds * 1000,
     retentionByType: parseRetentionByType(env('EDOC_RETENTION_BY_TYPE', '')),
     checkpointEntries,
     checkpointIntervalMs: minutes * 60_000,

@@ -5,7 +5,8 @@ export interface ArchivedObject {
   name: string;
   sha256: string;
   size: number;
-  role: 'document' | 'attachment' | 'metadata' | 'metadata-xml' | 'verification-report';
+  /** A renewed document is the document again with validation data and a newer document time-stamp. */
+  role: 'document' | 'renewed-document' | 'attachment' | 'metadata' | 'metadata-xml' | 'verification-report';
   mediaType: string;
 }
 
@@ -23,6 +24,11 @@ export interface ArchiveRecord {
   issuedDate: string | null;
   verificationValid: boolean | null;
   disposalListedAt: Date | null;
+  /** When the newest time-stamp of the current copy stops proving anything; null when it has none (or was not read yet). */
+  timestampHorizon: Date | null;
+  renewals: number;
+  /** Why the last renewal could not be made, until one is. */
+  renewalBlocked: string | null;
 }
 
 interface Row {
@@ -38,10 +44,13 @@ interface Row {
   issued_date: string | null;
   verification_valid: boolean | null;
   disposal_listed_at: Date | null;
+  timestamp_horizon: Date | null;
+  renewals: number;
+  renewal_blocked: string | null;
 }
 
 const SELECT = `SELECT document_id, issuer_code, edxml_document_id, retention_class, retain_until, objects, lock_mode, archived_at,
-  issued_at, to_char(issued_date, 'YYYY-MM-DD') AS issued_date, verification_valid, disposal_listed_at FROM archival.records`;
+  issued_at, to_char(issued_date, 'YYYY-MM-DD') AS issued_date, verification_valid, disposal_listed_at, timestamp_horizon, renewals, renewal_blocked FROM archival.records`;
 
 const toRecord = (row: Row): ArchiveRecord => ({
   documentId: row.document_id,
@@ -56,6 +65,9 @@ const toRecord = (row: Row): ArchiveRecord => ({
   issuedDate: row.issued_date,
   verificationValid: row.verification_valid,
   disposalListedAt: row.disposal_listed_at,
+  timestampHorizon: row.timestamp_horizon,
+  renewals: row.renewals,
+  renewalBlocked: row.renewal_blocked,
 });
 
 /** Where each issued document's write-once copies are, and how long they are kept. */
@@ -69,10 +81,10 @@ export class RecordsRepository {
   }
 
   /** True when this call created the record; false when the document was archived before. */
-  async insert(tx: Queryable, record: Omit<ArchiveRecord, 'archivedAt' | 'disposalListedAt'>): Promise<boolean> {
+  async insert(tx: Queryable, record: Omit<ArchiveRecord, 'archivedAt' | 'disposalListedAt' | 'renewals' | 'renewalBlocked'>): Promise<boolean> {
     const { rowCount } = await tx.query(
-      `INSERT INTO archival.records (document_id, issuer_code, edxml_document_id, retention_class, retain_until, objects, lock_mode, issued_at, issued_date, verification_valid)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (document_id) DO NOTHING`,
+      `INSERT INTO archival.records (document_id, issuer_code, edxml_document_id, retention_class, retain_until, objects, lock_mode, issued_at, issued_date, verification_valid, timestamp_horizon, horizon_read)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, true) ON CONFLICT (document_id) DO NOTHING`,
       [
         record.documentId,
         record.issuerCode,
@@ -84,6 +96,7 @@ export class RecordsRepository {
         record.issuedAt,
         record.issuedDate,
         record.verificationValid,
+        record.timestampHorizon,
       ],
     );
     return rowCount === 1;
@@ -120,5 +133,38 @@ export class RecordsRepository {
   async markListedForDisposal(tx: Queryable, documentId: string, at: Date): Promise<boolean> {
     const { rowCount } = await tx.query(`UPDATE archival.records SET disposal_listed_at = $2 WHERE document_id = $1 AND disposal_listed_at IS NULL`, [documentId, at]);
     return rowCount === 1;
+  }
+
+  /** Records archived before time-stamp horizons were kept: their current copy has to be read once. */
+  async withUnreadHorizon(limit: number): Promise<ArchiveRecord[]> {
+    const { rows } = await this.db.query<Row>(`${SELECT} WHERE NOT horizon_read ORDER BY archived_at LIMIT $1`, [limit]);
+    return rows.map(toRecord);
+  }
+
+  async setHorizon(documentId: string, horizon: Date | null): Promise<void> {
+    await this.db.query(`UPDATE archival.records SET timestamp_horizon = $2, horizon_read = true WHERE document_id = $1`, [documentId, horizon]);
+  }
+
+  /** Records whose newest time-stamp stops proving anything before `before`, the most urgent first. */
+  async dueForRenewal(before: Date, limit: number): Promise<ArchiveRecord[]> {
+    const { rows } = await this.db.query<Row>(`${SELECT} WHERE timestamp_horizon < $1 ORDER BY timestamp_horizon, document_id LIMIT $2`, [before, limit]);
+    return rows.map(toRecord);
+  }
+
+  /**
+   * The renewed copy joins the record's objects and its horizon moves; false when the record's horizon
+   * is no longer `expected` (another instance renewed it meanwhile).
+   */
+  async recordRenewal(tx: Queryable, documentId: string, expected: Date, renewed: ArchivedObject, horizon: Date): Promise<boolean> {
+    const { rowCount } = await tx.query(
+      `UPDATE archival.records SET objects = objects || jsonb_build_array($3::jsonb), timestamp_horizon = $4, renewals = renewals + 1, renewal_blocked = NULL
+       WHERE document_id = $1 AND timestamp_horizon = $2`,
+      [documentId, expected, JSON.stringify(renewed), horizon],
+    );
+    return rowCount === 1;
+  }
+
+  async markRenewalBlocked(documentId: string, reason: string): Promise<void> {
+    await this.db.query(`UPDATE archival.records SET renewal_blocked = $2 WHERE document_id = $1`, [documentId, reason]);
   }
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { signDetached } from '@edoc/audit';
-import { districtTrust, HttpTimestampClient, LocalTimestampAuthority, loadSigningIdentity, type SigningIdentity, type TimestampProvider, type TrustMaterial } from '@edoc/pki';
+import { districtTrust, HttpTimestampClient, LocalTimestampAuthority, loadSigningIdentity, parseCertificatesPem, parseCrlsPem, type SigningIdentity, type TimestampProvider, type TrustMaterial } from '@edoc/pki';
 import { privateKeyFileIn } from '@edoc/runtime';
 import { ARCHIVAL_SETTINGS, type ArchivalSettings } from '../config/archival-settings';
 
@@ -34,6 +34,28 @@ export class ArchiveKeysService {
   /** Anchors and CRLs for `verifyPdf`: the district's root CA and the issuing CA's CRL. */
   trust(): TrustMaterial {
     return districtTrust(this.settings.pkiDir, this.settings.trustedRoots);
+  }
+
+  /** Where the archive's time-stamps come from: the checkpoints' and the renewals' of archived documents. */
+  timestampSource(): TimestampProvider {
+    return this.timestampProvider();
+  }
+
+  /**
+   * What a renewed document carries so that its earlier time-stamps and signatures still validate
+   * once their certificates are gone: the district CA's certificates and its latest CRLs.
+   */
+  validationData(): { certificates: Buffer[]; crls: Buffer[] } {
+    const published = (name: string) => (existsSync(this.path(name)) ? readFileSync(this.path(name), 'utf8') : undefined);
+    const certificates = ['root-ca.cert.pem', 'issuing-ca.cert.pem'].flatMap((name) => {
+      const pem = published(name);
+      return pem === undefined ? [] : parseCertificatesPem(pem, name).map((certificate) => certificate.der);
+    });
+    const crls = ['issuing-ca.crl.pem', 'root-ca.crl.pem'].flatMap((name) => {
+      const pem = published(name);
+      return pem === undefined ? [] : parseCrlsPem(pem, name).map((crl) => crl.der);
+    });
+    return { certificates, crls };
   }
 
   /** Certificates an export carries for its reader (a verifier takes its trust from elsewhere). */

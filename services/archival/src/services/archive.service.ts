@@ -10,6 +10,7 @@ import { ArchiveConflictError, type ArchiveStore, sha256Hex } from '@edoc/storag
 import { ARCHIVAL_SETTINGS, type ArchivalSettings } from '../config/archival-settings';
 import { decree30Record } from '../domain/decree30-record';
 import { retentionFor } from '../domain/retention';
+import { timestampHorizon } from '../domain/timestamp-horizon';
 import { type FileVerification, verificationReport, verifyArchivedFile } from '../domain/verification-report';
 import { IssuedFilesRepository, type LocalCopy } from '../repositories/issued-files.repository';
 import { ArchivedObject, RecordsRepository } from '../repositories/records.repository';
@@ -63,6 +64,7 @@ export class ArchiveService {
         issuedAt,
         issuedDate: /^\d{4}-\d{2}-\d{2}$/.test(metadata.issuedDate) ? metadata.issuedDate : null,
         verificationValid: stored.verificationValid,
+        timestampHorizon: stored.timestampHorizon ?? null,
       });
       if (!created) return false; // another instance archived it meanwhile
       const now = new Date().toISOString();
@@ -136,7 +138,8 @@ export class ArchiveService {
       }
       const report = verificationReport(verified, verifiedAt);
       await keep('verification-report.json', Buffer.from(`${JSON.stringify(report, null, 2)}\n`), 'verification-report', 'application/json', true);
-      return { objects, lockMode, retentionClass, retainUntil, verificationValid: report.valid };
+      const horizon = document.verification.report === undefined ? undefined : timestampHorizon(document.verification.report);
+      return { objects, lockMode, retentionClass, retainUntil, verificationValid: report.valid, timestampHorizon: horizon };
     });
   }
 

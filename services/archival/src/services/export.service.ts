@@ -89,8 +89,9 @@ export class ExportService {
   /** The document's entries; its files as the audit chain recorded them (the record table is only an index). */
   private async documentInput(record: ArchiveRecord): Promise<PackageDocumentInput> {
     const entries = (await this.entries.forDocument(record.documentId)).map(stored);
-    const archived = entries.map((entry) => parseEntryBody(entry.body)).find((body) => body.type === ARCHIVED_ENTRY_TYPE);
-    const objects = archived === undefined ? record.objects : archivedObjectsOf(archived);
+    // The first archiving, then each renewal of its time-stamp: every copy the chain recorded.
+    const archived = entries.map((entry) => parseEntryBody(entry.body)).filter((body) => body.type === ARCHIVED_ENTRY_TYPE);
+    const objects = archived.length === 0 ? record.objects : archived.flatMap((body) => archivedObjectsOf(body));
     return {
       documentId: record.documentId,
       edxmlDocumentId: record.edxmlDocumentId,

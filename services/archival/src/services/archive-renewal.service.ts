@@ -1,0 +1,190 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { ARCHIVED_ENTRY_TYPE } from '@edoc/audit';
+import type { EdocConfig } from '@edoc/config';
+import { Database } from '@edoc/db';
+import { addValidationDataFile, timestampPdfFile, verifyPdf } from '@edoc/pdf-sign';
+import { EDOC_CONFIG, PeriodicTask, ServiceReadiness } from '@edoc/runtime';
+import { type ArchiveStore, scratchPath, withScratchFolder } from '@edoc/storage';
+import { ARCHIVAL_SETTINGS, type ArchivalSettings } from '../config/archival-settings';
+import { timestampHorizon } from '../domain/timestamp-horizon';
+import { type ArchivedObject, type ArchiveRecord, RecordsRepository } from '../repositories/records.repository';
+import { ArchivalMetrics } from './archival-metrics';
+import { ArchiveKeysService } from './archive-keys.service';
+import { ARCHIVE_STORE } from './archive-store.token';
+import { AuditTrailService } from './audit-trail.service';
+import { CheckpointService } from './checkpoint.service';
+
+const DAY_MS = 24 * 3600_000;
+/** Records handled in one pass: a large backlog is worked off over several passes, never all at once. */
+const BATCH = 50;
+
+/** `reach`: how far the TSA's certificate reaches, when that is why the renewal is blocked. */
+export type RenewalOutcome = { kind: 'renewed'; object: ArchivedObject; horizon: Date } | { kind: 'blocked'; reason: string; reach?: Date };
+
+export interface RenewalPass {
+  renewed: number;
+  blocked: number;
+  failed: number;
+}
+
+/**
+ * Keeps archived documents provable for as long as they are kept. A document's newest time-stamp
+ * proves nothing once its TSA's certificate expires; before that (EDOC_ARCHIVE_RENEW_BEFORE_DAYS),
+ * the current copy gets the district CA's latest validation data and a new document time-stamp
+ * (PAdES B-LTA renewal), and is archived again write-once beside the earlier copies, recorded in
+ * the audit chain. When the TSA can give no later horizon (its own certificate expires no later),
+ * the record says so and the blocked-renewals gauge rises: that is for an operator to fix.
+ */
+@Injectable()
+export class ArchiveRenewalService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(ArchiveRenewalService.name);
+  private readonly task: PeriodicTask;
+  private readonly scratch: string;
+
+  constructor(
+    private readonly db: Database,
+    private readonly records: RecordsRepository,
+    private readonly keys: ArchiveKeysService,
+    private readonly audit: AuditTrailService,
+    private readonly checkpoints: CheckpointService,
+    private readonly metrics: ArchivalMetrics,
+    @Inject(ARCHIVE_STORE) private readonly archive: ArchiveStore,
+    @Inject(ARCHIVAL_SETTINGS) private readonly settings: ArchivalSettings,
+    @Inject(EDOC_CONFIG) config: Pick<EdocConfig, 'dataDir'>,
+    readiness: ServiceReadiness,
+  ) {
+    this.scratch = scratchPath(config, 'archive-renewal');
+    this.task = new PeriodicTask('time-stamp renewal', settings.renewalIntervalMs, () => this.renewDue(), readiness, this.logger);
+  }
+
+  onApplicationBootstrap(): void {
+    this.task.start();
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.task.stop();
+  }
+
+  /** One pass: horizons not read yet are read, then the documents due are renewed, the most urgent first. */
+  async renewDue(now = new Date()): Promise<RenewalPass> {
+    await this.readUnknownHorizons();
+    const due = await this.records.dueForRenewal(new Date(now.getTime() + this.settings.renewBeforeDays * DAY_MS), BATCH);
+    const pass: RenewalPass = { renewed: 0, blocked: 0, failed: 0 };
+    // Once the TSA could not reach past a horizon, it cannot reach past a later one in this pass either.
+    let reach: Date | undefined;
+    for (const record of due) {
+      let outcome: RenewalOutcome;
+      try {
+        outcome = reach !== undefined && record.timestampHorizon !== null && record.timestampHorizon >= reach ? blockedBy(reach, record.timestampHorizon) : await this.renew(record, now);
+      } catch (error) {
+        pass.failed++;
+        this.metrics.renewals.inc({ outcome: 'failed' });
+        this.logger.warn(`renewing the time-stamp of ${record.edxmlDocumentId} failed, tried again next pass: ${(error as Error).message}`);
+        continue;
+      }
+      this.metrics.renewals.inc({ outcome: outcome.kind });
+      if (outcome.kind === 'renewed') {
+        pass.renewed++;
+        continue;
+      }
+      pass.blocked++;
+      reach = outcome.reach ?? reach;
+      if (record.renewalBlocked !== outcome.reason) {
+        await this.records.markRenewalBlocked(record.documentId, outcome.reason);
+        this.logger.error(`the time-stamp of archived ${record.edxmlDocumentId} cannot be renewed: ${outcome.reason}`);
+      }
+    }
+    if (pass.renewed > 0) this.checkpoints.nudge();
+    return pass;
+  }
+
+  /** The current copy, with validation data and a new document time-stamp, archived again; or why not. */
+  private async renew(record: ArchiveRecord, now: Date): Promise<RenewalOutcome> {
+    const current = [...record.objects].reverse().find((object) => object.role === 'renewed-document' || object.role === 'document');
+    if (current === undefined || record.timestampHorizon === null) return { kind: 'blocked', reason: 'the record lists no time-stamped document' };
+    return withScratchFolder(async (dir) => {
+      const input = join(dir, 'current.pdf');
+      await pipeline(await this.archive.getStream(current.name), createWriteStream(input));
+      const copied = await sha256Of(input);
+      if (copied !== current.sha256) return { kind: 'blocked', reason: `the archived copy ${current.name} has SHA-256 ${copied}, not the ${current.sha256} its record and the audit chain hold` };
+      const withData = join(dir, 'with-validation-data.pdf');
+      addValidationDataFile(input, withData, this.keys.validationData(), { durable: false });
+      const renewedPath = join(dir, 'renewed.pdf');
+      await timestampPdfFile(withData, renewedPath, { timestamp: this.keys.timestampSource(), durable: false });
+      const report = verifyPdf(renewedPath, { ...this.keys.trust(), at: now });
+      const newest = [...report.signatures].sort((a, b) => (b.signedLength ?? 0) - (a.signedLength ?? 0))[0];
+      if (newest?.kind !== 'document-timestamp' || newest.indication !== 'TOTAL_PASSED') {
+        return { kind: 'blocked', reason: `the new document time-stamp does not validate: ${newest?.checks.filter((c) => c.status === 'fail').map((c) => c.detail).join('; ') ?? 'none was found'}` };
+      }
+      const horizon = timestampHorizon(report);
+      if (horizon === undefined || horizon <= record.timestampHorizon!) return blockedBy(horizon ?? now, record.timestampHorizon!);
+      const sha256 = await sha256Of(renewedPath);
+      // The digest in the name: a copy archived by an attempt whose record update failed never blocks the next.
+      const name = `${dirname(current.name)}/document-renewed-${record.renewals + 1}-${sha256.slice(0, 12)}.pdf`;
+      const stored = await this.archive.putOnce(name, createReadStream(renewedPath), { retainUntil: record.retainUntil ?? undefined, mediaType: 'application/pdf' });
+      const object: ArchivedObject = { name, sha256: stored.sha256, size: (await stat(renewedPath)).size, role: 'renewed-document', mediaType: 'application/pdf' };
+      await this.recordRenewal(record, object, horizon, now);
+      return { kind: 'renewed', object, horizon };
+    }, this.scratch);
+  }
+
+  private async recordRenewal(record: ArchiveRecord, object: ArchivedObject, horizon: Date, now: Date): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      if (!(await this.records.recordRenewal(tx, record.documentId, record.timestampHorizon!, object, horizon))) return;
+      await this.audit.append(tx, {
+        type: ARCHIVED_ENTRY_TYPE,
+        messageId: `renewal:${record.documentId}:${record.renewals + 1}`,
+        documentId: record.documentId,
+        orgCodes: [record.issuerCode],
+        occurredAt: now.toISOString(),
+        recordedAt: now.toISOString(),
+        summary: `renewed the time-stamp of ${record.edxmlDocumentId} (renewal ${record.renewals + 1}): validation data and a document time-stamp, provable until ${horizon.toISOString()}`,
+        payload: {
+          documentId: record.documentId,
+          edxmlDocumentId: record.edxmlDocumentId,
+          issuerCode: record.issuerCode,
+          renewal: record.renewals + 1,
+          previousHorizon: record.timestampHorizon!.toISOString(),
+          horizon: horizon.toISOString(),
+          objects: [{ name: object.name, sha256: object.sha256, size: object.size, role: object.role, mediaType: object.mediaType }],
+        },
+      });
+    });
+    this.logger.log(`renewed the time-stamp of archived ${record.edxmlDocumentId}: provable until ${horizon.toISOString()} (was ${record.timestampHorizon!.toISOString()})`);
+  }
+
+  /** Records archived before horizons were kept: their current copy is read once. */
+  private async readUnknownHorizons(): Promise<void> {
+    for (const record of await this.records.withUnreadHorizon(BATCH)) {
+      const current = [...record.objects].reverse().find((object) => object.role === 'renewed-document' || object.role === 'document');
+      const horizon =
+        current === undefined
+          ? undefined
+          : await withScratchFolder(async (dir) => {
+              const path = join(dir, 'current.pdf');
+              await pipeline(await this.archive.getStream(current.name), createWriteStream(path));
+              return timestampHorizon(verifyPdf(path, this.keys.trust()));
+            }, this.scratch);
+      await this.records.setHorizon(record.documentId, horizon ?? null);
+    }
+  }
+}
+
+function blockedBy(reach: Date, horizon: Date): RenewalOutcome {
+  return {
+    kind: 'blocked',
+    reach,
+    reason: `the time-stamp authority's certificate expires ${reach.toISOString()}, no later than the current time-stamp's horizon ${horizon.toISOString()}: a new time-stamp would prove nothing longer (renew the TSA's certificate)`,
+  };
+}
+
+async function sha256Of(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}

@@ -1,0 +1,131 @@
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { issueTimestampingCertificate, parseCertificatePem } from '@edoc/pki';
+import { verifyPdf } from '@edoc/pdf-sign';
+import { waitFor } from '@edoc/testing';
+import { TestExchange } from '../support/test-exchange';
+import { http, submissionForm } from '../support/http';
+import { makePdf } from '../support/pdf-fixtures';
+import { documentTimestampVerdicts, pdfsigValidity, qpdfCheck } from '../support/external-validators';
+
+const DISTRICT = '000.00.13.H26';
+const BACH_DANG = '000.31.13.H26';
+
+interface RecordRow {
+  objects: { name: string; sha256: string; role: string }[];
+  timestamp_horizon: Date | null;
+  renewals: number;
+  renewal_blocked: string | null;
+}
+
+/**
+ * Issue 16: archived documents outlive their time-stamps. The archive time-stamps each document again
+ * (validation data and a document time-stamp, a new write-once copy) before its newest time-stamp's
+ * TSA certificate expires; when the TSA cannot reach further it says so and counts it.
+ */
+describe('renewal of archived documents before their time-stamps expire', () => {
+  let exchange: TestExchange;
+  let db: Client;
+  let documentId: string;
+  const pki = (name: string) => readFileSync(join(exchange.dataFolder, 'pki', name), 'utf8');
+  const record = async () => (await db.query<RecordRow>('SELECT objects, timestamp_horizon, renewals, renewal_blocked FROM archival.records WHERE document_id = $1', [documentId])).rows[0];
+  const metric = async (name: string, labels = '') => {
+    const text = (await http(exchange.url('archival', '/metrics'), { token: exchange.token('admin') })).bytes.toString('utf8');
+    const line = text.split('\n').find((l) => (l.startsWith(`${name}{`) || l.startsWith(`${name} `)) && l.includes(labels));
+    return line === undefined ? undefined : Number(line.split(' ').pop());
+  };
+
+  beforeAll(async () => {
+    // Every archived document is due at once (its horizon is within a century), and passes come every second.
+    exchange = await TestExchange.start({ env: { EDOC_ARCHIVE_RENEW_BEFORE_DAYS: '36500', EDOC_ARCHIVE_RENEWAL_SECONDS: '1' } });
+    db = new Client({ connectionString: exchange.databaseUrl });
+    await db.connect();
+  });
+
+  afterAll(async () => {
+    await db?.end();
+    await exchange?.stop();
+  });
+
+  it("keeps when the document's newest time-stamp expires, and says why it cannot renew it with the same TSA", async () => {
+    const answer = await http<{ documentId: string }>(exchange.url('intake', '/documents'), {
+      token: exchange.token('hbt.clerk'),
+      form: submissionForm({ type: 'QĐ', subject: 'Quyết định lưu trữ vĩnh viễn', recipients: [BACH_DANG], signer: 'hbt.signer', draftingUnit: 'VP' }, await makePdf('Quyet dinh luu tru', 1)),
+    });
+    expect(answer.status).toBe(202);
+    documentId = answer.body.documentId;
+    const blocked = await waitFor('the renewal to be blocked', async () => {
+      const row = await record();
+      return row?.renewal_blocked ? row : undefined;
+    }, { timeoutMs: 90_000 });
+    const tsaExpires = parseCertificatePem(pki('tsa.cert.pem')).notAfter;
+    expect(blocked.timestamp_horizon?.toISOString()).toBe(tsaExpires.toISOString());
+    expect(blocked.renewals).toBe(0);
+    expect(blocked.renewal_blocked).toContain("no later than the current time-stamp's horizon");
+    expect(blocked.renewal_blocked).toContain("renew the TSA's certificate");
+    expect(exchange.logOf('archival')).toContain('cannot be renewed');
+    expect(await metric('edoc_archive_renewals_blocked')).toBe(1);
+    expect(await metric('edoc_archive_renewals_total', 'outcome="blocked"')).toBeGreaterThanOrEqual(1);
+    expect(await metric('edoc_archive_timestamp_horizon_seconds')).toBeGreaterThan(0);
+  });
+
+  it('renews it once the TSA has a certificate that reaches further: a new write-once copy that every validator accepts', async () => {
+    // The TSA's certificate rolls over, as an operator does it: a new key and certificate from the issuing CA.
+    const before = await record();
+    const issuing = { certificatePem: pki('issuing-ca.cert.pem'), privateKeyPem: readFileSync(join(exchange.dataFolder, 'secrets', 'ca', 'keys', 'issuing-ca.key.pem'), 'utf8') };
+    const oldTsa = parseCertificatePem(pki('tsa.cert.pem'));
+    const rolled = issueTimestampingCertificate(issuing, { commonName: 'TSA (rolled over)', orgName: 'UBND quận Hai Bà Trưng', notAfter: new Date(oldTsa.notAfter.getTime() + 400 * 86_400_000) });
+    await exchange.stopService('archival');
+    writeFileSync(join(exchange.dataFolder, 'pki', 'tsa.cert.pem'), rolled.certificatePem);
+    for (const holder of ['archival', 'signing']) writeFileSync(join(exchange.dataFolder, 'secrets', holder, 'keys', 'tsa.key.pem'), rolled.privateKeyPem, { mode: 0o600 });
+    exchange.startService('archival');
+
+    const renewed = await waitFor('the renewal', async () => {
+      const row = await record();
+      return row?.renewals === 1 ? row : undefined;
+    }, { timeoutMs: 90_000 });
+    const copy = renewed.objects.at(-1)!;
+    expect(copy.role).toBe('renewed-document');
+    expect(copy.name).toMatch(new RegExp(`^${DISTRICT}/\\d{4}/${documentId}/document-renewed-1-[0-9a-f]{12}\\.pdf$`));
+    expect(renewed.objects.slice(0, -1)).toEqual(before!.objects);
+    expect(renewed.timestamp_horizon?.toISOString()).toBe(parseCertificatePem(rolled.certificatePem).notAfter.toISOString());
+
+    const download = await http(exchange.url('archival', `/archive/objects?name=${encodeURIComponent(copy.name)}`), { token: exchange.token('admin') });
+    expect(download.status).toBe(200);
+    expect(createHash('sha256').update(download.bytes).digest('hex')).toBe(copy.sha256);
+    const original = await http(exchange.url('archival', `/archive/objects?name=${encodeURIComponent(before!.objects[0]!.name)}`), { token: exchange.token('admin') });
+    expect(download.bytes.subarray(0, original.bytes.length).equals(original.bytes)).toBe(true); // an incremental update: the issued bytes are untouched
+
+    // poppler, qpdf and openssl agree: both signatures, and both document time-stamps, old and new.
+    expect(await pdfsigValidity(download.bytes)).toEqual(['Signature is Valid.', 'Signature is Valid.']);
+    await expect(qpdfCheck(download.bytes)).resolves.toContain('No syntax or stream encoding errors');
+    expect(await documentTimestampVerdicts(download.bytes, pki('root-ca.cert.pem'), pki('issuing-ca.cert.pem'))).toEqual(['Verification: OK', 'Verification: OK']);
+    const offline = verifyPdf(download.bytes, { anchorsPem: [pki('root-ca.cert.pem')], requireRevocation: true });
+    expect(offline.signatures.map((s) => [s.kind, s.indication])).toEqual([
+      ['signature', 'TOTAL_PASSED'],
+      ['signature', 'TOTAL_PASSED'],
+      ['document-timestamp', 'TOTAL_PASSED'],
+      ['document-timestamp', 'TOTAL_PASSED'],
+    ]);
+    expect(offline.signatures[1]?.checks.find((check) => check.name === 'later-revisions')?.detail).toContain('within its FieldMDP lock P=2');
+
+    // The audit chain records the copy, and an export carries it.
+    const { rows } = await db.query<{ summary: string }>(`SELECT body::json->>'summary' AS summary FROM archival.audit_entries WHERE document_id = $1 AND event_type = 'document.archived' ORDER BY doc_seq`, [documentId]);
+    expect(rows).toHaveLength(2);
+    expect(rows[1]!.summary).toContain('renewed the time-stamp');
+    const issued = (await db.query<{ day: string }>(`SELECT to_char(issued_date, 'YYYY-MM-DD') AS day FROM archival.records WHERE document_id = $1`, [documentId])).rows[0]!.day;
+    const exported = await http<{ objects: { archiveName: string }[] }>(exchange.url('archival', `/archive/export?org=${DISTRICT}&from=${issued}&to=${issued}`), { token: exchange.token('admin') });
+    expect(exported.status).toBe(200);
+    expect(exported.body.objects.map((o) => o.archiveName)).toContain(copy.name);
+    expect(await metric('edoc_archive_renewals_total', 'outcome="renewed"')).toBe(1);
+
+    // The same TSA cannot reach past its own certificate: the next passes block again, and renew nothing twice.
+    const again = await waitFor('the next renewal to be blocked', async () => {
+      const row = await record();
+      return row?.renewal_blocked ? row : undefined;
+    }, { timeoutMs: 60_000 });
+    expect(again.renewals).toBe(1);
+  });
+});
