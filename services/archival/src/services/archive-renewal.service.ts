@@ -105,11 +105,10 @@ export class ArchiveRenewalService implements OnApplicationBootstrap, OnApplicat
 
   /** The current copy, with validation data and a new document time-stamp, archived again; or why not. */
   private async renew(record: ArchiveRecord, now: Date): Promise<RenewalOutcome> {
-    const current = [...record.objects].reverse().find((object) => object.role === 'renewed-document' || object.role === 'document');
+    const current = currentCopyOf(record);
     if (current === undefined || record.timestampHorizon === null) return { kind: 'blocked', reason: 'the record lists no time-stamped document' };
     return withScratchFolder(async (dir) => {
-      const input = join(dir, 'current.pdf');
-      await pipeline(await this.archive.getStream(current.name), createWriteStream(input));
+      const input = await this.copyOut(current, dir);
       const copied = await sha256Of(input);
       if (copied !== current.sha256) return { kind: 'blocked', reason: `the archived copy ${current.name} has SHA-256 ${copied}, not the ${current.sha256} its record and the audit chain hold` };
       const withData = join(dir, 'with-validation-data.pdf');
@@ -158,21 +157,26 @@ export class ArchiveRenewalService implements OnApplicationBootstrap, OnApplicat
     this.logger.log(`renewed the time-stamp of archived ${record.edxmlDocumentId}: provable until ${horizon.toISOString()} (was ${record.timestampHorizon!.toISOString()})`);
   }
 
+  /** An archived object streamed into the scratch folder: documents are never held whole. */
+  private async copyOut(object: ArchivedObject, dir: string): Promise<string> {
+    const path = join(dir, 'current.pdf');
+    await pipeline(await this.archive.getStream(object.name), createWriteStream(path));
+    return path;
+  }
+
   /** Records archived before horizons were kept: their current copy is read once. */
   private async readUnknownHorizons(): Promise<void> {
     for (const record of await this.records.withUnreadHorizon(BATCH)) {
-      const current = [...record.objects].reverse().find((object) => object.role === 'renewed-document' || object.role === 'document');
-      const horizon =
-        current === undefined
-          ? undefined
-          : await withScratchFolder(async (dir) => {
-              const path = join(dir, 'current.pdf');
-              await pipeline(await this.archive.getStream(current.name), createWriteStream(path));
-              return timestampHorizon(verifyPdf(path, this.keys.trust()));
-            }, this.scratch);
+      const current = currentCopyOf(record);
+      const horizon = current === undefined ? undefined : await withScratchFolder(async (dir) => timestampHorizon(verifyPdf(await this.copyOut(current, dir), this.keys.trust())), this.scratch);
       await this.records.setHorizon(record.documentId, horizon ?? null);
     }
   }
+}
+
+/** The document as it stands: its latest renewed copy, or the issued one. */
+function currentCopyOf(record: ArchiveRecord): ArchivedObject | undefined {
+  return [...record.objects].reverse().find((object) => object.role === 'renewed-document' || object.role === 'document');
 }
 
 function blockedBy(reach: Date, horizon: Date): RenewalOutcome {
