@@ -30,3 +30,18 @@ export function defaultPortOf(service: string): number {
   }
   throw new Error(`no defaultPort in services/${service}/src/*.module.ts`);
 }
+
+/** Every Prometheus metric name (edoc_*) the services and libraries register, as written in the code. */
+export function metricsTheCodeExports(): Set<string> {
+  const names = new Set<string>();
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      if (name === 'node_modules' || name === 'dist' || name === 'test') continue;
+      if (statSync(path).isDirectory()) walk(path);
+      else if (name.endsWith('.ts')) for (const match of readFileSync(path, 'utf8').matchAll(/name: ['`](edoc_[a-z0-9_]+)['`]|gauge\(['`](edoc_[a-z0-9_]+)['`]/g)) names.add((match[1] ?? match[2])!);
+    }
+  };
+  for (const top of ['libs', 'services']) walk(join(ROOT, top));
+  return names;
+}
