@@ -6,19 +6,24 @@ export const ROOT = join(__dirname, '..', '..');
 
 export const SERVICE_NAMES = ['intake', 'signing', 'routing', 'archival', 'metrics', 'identity', 'gateway'] as const;
 
-/** Every EDOC_* name the services, libraries and CLI read. */
-export function variablesTheCodeReads(): Set<string> {
-  const names = new Set<string>();
+/** The text of every TypeScript source file under the given top folders (no tests, no build output). */
+function sourceTexts(tops: readonly string[]): string[] {
+  const texts: string[] = [];
   const walk = (dir: string) => {
     for (const name of readdirSync(dir)) {
       const path = join(dir, name);
       if (name === 'node_modules' || name === 'dist' || name === 'test') continue;
       if (statSync(path).isDirectory()) walk(path);
-      else if (name.endsWith('.ts')) for (const match of readFileSync(path, 'utf8').matchAll(/EDOC_[A-Z0-9_]+/g)) names.add(match[0]);
+      else if (name.endsWith('.ts')) texts.push(readFileSync(path, 'utf8'));
     }
   };
-  for (const top of ['libs', 'services', 'cli']) walk(join(ROOT, top));
-  return names;
+  for (const top of tops) walk(join(ROOT, top));
+  return texts;
+}
+
+/** Every EDOC_* name the services, libraries and CLI read. */
+export function variablesTheCodeReads(): Set<string> {
+  return new Set(sourceTexts(['libs', 'services', 'cli']).flatMap((text) => [...text.matchAll(/EDOC_[A-Z0-9_]+/g)].map((match) => match[0])));
 }
 
 /** The port a service listens on by default, from its module's RuntimeModule.forService({ defaultPort }). */
@@ -33,15 +38,6 @@ export function defaultPortOf(service: string): number {
 
 /** Every Prometheus metric name (edoc_*) the services and libraries register, as written in the code. */
 export function metricsTheCodeExports(): Set<string> {
-  const names = new Set<string>();
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir)) {
-      const path = join(dir, name);
-      if (name === 'node_modules' || name === 'dist' || name === 'test') continue;
-      if (statSync(path).isDirectory()) walk(path);
-      else if (name.endsWith('.ts')) for (const match of readFileSync(path, 'utf8').matchAll(/name: ['`](edoc_[a-z0-9_]+)['`]|gauge\(['`](edoc_[a-z0-9_]+)['`]/g)) names.add((match[1] ?? match[2])!);
-    }
-  };
-  for (const top of ['libs', 'services']) walk(join(ROOT, top));
-  return names;
+  const pattern = /name: ['`](edoc_[a-z0-9_]+)['`]|gauge\(['`](edoc_[a-z0-9_]+)['`]/g;
+  return new Set(sourceTexts(['libs', 'services']).flatMap((text) => [...text.matchAll(pattern)].map((match) => (match[1] ?? match[2])!)));
 }
