@@ -26,8 +26,10 @@ export function laterChangeKinds(signed: PdfDocument, final: PdfDocument, touche
   final.pages().forEach((page, index) => {
     const old = signed.resolve(oldPages[index]?.dict.get('Annots'));
     const now = final.resolve(page.dict.get('Annots'));
+    // By reference in one lookup: a page with many thousands of annotations must not cost their square.
+    const oldRefs = new Set((Array.isArray(old) ? old : []).filter((o): o is PdfRef => o instanceof PdfRef).map((o) => `${o.num} ${o.gen}`));
     for (const item of Array.isArray(now) ? now : []) {
-      if (Array.isArray(old) && old.some((o) => sameObject(o, item))) continue;
+      if (item instanceof PdfRef ? oldRefs.has(`${item.num} ${item.gen}`) : Array.isArray(old) && old.some((o) => sameObject(o, item))) continue;
       // A widget belongs to a field, counted above.
       if (!isName(final.dict(item)?.get('Subtype'), 'Widget')) kinds.add('annotation');
     }

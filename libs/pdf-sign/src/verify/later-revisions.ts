@@ -4,6 +4,7 @@ import { PrefixSource } from '../core/prefix-source';
 import { PdfSignError } from '../errors';
 import { endsAtRevision } from './byte-range';
 import { type Finding, fail, pass } from './certificate-checks';
+import { laterChangeKinds } from './later-change-kinds';
 import { forbiddenChanges, type ModificationPermission } from './modification-permission';
 import { analyseLaterRevisions } from './revision-diff';
 import type { VerifyContext } from './verify-context';
@@ -31,7 +32,8 @@ export function laterRevisionFinding(ctx: VerifyContext, signedLength: number, p
   if (changes.disallowed.length) {
     return fail('later-revisions', `a later revision changed the signed document${rebuilt}: ${changes.disallowed.join('; ')}`, 'TOTAL_FAILED', 'FORMAT_FAILURE');
   }
-  const forbidden = permission === undefined ? [] : forbiddenChanges(permission.permission, changes.kinds);
+  // Classifying the additions costs a walk of fields and annotations: only a signature that declared a permission needs it.
+  const forbidden = permission === undefined ? [] : forbiddenChanges(permission.permission, laterChangeKinds(signedRevision, ctx.final, changes.touched));
   if (permission !== undefined && forbidden.length) {
     return fail('later-revisions', `a later revision added what this signature's ${permission.declaredBy} forbids: ${forbidden.join(', ')}${rebuilt}`, 'TOTAL_FAILED', 'FORMAT_FAILURE');
   }

@@ -1,15 +1,13 @@
 import type { PdfDocument } from '../core/pdf-document';
 import { PdfDict, type PdfObject, PdfRef, PdfStream, isName } from '../core/pdf-objects';
-import { laterChangeKinds } from './later-change-kinds';
-import type { LaterChangeKind } from './modification-permission';
 import { changedKeys, keepsAll, sameObject } from './object-equality';
 
 export interface LaterChanges {
   /** Changes that alter what was signed; empty when later revisions only added signatures or annotations. */
   readonly disallowed: readonly string[];
   readonly permitted: readonly string[];
-  /** What the later revisions added, for the permission a signature declared. */
-  readonly kinds: ReadonlySet<LaterChangeKind>;
+  /** Object numbers the later revisions wrote. */
+  readonly touched: ReadonlySet<number>;
 }
 
 const CATALOG_KEYS = new Set(['AcroForm', 'DSS', 'Extensions']);
@@ -94,7 +92,7 @@ export function analyseLaterRevisions(signed: PdfDocument, final: PdfDocument, s
       disallowed.push(`${label} (${describe(before)}) was changed`);
     }
   }
-  return { disallowed, permitted: [...permitted], kinds: laterChangeKinds(signed, final, touched) };
+  return { disallowed, permitted: [...permitted], touched };
 }
 
 function checkDict(before: PdfObject, after: PdfObject, allowed: Set<string>, what: string, out: string[]): void {
