@@ -22,6 +22,9 @@ export function UsersPage({ orgCode }: { orgCode: string }) {
   const [actionError, setError] = useState<unknown>();
   const [notice, setNotice] = useState<string | undefined>();
   const [org, setOrg] = useState(orgCode);
+  // What is typed stays apart from the unit shown until submitted: a re-render (a list arriving)
+  // must never put the shown unit back over what the administrator is typing.
+  const [orgTyped, setOrgTyped] = useState(orgCode);
   const empty = { username: '', displayName: '', role: 'clerk', position: '', password: '' };
   const [form, setForm] = useState(empty);
   const loaded = useLoaded(org, () => call<{ users: UserView[] }>(identityUrl(`/users?org=${encodeURIComponent(org)}`)));
@@ -63,9 +66,16 @@ export function UsersPage({ orgCode }: { orgCode: string }) {
       <h1 id="users-title">{t('users')}</h1>
       {notice !== undefined && <p class="notice" role="status" id="users-notice">{notice}</p>}
       {error !== undefined && <ErrorBox error={error} />}
-      <form class="inline" onSubmit={(event) => event.preventDefault()}>
+      <form
+        class="inline"
+        onSubmit={(event) => {
+          event.preventDefault();
+          setOrg(orgTyped.trim());
+        }}
+      >
         <label for="users-org">{t('unitCode')}</label>
-        <input id="users-org" value={org} onChange={(event) => setOrg((event.target as HTMLInputElement).value.trim())} />
+        <input id="users-org" value={orgTyped} onInput={(event) => setOrgTyped((event.target as HTMLInputElement).value)} />
+        <button type="submit" id="show-unit">{t('showUnit')}</button>
       </form>
       {users !== undefined && (
         <ListTable id="users-table" headers={[t('username'), t('fullName'), t('roles'), t('state'), t('actions')]}>
