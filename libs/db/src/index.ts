@@ -5,3 +5,4 @@ export * from './migrations';
 export * from './wait-for-database';
 export { assertPostgresUrl, withDatabase, databaseName } from './connection-url';
 export { sqlState, isRetryableTransactionError } from './pg-errors';
+export { GroupCommit } from './group-commit';

@@ -89,6 +89,15 @@ describe('Outbox and OutboxRelay (real PostgreSQL and RabbitMQ)', () => {
     expect(await env.db.transaction((tx) => inbox.claim(tx, 'new-message', 'purge-test'))).toBe(false);
   });
 
+  it('claims several messages in one statement: the new ones once each, none already applied', async () => {
+    const inbox = new Inbox('svc');
+    await env.db.transaction((tx) => inbox.claim(tx, 'many-1', 'many-test'));
+    const claimed = await env.db.transaction((tx) => inbox.claimMany(tx, ['many-1', 'many-2', 'many-3', 'many-2'], 'many-test'));
+    expect([...claimed].sort()).toEqual(['many-2', 'many-3']);
+    expect(await env.db.transaction((tx) => inbox.claimMany(tx, ['many-2', 'many-3'], 'many-test'))).toEqual(new Set());
+    expect(await env.db.transaction((tx) => inbox.claimMany(tx, ['many-2'], 'another-consumer'))).toEqual(new Set(['many-2']));
+  });
+
   it('wakes up on NOTIFY at commit instead of waiting for the next poll', async () => {
     const relay = newRelay({ pollMs: 60_000 });
     relay.start();

@@ -114,4 +114,23 @@ describe('audit chain on PostgreSQL with two archival instances', () => {
     expect(await a.checkpoints.makeOne(false, new Date(Date.now() + 11 * 60_000))).toBe(true);
     expect((await verifyAll()).uncheckpointed).toBe(0);
   });
+
+  it('appends events handled at the same time in a few transactions, each redelivery at most once, the chains intact', async () => {
+    const before = (await a.view.entryPage('0', '5000')).entries.length;
+    const events = Array.from({ length: 30 }, (_, i) => ({ messageId: `batched-${i}`, event: statusEvent(DOCUMENTS[i % 3], 100 + i) }));
+    const appendMany = jest.spyOn(a.trail['entries'], 'appendMany');
+    try {
+      // Each message twice to the same instance at once: both copies can land in one batch.
+      await Promise.all(events.flatMap(({ messageId, event }) => [a.trail.recordEvent(DeliveryStatusChangedSchema, event, messageId), a.trail.recordEvent(DeliveryStatusChangedSchema, event, messageId)]));
+      expect(appendMany.mock.calls.length).toBeLessThanOrEqual(3);
+    } finally {
+      appendMany.mockRestore();
+    }
+    await a.checkpoints.seal();
+    const report = await verifyAll();
+    expect(report.problems).toEqual([]);
+    expect(report).toMatchObject({ ok: true, entries: before + 30, documents: 3 });
+    const { rows } = await a.db.query<{ n: string }>(`SELECT count(*) AS n FROM archival.audit_entries WHERE message_id LIKE 'batched-%'`);
+    expect(rows[0].n).toBe('30');
+  });
 });

@@ -28,6 +28,21 @@ export class Inbox {
     return rowCount === 1;
   }
 
+  /**
+   * `claim` for several messages in one statement: the ids this consumer sees for the first time.
+   * An id given twice is claimed once.
+   */
+  async claimMany(tx: Tx, messageIds: string[], consumer: string): Promise<Set<string>> {
+    if (messageIds.some((id) => id === '')) throw new Error('Inbox.claimMany needs the messageId of every message');
+    if (consumer === '') throw new Error('Inbox.claimMany needs a consumer name');
+    if (messageIds.length === 0) return new Set();
+    const { rows } = await tx.query<{ message_id: string }>(
+      `INSERT INTO ${this.schema}.inbox (message_id, consumer) SELECT DISTINCT unnest($1::text[]), $2 ON CONFLICT DO NOTHING RETURNING message_id`,
+      [messageIds, consumer],
+    );
+    return new Set(rows.map((row) => row.message_id));
+  }
+
   /** Forgets entries older than the retention, which must exceed the longest possible redelivery delay. */
   async purgeOlderThan(db: Queryable, retentionMs: number): Promise<number> {
     const { rowCount } = await db.query(

@@ -20,6 +20,21 @@ interface Row {
   prev_hash: string;
 }
 
+/** An entry's columns as appended (snake_case: the names jsonb_to_recordset reads). */
+interface EntryColumns {
+  seq: number;
+  hash: string;
+  prev_hash: string;
+  event_type: string;
+  message_id: string;
+  document_id: string | null;
+  doc_seq: number | null;
+  org_codes: string[];
+  occurred_at: string;
+  recorded_at: string;
+  body: string;
+}
+
 const COLUMNS = 'seq, hash, body, document_id, event_type, org_codes, prev_hash';
 const toEntry = (row: Row): AuditEntryRow => ({
   seq: Number(row.seq),
@@ -36,38 +51,65 @@ const toEntry = (row: Row): AuditEntryRow => ({
 export class AuditEntriesRepository {
   constructor(private readonly db: Database) {}
 
-  /**
-   * Appends one entry inside the caller's transaction. The head row's lock serialises appends of
-   * every archival instance until that transaction ends, so seq order is commit order and no two
-   * entries ever claim the same predecessor.
-   */
+  /** Appends one entry inside the caller's transaction (see `appendMany`). */
   async append(tx: Tx, entry: NewEntry): Promise<StoredEntry> {
-    // The head's lock serialises appends; the document's head is read after it, in a statement of
-    // its own (a join in the locking statement would see the document head as it was before the
-    // wait). The entry and both heads are then written in one round trip.
+    return (await this.appendMany(tx, [entry]))[0];
+  }
+
+  /**
+   * Appends entries, in the order given, inside the caller's transaction. The head row's lock
+   * serialises appends of every archival instance until that transaction ends, so seq order is
+   * commit order and no two entries ever claim the same predecessor; a batch pays for the lock,
+   * the reads and the writes once.
+   */
+  async appendMany(tx: Tx, entries: NewEntry[]): Promise<StoredEntry[]> {
+    if (entries.length === 0) return [];
+    // The document heads are read after the lock, in a statement of their own (a join in the
+    // locking statement would see them as they were before the wait).
     const { rows: heads } = await tx.query<{ seq: string; hash: string }>(`SELECT seq, hash FROM archival.audit_head WHERE id = 1 FOR UPDATE`);
     if (heads.length === 0) throw new Error('archival.audit_head has no row: the audit chain is not initialised (migration 002)');
-    const head = { seq: Number(heads[0].seq), hash: heads[0].hash };
-    let docHead: { docSeq: number; hash: string } | undefined;
-    if (entry.documentId !== '') {
-      const { rows } = await tx.query<{ doc_seq: number; hash: string }>(`SELECT doc_seq, hash FROM archival.audit_document_heads WHERE document_id = $1`, [entry.documentId]);
-      docHead = rows[0] === undefined ? undefined : { docSeq: rows[0].doc_seq, hash: rows[0].hash };
+    let head = { seq: Number(heads[0].seq), hash: heads[0].hash };
+    const docHeads = await this.documentHeads(tx, entries);
+    const stored: StoredEntry[] = [];
+    const rows: EntryColumns[] = [];
+    for (const entry of entries) {
+      const next = chainEntry(entry, { head, docHead: docHeads.get(entry.documentId) });
+      const body = next.parsed;
+      const documentId = body.documentId === '' ? null : body.documentId;
+      head = { seq: next.seq, hash: next.hash };
+      if (documentId !== null) docHeads.set(documentId, { docSeq: body.docSeq, hash: next.hash });
+      stored.push({ seq: next.seq, hash: next.hash, body: next.body });
+      rows.push({
+        seq: next.seq, hash: next.hash, prev_hash: body.prevHash, event_type: body.type, message_id: body.messageId, document_id: documentId,
+        doc_seq: documentId === null ? null : body.docSeq, org_codes: body.orgCodes, occurred_at: body.occurredAt, recorded_at: body.recordedAt, body: next.body,
+      });
     }
-    const next = chainEntry(entry, { head, docHead });
-    const body = next.parsed;
-    const documentId = body.documentId === '' ? null : body.documentId;
+    const touched = [...new Set(rows.flatMap((row) => (row.document_id === null ? [] : [row.document_id])))];
+    // One round trip for the entries and both heads; jsonb carries each entry's array of units,
+    // which unnest would flatten.
     await tx.query(
-      `WITH entry AS (
+      `WITH entries AS (
          INSERT INTO archival.audit_entries (seq, hash, prev_hash, event_type, message_id, document_id, doc_seq, org_codes, occurred_at, recorded_at, body)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+         SELECT seq, hash, prev_hash, event_type, message_id, document_id, doc_seq, org_codes, occurred_at, recorded_at, body
+         FROM jsonb_to_recordset($1::jsonb) AS e(seq bigint, hash text, prev_hash text, event_type text, message_id text, document_id text, doc_seq integer, org_codes text[], occurred_at timestamptz, recorded_at timestamptz, body text)
        ), head AS (
-         UPDATE archival.audit_head SET seq = $1, hash = $2 WHERE id = 1
+         UPDATE archival.audit_head SET seq = $2, hash = $3 WHERE id = 1
        )
-       INSERT INTO archival.audit_document_heads (document_id, doc_seq, hash) SELECT $6, $7, $2 WHERE $6::text IS NOT NULL
+       INSERT INTO archival.audit_document_heads (document_id, doc_seq, hash) SELECT * FROM unnest($4::text[], $5::integer[], $6::text[])
        ON CONFLICT (document_id) DO UPDATE SET doc_seq = EXCLUDED.doc_seq, hash = EXCLUDED.hash`,
-      [next.seq, next.hash, body.prevHash, body.type, body.messageId, documentId, documentId === null ? null : body.docSeq, body.orgCodes, body.occurredAt, body.recordedAt, next.body],
+      [JSON.stringify(rows), head.seq, head.hash, touched, touched.map((id) => docHeads.get(id)?.docSeq), touched.map((id) => docHeads.get(id)?.hash)],
     );
-    return { seq: next.seq, hash: next.hash, body: next.body };
+    return stored;
+  }
+
+  private async documentHeads(tx: Tx, entries: NewEntry[]): Promise<Map<string, { docSeq: number; hash: string }>> {
+    const documentIds = [...new Set(entries.map((entry) => entry.documentId).filter((id) => id !== ''))];
+    if (documentIds.length === 0) return new Map();
+    const { rows } = await tx.query<{ document_id: string; doc_seq: number; hash: string }>(
+      `SELECT document_id, doc_seq, hash FROM archival.audit_document_heads WHERE document_id = ANY($1::text[])`,
+      [documentIds],
+    );
+    return new Map(rows.map((row) => [row.document_id, { docSeq: row.doc_seq, hash: row.hash }]));
   }
 
   /** Entries after `afterSeq`, in order, at most `limit`. */

@@ -1,0 +1,73 @@
+import { GroupCommit } from '../src/group-commit';
+
+/** A writer whose batches finish when the test says so, recording what each batch held. */
+function heldWriter() {
+  const batches: string[][] = [];
+  const releases: (() => void)[] = [];
+  const write = async (items: string[]) => {
+    batches.push(items);
+    await new Promise<void>((resolve) => releases.push(resolve));
+    if (items.includes('bad')) throw new Error('bad item');
+    return items.map((item) => item.toUpperCase());
+  };
+  /** Lets the oldest unfinished batch finish, then waits until the next one (if any) has started. */
+  const release = async () => {
+    releases.shift()?.();
+    await new Promise((resolve) => setImmediate(resolve));
+  };
+  return { batches, write, release };
+}
+
+describe('GroupCommit', () => {
+  it('writes a lone item at once, without waiting for company', async () => {
+    const writer = heldWriter();
+    const commit = new GroupCommit(writer.write);
+    const result = commit.submit('a');
+    expect(writer.batches).toEqual([['a']]);
+    await writer.release();
+    await expect(result).resolves.toBe('A');
+  });
+
+  it('puts everything submitted during a batch into the next one, each caller getting its own result', async () => {
+    const writer = heldWriter();
+    const commit = new GroupCommit(writer.write);
+    const first = commit.submit('a');
+    const rest = ['b', 'c', 'd'].map((item) => commit.submit(item));
+    expect(writer.batches).toEqual([['a']]);
+    await writer.release();
+    expect(writer.batches).toEqual([['a'], ['b', 'c', 'd']]);
+    await writer.release();
+    await expect(Promise.all([first, ...rest])).resolves.toEqual(['A', 'B', 'C', 'D']);
+  });
+
+  it('never writes more than maxBatch at once', async () => {
+    const writer = heldWriter();
+    const commit = new GroupCommit(writer.write, 2);
+    const all = ['a', 'b', 'c', 'd', 'e'].map((item) => commit.submit(item));
+    for (let i = 0; i < 3; i++) await writer.release();
+    await expect(Promise.all(all)).resolves.toEqual(['A', 'B', 'C', 'D', 'E']);
+    expect(writer.batches).toEqual([['a'], ['b', 'c'], ['d', 'e']]);
+  });
+
+  it('fails only the bad item of a failed batch: the others are written again alone', async () => {
+    const writer = heldWriter();
+    const commit = new GroupCommit(writer.write);
+    const first = commit.submit('a');
+    const results = ['b', 'bad', 'c'].map((item) => commit.submit(item).then((value) => ({ value }), (error: Error) => ({ error: error.message })));
+    await writer.release();
+    await writer.release(); // the batch [b, bad, c] fails
+    for (let i = 0; i < 3; i++) await writer.release(); // then each alone
+    await expect(first).resolves.toBe('A');
+    await expect(Promise.all(results)).resolves.toEqual([{ value: 'B' }, { error: 'bad item' }, { value: 'C' }]);
+    expect(writer.batches).toEqual([['a'], ['b', 'bad', 'c'], ['b'], ['bad'], ['c']]);
+  });
+
+  it('refuses a writer that returns a result count other than the items\' count', async () => {
+    const commit = new GroupCommit(async (items: string[]) => items.slice(1));
+    await expect(commit.submit('a')).rejects.toThrow(/returned 0 results for 1 items/);
+  });
+
+  it('refuses a maxBatch that is not a positive whole number', () => {
+    expect(() => new GroupCommit(async (items: string[]) => items, 0)).toThrow(/positive whole maxBatch/);
+  });
+});
