@@ -23,10 +23,11 @@ const value = (name, fallback) => {
 };
 if (args.includes('--help')) {
   console.log(
-    'usage: npm run bench:e2e [-- --documents N] [--recipients 20|1] [--concurrency C] [--size-kb K]\n' +
+    'usage: npm run bench:e2e [-- --documents N] [--recipients 20|1] [--concurrency C | --rate R] [--size-kb K]\n' +
       '  defaults: 500 documents to the 20 wards, 8 in flight, 1024 KB PDFs\n' +
       '  profiles of the issue: --recipients 1 (single recipient), --size-kb 200 (small files)\n' +
       '  --cpu-prof DIR: each service writes a V8 CPU profile to DIR/<service>, and the hottest functions are printed\n' +
+      '  --rate R: submit R documents a second on a fixed schedule (an open load: the latencies at that rate), not C in flight\n' +
       '  --midway "COMMAND": run a shell command once half the documents are submitted (e.g. stop a node of\n' +
       '    deploy/rabbitmq-cluster.sh); the run must still deliver everything, once',
   );
@@ -36,6 +37,9 @@ const DOCUMENTS = value('--documents', 500);
 const RECIPIENTS = value('--recipients', 20);
 const CONCURRENCY = value('--concurrency', 8);
 const SIZE_KB = value('--size-kb', 1024);
+const RATE = args.includes('--rate') ? value('--rate', NaN) : undefined;
+if (RATE !== undefined && !(RATE > 0)) throw new Error('--rate is a number of documents a second above 0');
+const LOAD = RATE === undefined ? `${CONCURRENCY} in flight` : `${RATE} a second`;
 const CPU_PROFILE_DIR = args.includes('--cpu-prof') ? resolve(args[args.indexOf('--cpu-prof') + 1]) : undefined;
 const MIDWAY = args.includes('--midway') ? args[args.indexOf('--midway') + 1] : undefined;
 if (![1, 20].includes(RECIPIENTS)) throw new Error('--recipients is 20 (all wards) or 1');
@@ -134,26 +138,52 @@ function runMidway(command) {
   });
 }
 
+/** One clerk's submission of document `index`: its id. */
+async function submitOne(stack, pdf, index) {
+  const sender = senders[index % senders.length];
+  const form = new FormData();
+  form.append('metadata', JSON.stringify({ type: 'CV', subject: `Văn bản đo thông lượng số ${index}`, recipients, signer: sender.signer }));
+  form.append('file', new Blob([pdf], { type: 'application/pdf' }), 'van-ban.pdf');
+  const response = await fetch(stack.url('intake', '/documents'), { method: 'POST', headers: { authorization: `Bearer ${stack.token(sender.clerk)}` }, body: form });
+  if (response.status !== 202) throw new Error(`submission ${index} refused: ${response.status} ${await response.text()}`);
+  return (await response.json()).documentId;
+}
+
+/** After each submission: progress, and the --midway command once half are in. */
+function submitted(index) {
+  if ((index + 1) % 50 === 0) process.stderr.write(`submitted ${index + 1}/${DOCUMENTS}\n`);
+  if (MIDWAY !== undefined && index + 1 === Math.ceil(DOCUMENTS / 2)) {
+    process.stderr.write(`midway: ${MIDWAY}\n`);
+    // Not awaited: submissions and the signers go on while it runs.
+    midway = runMidway(MIDWAY);
+  }
+}
+
+/** C clerks submitting one after another (a closed load), or R a second on a schedule (--rate: an open load). */
 async function submitAll(stack, pdf) {
-  let next = 0;
   const started = new Map();
+  if (RATE !== undefined) {
+    const t0 = performance.now();
+    let behind = 0;
+    await Promise.all(
+      Array.from({ length: DOCUMENTS }, async (_, index) => {
+        const due = t0 + (index * 1000) / RATE;
+        await sleep(due - performance.now());
+        behind = Math.max(behind, performance.now() - due);
+        started.set(await submitOne(stack, pdf, index), index);
+        submitted(index);
+      }),
+    );
+    if (behind > 1000) process.stderr.write(`the schedule slipped by up to ${(behind / 1000).toFixed(1)} s: submissions did not all start on time\n`);
+    return started;
+  }
+  let next = 0;
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
       while (next < DOCUMENTS) {
         const index = next++;
-        const sender = senders[index % senders.length];
-        const form = new FormData();
-        form.append('metadata', JSON.stringify({ type: 'CV', subject: `Văn bản đo thông lượng số ${index}`, recipients, signer: sender.signer }));
-        form.append('file', new Blob([pdf], { type: 'application/pdf' }), 'van-ban.pdf');
-        const response = await fetch(stack.url('intake', '/documents'), { method: 'POST', headers: { authorization: `Bearer ${stack.token(sender.clerk)}` }, body: form });
-        if (response.status !== 202) throw new Error(`submission ${index} refused: ${response.status} ${await response.text()}`);
-        started.set((await response.json()).documentId, index);
-        if ((index + 1) % 50 === 0) process.stderr.write(`submitted ${index + 1}/${DOCUMENTS}\n`);
-        if (MIDWAY !== undefined && index + 1 === Math.ceil(DOCUMENTS / 2)) {
-          process.stderr.write(`midway: ${MIDWAY}\n`);
-          // Not awaited: submissions and the signers go on while it runs.
-          midway = runMidway(MIDWAY);
-        }
+        started.set(await submitOne(stack, pdf, index), index);
+        submitted(index);
       }
     }),
   );
@@ -243,7 +273,7 @@ async function main() {
   await writeLargePdf(scratch, SIZE_KB * 1024, 'Văn bản đo thông lượng');
   const pdf = readFileSync(scratch);
   require('node:fs').rmSync(scratch, { force: true });
-  console.log(`starting a scratch exchange; then ${DOCUMENTS} documents of ${SIZE_KB} KB to ${RECIPIENTS === 20 ? 'the 20 wards' : 'one ward'}, ${CONCURRENCY} in flight ...`);
+  console.log(`starting a scratch exchange; then ${DOCUMENTS} documents of ${SIZE_KB} KB to ${RECIPIENTS === 20 ? 'the 20 wards' : 'one ward'}, ${LOAD} ...`);
   let databaseUrl = '';
   let amqpUrl = '';
   const stack = await startStack({
@@ -285,7 +315,7 @@ async function main() {
     const rabbitSeconds = await rawRabbit(amqpUrl, expected);
     const postgresSeconds = await rawPostgres(databaseUrl, expected);
 
-    console.log(`\n${DOCUMENTS} documents × ${RECIPIENTS} recipients, ${SIZE_KB} KB, ${CONCURRENCY} in flight: ${seconds.toFixed(1)} s\n`);
+    console.log(`\n${DOCUMENTS} documents × ${RECIPIENTS} recipients, ${SIZE_KB} KB, ${LOAD}: ${seconds.toFixed(1)} s\n`);
     console.log(`  documents per second    ${(DOCUMENTS / seconds).toFixed(1)}`);
     console.log(`  deliveries per second   ${(expected / seconds).toFixed(1)}`);
     const line = (name, values) => console.log(`  ${name.padEnd(22)}  p50 ${percentile(values, 50).toFixed(2)} s   p95 ${percentile(values, 95).toFixed(2)} s   p99 ${percentile(values, 99).toFixed(2)} s`);
