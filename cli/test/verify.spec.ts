@@ -1,4 +1,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCrl, createIssuingCa, createRootCa, issuePersonCertificate, loadSigningIdentity, parseCertificatePem } from '@edoc/pki';
@@ -73,6 +75,44 @@ describe('edoc verify', () => {
     expect(JSON.parse(json.out)).toMatchObject([{ file: f('signed.pdf'), report: { valid: true } }, { file: f('tampered.pdf'), report: { valid: false } }]);
     expect(json.exitCode).toBe(1);
   });
+});
+
+test("edoc verify fetches the CRLs a trusted chain's certificates point to, unless --offline", async () => {
+  const crls = new Map<string, string>();
+  const server = createServer((request, response) => {
+    const crl = crls.get(request.url ?? '');
+    if (crl === undefined) return void response.writeHead(404).end();
+    response.writeHead(200, { 'content-type': 'application/pkix-crl' }).end(crl);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const dir = mkdtempSync(join(tmpdir(), 'edoc-cli-verify-online-'));
+  try {
+    const root = createRootCa({ commonName: 'Root', keyAlgorithm: 'ec-p256' });
+    const ca = createIssuingCa(root, { commonName: 'Issuing', keyAlgorithm: 'ec-p256', crlUrl: `${base}/root.crl` });
+    const person = issuePersonCertificate(ca, { orgCode: '000.00.12.H26', orgName: 'UBND', fullName: 'Đức', position: 'Chủ tịch', keyAlgorithm: 'ec-p256', crlUrl: `${base}/issuing.crl` });
+    crls.set('/root.crl', createCrl(root, []));
+    crls.set('/issuing.crl', createCrl(ca, []));
+    const doc = await PDFDocument.create();
+    doc.addPage();
+    const identity = loadSigningIdentity({ certificatePem: person.certificatePem, privateKeyPem: person.privateKeyPem, chainPem: [ca.certificatePem] });
+    writeFileSync(join(dir, 'signed.pdf'), await signPdf(Buffer.from(await doc.save()), { identity, appearance: { kind: 'invisible' } }));
+    writeFileSync(join(dir, 'root.pem'), root.certificatePem);
+    const args = ['--require-revocation', '--trust', join(dir, 'root.pem'), join(dir, 'signed.pdf')];
+
+    const online = await runCli(buildVerifyCommand, args);
+    expect(online.exitCode).toBe(0);
+    expect(online.out).toMatch(new RegExp(`revocation data from ${base}/issuing.crl: CRL of \\S+, 0 revoked`));
+    expect(online.out).toMatch(new RegExp(`revocation data from ${base}/root.crl: CRL of \\S+, 0 revoked`));
+
+    const offline = await runCli(buildVerifyCommand, ['--offline', ...args]);
+    expect(offline.exitCode).toBe(2);
+    expect(offline.out).toContain('INDETERMINATE / TRY_LATER');
+    expect(offline.out).not.toContain('revocation data from');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await new Promise((resolve) => server.close(resolve));
+  }
 });
 
 test('edoc verify without --trust is a usage error', async () => {

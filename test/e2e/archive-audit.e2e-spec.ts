@@ -1,4 +1,6 @@
 import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -10,7 +12,7 @@ import { waitFor } from '@edoc/testing';
 import { TestExchange } from '../support/test-exchange';
 import { http, submissionForm } from '../support/http';
 import { makePdf } from '../support/pdf-fixtures';
-import { makeOpensslCa, type OpensslCa } from '../../libs/pdf-sign/test/helpers/openssl-ca';
+import { makeOpensslCa, opensslCrl, type OpensslCa } from '../../libs/pdf-sign/test/helpers/openssl-ca';
 
 const DISTRICT = '000.00.13.H26';
 const OFFICE = '000.01.13.H26';
@@ -45,6 +47,9 @@ describe('archive and tamper-evident audit trail', () => {
   /** A CA the operator lists in EDOC_TRUSTED_ROOTS, and one nobody listed: both made with openssl. */
   let listedCa: OpensslCa;
   let unlistedCa: OpensslCa;
+  /** The listed CA's CRL distribution point, named in its signer's certificate. */
+  let crlPoint: Server;
+  let crlRequests = 0;
   const pki = () => join(exchange.dataFolder, 'pki');
 
   const edoc = (...args: string[]): Promise<Cli> => exchange.cliOutcome(args);
@@ -72,7 +77,14 @@ describe('archive and tamper-evident audit trail', () => {
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'edoc-archive-e2e-'));
-    listedCa = makeOpensslCa();
+    let crl: Buffer = Buffer.alloc(0);
+    crlPoint = createServer((_request, response) => {
+      crlRequests++;
+      response.writeHead(200, { 'content-type': 'application/pkix-crl' }).end(crl);
+    });
+    await new Promise<void>((resolve) => crlPoint.listen(0, '127.0.0.1', resolve));
+    listedCa = makeOpensslCa({ crlUrl: `http://127.0.0.1:${(crlPoint.address() as AddressInfo).port}/listed.crl` });
+    crl = opensslCrl(listedCa);
     unlistedCa = makeOpensslCa();
     writeFileSync(join(work, 'other-root.pem'), listedCa.rootPem);
     exchange = await TestExchange.start({ env: { EDOC_AUDIT_CHECKPOINT_ENTRIES: '4', EDOC_TRUSTED_ROOTS: join(work, 'other-root.pem') } });
@@ -83,6 +95,7 @@ describe('archive and tamper-evident audit trail', () => {
   afterAll(async () => {
     await db?.end();
     await exchange?.stop();
+    await new Promise((resolve) => crlPoint?.close(resolve));
     if (work !== undefined) rmSync(work, { recursive: true, force: true });
   });
 
@@ -289,7 +302,7 @@ describe('archive and tamper-evident audit trail', () => {
     expect((await auditVerify()).code).toBe(0);
   });
 
-  it('verifies an attachment signed under a CA the operator listed in EDOC_TRUSTED_ROOTS, and not one under a CA nobody listed', async () => {
+  it('verifies an attachment signed under a CA the operator listed in EDOC_TRUSTED_ROOTS, with the CRL its certificate points to, and not one under a CA nobody listed', async () => {
     const signedUnder = async (ca: OpensslCa, title: string) =>
       signPdf(await makePdf(title, 1), { identity: loadSigningIdentity({ certificatePem: ca.signerCertificatePem, privateKeyPem: ca.signerKeyPem }), appearance: { kind: 'invisible' } });
     const listed = await signedUnder(listedCa, 'Van ban cua so tinh ban');
@@ -302,12 +315,19 @@ describe('archive and tamper-evident audit trail', () => {
 
     const verdict = async (file: Buffer) => {
       const sha256 = createHash('sha256').update(file).digest('hex');
-      const report = await http<{ signatures: { indication: string; subIndication?: string; signer?: { commonName?: string } }[] }>(exchange.url('intake', `/files/${sha256}/verification`), { token: exchange.token('hbt.clerk') });
+      type Report = { signatures: { indication: string; subIndication?: string; signer?: { commonName?: string }; checks: { name: string; detail: string }[] }[]; onlineRevocation?: { url: string; outcome: string }[] };
+      const report = await http<Report>(exchange.url('intake', `/files/${sha256}/verification`), { token: exchange.token('hbt.clerk') });
       expect(report.status).toBe(200);
-      return report.body.signatures.map((signature) => ({ indication: signature.indication, subIndication: signature.subIndication, signer: signature.signer?.commonName }));
+      const signatures = report.body.signatures.map((signature) => ({ indication: signature.indication, subIndication: signature.subIndication, signer: signature.signer?.commonName }));
+      const revocation = report.body.signatures[0]?.checks.find((check) => check.name === 'revocation')?.detail;
+      return { signatures, revocation, fetched: report.body.onlineRevocation?.map((fetch) => fetch.outcome) };
     };
-    expect(await verdict(listed)).toEqual([{ indication: 'TOTAL_PASSED', subIndication: undefined, signer: 'Trần Thị Bình' }]);
-    expect(await verdict(unlisted)).toEqual([{ indication: 'INDETERMINATE', subIndication: 'NO_CERTIFICATE_CHAIN_FOUND', signer: 'Trần Thị Bình' }]);
+    expect(await verdict(listed)).toEqual({ signatures: [{ indication: 'TOTAL_PASSED', subIndication: undefined, signer: 'Trần Thị Bình' }], revocation: expect.stringMatching(/^the signer certificate is not on the CRL of /), fetched: [expect.stringMatching(/^CRL of .*, 0 revoked$/)] });
+    expect(crlRequests).toBe(1);
+    // Asked again, intake answers from the CRL it holds.
+    expect(await verdict(listed)).toMatchObject({ signatures: [{ indication: 'TOTAL_PASSED' }], fetched: undefined });
+    expect(crlRequests).toBe(1);
+    expect((await verdict(unlisted)).signatures).toEqual([{ indication: 'INDETERMINATE', subIndication: 'NO_CERTIFICATE_CHAIN_FOUND', signer: 'Trần Thị Bình' }]);
   });
 
   it('verifies the package offline, with every service stopped', async () => {

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
-import { type SignatureReport, type TrustOptions, type VerificationReport, exitCodeFor, verifyPdf } from '@edoc/pdf-sign';
+import { type SignatureReport, type TrustOptions, type VerificationReport, exitCodeFor, verifyPdf, verifyPdfOnline } from '@edoc/pdf-sign';
+import { OnlineRevocation } from '@edoc/pki';
 import { collect, printResult } from './output';
 import { parseTime } from './signing/sign-options';
 import { readText } from './signing/secret-input';
@@ -15,16 +16,20 @@ export function buildVerifyCommand(): Command {
     .requiredOption('--trust <pem>', 'trusted root CA certificate (PEM); repeat for several', collect)
     .option('--crl <pem>', 'CRL to check revocation against; repeat for several', collect)
     .option('--require-revocation', 'treat an unknown revocation status as INDETERMINATE')
+    .option('--offline', "do not fetch revocation data that is neither given (--crl) nor in the file from the CRL distribution points and OCSP responders a trusted certificate names")
     .option('--at <iso>', 'validation time (default now)')
     .option('--json', 'print the full report as JSON (an array of { file, report } or { file, error } for several files)')
-    .action((files: string[], o: { trust: string[]; crl?: string[]; requireRevocation?: boolean; at?: string; json?: boolean }) => {
+    .action(async (files: string[], o: { trust: string[]; crl?: string[]; requireRevocation?: boolean; offline?: boolean; at?: string; json?: boolean }) => {
       const trust = {
         anchorsPem: o.trust.map((t) => readText(t, 'trust anchor')),
         crlsPem: (o.crl ?? []).map((c) => readText(c, 'CRL')),
         requireRevocation: o.requireRevocation,
         at: o.at ? parseTime(o.at, '--at') : undefined,
       };
-      const outcomes = files.map((file) => verifyOne(file, trust));
+      const online = o.offline ? undefined : new OnlineRevocation();
+      const outcomes: Outcome[] = [];
+      // One at a time: each reads its file in blocks, and the files share the fetched CRLs.
+      for (const file of files) outcomes.push(await verifyOne(file, trust, online));
       const printed = files.length === 1 && outcomes[0]!.report !== undefined ? outcomes[0]!.report : outcomes.map(({ file, report, error }) => (report ? { file, report } : { file, error }));
       if (files.length > 1 || outcomes[0]!.report !== undefined) printResult(o.json, printed, () => outcomes.flatMap((outcome) => [...(files.length > 1 ? [`== ${outcome.file}`] : []), ...describeOutcome(outcome)]));
       process.exitCode = Math.max(...outcomes.map((outcome) => outcome.exitCode));
@@ -38,10 +43,10 @@ interface Outcome {
   exitCode: number;
 }
 
-function verifyOne(file: string, trust: TrustOptions): Outcome {
+async function verifyOne(file: string, trust: TrustOptions, online: OnlineRevocation | undefined): Promise<Outcome> {
   try {
     // Given the path, verifyPdf reads the file in blocks: a 500 MB PDF costs no more than a small one.
-    const report = verifyPdf(file, trust);
+    const report = online ? await verifyPdfOnline(file, trust, online) : verifyPdf(file, trust);
     return { file, report, exitCode: exitCodeFor(report) };
   } catch (e) {
     // Nothing could be verified: that is indeterminate (2), not a failed signature (1).
@@ -55,6 +60,7 @@ function describeOutcome({ file, report, error }: Outcome): string[] {
   return [
     ...(report.damaged ? [`${file}: damaged cross-reference data, read by rebuilding it from the objects in the file (${report.damaged.reason})`] : []),
     ...(report.signatures.length ? report.signatures.flatMap(describe) : [`${file}: no signatures`]),
+    ...(report.onlineRevocation ?? []).map((fetch) => `  revocation data from ${fetch.url}: ${fetch.outcome}`),
   ];
 }
 

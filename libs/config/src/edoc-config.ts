@@ -35,6 +35,11 @@ export interface EdocConfig {
   prefetch: number;
   /** Root CAs whose signers' signatures verify besides the district's own: PEM files or folders of them, separated by commas. */
   trustedRoots: string[];
+  /**
+   * Deadline in ms of each online revocation fetch, when a signature's revocation data was neither given nor embedded (EDOC_REVOCATION_FETCH_TIMEOUT_MS, 5000; 0 verifies offline only).
+   * The CRL distribution points and OCSP responders fetched are those a trusted certificate names.
+   */
+  revocationFetchTimeoutMs: number;
 }
 
 const projectRoot = resolve(__dirname, '..', '..', '..');
@@ -60,6 +65,7 @@ export function loadConfig(): EdocConfig {
       .map((path) => path.trim())
       .filter((path) => path !== '')
       .map((path) => resolve(path)),
+    revocationFetchTimeoutMs: envInt('EDOC_REVOCATION_FETCH_TIMEOUT_MS', 5_000),
   };
 }
 

@@ -33,6 +33,7 @@ export {
 } from './certificates/profiles';
 export { type RevokedEntry, type CrlOptions, createCrl } from './crl/create-crl';
 export { type ParsedCrl, type CrlEntry, parseCrl, parseCrlsPem } from './crl/parse-crl';
+export { fetchCrl, type CrlFetchOptions } from './crl/http-crl-client';
 export { REVOCATION_REASONS, type RevocationReason } from './crl/revocation-reason';
 export { SigningIdentity } from './identity/signing-identity';
 export { type SigningKey, isSigningKey } from './identity/signing-key';
@@ -59,3 +60,4 @@ export { type OcspAnswer, type OcspCheckOptions, checkOcspResponse } from './ocs
 export { OcspResponder, type OcspResponderOptions } from './ocsp/ocsp-responder';
 export { fetchOcsp, type OcspFetchOptions } from './ocsp/http-ocsp-client';
 export { ocspRevocationStatus } from './ocsp/ocsp-revocation-status';
+export { OnlineRevocation, type OnlineRevocationOptions, type RevocationFetch, type RevocationLookup } from './validation/online-revocation';

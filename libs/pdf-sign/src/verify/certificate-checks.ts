@@ -23,6 +23,8 @@ export interface ChainContext {
   readonly hasPoe: boolean;
   readonly validationTime: Date;
   readonly requireRevocation: boolean;
+  /** Told of each certificate in a trusted path whose revocation status is unknown, to look it up online. */
+  readonly noteUnknownRevocation?: (cert: ParsedCertificate, issuer: ParsedCertificate) => void;
 }
 
 /** Chain to an anchor, validity at the signing time, CA constraints and revocation of a signer. */
@@ -58,6 +60,7 @@ export function checkCertificate(cert: ParsedCertificate, ctx: ChainContext, rol
         findings.push(fail('revocation', `${who} was revoked at ${when}; without a time-stamp nothing proves the signature is older`, 'INDETERMINATE', i === 0 ? 'REVOKED_NO_POE' : 'REVOKED_CA_NO_POE'));
       }
     } else if (status.status === 'unknown') {
+      ctx.noteUnknownRevocation?.(subject, path[i + 1] as ParsedCertificate);
       findings.push(ctx.requireRevocation ? fail('revocation', `revocation status of ${who} unknown: ${status.detail}`, 'INDETERMINATE', 'TRY_LATER') : skip('revocation', `revocation status of ${who} not checked: ${status.detail}`));
     } else {
       findings.push(pass('revocation', status.source === 'ocsp' ? `${who} was good by the OCSP answer of ${status.crlThisUpdate.toISOString()}` : `${who} is not on the CRL of ${status.crlThisUpdate.toISOString()}`));

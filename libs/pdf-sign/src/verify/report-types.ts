@@ -1,4 +1,5 @@
 import type { DamageNote } from '../core/damage';
+import type { RevocationFetch } from '@edoc/pki';
 
 /** ETSI EN 319 102-1 main indications. */
 export type Indication = 'TOTAL_PASSED' | 'TOTAL_FAILED' | 'INDETERMINATE';
@@ -85,6 +86,8 @@ export interface VerificationReport {
   readonly fileLength: number;
   /** Set when the file's cross-reference data is damaged and was rebuilt from its objects to read it. */
   readonly damaged?: DamageNote;
+  /** Revocation data fetched online for this verification (verifyPdfOnline): each URL and what came of it. */
+  readonly onlineRevocation?: readonly RevocationFetch[];
 }
 
 export interface TrustOptions {

@@ -17,4 +17,5 @@ export interface VerifyContext {
   readonly ocspResponses: readonly Buffer[];
   readonly validationTime: Date;
   readonly requireRevocation: boolean;
+  readonly noteUnknownRevocation?: (cert: ParsedCertificate, issuer: ParsedCertificate) => void;
 }

@@ -65,7 +65,7 @@ export function verifyDocumentTimestamp(input: DocumentTimestampInput, ctx: Veri
   if (!info || !check.tsaCertificate) return report({ timestamp: summary(false) });
 
   // The TSA's chain to an anchor, its validity at the token's time and its revocation, as for a signer.
-  const chainCtx: ChainContext = { pool: [...check.certificates, ...ctx.embeddedCertificates], anchors: ctx.anchors, crls: ctx.crls, ocspResponses: ctx.ocspResponses, signingTime: info.genTime, hasPoe: true, validationTime: ctx.validationTime, requireRevocation: ctx.requireRevocation };
+  const chainCtx: ChainContext = { pool: [...check.certificates, ...ctx.embeddedCertificates], anchors: ctx.anchors, crls: ctx.crls, ocspResponses: ctx.ocspResponses, signingTime: info.genTime, hasPoe: true, validationTime: ctx.validationTime, requireRevocation: ctx.requireRevocation, noteUnknownRevocation: ctx.noteUnknownRevocation };
   findings.push(...checkCertificate(check.tsaCertificate, chainCtx, 'signer').findings);
   findings.push(input.coversWholeFile ? pass('later-revisions', 'the time-stamp covers the whole file') : laterRevisionFinding(ctx, input.signedLength));
   const valid = !findings.some((finding) => finding.check.status === 'fail');

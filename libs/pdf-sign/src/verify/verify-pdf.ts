@@ -1,4 +1,4 @@
-import { type ParsedCertificate, type ParsedCrl, parseCertificatesPem, parseCrlsPem } from '@edoc/pki';
+import { type ParsedCertificate, type ParsedCrl, type RevocationLookup, parseCertificatesPem, parseCrlsPem } from '@edoc/pki';
 import type { ByteSource } from '../core/byte-source';
 import { isRepairableDamage } from '../core/damage';
 import { openPdf } from '../core/open-pdf';
@@ -21,16 +21,47 @@ import { verifySignature } from './verify-signature';
  * whatever the file's size.
  */
 export function verifyPdf(input: PdfInput, trust: TrustOptions, budget?: ReadBudget): VerificationReport {
-  return withPdfSource(input, (source) => verifySource(source, trust, budget));
+  return withPdfSource(input, (source) => verifySource(source, trust, budget, NOTHING_MORE));
 }
 
-function verifySource(source: ByteSource, trust: TrustOptions, budget: ReadBudget | undefined): VerificationReport {
+/** Revocation data beside the trust options' own: already parsed, since a CRL may be megabytes. */
+interface MoreRevocationData {
+  readonly crls: readonly ParsedCrl[];
+  readonly ocspResponses: readonly Buffer[];
+  readonly noteUnknownRevocation?: (cert: ParsedCertificate, issuer: ParsedCertificate) => void;
+}
+
+const NOTHING_MORE: MoreRevocationData = { crls: [], ocspResponses: [] };
+
+/**
+ * verifyPdf, and where the revocation status of a certificate in a trusted path is unknown from
+ * what is given and what the document carries, it is looked up online (`online`: CRL distribution
+ * points, then OCSP) and the file verified again with what came back. A warm cache is given to
+ * the first pass, so a second pass is only paid when something was fetched. The report lists the
+ * fetches (`onlineRevocation`).
+ */
+export async function verifyPdfOnline(input: PdfInput, trust: TrustOptions, online: RevocationLookup, budget?: ReadBudget): Promise<VerificationReport> {
+  const unknown = new Map<string, { cert: ParsedCertificate; issuer: ParsedCertificate }>();
+  const noteUnknownRevocation = (cert: ParsedCertificate, issuer: ParsedCertificate) => {
+    if (unknown.size < MAX_LOOKUPS) unknown.set(`${cert.sha256} ${issuer.sha256}`, { cert, issuer });
+  };
+  const first = withPdfSource(input, (source) => verifySource(source, trust, budget, { ...online.held(), noteUnknownRevocation }));
+  if (unknown.size === 0) return first;
+  const fetched = (await Promise.all([...unknown.values()].map(({ cert, issuer }) => online.lookup(cert, issuer)))).flat();
+  const second = withPdfSource(input, (source) => verifySource(source, trust, budget, online.held()));
+  return { ...second, onlineRevocation: fetched };
+}
+
+/** A file's signatures name a handful of certificates; a bound keeps a hostile file from ordering hundreds of fetches. */
+const MAX_LOOKUPS = 16;
+
+function verifySource(source: ByteSource, trust: TrustOptions, budget: ReadBudget | undefined, more: MoreRevocationData): VerificationReport {
   if (!trust || !Array.isArray(trust.anchorsPem) || trust.anchorsPem.length === 0) throw new PdfSignError('BAD_ARGUMENT', 'at least one trust anchor (CA certificate PEM) is required');
   const anchors: ParsedCertificate[] = trust.anchorsPem.flatMap((pem) => parseCertificatesPem(pem, 'trust anchor'));
-  const crls: ParsedCrl[] = (trust.crlsPem ?? []).flatMap((pem) => parseCrlsPem(pem, 'CRL'));
+  const crls: ParsedCrl[] = [...(trust.crlsPem ?? []).flatMap((pem) => parseCrlsPem(pem, 'CRL')), ...more.crls];
   // One budget for the whole verification: each signature opens its revision again.
   const limits = new ReadLimits(source.length, budget);
-  const context = { source, limits, anchors, crls, validationTime: trust.at ?? new Date(), requireRevocation: trust.requireRevocation ?? false };
+  const context = { source, limits, anchors, crls, moreOcspResponses: more.ocspResponses, validationTime: trust.at ?? new Date(), requireRevocation: trust.requireRevocation ?? false, noteUnknownRevocation: more.noteUnknownRevocation };
   // A damaged file is read by rebuilding its cross-reference data over the same bytes, so the
   // signatures are still checked against exactly what they cover.
   const final = openPdf(source, { budget: limits, recover: true, probe: (doc) => doc.fields() });
@@ -43,14 +74,14 @@ function verifySource(source: ByteSource, trust: TrustOptions, budget: ReadBudge
   }
 }
 
-function reportOn(final: PdfDocument, context: Omit<VerifyContext, 'final' | 'embeddedCertificates' | 'ocspResponses'>): VerificationReport {
+function reportOn(final: PdfDocument, { moreOcspResponses, ...context }: Omit<VerifyContext, 'final' | 'embeddedCertificates' | 'ocspResponses'> & { moreOcspResponses: readonly Buffer[] }): VerificationReport {
   const found = findSignatures(final);
   if (found.length > context.limits.maxSignatures) {
     throw new PdfSignError('BUDGET_EXCEEDED', `the file has ${found.length} signatures; at most ${context.limits.maxSignatures} are verified in one file (each hashes up to the whole file)`);
   }
   // The security store of the final revision: what a B-LT document carries to validate offline.
   const dss = readDss(final);
-  const withDss = { ...context, final, crls: [...context.crls, ...dss.crls], embeddedCertificates: dss.certificates, ocspResponses: dss.ocspResponses };
+  const withDss = { ...context, final, crls: [...context.crls, ...dss.crls], embeddedCertificates: dss.certificates, ocspResponses: [...dss.ocspResponses, ...moreOcspResponses] };
   const signatures = found.map((s) => verifySignature(s, withDss));
   const valid = signatures.length > 0 && signatures.every((s) => s.indication === 'TOTAL_PASSED');
   return { signatures, valid, fileLength: context.source.length, ...(final.damage ? { damaged: final.damage } : {}) };

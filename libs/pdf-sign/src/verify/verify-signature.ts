@@ -115,7 +115,7 @@ export function verifySignature(found: FoundSignature, ctx: VerifyContext): Sign
   const ku = signer.keyUsage;
   if (ku && !ku.includes('digitalSignature') && !ku.includes('nonRepudiation')) findings.push(fail('key-usage', `key usage (${ku.join(', ')}) does not allow signing`, 'INDETERMINATE', 'SIG_CONSTRAINTS_FAILURE'));
   else findings.push(pass('key-usage', ku ? ku.join(', ') : 'no key usage restriction'));
-  const chainCtx: ChainContext = { pool: [...certs, ...ctx.embeddedCertificates], anchors: ctx.anchors, crls: ctx.crls, ocspResponses: ctx.ocspResponses, signingTime, hasPoe, validationTime: ctx.validationTime, requireRevocation: ctx.requireRevocation };
+  const chainCtx: ChainContext = { pool: [...certs, ...ctx.embeddedCertificates], anchors: ctx.anchors, crls: ctx.crls, ocspResponses: ctx.ocspResponses, signingTime, hasPoe, validationTime: ctx.validationTime, requireRevocation: ctx.requireRevocation, noteUnknownRevocation: ctx.noteUnknownRevocation };
   findings.push(...checkCertificate(signer, chainCtx, 'signer').findings);
   // After the signer's chain: an untrusted signer matters more than an untrusted time-stamp.
   findings.push(...ts.findings);
@@ -154,7 +154,7 @@ function checkTimestamp(si: ParsedSignerInfo, certs: ParsedCertificate[], ctx: V
   if (check.problems.length || !check.tsaCertificate || !info) {
     return { findings: [fail('timestamp', `the signature time-stamp is invalid: ${check.problems.join('; ')}`, 'INDETERMINATE', 'SIG_CONSTRAINTS_FAILURE')], summary: summaryOf(false) };
   }
-  const tsaCtx: ChainContext = { pool: [...check.certificates, ...certs, ...ctx.embeddedCertificates], anchors: ctx.anchors, crls: ctx.crls, ocspResponses: ctx.ocspResponses, signingTime: info.genTime, hasPoe: true, validationTime: ctx.validationTime, requireRevocation: false };
+  const tsaCtx: ChainContext = { pool: [...check.certificates, ...certs, ...ctx.embeddedCertificates], anchors: ctx.anchors, crls: ctx.crls, ocspResponses: ctx.ocspResponses, signingTime: info.genTime, hasPoe: true, validationTime: ctx.validationTime, requireRevocation: false, noteUnknownRevocation: ctx.noteUnknownRevocation };
   const tsa = checkCertificate(check.tsaCertificate, tsaCtx, 'TSA');
   const tsaFailures = tsa.findings.filter((f) => f.check.status === 'fail');
   if (tsaFailures.length) {

@@ -34,6 +34,8 @@ export interface ParsedCertificate {
   readonly authorityKeyId?: Buffer;
   /** The issuer's OCSP responders, from authority information access. */
   readonly ocspUrls: readonly string[];
+  /** Where the issuer publishes the CRL that covers this certificate (full-name URIs of its CRL distribution points). */
+  readonly crlUrls: readonly string[];
   readonly sha256: string;
 }
 
@@ -79,6 +81,7 @@ function parseCertificateUnchecked(input: Buffer): ParsedCertificate {
   const ski = ext(OID.subjectKeyIdentifier);
   const aki = ext(OID.authorityKeyIdentifier);
   const aia = ext(OID.authorityInfoAccess);
+  const crlDp = ext(OID.cRLDistributionPoints);
   return {
     der,
     tbs: Buffer.from(bytesOf(der, tbsTlv)),
@@ -98,6 +101,7 @@ function parseCertificateUnchecked(input: Buffer): ParsedCertificate {
     subjectKeyId: ski ? Buffer.from(readOctets(ski, readRoot(ski))) : undefined,
     authorityKeyId: aki ? parseAuthorityKeyId(aki) : undefined,
     ocspUrls: aia ? ocspUrlsOf(aia) : [],
+    crlUrls: crlDp ? crlUrlsOf(crlDp) : [],
     sha256: createHash('sha256').update(der).digest('hex'),
   };
 }
@@ -119,6 +123,18 @@ function ocspUrlsOf(v: Buffer): string[] {
     const [method, location] = children(v, description);
     if (readOid(v, method) !== OID.adOcsp || location === undefined || location.tagClass !== CONTEXT || location.tag !== 6) return [];
     return [contentOf(v, location).toString('ascii')];
+  });
+}
+
+/** DistributionPoint { distributionPoint [0] { fullName [0] GeneralNames } }: the URIs [6] among the full names. */
+function crlUrlsOf(v: Buffer): string[] {
+  return children(v, readRoot(v)).flatMap((point) => {
+    const name = children(v, point).find((part) => part.tagClass === CONTEXT && part.tag === 0);
+    const fullName = name === undefined ? undefined : children(v, name).find((part) => part.tagClass === CONTEXT && part.tag === 0);
+    if (fullName === undefined) return [];
+    return children(v, fullName)
+      .filter((general) => general.tagClass === CONTEXT && general.tag === 6)
+      .map((uri) => contentOf(v, uri).toString('ascii'));
   });
 }
 

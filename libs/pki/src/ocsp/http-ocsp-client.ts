@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ParsedCertificate } from '../certificates/parse-certificate';
 import { PkiError } from '../errors';
+import { fetchBounded } from '../http/fetch-bounded';
 import { certIdOf } from './cert-id';
 import { checkOcspResponse, type OcspAnswer } from './check-ocsp-response';
 import { buildOcspRequest } from './ocsp-messages';
@@ -19,16 +20,8 @@ export interface OcspFetchOptions {
  */
 export async function fetchOcsp(url: string, cert: ParsedCertificate, issuer: ParsedCertificate, opts: OcspFetchOptions = {}): Promise<{ answer: OcspAnswer; der: Buffer }> {
   const nonce = randomBytes(16);
-  const timeoutMs = opts.timeoutMs ?? 10_000;
-  let response: Response;
-  try {
-    response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/ocsp-request', accept: 'application/ocsp-response' }, body: buildOcspRequest([certIdOf(cert, issuer)], nonce), signal: AbortSignal.timeout(timeoutMs), redirect: 'error' });
-  } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause;
-    throw new PkiError('BAD_OCSP_RESPONSE', `OCSP responder ${url}: ${(error as Error).name === 'TimeoutError' ? `no answer in ${timeoutMs} ms` : (cause?.code ?? (error as Error).message)}`);
-  }
-  if (!response.ok) throw new PkiError('BAD_OCSP_RESPONSE', `OCSP responder ${url}: HTTP ${response.status}`);
-  const body = Buffer.from(await response.arrayBuffer());
-  if (body.length > (opts.maxBytes ?? 1024 * 1024)) throw new PkiError('BAD_OCSP_RESPONSE', `OCSP responder ${url}: ${body.length} bytes, more than a response may be`);
+  const limits = { timeoutMs: opts.timeoutMs ?? 10_000, maxBytes: opts.maxBytes ?? 1024 * 1024 };
+  const init = { method: 'POST', headers: { 'content-type': 'application/ocsp-request', accept: 'application/ocsp-response' }, body: buildOcspRequest([certIdOf(cert, issuer)], nonce) };
+  const body = await fetchBounded(url, init, limits, (reason) => new PkiError('BAD_OCSP_RESPONSE', `OCSP responder ${url}: ${reason}`));
   return { answer: checkOcspResponse(body, { cert, issuer, nonce, ...(opts.now === undefined ? {} : { now: opts.now }) }), der: body };
 }
