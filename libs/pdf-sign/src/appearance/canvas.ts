@@ -4,7 +4,7 @@ import type { UpdateObjects } from '../update/update-objects';
 import { addFontObjects } from './font-objects';
 import { BASE_CHARACTERS, fontSubset } from './font-subset';
 import { type FontStyle, type ShapedGlyph, loadFont, shape } from './fonts';
-import { type DecodedImage, addImageObjects } from './png-image';
+import { type AlphaMode, type DecodedImage, addImageObjects } from './png-image';
 
 type Op = { kind: 'raw'; text: string } | { kind: 'text'; style: FontStyle; size: number; x: number; y: number; glyphs: ShapedGlyph[] };
 
@@ -37,7 +37,7 @@ export class Canvas {
     this.ops.push({ kind: 'raw', text: `q ${n(w)} 0 0 ${n(h)} ${n(x)} ${n(y)} cm /Im${this.images.length} Do Q` });
   }
 
-  async render(objects: UpdateObjects): Promise<{ content: Buffer; resources: PdfDict }> {
+  async render(objects: UpdateObjects, alphaMode: AlphaMode): Promise<{ content: Buffer; resources: PdfDict }> {
     const fontNames = new Map<FontStyle, string>();
     const fonts = new PdfDict();
     const mappings = new Map<FontStyle, ReadonlyMap<number, number>>();
@@ -51,7 +51,7 @@ export class Canvas {
     }
     const xobjects = new PdfDict();
     this.images.forEach((img, i) => {
-      const ref: PdfRef = addImageObjects(objects, img);
+      const ref: PdfRef = addImageObjects(objects, img, alphaMode);
       xobjects.set(`Im${i + 1}`, ref);
     });
     const lines: string[] = [];

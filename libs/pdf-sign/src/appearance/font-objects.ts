@@ -1,3 +1,4 @@
+import { deflateSync } from 'node:zlib';
 import { PdfDict, PdfName, type PdfObject, type PdfRef, PdfString, name } from '../core/pdf-objects';
 import { NewStream, round3 } from '../core/serialize';
 import type { UpdateObjects } from '../update/update-objects';
@@ -22,6 +23,8 @@ export function addFontObjects(objects: UpdateObjects, font: LoadedFont, subset:
       ['CapHeight', Math.round(f.capHeight * scale)],
       ['StemV', font.style === 'bold' ? 140 : 80],
       ['FontFile2', fontFile],
+      // Which CIDs the subset holds: PDF/A-1 requires it of every embedded CID font subset (ISO 19005-1 6.3.5).
+      ['CIDSet', objects.add(new NewStream(new PdfDict([['Filter', name('FlateDecode')]]), deflateSync(cidSetOf(subset.glyphCount))))],
     ]),
   );
   const widths: PdfObject[] = subset.widths.slice(1).map((w) => round3(w));
@@ -47,6 +50,13 @@ export function addFontObjects(objects: UpdateObjects, font: LoadedFont, subset:
       ['ToUnicode', toUnicode],
     ]),
   );
+}
+
+/** One bit per CID, most significant first: with CIDToGIDMap /Identity the CIDs present are the font program's glyphs 0 … count-1. */
+function cidSetOf(count: number): Buffer {
+  const bits = Buffer.alloc(Math.ceil(count / 8));
+  for (let cid = 0; cid < count; cid++) bits[cid >> 3] |= 0x80 >> (cid & 7);
+  return bits;
 }
 
 function toUnicodeCMap(unicode: ReadonlyMap<number, number>): string {

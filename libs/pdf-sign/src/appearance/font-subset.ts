@@ -13,6 +13,8 @@ export interface FontSubset {
   readonly widths: readonly number[];
   /** Subset glyph id → Unicode code point, for /ToUnicode. */
   readonly unicode: ReadonlyMap<number, number>;
+  /** Glyphs in the subset's font program: those asked for and the parts of composite ones (CIDs 0 … glyphCount-1). */
+  readonly glyphCount: number;
   readonly fontFile: Buffer;
   readonly fontFileLength: number;
 }
@@ -66,5 +68,18 @@ async function buildSubset(font: LoadedFont, gids: number[], byGid: Map<number, 
     }
   });
   const tag = [...createHash('sha256').update(key).digest().subarray(0, 6)].map((b) => String.fromCharCode(65 + (b % 26))).join('');
-  return { tag, mapping, widths, unicode, fontFile: deflateSync(ttf), fontFileLength: ttf.length };
+  return { tag, mapping, widths, unicode, glyphCount: glyphCountOf(ttf), fontFile: deflateSync(ttf), fontFileLength: ttf.length };
+}
+
+/**
+ * numGlyphs of the subset's 'maxp' table. The subsetter adds the parts of composite glyphs (many
+ * Vietnamese letters with diacritics are built so), so the font holds more glyphs than were asked for.
+ */
+function glyphCountOf(ttf: Buffer): number {
+  const tables = ttf.readUInt16BE(4);
+  for (let i = 0; i < tables; i++) {
+    const entry = 12 + 16 * i;
+    if (ttf.toString('latin1', entry, entry + 4) === 'maxp') return ttf.readUInt16BE(ttf.readUInt32BE(entry + 8) + 4);
+  }
+  throw new Error('the font subset has no maxp table');
 }

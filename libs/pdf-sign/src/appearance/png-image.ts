@@ -11,7 +11,12 @@ export interface DecodedImage {
   readonly height: number;
   readonly rgb: Buffer; // deflated
   readonly alpha?: Buffer; // deflated, absent when fully opaque
+  /** The alpha as a 1-bit stencil (1 = not painted), deflated: PDF/A-1 forbids soft masks but allows these. */
+  readonly stencil?: Buffer;
 }
+
+/** How an image's transparency is written: soft edges (/SMask), or hard ones for PDF/A-1 (/Mask). */
+export type AlphaMode = 'soft-mask' | 'stencil-mask';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const MAX_PIXELS = 4096 * 4096;
@@ -51,13 +56,25 @@ export function decodePng(png: Buffer, what: string): DecodedImage {
     alpha[i] = rgba[i * 4 + 3];
     if (alpha[i] !== 255) opaque = false;
   }
-  const decoded: DecodedImage = { width, height, rgb: deflateSync(rgb), alpha: opaque ? undefined : deflateSync(alpha) };
+  const decoded: DecodedImage = { width, height, rgb: deflateSync(rgb), ...(opaque ? {} : { alpha: deflateSync(alpha), stencil: deflateSync(stencilOf(alpha, width, height)) }) };
   cache.set(key, decoded);
   if (cache.size > CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
   return decoded;
 }
 
-export function addImageObjects(objects: UpdateObjects, image: DecodedImage): PdfRef {
+/** Rows of 1-bit samples padded to whole bytes; a pixel less than half opaque is masked out. */
+function stencilOf(alpha: Buffer, width: number, height: number): Buffer {
+  const rowBytes = Math.ceil(width / 8);
+  const bits = Buffer.alloc(rowBytes * height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      if (alpha[y * width + x] < 128) bits[y * rowBytes + (x >> 3)] |= 0x80 >> (x & 7);
+    }
+  }
+  return bits;
+}
+
+export function addImageObjects(objects: UpdateObjects, image: DecodedImage, alphaMode: AlphaMode): PdfRef {
   const base = (colorSpace: string) =>
     new PdfDict([
       ['Type', name('XObject')],
@@ -69,7 +86,19 @@ export function addImageObjects(objects: UpdateObjects, image: DecodedImage): Pd
       ['Filter', name('FlateDecode')],
     ]);
   const dict = base('DeviceRGB');
-  if (image.alpha) dict.set('SMask', objects.add(new NewStream(base('DeviceGray'), image.alpha)));
+  if (image.alpha && alphaMode === 'soft-mask') dict.set('SMask', objects.add(new NewStream(base('DeviceGray'), image.alpha)));
+  if (image.stencil && alphaMode === 'stencil-mask') {
+    const mask = new PdfDict([
+      ['Type', name('XObject')],
+      ['Subtype', name('Image')],
+      ['Width', image.width],
+      ['Height', image.height],
+      ['ImageMask', true],
+      ['BitsPerComponent', 1],
+      ['Filter', name('FlateDecode')],
+    ]);
+    dict.set('Mask', objects.add(new NewStream(mask, image.stencil)));
+  }
   return objects.add(new NewStream(dict, image.rgb));
 }
 

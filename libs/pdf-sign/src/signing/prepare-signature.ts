@@ -5,6 +5,7 @@ import { NewStream, round3 } from '../core/serialize';
 import { PdfSignError } from '../errors';
 import type { SignatureAppearance } from '../appearance/appearance-types';
 import { IMAGE_RECT_KEY, planAppearance } from '../appearance/plan-appearance';
+import { pdfaIdentification } from '../inspect/pdfa';
 import { UpdateObjects } from '../update/update-objects';
 import { writeIncrementalUpdate } from '../update/write-update';
 import type { MdpPermission } from '../verify/modification-permission';
@@ -76,7 +77,8 @@ export async function prepareSignature(doc: PdfDocument, opts: PrepareOptions): 
   // ISO 32000-2 12.7.5.5: the lock dictionary is an indirect object.
   if (opts.lock !== undefined && !opts.documentTimestamp) widget.set('Lock', objects.add(fieldLock(opts.lock)));
   if (planned) {
-    const { content, resources } = await planned.canvas.render(objects);
+    // PDF/A-1 forbids transparency: the seal and the handwriting keep their shape with hard edges.
+    const { content, resources } = await planned.canvas.render(objects, pdfaIdentification(doc)?.part === 1 ? 'stencil-mask' : 'soft-mask');
     const form = new PdfDict([
       ['Type', name('XObject')],
       ['Subtype', name('Form')],
