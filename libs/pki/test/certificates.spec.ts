@@ -1,4 +1,4 @@
-import { OID, createIssuingCa, createRootCa, issueOrganisationCertificate, issuePersonCertificate, issueTimestampingCertificate, nameAttribute, parseCertificatePem, PkiError } from '@edoc/pki';
+import { OID, createIssuingCa, createRootCa, isSignedBy, issueOrganisationCertificate, issuePersonCertificate, issueTimestampingCertificate, nameAttribute, parseCertificate, parseCertificatePem, PkiError } from '@edoc/pki';
 import { inDir, openssl } from './helpers/openssl';
 
 describe('district PKI certificates', () => {
@@ -45,6 +45,22 @@ describe('district PKI certificates', () => {
     const text = inDir({ 'o.pem': withCrl }, (f) => openssl(['x509', '-in', f('o.pem'), '-noout', '-ext', 'crlDistributionPoints']));
     expect(text.output).toContain('URI:http://pki.example/ca.crl');
     expect(caCert.extensions.some((e) => e.oid === OID.cRLDistributionPoints)).toBe(true);
+  });
+
+  test('the same bytes parse once, and a signature check between two certificates is remembered either way', () => {
+    const der = parseCertificatePem(ca.certificatePem).der;
+    expect(parseCertificate(Buffer.from(der))).toBe(parseCertificate(Buffer.from(der)));
+    const caCert = parseCertificate(der);
+    const rootCert = parseCertificatePem(root.certificatePem);
+    const stranger = parseCertificatePem(createRootCa({ commonName: 'Stranger', keyAlgorithm: 'ec-p256' }).certificatePem);
+    for (let i = 0; i < 2; i++) {
+      expect(isSignedBy(caCert, rootCert)).toBe(true);
+      expect(isSignedBy(caCert, stranger)).toBe(false);
+    }
+    // A changed byte is another certificate: parsed again, and its signature no longer verifies.
+    const altered = Buffer.from(der);
+    altered[altered.length - 10] ^= 1;
+    expect(isSignedBy(parseCertificate(altered), rootCert)).toBe(false);
   });
 
   test('bad requests are refused by name', () => {

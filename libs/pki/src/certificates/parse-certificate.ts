@@ -5,6 +5,7 @@ import { OID } from '../asn1/oids';
 import { pemBlocks } from '../asn1/pem';
 import { PkiError } from '../errors';
 import { publicKeyFromSpki } from '../keys/key-algorithm';
+import { BoundedMemo } from './bounded-memo';
 import { type KeyUsage, keyUsageFromBits } from './key-usage';
 
 export interface CertificateExtension {
@@ -39,9 +40,17 @@ export interface ParsedCertificate {
   readonly sha256: string;
 }
 
+// Parsing costs about 140 µs and checking a signature about as much; issuing or verifying one
+// document meets the same CA certificates dozens of times.
+const parsed = new BoundedMemo<ParsedCertificate>(512);
+/** Real certificates are a few kilobytes; a larger one (hostile, or odd) is parsed each time rather than held. */
+const MEMO_MAX_DER = 16 * 1024;
+const signatureChecks = new BoundedMemo<boolean>(2048);
+
+/** Certificates are parsed once per distinct DER: callers must treat what they get as read-only (it is shared). */
 export function parseCertificate(der: Buffer): ParsedCertificate {
   try {
-    return parseCertificateUnchecked(der);
+    return der.length > MEMO_MAX_DER ? parseCertificateUnchecked(der) : parsed.get(der.toString('base64'), () => parseCertificateUnchecked(der));
   } catch (e) {
     if (e instanceof PkiError) throw new PkiError('BAD_CERTIFICATE', `not a valid X.509 certificate: ${e.message}`);
     throw e;
@@ -156,11 +165,13 @@ export function parseCertificatesPem(pem: string, what = 'certificate'): ParsedC
 
 /** Checks the certificate's signature with the candidate issuer's key (node:crypto does the maths). */
 export function isSignedBy(cert: ParsedCertificate, issuer: ParsedCertificate): boolean {
-  try {
-    return new X509Certificate(cert.der).verify(issuer.publicKey);
-  } catch {
-    return false;
-  }
+  return signatureChecks.get(`${cert.sha256} ${issuer.sha256}`, () => {
+    try {
+      return new X509Certificate(cert.der).verify(issuer.publicKey);
+    } catch {
+      return false;
+    }
+  });
 }
 
 export function isSelfIssued(cert: ParsedCertificate): boolean {
