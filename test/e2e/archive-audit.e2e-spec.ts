@@ -323,11 +323,21 @@ describe('archive and tamper-evident audit trail', () => {
       return { signatures, revocation, fetched: report.body.onlineRevocation?.map((fetch) => fetch.outcome) };
     };
     expect(await verdict(listed)).toEqual({ signatures: [{ indication: 'TOTAL_PASSED', subIndication: undefined, signer: 'Trần Thị Bình' }], revocation: expect.stringMatching(/^the signer certificate is not on the CRL of /), fetched: [expect.stringMatching(/^CRL of .*, 0 revoked$/)] });
-    expect(crlRequests).toBe(1);
     // Asked again, intake answers from the CRL it holds.
     expect(await verdict(listed)).toMatchObject({ signatures: [{ indication: 'TOTAL_PASSED' }], fetched: undefined });
-    expect(crlRequests).toBe(1);
     expect((await verdict(unlisted)).signatures).toEqual([{ indication: 'INDETERMINATE', subIndication: 'NO_CERTIFICATE_CHAIN_FOUND', signer: 'Trần Thị Bình' }]);
+
+    // Archival's report, kept with the document, checked the listed CA's CRL as well (fetched itself).
+    const reportObject = await waitFor('the archived verification report', async () => {
+      const { rows } = await db.query<{ objects: { name: string; role: string }[] }>(`SELECT objects FROM archival.records WHERE document_id = $1`, [answer.body.documentId]);
+      return rows[0]?.objects.find((object) => object.role === 'verification-report');
+    }, { timeoutMs: 40_000 });
+    type Archived = { files: { name: string; report?: { signatures: { indication: string; checks: { name: string; detail: string }[] }[] } }[] };
+    const archived = JSON.parse(readFileSync(join(exchange.dataFolder, 'storage', 'edoc-archive', reportObject.name), 'utf8')) as Archived;
+    const listedSignature = archived.files.find((file) => file.name === 'attachment-1.pdf')?.report?.signatures[0];
+    expect(listedSignature?.indication).toBe('TOTAL_PASSED');
+    expect(listedSignature?.checks.find((check) => check.name === 'revocation')?.detail).toMatch(/^the signer certificate is not on the CRL of /);
+    expect(crlRequests).toBe(2); // once by intake, once by archival: each keeps what it fetched
   });
 
   it('verifies the package offline, with every service stopped', async () => {

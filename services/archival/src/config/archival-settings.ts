@@ -26,6 +26,8 @@ export interface ArchivalSettings {
   renewBeforeDays: number;
   /** How often the archive looks for documents to time-stamp again (EDOC_ARCHIVE_RENEWAL_SECONDS, 3600). */
   renewalIntervalMs: number;
+  /** Deadline of each online revocation fetch for the verification reports; unset or 0: offline. */
+  revocationFetchTimeoutMs?: number;
 }
 
 export const ARCHIVAL_SETTINGS = Symbol('ARCHIVAL_SETTINGS');
@@ -52,6 +54,7 @@ export function loadArchivalSettings(config: EdocConfig): ArchivalSettings {
     trustedRoots: readTrustedRoots(config.trustedRoots),
     secretsDir: secretsDirOf(config, 'archival'),
     tsaUrl: env('EDOC_TSA_URL'),
+    revocationFetchTimeoutMs: config.revocationFetchTimeoutMs,
   };
 }
 

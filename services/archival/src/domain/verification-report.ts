@@ -1,4 +1,5 @@
-import { verifyPdf, type VerificationReport } from '@edoc/pdf-sign';
+import { verifyPdf, verifyPdfOnline, type VerificationReport } from '@edoc/pdf-sign';
+import type { RevocationLookup } from '@edoc/pki';
 
 export interface FileVerification {
   name: string;
@@ -18,13 +19,14 @@ export interface ArchivedVerificationReport {
 
 /**
  * Checks every signature of one archived file, read from its scratch copy in blocks: memory stays
- * flat whatever the file's size.
+ * flat whatever the file's size. With `online`, revocation data that neither the district nor the
+ * file holds (an attachment signed under another CA) is fetched where its certificates point.
  */
-export function verifyArchivedFile(file: { name: string; sha256: string; path: string }, trust: { anchorsPem: string[]; crlsPem: string[] } | Error, at: Date): FileVerification {
+export async function verifyArchivedFile(file: { name: string; sha256: string; path: string }, trust: { anchorsPem: string[]; crlsPem: string[] } | Error, at: Date, online?: RevocationLookup): Promise<FileVerification> {
   const { name, sha256, path } = file;
   if (trust instanceof Error) return { name, sha256, error: trust.message };
   try {
-    return { name, sha256, report: verifyPdf(path, { ...trust, at }) };
+    return { name, sha256, report: online ? await verifyPdfOnline(path, { ...trust, at }, online) : verifyPdf(path, { ...trust, at }) };
   } catch (error) {
     return { name, sha256, error: (error as Error).message };
   }

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { signDetached } from '@edoc/audit';
-import { districtTrust, HttpTimestampClient, LocalTimestampAuthority, loadSigningIdentity, parseCertificatesPem, parseCrlsPem, type SigningIdentity, type TimestampProvider, type TrustMaterial } from '@edoc/pki';
+import { districtTrust, HttpTimestampClient, OnlineRevocation, LocalTimestampAuthority, loadSigningIdentity, parseCertificatesPem, parseCrlsPem, type SigningIdentity, type TimestampProvider, type TrustMaterial } from '@edoc/pki';
 import { privateKeyFileIn } from '@edoc/runtime';
 import { ARCHIVAL_SETTINGS, type ArchivalSettings } from '../config/archival-settings';
 
@@ -24,7 +24,13 @@ export class ArchiveKeysService {
   private identity: SigningIdentity | undefined;
   private timestamps: TimestampProvider | undefined;
 
-  constructor(@Inject(ARCHIVAL_SETTINGS) private readonly settings: ArchivalSettings) {}
+  /** Revocation data fetched for the verification reports, shared by every document archived. */
+  readonly onlineRevocation: OnlineRevocation | undefined;
+
+  constructor(@Inject(ARCHIVAL_SETTINGS) private readonly settings: ArchivalSettings) {
+    const timeoutMs = settings.revocationFetchTimeoutMs ?? 0;
+    this.onlineRevocation = timeoutMs > 0 ? new OnlineRevocation({ timeoutMs }) : undefined;
+  }
 
   /** A detached, time-stamped CMS signature over `content` by the archive's key. */
   sign(content: Buffer): Promise<Buffer> {

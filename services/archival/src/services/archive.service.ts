@@ -122,7 +122,7 @@ export class ArchiveService {
       await keep('metadata.json', metadataJson, 'metadata', 'application/json');
       const trust = this.trustOrError();
       const verifiedAt = new Date();
-      const document = this.inspectDocument(pdf, trust, verifiedAt);
+      const document = await this.inspectDocument(pdf, trust, verifiedAt);
       const record = decree30Record({
         metadata,
         issuerName: this.directory.has(metadata.issuerCode) ? this.directory.require(metadata.issuerCode).name : metadata.issuerCode,
@@ -134,7 +134,7 @@ export class ArchiveService {
       await keep('metadata.xml', record, 'metadata-xml', 'application/xml');
       const verified = [document.verification];
       for (const [index, attachment] of attachments.entries()) {
-        verified.push(verifyArchivedFile({ name: `attachment-${index + 1}.pdf`, sha256: attachment.sha256, path: attachment.path }, trust, verifiedAt));
+        verified.push(await verifyArchivedFile({ name: `attachment-${index + 1}.pdf`, sha256: attachment.sha256, path: attachment.path }, trust, verifiedAt, this.keys.onlineRevocation));
       }
       const report = verificationReport(verified, verifiedAt);
       await keep('verification-report.json', Buffer.from(`${JSON.stringify(report, null, 2)}\n`), 'verification-report', 'application/json', true);
@@ -144,8 +144,8 @@ export class ArchiveService {
   }
 
   /** The page count and the signatures of the main PDF, both read from its scratch copy in blocks. */
-  private inspectDocument(pdf: LocalCopy, trust: { anchorsPem: string[]; crlsPem: string[] } | Error, at: Date): { pageCount: number; verification: FileVerification } {
-    return { pageCount: pagesOf(pdf.path), verification: verifyArchivedFile({ name: 'document.pdf', sha256: pdf.sha256, path: pdf.path }, trust, at) };
+  private async inspectDocument(pdf: LocalCopy, trust: { anchorsPem: string[]; crlsPem: string[] } | Error, at: Date): Promise<{ pageCount: number; verification: FileVerification }> {
+    return { pageCount: pagesOf(pdf.path), verification: await verifyArchivedFile({ name: 'document.pdf', sha256: pdf.sha256, path: pdf.path }, trust, at, this.keys.onlineRevocation) };
   }
 
   private trustOrError(): { anchorsPem: string[]; crlsPem: string[] } | Error {
