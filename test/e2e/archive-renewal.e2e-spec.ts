@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Client } from 'pg';
 import { issueTimestampingCertificate, parseCertificatePem } from '@edoc/pki';
 import { verifyPdf } from '@edoc/pdf-sign';
@@ -18,6 +18,7 @@ interface RecordRow {
   timestamp_horizon: Date | null;
   renewals: number;
   renewal_blocked: string | null;
+  renewal_pending: { object: { name: string; sha256: string } } | null;
 }
 
 /**
@@ -30,7 +31,7 @@ describe('renewal of archived documents before their time-stamps expire', () => 
   let db: Client;
   let documentId: string;
   const pki = (name: string) => readFileSync(join(exchange.dataFolder, 'pki', name), 'utf8');
-  const record = async () => (await db.query<RecordRow>('SELECT objects, timestamp_horizon, renewals, renewal_blocked FROM archival.records WHERE document_id = $1', [documentId])).rows[0];
+  const record = async () => (await db.query<RecordRow>('SELECT objects, timestamp_horizon, renewals, renewal_blocked, renewal_pending FROM archival.records WHERE document_id = $1', [documentId])).rows[0];
   const metric = async (name: string, labels = '') => {
     const text = (await http(exchange.url('archival', '/metrics'), { token: exchange.token('admin') })).bytes.toString('utf8');
     const line = text.split('\n').find((l) => (l.startsWith(`${name}{`) || l.startsWith(`${name} `)) && l.includes(labels));
@@ -72,7 +73,7 @@ describe('renewal of archived documents before their time-stamps expire', () => 
     expect(await metric('edoc_archive_timestamp_horizon_seconds')).toBeGreaterThan(0);
   });
 
-  it('renews it once the TSA has a certificate that reaches further: a new write-once copy that every validator accepts', async () => {
+  it('renews it once the TSA has a certificate that reaches further: a new write-once copy that every validator accepts, made once even when the database first refuses to list it', async () => {
     // The TSA's certificate rolls over, as an operator does it: a new key and certificate from the issuing CA.
     const before = await record();
     const issuing = { certificatePem: pki('issuing-ca.cert.pem'), privateKeyPem: readFileSync(join(exchange.dataFolder, 'secrets', 'ca', 'keys', 'issuing-ca.key.pem'), 'utf8') };
@@ -81,13 +82,24 @@ describe('renewal of archived documents before their time-stamps expire', () => 
     await exchange.stopService('archival');
     writeFileSync(join(exchange.dataFolder, 'pki', 'tsa.cert.pem'), rolled.certificatePem);
     for (const holder of ['archival', 'signing']) writeFileSync(join(exchange.dataFolder, 'secrets', holder, 'keys', 'tsa.key.pem'), rolled.privateKeyPem, { mode: 0o600 });
+    // The database refuses to list the renewed copy, after the copy is written to the write-once store.
+    await db.query(`CREATE FUNCTION archival.test_refuse_renewal() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'test: the renewal is refused'; END $$`);
+    await db.query(`CREATE TRIGGER test_refuse_renewal BEFORE UPDATE ON archival.records FOR EACH ROW WHEN (NEW.renewals > OLD.renewals) EXECUTE FUNCTION archival.test_refuse_renewal()`);
     exchange.startService('archival');
+    const pending = await waitFor('a renewed copy written and not listed', async () => (await record())?.renewal_pending ?? undefined, { timeoutMs: 90_000 });
+    await waitFor('two passes that failed to list it', async () => ((await metric('edoc_archive_renewals_total', 'outcome="failed"')) ?? 0) >= 2 || undefined, { timeoutMs: 60_000 });
+    await db.query('DROP TRIGGER test_refuse_renewal ON archival.records; DROP FUNCTION archival.test_refuse_renewal()');
 
     const renewed = await waitFor('the renewal', async () => {
       const row = await record();
       return row?.renewals === 1 ? row : undefined;
     }, { timeoutMs: 90_000 });
     const copy = renewed.objects.at(-1)!;
+    // The copy the refused pass wrote is the one listed: no pass time-stamped a second one.
+    expect(copy).toMatchObject({ name: pending.object.name, sha256: pending.object.sha256 });
+    expect(renewed.renewal_pending).toBeNull();
+    const folder = join(exchange.dataFolder, 'storage', 'edoc-archive', dirname(copy.name));
+    expect(readdirSync(folder).filter((file) => file.startsWith('document-renewed-'))).toEqual([copy.name.split('/').pop()]);
     expect(copy.role).toBe('renewed-document');
     expect(copy.name).toMatch(new RegExp(`^${DISTRICT}/\\d{4}/${documentId}/document-renewed-1-[0-9a-f]{12}\\.pdf$`));
     expect(renewed.objects.slice(0, -1)).toEqual(before!.objects);

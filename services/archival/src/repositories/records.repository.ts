@@ -29,6 +29,14 @@ export interface ArchiveRecord {
   renewals: number;
   /** Why the last renewal could not be made, until one is. */
   renewalBlocked: string | null;
+  /** A renewed copy being written to the archive and not yet listed in `objects`. */
+  renewalPending: PendingRenewal | null;
+}
+
+/** The copy a renewal is about to write, and the horizon it gives. */
+export interface PendingRenewal {
+  object: ArchivedObject;
+  horizon: string;
 }
 
 interface Row {
@@ -47,10 +55,11 @@ interface Row {
   timestamp_horizon: Date | null;
   renewals: number;
   renewal_blocked: string | null;
+  renewal_pending: PendingRenewal | null;
 }
 
 const SELECT = `SELECT document_id, issuer_code, edxml_document_id, retention_class, retain_until, objects, lock_mode, archived_at,
-  issued_at, to_char(issued_date, 'YYYY-MM-DD') AS issued_date, verification_valid, disposal_listed_at, timestamp_horizon, renewals, renewal_blocked FROM archival.records`;
+  issued_at, to_char(issued_date, 'YYYY-MM-DD') AS issued_date, verification_valid, disposal_listed_at, timestamp_horizon, renewals, renewal_blocked, renewal_pending FROM archival.records`;
 
 const toRecord = (row: Row): ArchiveRecord => ({
   documentId: row.document_id,
@@ -68,6 +77,7 @@ const toRecord = (row: Row): ArchiveRecord => ({
   timestampHorizon: row.timestamp_horizon,
   renewals: row.renewals,
   renewalBlocked: row.renewal_blocked,
+  renewalPending: row.renewal_pending,
 });
 
 /** Where each issued document's write-once copies are, and how long they are kept. */
@@ -81,7 +91,7 @@ export class RecordsRepository {
   }
 
   /** True when this call created the record; false when the document was archived before. */
-  async insert(tx: Queryable, record: Omit<ArchiveRecord, 'archivedAt' | 'disposalListedAt' | 'renewals' | 'renewalBlocked'>): Promise<boolean> {
+  async insert(tx: Queryable, record: Omit<ArchiveRecord, 'archivedAt' | 'disposalListedAt' | 'renewals' | 'renewalBlocked' | 'renewalPending'>): Promise<boolean> {
     const { rowCount } = await tx.query(
       `INSERT INTO archival.records (document_id, issuer_code, edxml_document_id, retention_class, retain_until, objects, lock_mode, issued_at, issued_date, verification_valid, timestamp_horizon, horizon_read)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, true) ON CONFLICT (document_id) DO NOTHING`,
@@ -157,11 +167,16 @@ export class RecordsRepository {
    */
   async recordRenewal(tx: Queryable, documentId: string, expected: Date, renewed: ArchivedObject, horizon: Date): Promise<boolean> {
     const { rowCount } = await tx.query(
-      `UPDATE archival.records SET objects = objects || jsonb_build_array($3::jsonb), timestamp_horizon = $4, renewals = renewals + 1, renewal_blocked = NULL
+      `UPDATE archival.records SET objects = objects || jsonb_build_array($3::jsonb), timestamp_horizon = $4, renewals = renewals + 1, renewal_blocked = NULL, renewal_pending = NULL
        WHERE document_id = $1 AND timestamp_horizon = $2`,
       [documentId, expected, JSON.stringify(renewed), horizon],
     );
     return rowCount === 1;
+  }
+
+  /** Names the copy a renewal is about to write (see migration 004); `null` forgets a copy that was never written. */
+  async setRenewalPending(documentId: string, pending: PendingRenewal | null): Promise<void> {
+    await this.db.query(`UPDATE archival.records SET renewal_pending = $2 WHERE document_id = $1`, [documentId, pending === null ? null : JSON.stringify(pending)]);
   }
 
   async markRenewalBlocked(documentId: string, reason: string): Promise<void> {

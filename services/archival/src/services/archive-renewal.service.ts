@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { ARCHIVED_ENTRY_TYPE } from '@edoc/audit';
@@ -12,7 +13,7 @@ import { EDOC_CONFIG, PeriodicTask, ServiceReadiness } from '@edoc/runtime';
 import { type ArchiveStore, scratchPath, withScratchFolder } from '@edoc/storage';
 import { ARCHIVAL_SETTINGS, type ArchivalSettings } from '../config/archival-settings';
 import { timestampHorizon } from '../domain/timestamp-horizon';
-import { type ArchivedObject, type ArchiveRecord, RecordsRepository } from '../repositories/records.repository';
+import { type ArchivedObject, type ArchiveRecord, type PendingRenewal, RecordsRepository } from '../repositories/records.repository';
 import { ArchivalMetrics } from './archival-metrics';
 import { ArchiveKeysService } from './archive-keys.service';
 import { ARCHIVE_STORE } from './archive-store.token';
@@ -107,6 +108,10 @@ export class ArchiveRenewalService implements OnApplicationBootstrap, OnApplicat
   private async renew(record: ArchiveRecord, now: Date): Promise<RenewalOutcome> {
     const current = currentCopyOf(record);
     if (current === undefined || record.timestampHorizon === null) return { kind: 'blocked', reason: 'the record lists no time-stamped document' };
+    if (record.renewalPending !== null) {
+      const adopted = await this.adoptPending(record, record.renewalPending, now);
+      if (adopted !== undefined) return adopted;
+    }
     return withScratchFolder(async (dir) => {
       const input = await this.copyOut(current, dir);
       const copied = await sha256Of(input);
@@ -125,11 +130,31 @@ export class ArchiveRenewalService implements OnApplicationBootstrap, OnApplicat
       const sha256 = await sha256Of(renewedPath);
       // The digest in the name: a copy archived by an attempt whose record update failed never blocks the next.
       const name = `${dirname(current.name)}/document-renewed-${record.renewals + 1}-${sha256.slice(0, 12)}.pdf`;
-      const stored = await this.archive.putOnce(name, createReadStream(renewedPath), { retainUntil: record.retainUntil ?? undefined, mediaType: 'application/pdf' });
-      const object: ArchivedObject = { name, sha256: stored.sha256, size: (await stat(renewedPath)).size, role: 'renewed-document', mediaType: 'application/pdf' };
+      const object: ArchivedObject = { name, sha256, size: (await stat(renewedPath)).size, role: 'renewed-document', mediaType: 'application/pdf' };
+      // Named before it is written: a copy written but not listed (the update below failed) is found and listed next pass.
+      await this.records.setRenewalPending(record.documentId, { object, horizon: horizon.toISOString() });
+      await this.archive.putOnce(name, createReadStream(renewedPath), { retainUntil: record.retainUntil ?? undefined, mediaType: 'application/pdf' });
       await this.recordRenewal(record, object, horizon, now);
       return { kind: 'renewed', object, horizon };
     }, this.scratch);
+  }
+
+  /**
+   * A renewal that wrote its copy and failed before listing it: the copy is listed now, as it is, and
+   * no second copy is made. A copy that was never written (the failure came first) is forgotten.
+   */
+  private async adoptPending(record: ArchiveRecord, pending: PendingRenewal, now: Date): Promise<RenewalOutcome | undefined> {
+    const { object } = pending;
+    if ((await this.archive.stat(object.name)) === undefined) {
+      await this.records.setRenewalPending(record.documentId, null);
+      return undefined;
+    }
+    const stored = await sha256Of(await this.archive.getStream(object.name));
+    if (stored !== object.sha256) return { kind: 'blocked', reason: `the archive holds ${object.name} with SHA-256 ${stored}, not the ${object.sha256} the renewal wrote` };
+    const horizon = new Date(pending.horizon);
+    await this.recordRenewal(record, object, horizon, now);
+    this.logger.log(`listed the renewed copy ${object.name} that an earlier pass wrote and could not record`);
+    return { kind: 'renewed', object, horizon };
   }
 
   private async recordRenewal(record: ArchiveRecord, object: ArchivedObject, horizon: Date, now: Date): Promise<void> {
@@ -187,8 +212,8 @@ function blockedBy(reach: Date, horizon: Date): RenewalOutcome {
   };
 }
 
-async function sha256Of(path: string): Promise<string> {
+async function sha256Of(source: string | Readable): Promise<string> {
   const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  for await (const chunk of typeof source === 'string' ? createReadStream(source) : source) hash.update(chunk as Buffer);
   return hash.digest('hex');
 }
