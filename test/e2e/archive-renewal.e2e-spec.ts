@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Client } from 'pg';
-import { issueTimestampingCertificate, parseCertificatePem } from '@edoc/pki';
-import { verifyPdf } from '@edoc/pdf-sign';
+import { issuePersonCertificate, issueTimestampingCertificate, loadSigningIdentity, parseCertificatePem } from '@edoc/pki';
+import { signPdf, verifyPdf } from '@edoc/pdf-sign';
 import { waitFor } from '@edoc/testing';
 import { TestExchange } from '../support/test-exchange';
 import { http, submissionForm } from '../support/http';
@@ -14,11 +14,11 @@ const DISTRICT = '000.00.13.H26';
 const BACH_DANG = '000.31.13.H26';
 
 interface RecordRow {
-  objects: { name: string; sha256: string; role: string }[];
+  objects: { name: string; sha256: string; role: string; of?: string }[];
   timestamp_horizon: Date | null;
   renewals: number;
   renewal_blocked: string | null;
-  renewal_pending: { object: { name: string; sha256: string } } | null;
+  renewal_pending: { objects: { name: string; sha256: string; role: string }[] } | null;
 }
 
 /**
@@ -31,6 +31,7 @@ describe('renewal of archived documents before their time-stamps expire', () => 
   let db: Client;
   let documentId: string;
   const pki = (name: string) => readFileSync(join(exchange.dataFolder, 'pki', name), 'utf8');
+  const issuingCa = () => ({ certificatePem: pki('issuing-ca.cert.pem'), privateKeyPem: readFileSync(join(exchange.dataFolder, 'secrets', 'ca', 'keys', 'issuing-ca.key.pem'), 'utf8') });
   const record = async () => (await db.query<RecordRow>('SELECT objects, timestamp_horizon, renewals, renewal_blocked, renewal_pending FROM archival.records WHERE document_id = $1', [documentId])).rows[0];
   const metric = async (name: string, labels = '') => {
     const text = (await http(exchange.url('archival', '/metrics'), { token: exchange.token('admin') })).bytes.toString('utf8');
@@ -50,10 +51,18 @@ describe('renewal of archived documents before their time-stamps expire', () => 
     await exchange?.stop();
   });
 
+  /** An attachment signed, without a time-stamp, by someone whose certificate the district's CA issued. */
+  const signedAttachment = async () => {
+    const person = issuePersonCertificate(issuingCa(), { orgCode: '000.00.13.H26', orgName: 'UBND quận Hai Bà Trưng', fullName: 'Lê Thị Hoa', position: 'Chuyên viên' });
+    const identity = loadSigningIdentity({ certificatePem: person.certificatePem, privateKeyPem: person.privateKeyPem, chainPem: [pki('issuing-ca.cert.pem')] });
+    return signPdf(await makePdf('Phu luc da ky', 1), { identity, appearance: { kind: 'invisible' } });
+  };
+
   it("keeps when the document's newest time-stamp expires, and says why it cannot renew it with the same TSA", async () => {
     const answer = await http<{ documentId: string }>(exchange.url('intake', '/documents'), {
       token: exchange.token('hbt.clerk'),
-      form: submissionForm({ type: 'QĐ', subject: 'Quyết định lưu trữ vĩnh viễn', recipients: [BACH_DANG], signer: 'hbt.signer', draftingUnit: 'VP' }, await makePdf('Quyet dinh luu tru', 1)),
+      // Two attachments, one already signed by a person of the district; issuing signs both for the organisation.
+      form: submissionForm({ type: 'QĐ', subject: 'Quyết định lưu trữ vĩnh viễn', recipients: [BACH_DANG], signer: 'hbt.signer', draftingUnit: 'VP' }, await makePdf('Quyet dinh luu tru', 1), [await signedAttachment(), await makePdf('Phu luc khong ky', 1)]),
     });
     expect(answer.status).toBe(202);
     documentId = answer.body.documentId;
@@ -76,7 +85,7 @@ describe('renewal of archived documents before their time-stamps expire', () => 
   it('renews it once the TSA has a certificate that reaches further: a new write-once copy that every validator accepts, made once even when the database first refuses to list it', async () => {
     // The TSA's certificate rolls over, as an operator does it: a new key and certificate from the issuing CA.
     const before = await record();
-    const issuing = { certificatePem: pki('issuing-ca.cert.pem'), privateKeyPem: readFileSync(join(exchange.dataFolder, 'secrets', 'ca', 'keys', 'issuing-ca.key.pem'), 'utf8') };
+    const issuing = issuingCa();
     const oldTsa = parseCertificatePem(pki('tsa.cert.pem'));
     const rolled = issueTimestampingCertificate(issuing, { commonName: 'TSA (rolled over)', orgName: 'UBND quận Hai Bà Trưng', notAfter: new Date(oldTsa.notAfter.getTime() + 400 * 86_400_000) });
     await exchange.stopService('archival');
@@ -94,15 +103,19 @@ describe('renewal of archived documents before their time-stamps expire', () => 
       const row = await record();
       return row?.renewals === 1 ? row : undefined;
     }, { timeoutMs: 90_000 });
-    const copy = renewed.objects.at(-1)!;
-    // The copy the refused pass wrote is the one listed: no pass time-stamped a second one.
-    expect(copy).toMatchObject({ name: pending.object.name, sha256: pending.object.sha256 });
+    // The document and both attachments (signed, each of them, when the document was issued) are renewed.
+    const [copy, attachmentCopy, secondAttachmentCopy] = renewed.objects.slice(-3) as RecordRow['objects'];
+    expect(renewed.objects.slice(0, -3)).toEqual(before!.objects);
+    expect(secondAttachmentCopy).toMatchObject({ role: 'renewed-attachment', of: before!.objects[2]!.name });
+    // The copies the refused pass wrote are the ones listed: no pass time-stamped second ones.
+    expect(renewed.objects.slice(-3)).toEqual(pending.objects);
     expect(renewed.renewal_pending).toBeNull();
-    const folder = join(exchange.dataFolder, 'storage', 'edoc-archive', dirname(copy.name));
-    expect(readdirSync(folder).filter((file) => file.startsWith('document-renewed-'))).toEqual([copy.name.split('/').pop()]);
+    const folder = join(exchange.dataFolder, 'storage', 'edoc-archive', dirname(copy!.name));
+    expect(readdirSync(folder).filter((file) => file.includes('-renewed-')).sort()).toEqual(renewed.objects.slice(-3).map((object) => object.name.split('/').pop()).sort());
     expect(copy.role).toBe('renewed-document');
     expect(copy.name).toMatch(new RegExp(`^${DISTRICT}/\\d{4}/${documentId}/document-renewed-1-[0-9a-f]{12}\\.pdf$`));
-    expect(renewed.objects.slice(0, -1)).toEqual(before!.objects);
+    expect(attachmentCopy).toMatchObject({ role: 'renewed-attachment', of: before!.objects[1]!.name });
+    expect(attachmentCopy.name).toMatch(/\/attachment-1-renewed-1-[0-9a-f]{12}\.pdf$/);
     expect(renewed.timestamp_horizon?.toISOString()).toBe(parseCertificatePem(rolled.certificatePem).notAfter.toISOString());
 
     const download = await http(exchange.url('archival', `/archive/objects?name=${encodeURIComponent(copy.name)}`), { token: exchange.token('admin') });
@@ -124,15 +137,33 @@ describe('renewal of archived documents before their time-stamps expire', () => 
     ]);
     expect(offline.signatures[1]?.checks.find((check) => check.name === 'later-revisions')?.detail).toContain('within its FieldMDP lock P=2');
 
+    // The signed attachment: its bytes untouched, its signature now with validation data and a document time-stamp, offline.
+    const renewedAttachment = await http(exchange.url('archival', `/archive/objects?name=${encodeURIComponent(attachmentCopy.name)}`), { token: exchange.token('admin') });
+    const originalAttachment = await http(exchange.url('archival', `/archive/objects?name=${encodeURIComponent(before!.objects[1]!.name)}`), { token: exchange.token('admin') });
+    expect(createHash('sha256').update(renewedAttachment.bytes).digest('hex')).toBe(attachmentCopy.sha256);
+    expect(renewedAttachment.bytes.subarray(0, originalAttachment.bytes.length).equals(originalAttachment.bytes)).toBe(true);
+    const attachmentOffline = verifyPdf(renewedAttachment.bytes, { anchorsPem: [pki('root-ca.cert.pem')], requireRevocation: true });
+    expect(attachmentOffline.signatures.map((s) => s.signer?.commonName ?? s.kind)).toEqual(['Lê Thị Hoa', expect.any(String), 'document-timestamp']);
+    expect(attachmentOffline.signatures.map((s) => s.indication)).toEqual(['TOTAL_PASSED', 'TOTAL_PASSED', 'TOTAL_PASSED']);
+    expect(await pdfsigValidity(renewedAttachment.bytes)).toEqual(['Signature is Valid.', 'Signature is Valid.']); // poppler lists no document time-stamp; openssl checks it below
+    await expect(qpdfCheck(renewedAttachment.bytes)).resolves.toContain('No syntax or stream encoding errors');
+    expect(await documentTimestampVerdicts(renewedAttachment.bytes, pki('root-ca.cert.pem'), pki('issuing-ca.cert.pem'))).toEqual(['Verification: OK']);
+
     // The audit chain records the copy, and an export carries it.
     const { rows } = await db.query<{ summary: string }>(`SELECT body::json->>'summary' AS summary FROM archival.audit_entries WHERE document_id = $1 AND event_type = 'document.archived' ORDER BY doc_seq`, [documentId]);
     expect(rows).toHaveLength(2);
     expect(rows[1]!.summary).toContain('renewed the time-stamp');
+    expect(rows[1]!.summary).toContain('and 2 signed attachment(s)');
     const issued = (await db.query<{ day: string }>(`SELECT to_char(issued_date, 'YYYY-MM-DD') AS day FROM archival.records WHERE document_id = $1`, [documentId])).rows[0]!.day;
     const exported = await http<{ objects: { archiveName: string }[] }>(exchange.url('archival', `/archive/export?org=${DISTRICT}&from=${issued}&to=${issued}`), { token: exchange.token('admin') });
     expect(exported.status).toBe(200);
-    expect(exported.body.objects.map((o) => o.archiveName)).toContain(copy.name);
+    expect(exported.body.objects.map((o) => o.archiveName)).toEqual(expect.arrayContaining(renewed.objects.slice(-3).map((object) => object.name)));
     expect(await metric('edoc_archive_renewals_total', 'outcome="renewed"')).toBe(1);
+    // The chain and every archived object, the renewed copies among them, verify.
+    const audit = await exchange.cliOutcome(['audit', 'verify', '--as', 'admin', '--url', exchange.url('archival')]);
+    expect({ code: audit.code, stderr: audit.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(audit.stdout).toContain('INTACT: no break found');
+    expect(audit.stdout).toMatch(new RegExp(`archived objects checked: ${renewed.objects.length}\\b`));
 
     // The same TSA cannot reach past its own certificate: the next passes block again, and renew nothing twice.
     const again = await waitFor('the next renewal to be blocked', async () => {

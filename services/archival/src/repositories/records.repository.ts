@@ -5,9 +5,11 @@ export interface ArchivedObject {
   name: string;
   sha256: string;
   size: number;
-  /** A renewed document is the document again with validation data and a newer document time-stamp. */
-  role: 'document' | 'renewed-document' | 'attachment' | 'metadata' | 'metadata-xml' | 'verification-report';
+  /** A renewed document (or attachment) is the document again with validation data and a newer document time-stamp. */
+  role: 'document' | 'renewed-document' | 'attachment' | 'renewed-attachment' | 'metadata' | 'metadata-xml' | 'verification-report';
   mediaType: string;
+  /** A renewed attachment: the name of the attachment it renews. */
+  of?: string;
 }
 
 export interface ArchiveRecord {
@@ -33,9 +35,9 @@ export interface ArchiveRecord {
   renewalPending: PendingRenewal | null;
 }
 
-/** The copy a renewal is about to write, and the horizon it gives. */
+/** The copies a renewal is about to write (the document's, and its signed attachments'), and the horizon they give. */
 export interface PendingRenewal {
-  object: ArchivedObject;
+  objects: ArchivedObject[];
   horizon: string;
 }
 
@@ -162,12 +164,12 @@ export class RecordsRepository {
   }
 
   /**
-   * The renewed copy joins the record's objects and its horizon moves; false when the record's horizon
+   * The renewed copies join the record's objects and its horizon moves; false when the record's horizon
    * is no longer `expected` (another instance renewed it meanwhile).
    */
-  async recordRenewal(tx: Queryable, documentId: string, expected: Date, renewed: ArchivedObject, horizon: Date): Promise<boolean> {
+  async recordRenewal(tx: Queryable, documentId: string, expected: Date, renewed: ArchivedObject[], horizon: Date): Promise<boolean> {
     const { rowCount } = await tx.query(
-      `UPDATE archival.records SET objects = objects || jsonb_build_array($3::jsonb), timestamp_horizon = $4, renewals = renewals + 1, renewal_blocked = NULL, renewal_pending = NULL
+      `UPDATE archival.records SET objects = objects || $3::jsonb, timestamp_horizon = $4, renewals = renewals + 1, renewal_blocked = NULL, renewal_pending = NULL
        WHERE document_id = $1 AND timestamp_horizon = $2`,
       [documentId, expected, JSON.stringify(renewed), horizon],
     );

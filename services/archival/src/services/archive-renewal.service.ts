@@ -1,14 +1,11 @@
-import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { ARCHIVED_ENTRY_TYPE } from '@edoc/audit';
 import type { EdocConfig } from '@edoc/config';
 import { Database } from '@edoc/db';
-import { addValidationDataFile, timestampPdfFile, verifyPdf } from '@edoc/pdf-sign';
+import { verifyPdf } from '@edoc/pdf-sign';
 import { EDOC_CONFIG, PeriodicTask, ServiceReadiness } from '@edoc/runtime';
 import { type ArchiveStore, scratchPath, withScratchFolder } from '@edoc/storage';
 import { ARCHIVAL_SETTINGS, type ArchivalSettings } from '../config/archival-settings';
@@ -19,13 +16,14 @@ import { ArchiveKeysService } from './archive-keys.service';
 import { ARCHIVE_STORE } from './archive-store.token';
 import { AuditTrailService } from './audit-trail.service';
 import { CheckpointService } from './checkpoint.service';
+import { makeRenewedCopy, sha256Of } from './renewed-copy';
 
 const DAY_MS = 24 * 3600_000;
 /** Records handled in one pass: a large backlog is worked off over several passes, never all at once. */
 const BATCH = 50;
 
 /** `reach`: how far the TSA's certificate reaches, when that is why the renewal is blocked. */
-export type RenewalOutcome = { kind: 'renewed'; object: ArchivedObject; horizon: Date } | { kind: 'blocked'; reason: string; reach?: Date };
+export type RenewalOutcome = { kind: 'renewed'; objects: ArchivedObject[]; horizon: Date } | { kind: 'blocked'; reason: string; reach?: Date };
 
 export interface RenewalPass {
   renewed: number;
@@ -104,62 +102,66 @@ export class ArchiveRenewalService implements OnApplicationBootstrap, OnApplicat
     return pass;
   }
 
-  /** The current copy, with validation data and a new document time-stamp, archived again; or why not. */
+  /**
+   * The current copies of the document and of each signed attachment, with validation data and a new
+   * document time-stamp, archived again; or why not. An attachment's own signatures (often under
+   * another CA) need a proof of existence as much as the document's do.
+   */
   private async renew(record: ArchiveRecord, now: Date): Promise<RenewalOutcome> {
-    const current = currentCopyOf(record);
+    const current = currentCopyOf(record, 'document');
     if (current === undefined || record.timestampHorizon === null) return { kind: 'blocked', reason: 'the record lists no time-stamped document' };
     if (record.renewalPending !== null) {
       const adopted = await this.adoptPending(record, record.renewalPending, now);
       if (adopted !== undefined) return adopted;
     }
+    const renewal = record.renewals + 1;
+    const folder = dirname(current.name);
     return withScratchFolder(async (dir) => {
-      const input = await this.copyOut(current, dir);
-      const copied = await sha256Of(input);
-      if (copied !== current.sha256) return { kind: 'blocked', reason: `the archived copy ${current.name} has SHA-256 ${copied}, not the ${current.sha256} its record and the audit chain hold` };
-      const withData = join(dir, 'with-validation-data.pdf');
-      addValidationDataFile(input, withData, this.keys.validationData(), { durable: false });
-      const renewedPath = join(dir, 'renewed.pdf');
-      await timestampPdfFile(withData, renewedPath, { timestamp: this.keys.timestampSource(), durable: false });
-      const report = verifyPdf(renewedPath, { ...this.keys.trust(), at: now });
-      const newest = [...report.signatures].sort((a, b) => (b.signedLength ?? 0) - (a.signedLength ?? 0))[0];
-      if (newest?.kind !== 'document-timestamp' || newest.indication !== 'TOTAL_PASSED') {
-        return { kind: 'blocked', reason: `the new document time-stamp does not validate: ${newest?.checks.filter((c) => c.status === 'fail').map((c) => c.detail).join('; ') ?? 'none was found'}` };
+      const from = { keys: this.keys, archive: this.archive };
+      const document = await makeRenewedCopy(from, current, { nameFor: (sha) => `${folder}/document-renewed-${renewal}-${sha.slice(0, 12)}.pdf`, role: 'renewed-document' }, dir, now, { skipUnsigned: false });
+      if (document.kind !== 'made') return { kind: 'blocked', reason: document.kind === 'blocked' ? document.reason : 'the document has no signature' };
+      if (document.horizon <= record.timestampHorizon!) return blockedBy(document.horizon, record.timestampHorizon!);
+      const copies = [document];
+      for (const attachment of record.objects.filter((object) => object.role === 'attachment')) {
+        const base = attachment.name.slice(folder.length + 1).replace(/\.pdf$/, '');
+        const source = currentCopyOf(record, attachment.name) as ArchivedObject;
+        const copy = await makeRenewedCopy(from, source, { nameFor: (sha) => `${folder}/${base}-renewed-${renewal}-${sha.slice(0, 12)}.pdf`, role: 'renewed-attachment', of: attachment.name }, dir, now, { skipUnsigned: true });
+        if (copy.kind === 'blocked') return { kind: 'blocked', reason: copy.reason };
+        if (copy.kind === 'made') copies.push(copy);
       }
-      const horizon = timestampHorizon(report);
-      if (horizon === undefined || horizon <= record.timestampHorizon!) return blockedBy(horizon ?? now, record.timestampHorizon!);
-      const sha256 = await sha256Of(renewedPath);
-      // The digest in the name: a copy archived by an attempt whose record update failed never blocks the next.
-      const name = `${dirname(current.name)}/document-renewed-${record.renewals + 1}-${sha256.slice(0, 12)}.pdf`;
-      const object: ArchivedObject = { name, sha256, size: (await stat(renewedPath)).size, role: 'renewed-document', mediaType: 'application/pdf' };
-      // Named before it is written: a copy written but not listed (the update below failed) is found and listed next pass.
-      await this.records.setRenewalPending(record.documentId, { object, horizon: horizon.toISOString() });
-      await this.archive.putOnce(name, createReadStream(renewedPath), { retainUntil: record.retainUntil ?? undefined, mediaType: 'application/pdf' });
-      await this.recordRenewal(record, object, horizon, now);
-      return { kind: 'renewed', object, horizon };
+      // The record is due again when the first of its new time-stamps expires.
+      const horizon = new Date(Math.min(...copies.map((copy) => copy.horizon.getTime())));
+      const objects = copies.map((copy) => copy.object);
+      // Named before they are written: copies written but not listed (the update below failed) are found and listed next pass.
+      await this.records.setRenewalPending(record.documentId, { objects, horizon: horizon.toISOString() });
+      for (const copy of copies) await this.archive.putOnce(copy.object.name, createReadStream(copy.path), { retainUntil: record.retainUntil ?? undefined, mediaType: 'application/pdf' });
+      await this.recordRenewal(record, objects, horizon, now);
+      return { kind: 'renewed', objects, horizon };
     }, this.scratch);
   }
 
   /**
-   * A renewal that wrote its copy and failed before listing it: the copy is listed now, as it is, and
-   * no second copy is made. A copy that was never written (the failure came first) is forgotten.
+   * A renewal that wrote its copies and failed before listing them: they are listed now, as they are,
+   * and no second copies are made. Copies that were not all written (the failure came first) are forgotten.
    */
   private async adoptPending(record: ArchiveRecord, pending: PendingRenewal, now: Date): Promise<RenewalOutcome | undefined> {
-    const { object } = pending;
-    if ((await this.archive.stat(object.name)) === undefined) {
-      await this.records.setRenewalPending(record.documentId, null);
-      return undefined;
+    for (const object of pending.objects) {
+      if ((await this.archive.stat(object.name)) === undefined) {
+        await this.records.setRenewalPending(record.documentId, null);
+        return undefined;
+      }
+      const stored = await sha256Of(await this.archive.getStream(object.name));
+      if (stored !== object.sha256) return { kind: 'blocked', reason: `the archive holds ${object.name} with SHA-256 ${stored}, not the ${object.sha256} the renewal wrote` };
     }
-    const stored = await sha256Of(await this.archive.getStream(object.name));
-    if (stored !== object.sha256) return { kind: 'blocked', reason: `the archive holds ${object.name} with SHA-256 ${stored}, not the ${object.sha256} the renewal wrote` };
     const horizon = new Date(pending.horizon);
-    await this.recordRenewal(record, object, horizon, now);
-    this.logger.log(`listed the renewed copy ${object.name} that an earlier pass wrote and could not record`);
-    return { kind: 'renewed', object, horizon };
+    await this.recordRenewal(record, pending.objects, horizon, now);
+    this.logger.log(`listed the renewed copies ${pending.objects.map((object) => object.name).join(', ')} that an earlier pass wrote and could not record`);
+    return { kind: 'renewed', objects: pending.objects, horizon };
   }
 
-  private async recordRenewal(record: ArchiveRecord, object: ArchivedObject, horizon: Date, now: Date): Promise<void> {
+  private async recordRenewal(record: ArchiveRecord, objects: ArchivedObject[], horizon: Date, now: Date): Promise<void> {
     await this.db.transaction(async (tx) => {
-      if (!(await this.records.recordRenewal(tx, record.documentId, record.timestampHorizon!, object, horizon))) return;
+      if (!(await this.records.recordRenewal(tx, record.documentId, record.timestampHorizon!, objects, horizon))) return;
       await this.audit.append(tx, {
         type: ARCHIVED_ENTRY_TYPE,
         messageId: `renewal:${record.documentId}:${record.renewals + 1}`,
@@ -167,7 +169,7 @@ export class ArchiveRenewalService implements OnApplicationBootstrap, OnApplicat
         orgCodes: [record.issuerCode],
         occurredAt: now.toISOString(),
         recordedAt: now.toISOString(),
-        summary: `renewed the time-stamp of ${record.edxmlDocumentId} (renewal ${record.renewals + 1}): validation data and a document time-stamp, provable until ${horizon.toISOString()}`,
+        summary: `renewed the time-stamp of ${record.edxmlDocumentId}${objects.length > 1 ? ` and ${objects.length - 1} signed attachment(s)` : ''} (renewal ${record.renewals + 1}): validation data and a document time-stamp, provable until ${horizon.toISOString()}`,
         payload: {
           documentId: record.documentId,
           edxmlDocumentId: record.edxmlDocumentId,
@@ -175,7 +177,7 @@ export class ArchiveRenewalService implements OnApplicationBootstrap, OnApplicat
           renewal: record.renewals + 1,
           previousHorizon: record.timestampHorizon!.toISOString(),
           horizon: horizon.toISOString(),
-          objects: [{ name: object.name, sha256: object.sha256, size: object.size, role: object.role, mediaType: object.mediaType }],
+          objects: objects.map((object) => ({ name: object.name, sha256: object.sha256, size: object.size, role: object.role, mediaType: object.mediaType, ...(object.of === undefined ? {} : { of: object.of }) })),
         },
       });
     });
@@ -192,16 +194,18 @@ export class ArchiveRenewalService implements OnApplicationBootstrap, OnApplicat
   /** Records archived before horizons were kept: their current copy is read once. */
   private async readUnknownHorizons(): Promise<void> {
     for (const record of await this.records.withUnreadHorizon(BATCH)) {
-      const current = currentCopyOf(record);
+      const current = currentCopyOf(record, 'document');
       const horizon = current === undefined ? undefined : await withScratchFolder(async (dir) => timestampHorizon(verifyPdf(await this.copyOut(current, dir), this.keys.trust())), this.scratch);
       await this.records.setHorizon(record.documentId, horizon ?? null);
     }
   }
 }
 
-/** The document as it stands: its latest renewed copy, or the issued one. */
-function currentCopyOf(record: ArchiveRecord): ArchivedObject | undefined {
-  return [...record.objects].reverse().find((object) => object.role === 'renewed-document' || object.role === 'document');
+/** The document (or the attachment of that name) as it stands: its latest renewed copy, or the archived one. */
+function currentCopyOf(record: ArchiveRecord, which: 'document' | string): ArchivedObject | undefined {
+  const isIt = (object: ArchivedObject) =>
+    which === 'document' ? object.role === 'renewed-document' || object.role === 'document' : object.name === which || (object.role === 'renewed-attachment' && object.of === which);
+  return [...record.objects].reverse().find(isIt);
 }
 
 function blockedBy(reach: Date, horizon: Date): RenewalOutcome {
@@ -212,8 +216,3 @@ function blockedBy(reach: Date, horizon: Date): RenewalOutcome {
   };
 }
 
-async function sha256Of(source: string | Readable): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of typeof source === 'string' ? createReadStream(source) : source) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
