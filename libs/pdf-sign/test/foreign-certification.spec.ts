@@ -3,7 +3,7 @@ import { pdflibAddPlaceholder } from '@signpdf/placeholder-pdf-lib';
 import signpdf from '@signpdf/signpdf';
 import { Signer } from '@signpdf/utils';
 import { PdfSignError, signPdf, timestampPdf, verifyPdf } from '@edoc/pdf-sign';
-import { extractSignatures, opensslVerify, pdfsig, qpdfCheck } from './helpers/external-tools';
+import { extractSignatures, mutoolDigestVerdicts, opensslVerify, pdfsig, qpdfCheck } from './helpers/external-tools';
 import { pdfLibDocument } from './helpers/inputs';
 import { makeOpensslCa, opensslCmsSign, type OpensslCa } from './helpers/openssl-ca';
 import { type TestPki, makeTestPki } from './helpers/pki-fixture';
@@ -66,15 +66,23 @@ describe('a document certified "no changes" (DocMDP P=1) by another tool', () =>
     certified = await certifiedElsewhere(other, 1);
   });
 
-  test('passes as it was made, and openssl, poppler and qpdf agree', () => {
+  test('passes as it was made, and openssl, poppler, MuPDF and qpdf agree', () => {
     expect(verdict(certified)).toEqual([{ indication: 'TOTAL_PASSED', subIndication: undefined, laterRevisions: expect.any(String) }]);
     const [extracted] = extractSignatures(certified);
     expect(opensslVerify(certified, extracted, other.rootPem).status).toBe(0);
     expect(pdfsig(certified)[0].valid).toBe(true);
+    expect(mutoolDigestVerdicts(certified)).toEqual(['The document is unchanged since signing.']);
     expect(qpdfCheck(certified).status).toBe(0);
+    // One signed byte changed: MuPDF and edoc both see it.
+    const tampered = Buffer.from(certified);
+    tampered[certified.indexOf('/MediaBox') + 12] ^= 1;
+    expect(mutoolDigestVerdicts(tampered)).toEqual([expect.stringMatching(/^Digest error/)]);
+    expect(verdict(tampered)[0]).toMatchObject({ indication: 'TOTAL_FAILED', subIndication: 'HASH_FAILURE' });
   });
 
   test('a comment added after it fails the certification, saying which permission forbade what', () => {
+    // The signed bytes are intact, as MuPDF sees too; what breaks the certification is what was added.
+    expect(mutoolDigestVerdicts(withComment(certified))).toEqual(['The signature is valid but there have been edits since signing.']);
     expect(verdict(withComment(certified))).toEqual([
       { indication: 'TOTAL_FAILED', subIndication: 'FORMAT_FAILURE', laterRevisions: "a later revision added what this signature's DocMDP P=1 (certification) forbids: annotation" },
     ]);

@@ -1,6 +1,6 @@
 import * as fontkit from '@pdf-lib/fontkit';
 import { inspectPdf, signPdf } from '@edoc/pdf-sign';
-import { pdfsig, qpdfCheck, run, withTempDir } from './helpers/external-tools';
+import { mutoolDigestVerdicts, pdfsig, qpdfCheck, run, withTempDir } from './helpers/external-tools';
 import { fixture, transform } from './helpers/inputs';
 import { sealImage, signatureImage } from './helpers/png';
 import { type TestPki, makeTestPki } from './helpers/pki-fixture';
@@ -48,11 +48,12 @@ describe('a PDF/A-1b document stays PDF/A-1b when signed', () => {
     objects = qpdfObjects(signed);
   });
 
-  test('the input is PDF/A-1b, the signed file still claims it, and qpdf and poppler accept both signatures', () => {
+  test('the input is PDF/A-1b, the signed file still claims it, and qpdf, poppler and MuPDF accept both signatures', () => {
     expect(inspectPdf(input).facts.pdfa).toEqual({ part: 1, conformance: 'B' });
     expect(inspectPdf(signed).facts.pdfa).toEqual({ part: 1, conformance: 'B' });
     expect(qpdfCheck(signed).status).toBe(0);
     expect(pdfsig(signed).map((signature) => signature.valid)).toEqual([true, true]);
+    expect(mutoolDigestVerdicts(signed)).toEqual(['The signature is valid but there have been edits since signing.', 'The document is unchanged since signing.']);
   });
 
   test('6.3.5: every CID font subset signing embeds has a /CIDSet naming exactly the glyphs of its font program', () => {

@@ -56,6 +56,24 @@ export function qpdfCheck(pdf: Buffer): { status: number; output: string } {
 }
 
 /**
+ * MuPDF's word on each signature's digest, in file order: "The document is unchanged since signing.",
+ * "The signature is valid but there have been edits since signing." (a later revision) or a digest
+ * error. Its certificate check needs a trust store it does not have, so only the digest is read.
+ */
+export function mutoolDigestVerdicts(pdf: Buffer): string[] {
+  return withTempDir((dir) => {
+    const file = join(dir, 'in.pdf');
+    writeFileSync(file, pdf);
+    const { status, output } = run('mutool', ['sign', '-v', file]);
+    if (status !== 0) throw new Error(`mutool sign -v failed: ${output}`);
+    return output
+      .split(/^Verifying signature \d+:/m)
+      .slice(1)
+      .map((block) => block.split('\n').map((line) => line.trim()).find((line) => /unchanged since signing|edits since signing|^Digest error/.test(line)) ?? '(no verdict)');
+  });
+}
+
+/**
  * Every signature's /ByteRange and /Contents, and the /SubFilter written just before its
  * /ByteRange, read naively (enough for files we made). A document time-stamp (ETSI.RFC3161) holds
  * an RFC 3161 token, for `openssl ts -verify`, not a detached CMS for `openssl cms -verify`.
