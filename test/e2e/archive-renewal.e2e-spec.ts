@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Client } from 'pg';
 import { issuePersonCertificate, issueTimestampingCertificate, loadSigningIdentity, parseCertificatePem } from '@edoc/pki';
@@ -9,6 +12,7 @@ import { TestExchange } from '../support/test-exchange';
 import { http, submissionForm } from '../support/http';
 import { makePdf } from '../support/pdf-fixtures';
 import { documentTimestampVerdicts, pdfsigValidity, qpdfCheck } from '../support/external-validators';
+import { makeOpensslCa, opensslCrl, type OpensslCa } from '../../libs/pdf-sign/test/helpers/openssl-ca';
 
 const DISTRICT = '000.00.13.H26';
 const BACH_DANG = '000.31.13.H26';
@@ -39,9 +43,19 @@ describe('renewal of archived documents before their time-stamps expire', () => 
     return line === undefined ? undefined : Number(line.split(' ').pop());
   };
 
+  /** A province's CA (made by openssl) that the operator trusts, and the CRL distribution point its certificates name. */
+  let province: OpensslCa;
+  let crlPoint: Server;
+  let work: string;
+
   beforeAll(async () => {
+    crlPoint = createServer((_request, response) => response.writeHead(200, { 'content-type': 'application/pkix-crl' }).end(opensslCrl(province)));
+    await new Promise<void>((resolve) => crlPoint.listen(0, '127.0.0.1', resolve));
+    province = makeOpensslCa({ crlUrl: `http://127.0.0.1:${(crlPoint.address() as AddressInfo).port}/province.crl` });
+    work = mkdtempSync(join(tmpdir(), 'edoc-renewal-e2e-'));
+    writeFileSync(join(work, 'province-root.pem'), province.rootPem);
     // Every archived document is due at once (its horizon is within a century), and passes come every second.
-    exchange = await TestExchange.start({ env: { EDOC_ARCHIVE_RENEW_BEFORE_DAYS: '36500', EDOC_ARCHIVE_RENEWAL_SECONDS: '1' } });
+    exchange = await TestExchange.start({ env: { EDOC_ARCHIVE_RENEW_BEFORE_DAYS: '36500', EDOC_ARCHIVE_RENEWAL_SECONDS: '1', EDOC_TRUSTED_ROOTS: join(work, 'province-root.pem') } });
     db = new Client({ connectionString: exchange.databaseUrl });
     await db.connect();
   });
@@ -49,6 +63,8 @@ describe('renewal of archived documents before their time-stamps expire', () => 
   afterAll(async () => {
     await db?.end();
     await exchange?.stop();
+    if (crlPoint?.listening) await new Promise((resolve) => crlPoint.close(resolve));
+    if (work !== undefined) rmSync(work, { recursive: true, force: true });
   });
 
   /** An attachment signed, without a time-stamp, by someone whose certificate the district's CA issued. */
@@ -61,8 +77,11 @@ describe('renewal of archived documents before their time-stamps expire', () => 
   it("keeps when the document's newest time-stamp expires, and says why it cannot renew it with the same TSA", async () => {
     const answer = await http<{ documentId: string }>(exchange.url('intake', '/documents'), {
       token: exchange.token('hbt.clerk'),
-      // Two attachments, one already signed by a person of the district; issuing signs both for the organisation.
-      form: submissionForm({ type: 'QĐ', subject: 'Quyết định lưu trữ vĩnh viễn', recipients: [BACH_DANG], signer: 'hbt.signer', draftingUnit: 'VP' }, await makePdf('Quyet dinh luu tru', 1), [await signedAttachment(), await makePdf('Phu luc khong ky', 1)]),
+      // Two attachments, signed by a person of the district and by one of the province; issuing signs both for the organisation.
+      form: submissionForm({ type: 'QĐ', subject: 'Quyết định lưu trữ vĩnh viễn', recipients: [BACH_DANG], signer: 'hbt.signer', draftingUnit: 'VP' }, await makePdf('Quyet dinh luu tru', 1), [
+        await signedAttachment(),
+        await signPdf(await makePdf('Van ban cua tinh', 1), { identity: loadSigningIdentity({ certificatePem: province.signerCertificatePem, privateKeyPem: province.signerKeyPem }), appearance: { kind: 'invisible' } }),
+      ]),
     });
     expect(answer.status).toBe(202);
     documentId = answer.body.documentId;
@@ -148,6 +167,18 @@ describe('renewal of archived documents before their time-stamps expire', () => 
     expect(await pdfsigValidity(renewedAttachment.bytes)).toEqual(['Signature is Valid.', 'Signature is Valid.']); // poppler lists no document time-stamp; openssl checks it below
     await expect(qpdfCheck(renewedAttachment.bytes)).resolves.toContain('No syntax or stream encoding errors');
     expect(await documentTimestampVerdicts(renewedAttachment.bytes, pki('root-ca.cert.pem'), pki('issuing-ca.cert.pem'))).toEqual(['Verification: OK']);
+
+    // The province's signature: its CA's CRL, fetched from where its certificate points, went into the copy.
+    // With the distribution point gone, the copy validates offline on what it carries.
+    await new Promise((resolve) => crlPoint.close(resolve));
+    const provinceCopy = await http(exchange.url('archival', `/archive/objects?name=${encodeURIComponent(secondAttachmentCopy!.name)}`), { token: exchange.token('admin') });
+    const provinceOffline = verifyPdf(provinceCopy.bytes, { anchorsPem: [pki('root-ca.cert.pem'), province.rootPem], requireRevocation: true });
+    expect(provinceOffline.signatures.map((s) => [s.signer?.commonName ?? s.kind, s.indication])).toEqual([
+      ['Trần Thị Bình', 'TOTAL_PASSED'],
+      [expect.any(String), 'TOTAL_PASSED'],
+      ['document-timestamp', 'TOTAL_PASSED'],
+    ]);
+    expect(provinceOffline.signatures[0]?.checks.find((check) => check.name === 'revocation')?.detail).toMatch(/^the signer certificate is not on the CRL of /);
 
     // The audit chain records the copy, and an export carries it.
     const { rows } = await db.query<{ summary: string }>(`SELECT body::json->>'summary' AS summary FROM archival.audit_entries WHERE document_id = $1 AND event_type = 'document.archived' ORDER BY doc_seq`, [documentId]);

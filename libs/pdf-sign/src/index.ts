@@ -5,7 +5,7 @@ export { signPdf, signPdfDetailed, signPdfFile, type SignPdfOptions, type Signed
 export { addValidationData, addValidationDataFile, type ValidationData, type ValidationDataOptions } from './dss/add-validation-data';
 export { timestampPdf, timestampPdfFile, type DocumentTimestampOptions } from './signing/document-timestamp';
 export { isoVietnam, pdfDate } from './core/pdf-date';
-export { verifyPdf, verifyPdfOnline, exitCodeFor } from './verify/verify-pdf';
+export { verifyPdf, verifyPdfOnline, onlineValidationData, exitCodeFor } from './verify/verify-pdf';
 export type { MdpPermission } from './verify/modification-permission';
 export type { VerificationReport, SignatureReport, Check, CheckName, Indication, SubIndication, SignerSummary, TimestampSummary, TrustOptions } from './verify/report-types';
 export type { ReadBudget } from './core/read-budget';

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { OnlineRevocation, loadSigningIdentity, parseCertificatePem } from '@edoc/pki';
-import { type SignatureReport, signPdf, verifyPdf, verifyPdfOnline } from '@edoc/pdf-sign';
+import { type SignatureReport, addValidationData, onlineValidationData, signPdf, verifyPdf, verifyPdfOnline } from '@edoc/pdf-sign';
 import { pdfLibDocument } from './helpers/inputs';
 import { makeOpensslCa, opensslCrl, startOpensslOcsp, type OpensslCa } from './helpers/openssl-ca';
 import { makeTestPki, type TestPki } from './helpers/pki-fixture';
@@ -86,6 +86,19 @@ describe('revocation data fetched from where a certificate points', () => {
     expect(point.requests).toBe(1);
   });
 
+  test('what was fetched, embedded in the file (B-LT), lets it validate with the distribution point gone', async () => {
+    point.body = opensslCrl(viaCrl);
+    const data = await onlineValidationData(viaCrlPdf, trust, new OnlineRevocation());
+    expect({ certificates: data.certificates.length, crls: data.crls.length, ocspResponses: data.ocspResponses.length }).toEqual({ certificates: 1, crls: 1, ocspResponses: 0 });
+    expect(data.certificates[0]!.equals(parseCertificatePem(viaCrl.rootPem).der)).toBe(true);
+    const withData = addValidationData(viaCrlPdf, data);
+    point.body = 404; // the network, as far as this CA goes, is cut off
+    const offline = verifyPdf(withData, trust);
+    expect(verdictOf(offline.signatures[0]!)).toEqual({ indication: 'TOTAL_PASSED', subIndication: undefined });
+    expect(revocationDetail(offline.signatures[0]!)).toMatch(/^the signer certificate is not on the CRL of /);
+    expect(point.requests).toBe(1);
+  });
+
   test('a signer revoked before the signature fails on the fetched CRL, with the reason', async () => {
     point.body = opensslCrl(viaCrl, hourAgo());
     const report = await verifyPdfOnline(viaCrlPdf, trust, new OnlineRevocation());
@@ -142,6 +155,20 @@ describe('revocation data fetched from where a certificate points', () => {
       } finally {
         responder.stop();
       }
+    });
+
+    test("its answer, embedded in the file, lets it validate with the responder stopped", async () => {
+      const responder = await startOpensslOcsp(viaOcsp, port);
+      let data;
+      try {
+        data = await onlineValidationData(viaOcspPdf, ocspTrust, new OnlineRevocation());
+      } finally {
+        responder.stop();
+      }
+      expect({ crls: data.crls.length, ocspResponses: data.ocspResponses.length }).toEqual({ crls: 0, ocspResponses: 1 });
+      const offline = verifyPdf(addValidationData(viaOcspPdf, data), ocspTrust);
+      expect(verdictOf(offline.signatures[0]!)).toEqual({ indication: 'TOTAL_PASSED', subIndication: undefined });
+      expect(revocationDetail(offline.signatures[0]!)).toMatch(/^the signer certificate was good by the OCSP answer of /);
     });
   });
 });

@@ -1,4 +1,4 @@
-import { type ParsedCertificate, type ParsedCrl, type RevocationLookup, parseCertificatesPem, parseCrlsPem } from '@edoc/pki';
+import { type ParsedCertificate, type ParsedCrl, type RevocationLookup, ocspRevocationStatus, parseCertificatesPem, parseCrlsPem, revocationStatus } from '@edoc/pki';
 import type { ByteSource } from '../core/byte-source';
 import { isRepairableDamage } from '../core/damage';
 import { openPdf } from '../core/open-pdf';
@@ -50,6 +50,34 @@ export async function verifyPdfOnline(input: PdfInput, trust: TrustOptions, onli
   const fetched = (await Promise.all([...unknown.values()].map(({ cert, issuer }) => online.lookup(cert, issuer)))).flat();
   const second = withPdfSource(input, (source) => verifySource(source, trust, budget, online.held()));
   return { ...second, onlineRevocation: fetched };
+}
+
+/**
+ * What a file needs beyond its own /DSS and the given CRLs to validate offline, fetched online
+ * (see verifyPdfOnline): for each certificate of a trusted path whose status was unknown, its
+ * issuer's certificate and the CRL or OCSP answer that now tells its status. For addValidationData,
+ * so that a signature under another CA validates with the network cut off (PAdES B-LT).
+ */
+export async function onlineValidationData(input: PdfInput, trust: TrustOptions, online: RevocationLookup, budget?: ReadBudget): Promise<{ certificates: Buffer[]; crls: Buffer[]; ocspResponses: Buffer[] }> {
+  const unknown = new Map<string, { cert: ParsedCertificate; issuer: ParsedCertificate }>();
+  const noteUnknownRevocation = (cert: ParsedCertificate, issuer: ParsedCertificate) => {
+    if (unknown.size < MAX_LOOKUPS) unknown.set(`${cert.sha256} ${issuer.sha256}`, { cert, issuer });
+  };
+  withPdfSource(input, (source) => verifySource(source, trust, budget, { crls: [], ocspResponses: [], noteUnknownRevocation }));
+  await Promise.all([...unknown.values()].map(({ cert, issuer }) => online.lookup(cert, issuer)));
+  const held = online.held();
+  const certificates = new Map<string, Buffer>();
+  const crls = new Map<string, Buffer>();
+  const ocspResponses = new Set<Buffer>();
+  for (const { cert, issuer } of unknown.values()) {
+    const byCrl = held.crls.filter((crl) => revocationStatus(cert, issuer, [crl]).status !== 'unknown');
+    const byOcsp = byCrl.length > 0 ? [] : held.ocspResponses.filter((der) => ocspRevocationStatus(cert, issuer, [der]).status !== 'unknown');
+    if (byCrl.length + byOcsp.length === 0) continue;
+    certificates.set(issuer.sha256, issuer.der);
+    for (const crl of byCrl) crls.set(crl.der.toString('base64'), crl.der);
+    for (const der of byOcsp) ocspResponses.add(der);
+  }
+  return { certificates: [...certificates.values()], crls: [...crls.values()], ocspResponses: [...ocspResponses] };
 }
 
 /** A file's signatures name a handful of certificates; a bound keeps a hostile file from ordering hundreds of fetches. */

@@ -4,7 +4,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { addValidationDataFile, timestampPdfFile, verifyPdf } from '@edoc/pdf-sign';
+import { type ValidationData, addValidationDataFile, onlineValidationData, timestampPdfFile, verifyPdf } from '@edoc/pdf-sign';
 import type { ArchiveStore } from '@edoc/storage';
 import { timestampHorizon } from '../domain/timestamp-horizon';
 import type { ArchivedObject } from '../repositories/records.repository';
@@ -44,7 +44,7 @@ export async function makeRenewedCopy(
   if (copied !== source.sha256) return { kind: 'blocked', reason: `the archived copy ${source.name} has SHA-256 ${copied}, not the ${source.sha256} its record and the audit chain hold` };
   if (options.skipUnsigned && verifyPdf(input, from.keys.trust()).signatures.length === 0) return { kind: 'unsigned' };
   const withData = work('with-validation-data');
-  addValidationDataFile(input, withData, from.keys.validationData(), { durable: false });
+  addValidationDataFile(input, withData, await validationDataFor(input, from.keys), { durable: false });
   const path = work('renewed');
   await timestampPdfFile(withData, path, { timestamp: from.keys.timestampSource(), durable: false });
   const report = verifyPdf(path, { ...from.keys.trust(), at: now });
@@ -57,6 +57,17 @@ export async function makeRenewedCopy(
   const sha256 = await sha256Of(path);
   const object: ArchivedObject = { name: target.nameFor(sha256), sha256, size: (await stat(path)).size, role: target.role, mediaType: 'application/pdf', ...(target.of === undefined ? {} : { of: target.of }) };
   return { kind: 'made', object, path, horizon };
+}
+
+/**
+ * The district's certificates and CRLs, and for signatures under another trusted CA what its
+ * certificates point to (fetched, EDOC_REVOCATION_FETCH_TIMEOUT_MS): the copy then validates offline.
+ */
+async function validationDataFor(path: string, keys: ArchiveKeysService): Promise<ValidationData> {
+  const district = keys.validationData();
+  if (keys.onlineRevocation === undefined) return district;
+  const fetched = await onlineValidationData(path, keys.trust(), keys.onlineRevocation);
+  return { certificates: [...district.certificates, ...fetched.certificates], crls: [...district.crls, ...fetched.crls], ocspResponses: fetched.ocspResponses };
 }
 
 export async function sha256Of(source: string | Readable): Promise<string> {
