@@ -7,7 +7,7 @@ import { extractSignatures, mutoolDigestVerdicts, opensslVerify, pdfsig, qpdfChe
 import { pdfLibDocument } from './helpers/inputs';
 import { makeOpensslCa, opensslCmsSign, type OpensslCa } from './helpers/openssl-ca';
 import { type TestPki, makeTestPki } from './helpers/pki-fixture';
-import { appendUpdate, lastDefinition } from './helpers/tamper';
+import { withComment } from './helpers/tamper';
 
 class OpensslSigner extends Signer {
   constructor(private readonly ca: OpensslCa) {
@@ -36,20 +36,6 @@ async function certifiedElsewhere(ca: OpensslCa, permission: 1 | 2 | 3): Promise
   doc.context.assign(sigRef, PDFInvalidObject.of(Buffer.from(withReference, 'latin1')));
   doc.catalog.set(PDFName.of('Perms'), doc.context.obj({ DocMDP: sigRef }));
   return signpdf.sign(Buffer.from(await doc.save({ useObjectStreams: false })), new OpensslSigner(ca));
-}
-
-/** A comment added to the page in an unsigned update, as any PDF editor would. */
-function withComment(pdf: Buffer): Buffer {
-  const text = pdf.toString('latin1');
-  const pageNum = Number([...text.matchAll(/(\d+) 0 obj\s*<<\s*\/Type\s*\/Page\b/g)].pop()?.[1]);
-  const page = lastDefinition(pdf, pageNum);
-  const size = Math.max(...[...text.matchAll(/\/Size (\d+)/g)].map((m) => Number(m[1])));
-  const commented = page.replace(/\/Annots\s*\[/, `/Annots [${size} 0 R `);
-  if (commented === page) throw new Error('the page has no /Annots array to add to');
-  return appendUpdate(pdf, [
-    { num: size, body: `<< /Type /Annot /Subtype /Text /Rect [72 600 92 620] /Contents (Đã xem) /P ${pageNum} 0 R >>` },
-    { num: pageNum, body: commented },
-  ]);
 }
 
 describe('a document certified "no changes" (DocMDP P=1) by another tool', () => {

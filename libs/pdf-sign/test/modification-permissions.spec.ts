@@ -3,7 +3,7 @@ import { addValidationData, type MdpPermission, PdfSignError, signPdf, timestamp
 import { pdfsig, qpdfCheck } from './helpers/external-tools';
 import { pdfLibDocument } from './helpers/inputs';
 import { ORG, type TestPki, makeTestPki } from './helpers/pki-fixture';
-import { appendUpdate, lastDefinition } from './helpers/tamper';
+import { appendUpdate, withComment } from './helpers/tamper';
 
 /**
  * The organisation's signature locks the document: a FieldMDP lock with PDF 2.0's /P says what may
@@ -25,20 +25,6 @@ describe('what a signature permits after it (FieldMDP lock /P)', () => {
     pki = makeTestPki();
     byPerson = await signPdf(await pdfLibDocument({ objectStreams: false, pages: 2 }), { identity: pki.personId, appearance: { kind: 'person', position: 'CHỦ TỊCH', fullName: 'Nguyễn Văn Đức' }, timestamp: pki.tsa, fieldName: 'LanhDao' });
   });
-
-  /** A comment added to the last page in an unsigned update, as any PDF editor would. */
-  const withComment = (pdf: Buffer) => {
-    const text = pdf.toString('latin1');
-    const pageNum = Number([...text.matchAll(/(\d+) 0 obj\s*<<\s*\/Type\s*\/Page\b/g)].pop()?.[1]);
-    const page = lastDefinition(pdf, pageNum);
-    const size = Math.max(...[...text.matchAll(/\/Size (\d+)/g)].map((m) => Number(m[1])));
-    const commented = page.replace(/\/Annots\s*\[/, `/Annots [${size} 0 R `);
-    if (commented === page) throw new Error('the page has no /Annots array to add to');
-    return appendUpdate(pdf, [
-      { num: size, body: `<< /Type /Annot /Subtype /Text /Rect [72 600 92 620] /Contents (Đã xem) /P ${pageNum} 0 R >>` },
-      { num: pageNum, body: commented },
-    ]);
-  };
 
   /** The document information dictionary rewritten with a new title. */
   const withNewTitle = (pdf: Buffer) => {

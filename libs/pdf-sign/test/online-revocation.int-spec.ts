@@ -5,6 +5,7 @@ import { type SignatureReport, addValidationData, onlineValidationData, signPdf,
 import { pdfLibDocument } from './helpers/inputs';
 import { makeOpensslCa, opensslCrl, startOpensslOcsp, type OpensslCa } from './helpers/openssl-ca';
 import { makeTestPki, type TestPki } from './helpers/pki-fixture';
+import { freePort } from '../../../test/support/free-port';
 
 /** What a CRL distribution point serves, and how often it was asked. */
 class CrlPoint {
@@ -29,13 +30,6 @@ class CrlPoint {
   }
 }
 
-async function freeLoopbackPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 const signedBy = async (ca: OpensslCa) => signPdf(await pdfLibDocument({ pages: 1 }), { identity: loadSigningIdentity({ certificatePem: ca.signerCertificatePem, privateKeyPem: ca.signerKeyPem }), appearance: { kind: 'invisible' } });
 const verdictOf = (s: SignatureReport) => ({ indication: s.indication, subIndication: s.subIndication });
@@ -137,7 +131,7 @@ describe('revocation data fetched from where a certificate points', () => {
     let ocspTrust: { anchorsPem: string[]; requireRevocation: true };
 
     beforeAll(async () => {
-      port = await freeLoopbackPort();
+      port = await freePort();
       viaOcsp = makeOpensslCa({ ocspUrl: `http://127.0.0.1:${port}/` });
       viaOcspPdf = await signedBy(viaOcsp);
       ocspTrust = { anchorsPem: [...district.anchorsPem, viaOcsp.rootPem], requireRevocation: true };

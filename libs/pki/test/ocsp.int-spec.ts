@@ -21,6 +21,7 @@ import {
   type IssuedCredential,
   type RevokedEntry,
 } from '@edoc/pki';
+import { freePort } from '../../../test/support/free-port';
 
 const run = promisify(execFile);
 const REVOKED_AT = new Date('2026-11-20T03:00:00Z');
@@ -104,7 +105,7 @@ describe('OCSP', () => {
       // openssl matches by serial; the name is only shown.
       const dn = (c: IssuedCredential) => `/CN=${cert(c).serialHex}`;
       writeFileSync(file('index.txt'), `V\t${expiry}\t\t${cert(good).serialHex.toUpperCase()}\tunknown\t${dn(good)}\nR\t${expiry}\t261120030000Z,keyCompromise\t${cert(revoked).serialHex.toUpperCase()}\tunknown\t${dn(revoked)}\n`);
-      const port = await freeLoopbackPort();
+      const port = await freePort();
       url = `http://127.0.0.1:${port}/`;
       child = spawn('openssl', ['ocsp', '-index', file('index.txt'), '-port', String(port), '-rsigner', file('responder.pem'), '-rkey', file('responder.key'), '-CA', file('issuing.pem'), '-nmin', '30'], { stdio: ['ignore', 'pipe', 'pipe'] });
       child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
@@ -134,7 +135,7 @@ describe('OCSP', () => {
     });
 
     it('gives up on a responder that is not there', async () => {
-      await expect(fetchOcsp(`http://127.0.0.1:${await freeLoopbackPort()}/`, cert(good), issuer, { timeoutMs: 2000 })).rejects.toThrow(/ECONNREFUSED/);
+      await expect(fetchOcsp(`http://127.0.0.1:${await freePort()}/`, cert(good), issuer, { timeoutMs: 2000 })).rejects.toThrow(/ECONNREFUSED/);
     });
   });
 
@@ -167,10 +168,3 @@ describe('OCSP', () => {
   });
 });
 
-async function freeLoopbackPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}

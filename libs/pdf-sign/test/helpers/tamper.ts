@@ -27,3 +27,17 @@ export function lastDefinition(pdf: Buffer, num: number): string {
   if (!last) throw new Error(`object ${num} not found`);
   return last[1];
 }
+
+/** A comment added to the last page in an unsigned update, as any PDF editor would (the page must have /Annots). */
+export function withComment(pdf: Buffer): Buffer {
+  const text = pdf.toString('latin1');
+  const pageNum = Number([...text.matchAll(/(\d+) 0 obj\s*<<\s*\/Type\s*\/Page\b/g)].pop()?.[1]);
+  const page = lastDefinition(pdf, pageNum);
+  const size = Math.max(...[...text.matchAll(/\/Size (\d+)/g)].map((m) => Number(m[1])));
+  const commented = page.replace(/\/Annots\s*\[/, `/Annots [${size} 0 R `);
+  if (commented === page) throw new Error('the page has no /Annots array to add to');
+  return appendUpdate(pdf, [
+    { num: size, body: `<< /Type /Annot /Subtype /Text /Rect [72 600 92 620] /Contents (Đã xem) /P ${pageNum} 0 R >>` },
+    { num: pageNum, body: commented },
+  ]);
+}
