@@ -77,15 +77,16 @@ export class ArchiveRenewalService implements OnApplicationBootstrap, OnApplicat
     // Once the TSA could not reach past a horizon, it cannot reach past a later one in this pass either.
     let reach: Date | undefined;
     for (const record of due) {
-      let outcome: RenewalOutcome;
+      let outcome: RenewalOutcome | undefined;
       try {
-        outcome = reach !== undefined && record.timestampHorizon !== null && record.timestampHorizon >= reach ? blockedBy(reach, record.timestampHorizon) : await this.renew(record, now);
+        outcome = reach !== undefined && record.timestampHorizon !== null && record.timestampHorizon >= reach ? blockedBy(reach, record.timestampHorizon) : await this.renewAlone(record, now);
       } catch (error) {
         pass.failed++;
         this.metrics.renewals.inc({ outcome: 'failed' });
         this.logger.warn(`renewing the time-stamp of ${record.edxmlDocumentId} failed, tried again next pass: ${(error as Error).message}`);
         continue;
       }
+      if (outcome === undefined) continue; // another instance has it
       this.metrics.renewals.inc({ outcome: outcome.kind });
       if (outcome.kind === 'renewed') {
         pass.renewed++;
@@ -100,6 +101,21 @@ export class ArchiveRenewalService implements OnApplicationBootstrap, OnApplicat
     }
     if (pass.renewed > 0) this.checkpoints.nudge();
     return pass;
+  }
+
+  /**
+   * renew, by one archival instance at a time per record: two instances renewing the same record at
+   * once would each time-stamp and write copies, and one set would stay in the write-once store
+   * unlisted. Undefined when another instance holds the record, or renewed it since it was read.
+   */
+  private async renewAlone(record: ArchiveRecord, now: Date): Promise<RenewalOutcome | undefined> {
+    return this.db.transaction(async (tx) => {
+      const { rows } = await tx.query<{ locked: boolean }>(`SELECT pg_try_advisory_xact_lock(hashtext('edoc.archival.renewal'), hashtext($1)) AS locked`, [record.documentId]);
+      if (rows[0]?.locked !== true) return undefined;
+      const fresh = await this.records.find(record.documentId);
+      if (fresh === undefined || fresh.timestampHorizon?.getTime() !== record.timestampHorizon?.getTime()) return undefined;
+      return this.renew(fresh, now);
+    });
   }
 
   /**
