@@ -30,7 +30,9 @@ export class IncomingRepository {
     return again === 1 ? 'duplicate' : 'seen';
   }
 
-  async recordRefused(m: { remoteId: string; kind: 'package' | 'status'; sha256: string; size: number; reason: string }): Promise<void> {
-    await this.db.query(`INSERT INTO gateway.incoming (remote_id, kind, sha256, size, state, reason) VALUES ($1, $2, $3, $4, 'refused', $5) ON CONFLICT DO NOTHING`, [m.remoteId, m.kind, m.sha256, m.size, m.reason]);
+  /** False when the message was recorded before (refused or taken): then it is not counted again. */
+  async recordRefused(m: { remoteId: string; kind: 'package' | 'status'; sha256: string; size: number; reason: string }): Promise<boolean> {
+    const { rowCount } = await this.db.query(`INSERT INTO gateway.incoming (remote_id, kind, sha256, size, state, reason) VALUES ($1, $2, $3, $4, 'refused', $5) ON CONFLICT DO NOTHING`, [m.remoteId, m.kind, m.sha256, m.size, m.reason]);
+    return rowCount === 1;
   }
 }

@@ -47,18 +47,25 @@ export class AxisPollerService implements OnApplicationBootstrap, OnApplicationS
     return this.task.stop();
   }
 
-  /** One pass; returns how many messages it took. */
+  /**
+   * One pass; returns how many messages it took. One gateway instance polls at a time: two would
+   * each download the same packages (up to 20 MB apiece) for one of them to find it taken.
+   */
   async poll(): Promise<number> {
-    const organs = this.directory.list().filter((o) => o.channel !== 'axis').map((o) => o.code);
-    let messages: AxisMessage[];
-    try {
-      messages = await this.axis.received(organs);
-    } catch (error) {
-      this.metrics.pollFailures.inc();
-      throw error;
-    }
-    for (const message of messages) await this.take(message);
-    return messages.length;
+    return this.db.transaction(async (tx) => {
+      const { rows } = await tx.query<{ locked: boolean }>(`SELECT pg_try_advisory_xact_lock(hashtext('edoc.gateway.poll')) AS locked`);
+      if (rows[0]?.locked !== true) return 0; // another instance is polling
+      const organs = this.directory.list().filter((o) => o.channel !== 'axis').map((o) => o.code);
+      let messages: AxisMessage[];
+      try {
+        messages = await this.axis.received(organs);
+      } catch (error) {
+        this.metrics.pollFailures.inc();
+        throw error;
+      }
+      for (const message of messages) await this.take(message);
+      return messages.length;
+    });
   }
 
   private async take(message: AxisMessage): Promise<void> {
@@ -104,9 +111,10 @@ export class AxisPollerService implements OnApplicationBootstrap, OnApplicationS
 
   /** Recorded with its reason and marked done: it would be refused again at every poll. */
   private async refuse(message: AxisMessage, facts: { sha256: string; size: number }, reason: string): Promise<void> {
-    await this.incoming.recordRefused({ remoteId: message.id, kind: message.kind, ...facts, reason });
-    this.metrics.received.inc({ kind: message.kind, outcome: 'refused' });
-    this.logger.warn(reason);
+    if (await this.incoming.recordRefused({ remoteId: message.id, kind: message.kind, ...facts, reason })) {
+      this.metrics.received.inc({ kind: message.kind, outcome: 'refused' });
+      this.logger.warn(reason);
+    }
     await this.axis.done(message.id);
   }
 }
