@@ -33,6 +33,8 @@ export interface RelayBatchResult {
   retried: number;
   /** Why the first of the retried rows was not confirmed, for the operator's log. */
   retryReason?: string;
+  /** Another instance of the service was relaying its outbox: nothing was done this time. */
+  busy?: boolean;
 }
 
 type RowOutcome =
@@ -42,8 +44,10 @@ type RowOutcome =
   | { kind: 'retry'; reason: string };
 
 /**
- * Publishes what services wrote to their outbox. Each batch is claimed with
- * SELECT … FOR UPDATE SKIP LOCKED, so several instances relay side by side without sending a row
+ * Publishes what services wrote to their outbox, in the order they wrote it. One instance of a
+ * service relays at a time (a transaction-level advisory lock per outbox): two relaying side by side
+ * published their batches interleaved, and a later status overtook an earlier one on an ordered
+ * queue. Each batch is claimed with SELECT … FOR UPDATE SKIP LOCKED besides, so a row is never sent
  * twice; rows are published persistent and mandatory and marked sent in the same transaction only
  * after the broker's confirm. If the relay dies between the confirm and the commit, the rows are
  * published again later: consumers' inboxes absorb the duplicate.
@@ -156,6 +160,8 @@ export class OutboxRelay {
     if (!this.opts.connection.isConnected()) return result;
     return this.opts.db.transaction(
       async (tx) => {
+        const { rows: lock } = await tx.query<{ locked: boolean }>(`SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked`, [`edoc.outbox.${this.schema}`]);
+        if (lock[0]?.locked !== true) return { ...result, busy: true };
         const { rows } = await tx.query<OutboxRow>(
           `SELECT seq, message_id, exchange, routing_key, message_type, body, headers, priority, created_at
              FROM ${this.schema}.outbox
@@ -291,6 +297,11 @@ export class OutboxRelay {
       this.wanted = false;
       try {
         const result = await this.relayBatch();
+        if (result.busy === true) {
+          // The other instance may finish before it sees what this one just wrote: look again shortly.
+          setTimeout(() => this.kick(), BUSY_RETRY_MS).unref();
+          continue;
+        }
         const handled = result.published + result.deadLettered + result.failed;
         // A full batch means more may be waiting; retries wait for the next poll instead of spinning.
         if (handled + result.retried >= this.batchSize && result.retried === 0) this.wanted = true;
@@ -301,6 +312,9 @@ export class OutboxRelay {
     }
   }
 }
+
+/** How soon a relay that found another instance relaying looks again. */
+const BUSY_RETRY_MS = 50;
 
 /** True when `work` settled within `ms`. */
 async function settlesWithin(work: Promise<void> | undefined, ms: number): Promise<boolean> {
