@@ -37,11 +37,7 @@ describe('renewal of archived documents before their time-stamps expire', () => 
   const pki = (name: string) => readFileSync(join(exchange.dataFolder, 'pki', name), 'utf8');
   const issuingCa = () => ({ certificatePem: pki('issuing-ca.cert.pem'), privateKeyPem: readFileSync(join(exchange.dataFolder, 'secrets', 'ca', 'keys', 'issuing-ca.key.pem'), 'utf8') });
   const record = async () => (await db.query<RecordRow>('SELECT objects, timestamp_horizon, renewals, renewal_blocked, renewal_pending FROM archival.records WHERE document_id = $1', [documentId])).rows[0];
-  const metric = async (name: string, labels = '') => {
-    const text = (await http(exchange.url('archival', '/metrics'), { token: exchange.token('admin') })).bytes.toString('utf8');
-    const line = text.split('\n').find((l) => (l.startsWith(`${name}{`) || l.startsWith(`${name} `)) && l.includes(labels));
-    return line === undefined ? undefined : Number(line.split(' ').pop());
-  };
+  const metric = (name: string, labels = '') => exchange.metric('archival', name, labels);
 
   /** A province's CA (made by openssl) that the operator trusts, and the CRL distribution point its certificates name. */
   let province: OpensslCa;
@@ -107,13 +103,13 @@ describe('renewal of archived documents before their time-stamps expire', () => 
     const issuing = issuingCa();
     const oldTsa = parseCertificatePem(pki('tsa.cert.pem'));
     const rolled = issueTimestampingCertificate(issuing, { commonName: 'TSA (rolled over)', orgName: 'UBND quận Hai Bà Trưng', notAfter: new Date(oldTsa.notAfter.getTime() + 400 * 86_400_000) });
-    await exchange.stopService('archival');
+    await exchange.stopEveryInstance('archival');
     writeFileSync(join(exchange.dataFolder, 'pki', 'tsa.cert.pem'), rolled.certificatePem);
     for (const holder of ['archival', 'signing']) writeFileSync(join(exchange.dataFolder, 'secrets', holder, 'keys', 'tsa.key.pem'), rolled.privateKeyPem, { mode: 0o600 });
     // The database refuses to list the renewed copy, after the copy is written to the write-once store.
     await db.query(`CREATE FUNCTION archival.test_refuse_renewal() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'test: the renewal is refused'; END $$`);
     await db.query(`CREATE TRIGGER test_refuse_renewal BEFORE UPDATE ON archival.records FOR EACH ROW WHEN (NEW.renewals > OLD.renewals) EXECUTE FUNCTION archival.test_refuse_renewal()`);
-    exchange.startService('archival');
+    await exchange.startEveryInstance('archival');
     const pending = await waitFor('a renewed copy written and not listed', async () => (await record())?.renewal_pending ?? undefined, { timeoutMs: 90_000 });
     await waitFor('two passes that failed to list it', async () => ((await metric('edoc_archive_renewals_total', 'outcome="failed"')) ?? 0) >= 2 || undefined, { timeoutMs: 60_000 });
     await db.query('DROP TRIGGER test_refuse_renewal ON archival.records; DROP FUNCTION archival.test_refuse_renewal()');

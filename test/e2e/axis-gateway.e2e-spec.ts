@@ -50,11 +50,7 @@ describe('axis gateway: documents and statuses to and from the national axis, th
 
   const asAdmin = () => exchange.token('admin');
   const outgoing = async (query = '') => (await http<{ messages: OutgoingView[] }>(exchange.url('gateway', `/axis/outgoing${query}`), { token: asAdmin() })).body.messages;
-  const metric = async (name: string, labels: string) => {
-    const text = (await http(exchange.url('gateway', '/metrics'), { token: asAdmin() })).bytes.toString('utf8');
-    const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && labels.split(',').every((label) => l.includes(label)));
-    return line === undefined ? 0 : Number(line.split(' ').pop());
-  };
+  const metric = async (name: string, labels: string) => (await exchange.metric('gateway', name, labels, asAdmin())) ?? 0;
 
   async function submit(recipients: string[], title: string): Promise<{ documentId: string; file: Buffer }> {
     const file = await makePdf(title, 1);

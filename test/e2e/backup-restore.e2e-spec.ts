@@ -132,7 +132,7 @@ describe('backup and restore, drilled', () => {
     await exchange.waitFor('the ward\'s 01 at the sender', async () => ((await receipt()) === '01' ? true : undefined), { timeoutMs: 60_000, intervalMs: 250 });
 
     // Everything is lost: the services stop, the database is left behind, the storage is wiped.
-    for (const name of SERVICE_NAMES) await exchange.stopService(name);
+    for (const name of SERVICE_NAMES) await exchange.stopEveryInstance(name);
     rmSync(join(exchange.dataFolder, 'storage'), { recursive: true, force: true });
     restoredUrl = exchange.databaseUrl.replace(/\/([^/?]+)(\?|$)/, '/$1_restored$2');
     const restored = await exchange.cli(['restore', '--from', backupDir, '--json'], { EDOC_DATABASE_URL: restoredUrl });
@@ -141,8 +141,7 @@ describe('backup and restore, drilled', () => {
     await expect(exchange.cli(['restore', '--from', backupDir], { EDOC_DATABASE_URL: restoredUrl })).rejects.toMatchObject({ stderr: expect.stringMatching(/already holds edoc's schemas/) });
 
     exchange.env.EDOC_DATABASE_URL = restoredUrl;
-    for (const name of SERVICE_NAMES) exchange.startService(name);
-    await Promise.all(SERVICE_NAMES.map((name) => exchange.waitReady(name)));
+    await Promise.all(SERVICE_NAMES.map((name) => exchange.startEveryInstance(name)));
 
     const after = await auditVerify();
     expect(after.verdict).toBe('intact');

@@ -247,7 +247,7 @@ describe('document lifecycle: statuses, recall, replies, receipts and urgency', 
   });
 
   it('lets a HỎA TỐC document overtake a backlog of normal ones', async () => {
-    await exchange.stopService('signing');
+    await exchange.stopEveryInstance('signing');
     const submit = (subject: string, urgency: string) =>
       http<{ documentId: string }>(exchange.url('intake', '/documents'), {
         token: exchange.token('hbt.clerk'),
@@ -256,8 +256,7 @@ describe('document lifecycle: statuses, recall, replies, receipts and urgency', 
     const normal: string[] = [];
     for (let i = 0; i < 40; i++) normal.push((await submit(`Văn bản thường ${i}`, 'normal')).body.documentId);
     const flash = (await submit('Văn bản hỏa tốc', 'hỏa tốc')).body.documentId;
-    exchange.startService('signing');
-    await exchange.waitReady('signing');
+    await exchange.startEveryInstance('signing');
     const issuedAt = async (id: string) => {
       const { rows } = await db.query(`SELECT issued_at FROM intake.documents WHERE document_id = $1 AND state = 'issued'`, [id]);
       return rows[0]?.issued_at as Date | undefined;

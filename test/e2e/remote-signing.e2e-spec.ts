@@ -81,9 +81,8 @@ describe('remote signing: keys in the HSM, approved with a second factor', () =>
   });
 
   async function restartSigning(): Promise<void> {
-    await exchange.stopService('signing');
-    exchange.startService('signing');
-    await exchange.waitReady('signing');
+    await exchange.stopEveryInstance('signing');
+    await exchange.startEveryInstance('signing');
   }
 
   async function submitAndWait(subject: string, unit: 'hbt' | 'vp' | 'nv' = 'hbt'): Promise<string> {

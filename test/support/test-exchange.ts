@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -57,6 +57,8 @@ export class TestExchange {
   readonly processes = new Map<ServiceName, ChildWatch>();
   /** The second instances of `twoInstances`, which only stop() stops. */
   private readonly secondInstances: ChildWatch[] = [];
+  private readonly secondPorts = new Map<ServiceName, number[]>();
+  private readonly secondByName = new Map<ServiceName, ChildWatch[]>();
   private readonly everStarted = new Set<ChildWatch>();
   env: Record<string, string> = {};
   private database!: TestDatabase;
@@ -106,6 +108,28 @@ export class TestExchange {
 
   url(service: ServiceName, path = ''): string {
     return `http://127.0.0.1:${this.ports.get(service)}${path}`;
+  }
+
+  /**
+   * A metric of a service as its instances say together: a counter (`_total`) summed over them (each
+   * counts what it did), anything else the largest. `labels`: comma-separated, each must appear.
+   * Undefined when no instance has the series.
+   */
+  async metric(service: ServiceName, name: string, labels = '', token = this.token('admin')): Promise<number | undefined> {
+    const values: number[] = [];
+    for (const url of this.instanceUrls(service, '/metrics')) {
+      const response = await fetch(url, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(10_000) });
+      if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+      const line = (await response.text()).split('\n').find((l) => (l.startsWith(`${name}{`) || l.startsWith(`${name} `)) && labels.split(',').every((label) => l.includes(label)));
+      if (line !== undefined) values.push(Number(line.split(' ').pop()));
+    }
+    if (values.length === 0) return undefined;
+    return name.endsWith('_total') ? values.reduce((a, b) => a + b, 0) : Math.max(...values);
+  }
+
+  /** The URL of each running instance of a service (two with `twoInstances`): for what each keeps to itself, like its metrics. */
+  instanceUrls(service: ServiceName, path = ''): string[] {
+    return [this.url(service, path), ...(this.secondPorts.get(service) ?? []).map((port) => `http://127.0.0.1:${port}${path}`)];
   }
 
   /** The access token of a demo user's session, signed in at boot and refreshed before it expires. */
@@ -209,6 +233,8 @@ export class TestExchange {
     const port = await freePort();
     const child = this.spawnService(name, `the second ${name} instance`, port, `${name}-2.log`);
     this.secondInstances.push(child);
+    this.secondPorts.set(name, [...(this.secondPorts.get(name) ?? []), port]);
+    this.secondByName.set(name, [...(this.secondByName.get(name) ?? []), child]);
     this.everStarted.add(child);
     await this.waitFor(`the second ${name} instance to be ready`, async () => (await fetch(`http://127.0.0.1:${port}/health/ready`).catch(() => undefined))?.ok === true, { timeoutMs: 60_000, intervalMs: 200 });
   }
@@ -260,12 +286,17 @@ export class TestExchange {
     }
   }
 
+  /** What the service logged: its first instance's log, then its other instances' (with `twoInstances`), each whole. */
   logOf(name: ServiceName): string {
-    try {
-      return readFileSync(join(this.dataDir, `${name}.log`), 'utf8');
-    } catch {
-      return '';
-    }
+    const read = (file: string) => {
+      try {
+        return readFileSync(join(this.dataDir, file), 'utf8');
+      } catch {
+        return '';
+      }
+    };
+    const others = existsSync(this.dataDir) ? readdirSync(this.dataDir).filter((file) => file.startsWith(`${name}-2`) && file.endsWith('.log')).sort() : [];
+    return [`${name}.log`, ...others].map(read).join('');
   }
 
   /** Stops a service as wanted (a SIGKILL of the chaos monkey too); resolves with its exit code. */
@@ -273,6 +304,25 @@ export class TestExchange {
     const child = this.processes.get(name);
     if (child === undefined) return null;
     return (await child.stop(signal)).code;
+  }
+
+  /** stopService for every instance of the service (one, or two with `twoInstances`): when nothing of it may run. */
+  async stopEveryInstance(name: ServiceName): Promise<void> {
+    await Promise.all([this.stopService(name), ...(this.secondByName.get(name) ?? []).map((child) => child.stop('SIGTERM'))]);
+  }
+
+  /** Starts every instance stopEveryInstance stopped, on the ports they had, and waits until each is ready. */
+  async startEveryInstance(name: ServiceName): Promise<void> {
+    this.startService(name);
+    const ports = this.secondPorts.get(name) ?? [];
+    const children = ports.map((port, index) => this.spawnService(name, `the second ${name} instance`, port, `${name}-2.${index}.log`));
+    for (const child of children) {
+      this.secondInstances.push(child);
+      this.everStarted.add(child);
+    }
+    this.secondByName.set(name, children);
+    await this.waitReady(name);
+    for (const port of ports) await this.waitFor(`the second ${name} instance to be ready`, async () => (await fetch(`http://127.0.0.1:${port}/health/ready`).catch(() => undefined))?.ok === true, { timeoutMs: 60_000, intervalMs: 200 });
   }
 
   async stop(): Promise<void> {
@@ -314,7 +364,8 @@ export class TestExchange {
     await this.cli(['provision', '--demo']);
     for (const name of SERVICE_NAMES) this.startService(name);
     await Promise.all(SERVICE_NAMES.map((name) => this.waitReady(name)));
-    if (options.twoInstances === true) await Promise.all(SERVICE_NAMES.map((name) => this.startSecondInstance(name)));
+    // EDOC_E2E_TWO_INSTANCES=1 (npm run test:e2e:scaled) runs every e2e file on two instances of each service.
+    if (options.twoInstances ?? process.env.EDOC_E2E_TWO_INSTANCES === '1') await Promise.all(SERVICE_NAMES.map((name) => this.startSecondInstance(name)));
     await this.signInDemoUsers();
     await this.untilIntakeKnowsTheSigners();
     if (options.signersAtDesk !== false) {
