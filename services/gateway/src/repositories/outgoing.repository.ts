@@ -44,7 +44,8 @@ export class OutgoingRepository {
   async lease(leaseMs: number): Promise<(OutgoingMessage & { attempts: number }) | undefined> {
     const { rows } = await this.db.query<{ message_id: string; kind: 'package' | 'status'; document_id: string; delivery_id: string; to_code: string; edxml_document_id: string; body: Buffer; attempts: number }>(
       `UPDATE gateway.outgoing SET next_attempt_at = now() + $1 * interval '1 millisecond', attempts = attempts + 1
-       WHERE message_id = (SELECT message_id FROM gateway.outgoing WHERE state = 'pending' AND next_attempt_at <= now()
+       WHERE message_id = (SELECT message_id FROM gateway.outgoing o WHERE state = 'pending' AND next_attempt_at <= now()
+                             AND NOT EXISTS (SELECT 1 FROM gateway.outgoing e WHERE e.delivery_id = o.delivery_id AND e.state = 'pending' AND e.created_at < o.created_at)
                            ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED)
        RETURNING message_id, kind, document_id, delivery_id, to_code, edxml_document_id, body, attempts`,
       [leaseMs],
