@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './code-facts';
+import { freePort } from '../support/free-port';
 
 /**
  * scripts/local-services.sh on machines it cannot be tried on here (this one runs PostgreSQL and
@@ -28,14 +29,6 @@ interface Outcome {
   code: number | null;
   stderr: string;
   calls: string[];
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 function which(tool: string): string {
