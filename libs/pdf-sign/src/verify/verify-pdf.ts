@@ -41,10 +41,7 @@ const NOTHING_MORE: MoreRevocationData = { crls: [], ocspResponses: [] };
  * fetches (`onlineRevocation`).
  */
 export async function verifyPdfOnline(input: PdfInput, trust: TrustOptions, online: RevocationLookup, budget?: ReadBudget): Promise<VerificationReport> {
-  const unknown = new Map<string, { cert: ParsedCertificate; issuer: ParsedCertificate }>();
-  const noteUnknownRevocation = (cert: ParsedCertificate, issuer: ParsedCertificate) => {
-    if (unknown.size < MAX_LOOKUPS) unknown.set(`${cert.sha256} ${issuer.sha256}`, { cert, issuer });
-  };
+  const { unknown, noteUnknownRevocation } = unknownRevocations();
   const first = withPdfSource(input, (source) => verifySource(source, trust, budget, { ...online.held(), noteUnknownRevocation }));
   if (unknown.size === 0) return first;
   const fetched = (await Promise.all([...unknown.values()].map(({ cert, issuer }) => online.lookup(cert, issuer)))).flat();
@@ -59,10 +56,7 @@ export async function verifyPdfOnline(input: PdfInput, trust: TrustOptions, onli
  * so that a signature under another CA validates with the network cut off (PAdES B-LT).
  */
 export async function onlineValidationData(input: PdfInput, trust: TrustOptions, online: RevocationLookup, budget?: ReadBudget): Promise<{ certificates: Buffer[]; crls: Buffer[]; ocspResponses: Buffer[] }> {
-  const unknown = new Map<string, { cert: ParsedCertificate; issuer: ParsedCertificate }>();
-  const noteUnknownRevocation = (cert: ParsedCertificate, issuer: ParsedCertificate) => {
-    if (unknown.size < MAX_LOOKUPS) unknown.set(`${cert.sha256} ${issuer.sha256}`, { cert, issuer });
-  };
+  const { unknown, noteUnknownRevocation } = unknownRevocations();
   withPdfSource(input, (source) => verifySource(source, trust, budget, { crls: [], ocspResponses: [], noteUnknownRevocation }));
   await Promise.all([...unknown.values()].map(({ cert, issuer }) => online.lookup(cert, issuer)));
   const held = online.held();
@@ -78,6 +72,15 @@ export async function onlineValidationData(input: PdfInput, trust: TrustOptions,
     for (const der of byOcsp) ocspResponses.add(der);
   }
   return { certificates: [...certificates.values()], crls: [...crls.values()], ocspResponses: [...ocspResponses] };
+}
+
+/** The certificates of trusted paths whose revocation status a verification could not tell, each once. */
+function unknownRevocations() {
+  const unknown = new Map<string, { cert: ParsedCertificate; issuer: ParsedCertificate }>();
+  const noteUnknownRevocation = (cert: ParsedCertificate, issuer: ParsedCertificate) => {
+    if (unknown.size < MAX_LOOKUPS) unknown.set(`${cert.sha256} ${issuer.sha256}`, { cert, issuer });
+  };
+  return { unknown, noteUnknownRevocation };
 }
 
 /** A file's signatures name a handful of certificates; a bound keeps a hostile file from ordering hundreds of fetches. */

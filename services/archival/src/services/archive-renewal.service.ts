@@ -1,6 +1,5 @@
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { ARCHIVED_ENTRY_TYPE } from '@edoc/audit';
 import type { EdocConfig } from '@edoc/config';
@@ -16,7 +15,7 @@ import { ArchiveKeysService } from './archive-keys.service';
 import { ARCHIVE_STORE } from './archive-store.token';
 import { AuditTrailService } from './audit-trail.service';
 import { CheckpointService } from './checkpoint.service';
-import { makeRenewedCopy, sha256Of } from './renewed-copy';
+import { copyOut, makeRenewedCopy, sha256Of } from './renewed-copy';
 
 const DAY_MS = 24 * 3600_000;
 /** Records handled in one pass: a large backlog is worked off over several passes, never all at once. */
@@ -200,18 +199,11 @@ export class ArchiveRenewalService implements OnApplicationBootstrap, OnApplicat
     this.logger.log(`renewed the time-stamp of archived ${record.edxmlDocumentId}: provable until ${horizon.toISOString()} (was ${record.timestampHorizon!.toISOString()})`);
   }
 
-  /** An archived object streamed into the scratch folder: documents are never held whole. */
-  private async copyOut(object: ArchivedObject, dir: string): Promise<string> {
-    const path = join(dir, 'current.pdf');
-    await pipeline(await this.archive.getStream(object.name), createWriteStream(path));
-    return path;
-  }
-
   /** Records archived before horizons were kept: their current copy is read once. */
   private async readUnknownHorizons(): Promise<void> {
     for (const record of await this.records.withUnreadHorizon(BATCH)) {
       const current = currentCopyOf(record, 'document');
-      const horizon = current === undefined ? undefined : await withScratchFolder(async (dir) => timestampHorizon(verifyPdf(await this.copyOut(current, dir), this.keys.trust())), this.scratch);
+      const horizon = current === undefined ? undefined : await withScratchFolder(async (dir) => timestampHorizon(verifyPdf(await copyOut(this.archive, current, join(dir, 'current.pdf')), this.keys.trust())), this.scratch);
       await this.records.setHorizon(record.documentId, horizon ?? null);
     }
   }

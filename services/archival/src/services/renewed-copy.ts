@@ -38,8 +38,7 @@ export async function makeRenewedCopy(
   options: { skipUnsigned: boolean },
 ): Promise<RenewedCopy> {
   const work = (step: string) => join(dir, `${createHash('sha256').update(source.name).digest('hex').slice(0, 16)}-${step}.pdf`);
-  const input = work('current');
-  await pipeline(await from.archive.getStream(source.name), createWriteStream(input));
+  const input = await copyOut(from.archive, source, work('current'));
   const copied = await sha256Of(input);
   if (copied !== source.sha256) return { kind: 'blocked', reason: `the archived copy ${source.name} has SHA-256 ${copied}, not the ${source.sha256} its record and the audit chain hold` };
   if (options.skipUnsigned && verifyPdf(input, from.keys.trust()).signatures.length === 0) return { kind: 'unsigned' };
@@ -68,6 +67,12 @@ async function validationDataFor(path: string, keys: ArchiveKeysService): Promis
   if (keys.onlineRevocation === undefined) return district;
   const fetched = await onlineValidationData(path, keys.trust(), keys.onlineRevocation);
   return { certificates: [...district.certificates, ...fetched.certificates], crls: [...district.crls, ...fetched.crls], ocspResponses: fetched.ocspResponses };
+}
+
+/** An archived object streamed into a scratch file: documents are never held whole. */
+export async function copyOut(archive: ArchiveStore, object: ArchivedObject, path: string): Promise<string> {
+  await pipeline(await archive.getStream(object.name), createWriteStream(path));
+  return path;
 }
 
 export async function sha256Of(source: string | Readable): Promise<string> {
