@@ -13,6 +13,11 @@ class CrlPoint {
   requests = 0;
   private server!: Server;
 
+  /** The distribution point's URL, once started. */
+  url(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/root.crl`;
+  }
+
   async start(): Promise<string> {
     this.server = createServer((_request, response) => {
       this.requests++;
@@ -21,7 +26,7 @@ class CrlPoint {
       response.writeHead(200, { 'content-type': 'application/pkix-crl' }).end(this.body);
     });
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/root.crl`;
+    return this.url();
   }
 
   stop(): Promise<void> {
@@ -114,6 +119,21 @@ describe('revocation data fetched from where a certificate points', () => {
     expect(report.onlineRevocation).toEqual([{ url: expect.stringContaining('/root.crl'), outcome: expect.stringMatching(outcome) }]);
     await verifyPdfOnline(viaCrlPdf, trust, online);
     expect(point.requests).toBe(1);
+  });
+
+  test('an LDAP distribution point is reported, not followed; of many, three are tried', async () => {
+    const ldap = makeOpensslCa({ crlUrl: 'ldap://directory.example/cn=CRL' });
+    const cert = (ca: OpensslCa) => parseCertificatePem(ca.signerCertificatePem);
+    const root = (ca: OpensslCa) => parseCertificatePem(ca.rootPem);
+    expect(await new OnlineRevocation().lookup(cert(ldap), root(ldap))).toEqual([{ url: 'ldap://directory.example/cn=CRL', outcome: 'failed: ldap is not fetched (only http and https)' }]);
+
+    point.body = 404;
+    const base = point.url().replace(/\/root\.crl$/, '');
+    const many = makeOpensslCa({ crlUrl: [1, 2, 3, 4, 5].map((n) => `${base}/crl-${n}.crl`).join(',URI:') });
+    expect(cert(many).crlUrls).toHaveLength(5);
+    const tried = await new OnlineRevocation().lookup(cert(many), root(many));
+    expect(tried.map((fetch) => fetch.url)).toEqual([1, 2, 3].map((n) => `${base}/crl-${n}.crl`));
+    expect(point.requests).toBe(3);
   });
 
   test('the pointers of a certificate that does not chain to a trusted root are not followed', async () => {

@@ -12,18 +12,10 @@ export interface CrlFetchOptions {
 /**
  * Fetches the CRL at a distribution point (HTTP GET, RFC 5280 4.2.1.13), DER as the RFC says or
  * PEM as some CAs publish it. Whether the CRL is signed by the right CA is for the caller, who
- * knows the issuer. Only http and https are fetched: an LDAP or file URI in a certificate is
- * reported, not followed.
+ * knows the issuer.
  */
 export async function fetchCrl(url: string, opts: CrlFetchOptions = {}): Promise<ParsedCrl> {
   const fail = (reason: string) => new PkiError('BAD_CRL', `CRL at ${url}: ${reason}`);
-  let protocol: string;
-  try {
-    protocol = new URL(url).protocol;
-  } catch {
-    throw fail('not a valid URL');
-  }
-  if (protocol !== 'http:' && protocol !== 'https:') throw fail(`${protocol.replace(/:$/, '')} is not fetched (only http and https)`);
   const body = await fetchBounded(url, { headers: { accept: 'application/pkix-crl' } }, { timeoutMs: opts.timeoutMs ?? 10_000, maxBytes: opts.maxBytes ?? 32 * 1024 * 1024 }, fail);
   try {
     const pem = body.subarray(0, 64).toString('latin1').includes('-----BEGIN') ? pemBlocks(body.toString('latin1'), 'X509 CRL')[0] : undefined;

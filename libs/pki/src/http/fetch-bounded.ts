@@ -8,10 +8,18 @@ export interface FetchLimits {
 /**
  * One HTTP exchange with a PKI service (OCSP responder, CRL distribution point): no redirects
  * (a signed certificate names the place, and a redirect could lead anywhere), a deadline and a
- * size limit. Every failure is given to `fail` as a short reason ("no answer in 5000 ms",
- * "ECONNREFUSED", "HTTP 404") to be wrapped in the caller's error.
+ * size limit. Only http and https: a certificate may name an LDAP, file or data URI, which is
+ * reported, not followed. Every failure is given to `fail` as a short reason ("no answer in
+ * 5000 ms", "ECONNREFUSED", "HTTP 404") to be wrapped in the caller's error.
  */
 export async function fetchBounded(url: string, init: RequestInit, limits: FetchLimits, fail: (reason: string) => Error): Promise<Buffer> {
+  let protocol: string;
+  try {
+    protocol = new URL(url).protocol;
+  } catch {
+    throw fail('not a valid URL');
+  }
+  if (protocol !== 'http:' && protocol !== 'https:') throw fail(`${protocol.replace(/:$/, '')} is not fetched (only http and https)`);
   const signal = AbortSignal.timeout(limits.timeoutMs);
   const reasonOf = (error: unknown): string => {
     if (signal.aborted) return `no answer in ${limits.timeoutMs} ms`;

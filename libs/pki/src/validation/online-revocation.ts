@@ -31,6 +31,9 @@ export interface RevocationLookup {
   lookup(cert: ParsedCertificate, issuer: ParsedCertificate): Promise<RevocationFetch[]>;
 }
 
+/** Real certificates name one or two of each; a certificate naming dozens would make a verification wait on each in turn. */
+const MAX_URLS_PER_KIND = 3;
+
 interface Entry {
   readonly crl?: ParsedCrl;
   readonly ocsp?: Buffer;
@@ -75,7 +78,7 @@ export class OnlineRevocation implements RevocationLookup {
 
   async lookup(cert: ParsedCertificate, issuer: ParsedCertificate): Promise<RevocationFetch[]> {
     const done: RevocationFetch[] = [];
-    for (const url of cert.crlUrls) {
+    for (const url of cert.crlUrls.slice(0, MAX_URLS_PER_KIND)) {
       const entry = await this.cached(`crl ${url}`, () => this.fetchCrlEntry(url));
       if (entry.failure !== undefined) {
         done.push({ url, outcome: `failed: ${entry.failure}` });
@@ -88,7 +91,7 @@ export class OnlineRevocation implements RevocationLookup {
       }
       done.push({ url, outcome: 'a CRL not signed by the issuing CA' });
     }
-    for (const url of cert.ocspUrls) {
+    for (const url of cert.ocspUrls.slice(0, MAX_URLS_PER_KIND)) {
       const entry = await this.cached(`ocsp ${url} ${cert.sha256}`, () => this.fetchOcspEntry(url, cert, issuer));
       done.push({ url, outcome: entry.failure === undefined ? 'OCSP answer' : `failed: ${entry.failure}` });
       if (entry.failure === undefined) return done;
