@@ -74,11 +74,12 @@ describe('document lifecycle: statuses, recall, replies, receipts and urgency', 
     return waitFor(`the arrival at ${clerk}`, async () => (await inboxOf(clerk)).body.items.find((i) => i.documentId === documentId));
   }
 
+  // A status crosses routing's outbox and intake's queue, and an overdue receipt waits for routing's scan: 30 s, as for issuing, on a loaded machine.
   async function statusAtSender(documentId: string, recipient: string, expected: (d: DeliveryView) => boolean): Promise<DeliveryView> {
     return waitFor(`the sender to see ${recipient}`, async () => {
       const d = (await document(documentId)).body.deliveries.find((x) => x.recipientCode === recipient);
       return d !== undefined && expected(d) ? d : undefined;
-    });
+    }, { timeoutMs: 30_000 });
   }
 
   it('follows a recipient through 01 → 03 → 04 → 06 with history, and refuses invalid transitions', async () => {
