@@ -3,7 +3,8 @@ import { Pool, type PoolClient, type QueryResult, type QueryResultRow } from 'pg
 import { redactUrl } from '@edoc/config';
 import { assertPostgresUrl } from './connection-url';
 import { DbNotificationListener, type NotificationListenerOptions } from './notification-listener';
-import { errorMessage, isRetryableTransactionError } from './pg-errors';
+import { errorMessage, isRetryableTransactionError, isStalePreparedStatement } from './pg-errors';
+import { PreparedStatements } from './prepared-statements';
 import type { DbLogger, IsolationLevel, Queryable, Tx } from './queryable';
 
 export interface DatabaseOptions {
@@ -29,6 +30,7 @@ export class Database implements Queryable {
   private readonly logger: DbLogger;
   private readonly listeners = new Set<DbNotificationListener>();
   private closed = false;
+  private readonly statements = new PreparedStatements();
 
   constructor(private readonly opts: DatabaseOptions) {
     assertPostgresUrl(opts.url);
@@ -61,7 +63,12 @@ export class Database implements Queryable {
 
   query<R extends QueryResultRow = QueryResultRow>(sql: string, params?: unknown[]): Promise<QueryResult<R>> {
     this.assertOpen();
-    return this.pool.query<R>(sql, params);
+    const config = this.statements.config(sql, params);
+    // pg-pool discards a connection whose query failed, so the second try prepares afresh.
+    return this.pool.query<R>(config).catch((error: unknown) => {
+      if (!isStalePreparedStatement(error)) throw error;
+      return this.pool.query<R>(config);
+    });
   }
 
   /**
@@ -86,7 +93,7 @@ export class Database implements Queryable {
   async withConnection<T>(fn: (connection: Queryable) => Promise<T>): Promise<T> {
     this.assertOpen();
     const { client, release } = await this.checkout();
-    const handle = new ScopedQueryable(client, 'connection');
+    const handle = new ScopedQueryable(client, 'connection', this.statements);
     let broken: Error | undefined;
     try {
       return await fn(handle);
@@ -123,7 +130,7 @@ export class Database implements Queryable {
 
   private async transactionOnce<T>(fn: (tx: Tx) => Promise<T>, isolation: IsolationLevel): Promise<T> {
     const { client, release } = await this.checkout();
-    const tx = new ScopedQueryable(client, 'transaction');
+    const tx = new ScopedQueryable(client, 'transaction', this.statements);
     try {
       await client.query(`BEGIN ISOLATION LEVEL ${isolation.toUpperCase()}`);
       const result = await fn(tx);
@@ -135,7 +142,7 @@ export class Database implements Queryable {
       tx.finish();
       try {
         await client.query('ROLLBACK');
-        release();
+        release(isStalePreparedStatement(error) ? (error as Error) : undefined);
       } catch (rollbackError) {
         // The connection is unusable (killed backend, network); never hand it out again.
         release(rollbackError instanceof Error ? rollbackError : new Error(errorMessage(rollbackError)));
@@ -177,13 +184,14 @@ class ScopedQueryable implements Queryable {
   constructor(
     private readonly client: PoolClient,
     private readonly kind: 'transaction' | 'connection',
+    private readonly statements: PreparedStatements,
   ) {}
 
   query<R extends QueryResultRow = QueryResultRow>(sql: string, params?: unknown[]): Promise<QueryResult<R>> {
     if (this.finished) {
       return Promise.reject(new Error(`this ${this.kind} has already finished: use it only inside its callback`));
     }
-    return this.client.query<R>(sql, params);
+    return this.client.query<R>(this.statements.config(sql, params));
   }
 
   finish(): void {

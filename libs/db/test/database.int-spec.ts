@@ -72,6 +72,31 @@ describe('Database (real PostgreSQL)', () => {
     expect(runs).toBe(3);
   });
 
+  it('prepares a repeated parameterised statement once per connection and reuses it', async () => {
+    const sql = 'SELECT name FROM items WHERE name = $1';
+    const prepared = await db.withConnection(async (connection) => {
+      for (const name of ['a', 'b', 'c']) await connection.query(sql, [name]);
+      const { rows } = await connection.query<{ count: string }>('SELECT count(*) AS count FROM pg_prepared_statements WHERE statement = $1', [sql]);
+      return Number(rows[0].count);
+    });
+    expect(prepared).toBe(1);
+  });
+
+  it('re-runs on a fresh connection a statement prepared before a migration changed its columns', async () => {
+    await db.query('CREATE TABLE evolving (id int PRIMARY KEY)');
+    await db.query('INSERT INTO evolving VALUES (1)');
+    const readAll = () => db.transaction(async (tx) => (await tx.query('SELECT * FROM evolving WHERE id = $1', [1])).rows);
+    // Prepared on every pooled connection, as a running service would have it.
+    await Promise.all([readAll(), readAll(), readAll(), readAll()]);
+    const migrator = new Client({ connectionString: testDb.url });
+    await migrator.connect();
+    await migrator.query("ALTER TABLE evolving ADD COLUMN label text NOT NULL DEFAULT 'new'");
+    await migrator.end();
+
+    await expect(Promise.all([readAll(), readAll(), readAll(), readAll()])).resolves.toEqual(Array(4).fill([{ id: 1, label: 'new' }]));
+    await expect(db.query('SELECT * FROM evolving WHERE id = $1', [1]).then((r) => r.rows)).resolves.toEqual([{ id: 1, label: 'new' }]);
+  });
+
   it('keeps working after the server kills one of its connections', async () => {
     await expect(
       db.transaction(async (tx) => {
