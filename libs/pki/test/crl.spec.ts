@@ -1,4 +1,4 @@
-import { createCrl, createIssuingCa, createRootCa, issuePersonCertificate, parseCertificatePem, parseCrlsPem } from '@edoc/pki';
+import { createCrl, createIssuingCa, createRootCa, issuePersonCertificate, parseCertificatePem, parseCrl, parseCrlsPem } from '@edoc/pki';
 import { inDir, openssl } from './helpers/openssl';
 
 describe('certificate revocation lists', () => {
@@ -23,6 +23,23 @@ describe('certificate revocation lists', () => {
       expect(check.output).toContain('certificate revoked');
       expect(check.status).not.toBe(0);
     });
+  });
+
+  test('a CRL is parsed once per distinct DER, and its signature checked once per issuer, answer for answer', () => {
+    const [first] = parseCrlsPem(createCrl(ca, [{ serialHex, revokedAt: new Date() }]));
+    const again = parseCrl(Buffer.from(first.der));
+    expect(again).toBe(first);
+    const issuer = parseCertificatePem(ca.certificatePem);
+    const other = parseCertificatePem(root.certificatePem);
+    for (let i = 0; i < 2; i++) {
+      expect(first.isSignedBy(issuer)).toBe(true);
+      expect(first.isSignedBy(other)).toBe(false);
+    }
+    // The same CRL with one signature byte changed is another DER: its own, failing, check.
+    const tampered = Buffer.from(first.der);
+    tampered[tampered.length - 1] ^= 0x01;
+    expect(parseCrl(tampered).isSignedBy(issuer)).toBe(false);
+    expect(first.isSignedBy(issuer)).toBe(true);
   });
 
   test('an empty CRL lets the same certificate verify', () => {

@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import { CONTEXT, TAG, UNIVERSAL, bytesOf, children, contentOf, expect, readBitString, readIntegerHex, readOctets, readOid, readRoot, readTime } from '../asn1/der';
 import { type DistinguishedName, parseName } from '../asn1/name';
 import { OID } from '../asn1/oids';
 import { pemBlocks } from '../asn1/pem';
+import { BoundedMemo } from '../certificates/bounded-memo';
 import type { ParsedCertificate } from '../certificates/parse-certificate';
 import { PkiError } from '../errors';
 import { parseSignatureAlgorithm, verifySignature } from '../keys/key-algorithm';
@@ -23,9 +25,19 @@ export interface ParsedCrl {
   isSignedBy(issuer: ParsedCertificate): boolean;
 }
 
+// Verifying a document reads the same CA CRLs (its /DSS, the trust list's) each time, and checking
+// a CRL's signature costs as much as a certificate's; both are done once per distinct CRL.
+const parsed = new BoundedMemo<ParsedCrl>(64);
+/** A CRL larger than this (a big CA's) is parsed each time rather than held. */
+const MEMO_MAX_DER = 1024 * 1024;
+const signatureChecks = new BoundedMemo<boolean>(512);
+
+/** CRLs are parsed once per distinct DER: callers must treat what they get as read-only (it is shared). */
 export function parseCrl(der: Buffer): ParsedCrl {
   try {
-    return parseCrlUnchecked(Buffer.from(der));
+    if (der.length > MEMO_MAX_DER) return parseCrlUnchecked(Buffer.from(der), sha256Of(der));
+    const sha256 = sha256Of(der);
+    return parsed.get(sha256, () => parseCrlUnchecked(Buffer.from(der), sha256));
   } catch (e) {
     if (e instanceof PkiError) throw new PkiError('BAD_CRL', `not a valid CRL: ${e.message}`);
     throw e;
@@ -38,7 +50,7 @@ export function parseCrlsPem(pem: string, what = 'CRL'): ParsedCrl[] {
   return blocks.map(parseCrl);
 }
 
-function parseCrlUnchecked(der: Buffer): ParsedCrl {
+function parseCrlUnchecked(der: Buffer, sha256: string): ParsedCrl {
   const root = expect(readRoot(der), UNIVERSAL, TAG.SEQUENCE, 'CertificateList');
   const [tbsTlv, sigAlgTlv, sigTlv] = children(der, root);
   const fields = children(der, expect(tbsTlv, UNIVERSAL, TAG.SEQUENCE, 'TBSCertList'));
@@ -79,12 +91,18 @@ function parseCrlUnchecked(der: Buffer): ParsedCrl {
     nextUpdate,
     entries,
     isSignedBy(cert: ParsedCertificate): boolean {
-      try {
-        return verifySignature(cert.publicKey, sigAlg, tbs, signature);
-      } catch {
-        return false;
-      }
+      return signatureChecks.get(`${sha256}:${cert.sha256}`, () => {
+        try {
+          return verifySignature(cert.publicKey, sigAlg, tbs, signature);
+        } catch {
+          return false;
+        }
+      });
     },
   };
 }
 
+
+function sha256Of(der: Buffer): string {
+  return createHash('sha256').update(der).digest('hex');
+}
