@@ -31,6 +31,8 @@ export interface BrokerProvisioning {
   /** The broker users of the services and of the operators' tools, by owner. */
   users: Record<string, string>;
   staleBindings: string[];
+  /** Queues an older release declared with other settings, replaced because they were empty and unused. */
+  redeclared: string[];
 }
 
 /**
@@ -41,7 +43,7 @@ export interface BrokerProvisioning {
 export async function provisionBroker(config: EdocConfig, directory: Directory): Promise<BrokerProvisioning> {
   const vhost = vhostOf(config.amqpUrl);
   const topology = edocTopology(directory, config.deliveryLimit);
-  await declareTopology(config.amqpUrl, topology);
+  const { redeclared } = await declareTopology(config.amqpUrl, topology);
   const staleBindings = await removeStaleBindings(config.rabbitManagementUrl, vhost, topology);
 
   const users: Record<string, string> = {};
@@ -59,7 +61,7 @@ export async function provisionBroker(config: EdocConfig, directory: Directory):
     wards.push(credential);
   }
   writeSecretFile(secretsFile, `${JSON.stringify(Object.fromEntries(wards.map((w) => [w.code, w])), null, 2)}\n`);
-  return { queues: topology.queues.length, wards, users, staleBindings };
+  return { queues: topology.queues.length, wards, users, staleBindings, redeclared };
 }
 
 /**

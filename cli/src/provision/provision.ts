@@ -39,6 +39,7 @@ export async function provision(config: EdocConfig, log: (line: string) => void,
 
   const broker = await provisionBroker(config, directory);
   log(`broker: ${broker.queues} queues declared, a user for each service (${Object.values(broker.users).join(', ')}), ${broker.wards.length} ward system users`);
+  for (const queue of broker.redeclared) log(`broker: declared ${queue} anew with this release's settings (it was empty and unused)`);
   for (const binding of broker.staleBindings) log(`broker: removed the binding ${binding}, which the message contract no longer has`);
 
   const keyAlgorithm = (process.env.EDOC_DEMO_KEY_ALGORITHM ?? 'rsa-2048') as KeyAlgorithm;

@@ -74,6 +74,35 @@ describe('declareTopology (real RabbitMQ)', () => {
     await check.close();
   });
 
+  it('declares anew an empty, unused queue an older release declared with other settings (made single-active since)', async () => {
+    const unordered: Topology = { ...topology, queues: [{ name: 'gateway.statuses', bindings: [{ exchange: 'edoc.events', routingKey: 'edxml.status' }] }] };
+    const ordered: Topology = { ...topology, queues: [{ ...unordered.queues[0], ordered: true }] };
+    expect((await declareTopology(vhost.amqpUrl, unordered)).redeclared).toEqual([]);
+
+    // While it has a consumer it is left alone, and the consumer keeps it.
+    const consumer = await connection.createChannel();
+    const { consumerTag } = await consumer.consume('gateway.statuses', () => undefined);
+    await expect(declareTopology(vhost.amqpUrl, ordered)).rejects.toThrow(/^queue gateway\.statuses already exists with other settings .*it was left as it is because it holds messages or has a consumer/);
+    await consumer.cancel(consumerTag);
+    await consumer.close();
+    const probe = await connection.createChannel();
+    await waitFor('the broker to count the consumer gone', async () => (await probe.checkQueue('gateway.statuses')).consumerCount === 0);
+    await probe.close();
+
+    expect((await declareTopology(vhost.amqpUrl, ordered)).redeclared).toEqual(['gateway.statuses']);
+    const queue = await vhost.management.getQueue(vhost.vhost, 'gateway.statuses');
+    expect(queue.arguments).toMatchObject({ 'x-single-active-consumer': true, 'x-queue-type': 'quorum' });
+    // Bound again: a status published now reaches it.
+    const publisher = await connection.createConfirmChannel();
+    publisher.publish('edoc.events', 'edxml.status', Buffer.from('03'), { persistent: true });
+    await publisher.waitForConfirms();
+    await publisher.close();
+    const check = await connection.createChannel();
+    await waitFor('the status to reach the new queue', async () => (await check.checkQueue('gateway.statuses')).messageCount === 1);
+    await check.close();
+    expect((await declareTopology(vhost.amqpUrl, ordered)).redeclared).toEqual([]);
+  });
+
   it('reports an unreachable broker without its password', async () => {
     await expect(declareTopology('amqp://edoc:very-secret@127.0.0.1:1/x', topology)).rejects.toThrow(
       /^cannot connect to RabbitMQ at amqp:\/\/edoc:\*\*\*@127\.0\.0\.1:1\/x: .*ECONNREFUSED/,

@@ -96,7 +96,8 @@ export const MESSAGE_CONTRACT = {
     'intake.axis': { consumer: 'intake', urgentTwin: false, ordered: true, accepts: ['edxmlPackageReceived', 'edxmlStatusReceived'] },
     // Deliveries to outside organs (channel "axis"), which the gateway sends as signed edXML packages.
     'gateway.outbound': { consumer: 'gateway', urgentTwin: true, deliveriesFor: 'axis', accepts: ['delivery'] },
-    'gateway.statuses': { consumer: 'gateway', urgentTwin: false, accepts: ['edxmlStatusOutgoing'] },
+    // In order across gateway instances too: a delivery's 03 is recorded, so posted, after its 01.
+    'gateway.statuses': { consumer: 'gateway', urgentTwin: false, ordered: true, accepts: ['edxmlStatusOutgoing'] },
     'routing.events': { consumer: 'routing', urgentTwin: true, accepts: ['documentIssued', 'documentImported'] },
     [ROUTING_STATUS_QUEUE]: { consumer: 'routing', urgentTwin: false, ordered: true, accepts: ['statusReported', 'statusesReported', 'statusReport'] },
     'archival.events': {

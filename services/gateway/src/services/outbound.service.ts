@@ -62,11 +62,11 @@ export class OutboundService {
     return sent;
   }
 
-  /** A status reported here on a document from the axis, for its sender. */
   /**
-   * A delivery's statuses are recorded one after the other, in the order they arrive: the queue
-   * hands several messages at once to this instance, and a 03 committed before its 01 would be
-   * posted to the axis first.
+   * A status reported here on a document from the axis, for its sender. A delivery's statuses are
+   * recorded one after the other, in the order they arrive: a 03 committed before its 01 would be
+   * posted to the axis first. The queue is single-active with a prefetch of 1, which orders them
+   * across instances; this chain keeps the order should a deployment raise the prefetch.
    */
   async onStatus(event: EdxmlStatusOutgoing, messageId: string): Promise<void> {
     if (!isUuid(event.deliveryId) || !isUuid(event.documentId)) throw new PermanentMessageError(`edxml.status_outgoing for delivery "${event.deliveryId}" of document "${event.documentId}": ids must be UUIDs`);
