@@ -7,7 +7,7 @@ import { Database, runMigrations } from '@edoc/db';
 import { Inbox, messagingMigrationsDir } from '@edoc/messaging';
 import type { ServiceReadiness } from '@edoc/runtime';
 import { FilesystemArchiveStore } from '@edoc/storage';
-import { createTestDatabase, type TestDatabase } from '@edoc/testing';
+import { createTestDatabase, waitFor, type TestDatabase } from '@edoc/testing';
 import type { ArchivalSettings } from '../src/config/archival-settings';
 import { AuditEntriesRepository } from '../src/repositories/audit-entries.repository';
 import { CheckpointsRepository } from '../src/repositories/checkpoints.repository';
@@ -132,5 +132,21 @@ describe('audit chain on PostgreSQL with two archival instances', () => {
     expect(report).toMatchObject({ ok: true, entries: before + 30, documents: 3 });
     const { rows } = await a.db.query<{ n: string }>(`SELECT count(*) AS n FROM archival.audit_entries WHERE message_id LIKE 'batched-%'`);
     expect(rows[0].n).toBe('30');
+  });
+  it('asks the database whether a checkpoint is due by count only once N entries may wait', async () => {
+    await a.checkpoints.seal();
+    const made = async () => (await a.view.checkpointsWithCopies()).checkpoints.length;
+    const before = await made();
+    const uncovered = jest.spyOn(a.checkpoints['entries'], 'uncovered');
+    try {
+      for (let i = 0; i < 6; i++) await a.trail.recordEvent(DeliveryStatusChangedSchema, statusEvent(DOCUMENTS[1], 300 + i), `counted-${i}`);
+      expect(uncovered).not.toHaveBeenCalled();
+      await a.trail.recordEvent(DeliveryStatusChangedSchema, statusEvent(DOCUMENTS[1], 306), 'counted-6');
+      await waitFor('the seventh entry to bring a checkpoint', async () => (await made()) === before + 1);
+      expect(uncovered).toHaveBeenCalled();
+    } finally {
+      uncovered.mockRestore();
+    }
+    expect((await verifyAll()).uncheckpointed).toBe(0);
   });
 });

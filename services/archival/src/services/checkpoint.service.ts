@@ -31,6 +31,14 @@ export class CheckpointService implements OnApplicationBootstrap, OnApplicationS
   private running: Promise<void> | undefined;
   private again = false;
   private stopping = false;
+  /**
+   * Entries waiting for a checkpoint, as of the last check plus those appended here since. Whether
+   * one is due by count was a transaction of four statements after every append (about 13 % of
+   * all statements in bench:e2e); now the database is asked when this count says it may be due,
+   * and the timer asks for the age limit. Entries other instances append are not counted here, so
+   * the count errs low; the timer's check corrects it.
+   */
+  private uncoveredEstimate = Number.POSITIVE_INFINITY;
 
   constructor(
     private readonly db: Database,
@@ -43,7 +51,7 @@ export class CheckpointService implements OnApplicationBootstrap, OnApplicationS
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => this.nudge(), Math.min(TICK_MS, this.settings.checkpointIntervalMs));
+    this.timer = setInterval(() => this.check(), Math.min(TICK_MS, this.settings.checkpointIntervalMs));
     this.timer.unref();
   }
 
@@ -53,8 +61,14 @@ export class CheckpointService implements OnApplicationBootstrap, OnApplicationS
     await this.running;
   }
 
-  /** Checks, in the background, whether a checkpoint is due; calls while one check runs fold into one more. */
+  /** Says an entry was appended: checks, in the background, whether a checkpoint is due by count. */
   nudge(): void {
+    this.uncoveredEstimate++;
+    if (this.uncoveredEstimate >= this.settings.checkpointEntries) this.check();
+  }
+
+  /** Checks, in the background, whether a checkpoint is due; calls while one check runs fold into one more. */
+  check(): void {
     if (this.stopping || !this.readiness.isReady()) return;
     if (this.running !== undefined) {
       this.again = true;
@@ -66,7 +80,7 @@ export class CheckpointService implements OnApplicationBootstrap, OnApplicationS
         this.running = undefined;
         if (this.again) {
           this.again = false;
-          this.nudge();
+          this.check();
         }
       });
   }
@@ -98,8 +112,9 @@ export class CheckpointService implements OnApplicationBootstrap, OnApplicationS
         if (!rows[0].locked) return false; // another instance is making it
       }
       const last = await this.checkpoints.last(tx);
-      // Asked after every appended event: whether one is due is a count, the entries are read only when it is.
+      // Whether one is due is a count; the entries are read only when it is.
       const uncovered = await this.entries.uncovered(last?.lastSeq ?? 0, tx);
+      this.uncoveredEstimate = uncovered.count;
       if (uncovered.count === 0 || uncovered.oldestRecordedAt === undefined) return false;
       const due = force || uncovered.count >= this.settings.checkpointEntries || now.getTime() - uncovered.oldestRecordedAt.getTime() >= this.settings.checkpointIntervalMs;
       if (!due) return false;
