@@ -221,6 +221,25 @@ describe('Outbox and OutboxRelay (real PostgreSQL and RabbitMQ)', () => {
     expect(new Set(received)).toEqual(ids);
   });
 
+  it('relays one schema from one relay at a time, so two relays keep the rows in order, and says busy to the other', async () => {
+    const ids: string[] = [];
+    await env.db.transaction(async (tx) => {
+      for (let index = 0; index < 60; index++) ids.push(await outbox.enqueue(tx, failedMessage('edoc.events', 'document.failed', `o-${index}`)));
+    });
+    // While another instance holds the schema's relay lock, a batch publishes nothing.
+    await env.db.withConnection(async (holder) => {
+      await holder.query('BEGIN');
+      await holder.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['edoc.outbox.svc']);
+      await expect(newRelay().relayBatch()).resolves.toMatchObject({ busy: true, published: 0 });
+      await holder.query('COMMIT');
+    });
+    await expectNoMessage(env.channel, 'test.events', 300);
+    newRelay({ batchSize: 7 }).start();
+    newRelay({ batchSize: 7 }).start();
+    const messages = await takeMessages(env.channel, 'test.events', 60, 20_000);
+    expect(messages.map((message) => message.properties.messageId as string)).toEqual(ids);
+  });
+
   it('loses nothing when the broker closes its connection in the middle of relaying', async () => {
     const relay = newRelay({ batchSize: 5, pollMs: 100 });
     relay.start();

@@ -160,17 +160,22 @@ export class OutboxRelay {
     if (!this.opts.connection.isConnected()) return result;
     return this.opts.db.transaction(
       async (tx) => {
-        const { rows: lock } = await tx.query<{ locked: boolean }>(`SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked`, [`edoc.outbox.${this.schema}`]);
-        if (lock[0]?.locked !== true) return { ...result, busy: true };
-        const { rows } = await tx.query<OutboxRow>(
-          `SELECT seq, message_id, exchange, routing_key, message_type, body, headers, priority, created_at
-             FROM ${this.schema}.outbox
-            WHERE sent_at IS NULL AND failed_at IS NULL
-            ORDER BY seq
-            LIMIT $1
-            FOR UPDATE SKIP LOCKED`,
-          [this.batchSize],
+        // The lock and the rows in one round trip: the lock is taken once (a CTE that calls a
+        // volatile function is evaluated once), and the rows are read only when it was taken.
+        // A row of NULLs stands for none (the LEFT JOIN keeps the lock's row).
+        const { rows: found } = await tx.query<OutboxRow & { locked: boolean }>(
+          `WITH lock AS (SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked)
+           SELECT lock.locked, o.* FROM lock LEFT JOIN LATERAL (
+             SELECT seq, message_id, exchange, routing_key, message_type, body, headers, priority, created_at
+               FROM ${this.schema}.outbox
+              WHERE lock.locked AND sent_at IS NULL AND failed_at IS NULL
+              ORDER BY seq
+              LIMIT $2
+              FOR UPDATE SKIP LOCKED) o ON true`,
+          [`edoc.outbox.${this.schema}`, this.batchSize],
         );
+        if (found[0]?.locked !== true) return { ...result, busy: true };
+        const rows: OutboxRow[] = found.filter((row) => row.seq !== null);
         if (rows.length === 0) return result;
         let missing: Set<string>;
         try {

@@ -8,9 +8,6 @@ import { OUTBOX_NOTIFY_CHANNEL } from './outbox-notify';
  * only if the state change it announces was committed. The OutboxRelay publishes them.
  */
 export class Outbox {
-  /** Transactions that have asked for the relay's wake-up already: one pg_notify each is enough. */
-  private readonly notified = new WeakSet<Tx>();
-
   constructor(private readonly schema: string) {
     assertSchemaName(schema);
   }
@@ -28,10 +25,15 @@ export class Outbox {
   async enqueueAll(tx: Tx, msgs: EdocMessage[]): Promise<string[]> {
     if (msgs.length === 0) return [];
     const messageIds = msgs.map((msg) => validateEdocMessage(msg));
-    const { rowCount } = await tx.query(
-      `INSERT INTO ${this.schema}.outbox (message_id, exchange, routing_key, message_type, body, headers, priority)
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::bytea[], $6::jsonb[], $7::int[])
-       ON CONFLICT (message_id) DO NOTHING`,
+    // The relay's wake-up goes in the same statement: PostgreSQL delivers it only at commit, not
+    // at all on rollback, and once however many statements of a transaction ask for it.
+    const { rows } = await tx.query<{ inserted: number }>(
+      `WITH inserted AS (
+         INSERT INTO ${this.schema}.outbox (message_id, exchange, routing_key, message_type, body, headers, priority)
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::bytea[], $6::jsonb[], $7::int[])
+         ON CONFLICT (message_id) DO NOTHING
+         RETURNING 1)
+       SELECT count(*)::int AS inserted, pg_notify($8, $9) FROM inserted`,
       [
         messageIds,
         msgs.map((msg) => msg.exchange),
@@ -40,14 +42,11 @@ export class Outbox {
         msgs.map((msg) => Buffer.from(toBinary(msg.schema, msg.message))),
         msgs.map((msg) => JSON.stringify(msg.headers ?? {})),
         msgs.map((msg) => msg.priority ?? null),
+        OUTBOX_NOTIFY_CHANNEL,
+        this.schema,
       ],
     );
-    if (rowCount !== msgs.length) throw new Error(`the outbox of ${this.schema} already holds message ${messageIds.length === 1 ? messageIds[0] : `(one of ${messageIds.join(', ')})`}`);
-    if (!this.notified.has(tx)) {
-      // Delivered by PostgreSQL only at commit, and not at all on rollback.
-      await tx.query('SELECT pg_notify($1, $2)', [OUTBOX_NOTIFY_CHANNEL, this.schema]);
-      this.notified.add(tx);
-    }
+    if (rows[0]?.inserted !== msgs.length) throw new Error(`the outbox of ${this.schema} already holds message ${messageIds.length === 1 ? messageIds[0] : `(one of ${messageIds.join(', ')})`}`);
     return messageIds;
   }
 }
