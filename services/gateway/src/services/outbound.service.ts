@@ -16,8 +16,6 @@ const BUSINESS_NAMES: Partial<Record<BusinessType, string>> = { [BusinessType.RE
 @Injectable()
 export class OutboundService {
   private readonly logger = new Logger(OutboundService.name);
-  /** Per delivery, the status being recorded now: the next one waits for it. */
-  private readonly statusesInProgress = new Map<string, Promise<void>>();
 
   constructor(
     private readonly db: Database,
@@ -64,25 +62,13 @@ export class OutboundService {
 
   /**
    * A status reported here on a document from the axis, for its sender. A delivery's statuses are
-   * recorded one after the other, in the order they arrive: a 03 committed before its 01 would be
-   * posted to the axis first. The queue is single-active with a prefetch of 1, which orders them
-   * across instances; this chain keeps the order should a deployment raise the prefetch.
+   * recorded, so posted, in the order they arrive: `gateway.statuses` is single-active with a
+   * prefetch of 1, so one instance handles one at a time (a 03 committed before its 01 would be
+   * posted to the axis first).
    */
   async onStatus(event: EdxmlStatusOutgoing, messageId: string): Promise<void> {
     if (!isUuid(event.deliveryId) || !isUuid(event.documentId)) throw new PermanentMessageError(`edxml.status_outgoing for delivery "${event.deliveryId}" of document "${event.documentId}": ids must be UUIDs`);
     if (event.statusXml === '' || event.toCode === '') throw new PermanentMessageError('edxml.status_outgoing without a message or an addressee');
-    const recorded = (this.statusesInProgress.get(event.deliveryId) ?? Promise.resolve())
-      .catch(() => undefined)
-      .then(() => this.recordStatus(event, messageId));
-    this.statusesInProgress.set(event.deliveryId, recorded);
-    try {
-      await recorded;
-    } finally {
-      if (this.statusesInProgress.get(event.deliveryId) === recorded) this.statusesInProgress.delete(event.deliveryId);
-    }
-  }
-
-  private async recordStatus(event: EdxmlStatusOutgoing, messageId: string): Promise<void> {
     await this.db.transaction(async (tx) => {
       if (!(await this.inbox.claim(tx, messageId, 'gateway.statuses'))) return;
       await this.outgoing.insert(tx, {
