@@ -32,7 +32,7 @@ export {
   type OcspSigningCertificateOptions,
 } from './certificates/profiles';
 export { type RevokedEntry, type CrlOptions, createCrl } from './crl/create-crl';
-export { type ParsedCrl, type CrlEntry, parseCrl, parseCrlsPem } from './crl/parse-crl';
+export { type ParsedCrl, type CrlEntry, CRL_MEMO_MAX_DER, parseCrl, parseCrlsPem } from './crl/parse-crl';
 export { fetchCrl, type CrlFetchOptions } from './crl/http-crl-client';
 export { REVOCATION_REASONS, type RevocationReason } from './crl/revocation-reason';
 export { SigningIdentity } from './identity/signing-identity';

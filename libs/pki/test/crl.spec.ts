@@ -1,4 +1,4 @@
-import { createCrl, createIssuingCa, createRootCa, issuePersonCertificate, parseCertificatePem, parseCrl, parseCrlsPem } from '@edoc/pki';
+import { CRL_MEMO_MAX_DER, createCrl, createIssuingCa, createRootCa, issuePersonCertificate, parseCertificatePem, parseCrl, parseCrlsPem } from '@edoc/pki';
 import { inDir, openssl } from './helpers/openssl';
 
 describe('certificate revocation lists', () => {
@@ -40,6 +40,15 @@ describe('certificate revocation lists', () => {
     tampered[tampered.length - 1] ^= 0x01;
     expect(parseCrl(tampered).isSignedBy(issuer)).toBe(false);
     expect(first.isSignedBy(issuer)).toBe(true);
+  });
+
+  test('a CRL larger than the memo takes is parsed each time, not held', () => {
+    const entries = Array.from({ length: 13000 }, (_, i) => ({ serialHex: (0x100000 + i).toString(16), revokedAt: new Date('2026-01-01T00:00:00Z') }));
+    const [big] = parseCrlsPem(createCrl(ca, entries));
+    expect(big.der.length).toBeGreaterThan(CRL_MEMO_MAX_DER);
+    expect(parseCrl(Buffer.from(big.der))).not.toBe(big);
+    expect(big.entries.size).toBe(13000);
+    expect(big.isSignedBy(parseCertificatePem(ca.certificatePem))).toBe(true);
   });
 
   test('an empty CRL lets the same certificate verify', () => {

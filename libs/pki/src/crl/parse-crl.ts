@@ -28,14 +28,17 @@ export interface ParsedCrl {
 // Verifying a document reads the same CA CRLs (its /DSS, the trust list's) each time, and checking
 // a CRL's signature costs as much as a certificate's; both are done once per distinct CRL.
 const parsed = new BoundedMemo<ParsedCrl>(64);
-/** A CRL larger than this (a big CA's) is parsed each time rather than held. */
-const MEMO_MAX_DER = 1024 * 1024;
+/**
+ * A CRL larger than this (a big CA's) is parsed each time rather than held: CRLs also come from the
+ * /DSS of uploaded files, and at most 64 × 256 KiB of them stay in memory, whoever sent them.
+ */
+export const CRL_MEMO_MAX_DER = 256 * 1024;
 const signatureChecks = new BoundedMemo<boolean>(512);
 
 /** CRLs are parsed once per distinct DER: callers must treat what they get as read-only (it is shared). */
 export function parseCrl(der: Buffer): ParsedCrl {
   try {
-    if (der.length > MEMO_MAX_DER) return parseCrlUnchecked(Buffer.from(der), sha256Of(der));
+    if (der.length > CRL_MEMO_MAX_DER) return parseCrlUnchecked(Buffer.from(der), sha256Of(der));
     const sha256 = sha256Of(der);
     return parsed.get(sha256, () => parseCrlUnchecked(Buffer.from(der), sha256));
   } catch (e) {
