@@ -6,6 +6,7 @@ import { redactUrl } from '@edoc/config';
 import { errorMessage } from '../errors';
 import { defaultLogger, type MessagingLogger } from '../logger';
 import { assertAmqpUrl, redactUrlIn, vhostOf } from './amqp-url';
+import { coalesceSocketWrites } from './coalesced-writes';
 import { ConnectAttempts, type ConnectFailure } from './connect-attempts';
 import { ManagedChannel, type ManagedChannelOptions } from './managed-channel';
 import type { Channel } from 'amqplib';
@@ -51,7 +52,8 @@ export class AmqpConnection {
     readonly username: string,
     private readonly logger: MessagingLogger,
   ) {
-    manager.on('connect', () => {
+    manager.on('connect', ({ connection }: { connection: ChannelModel }) => {
+      coalesceSocketWrites(connection);
       this.logger.log(`connected to ${this.redactedUrl} as "${this.name}"`);
       for (const listener of this.connectListeners) listener();
     });
