@@ -19,6 +19,7 @@ export * from './outbox/outbox';
 export * from './outbox/outbox-notify';
 export * from './outbox/outbox-relay';
 export * from './inbox/inbox';
+export * from './inbox/inbox-transactions';
 export * from './transport/edoc-message-context';
 export * from './transport/delivery-decoder';
 export * from './transport/queue-contract';

@@ -89,13 +89,14 @@ describe('Outbox and OutboxRelay (real PostgreSQL and RabbitMQ)', () => {
     expect(await env.db.transaction((tx) => inbox.claim(tx, 'new-message', 'purge-test'))).toBe(false);
   });
 
-  it('claims several messages in one statement: the new ones once each, none already applied', async () => {
+  it('claims several messages of several consumers in one statement: the new ones once each, none already applied', async () => {
     const inbox = new Inbox('svc');
     await env.db.transaction((tx) => inbox.claim(tx, 'many-1', 'many-test'));
-    const claimed = await env.db.transaction((tx) => inbox.claimMany(tx, ['many-1', 'many-2', 'many-3', 'many-2'], 'many-test'));
-    expect([...claimed].sort()).toEqual(['many-2', 'many-3']);
-    expect(await env.db.transaction((tx) => inbox.claimMany(tx, ['many-2', 'many-3'], 'many-test'))).toEqual(new Set());
-    expect(await env.db.transaction((tx) => inbox.claimMany(tx, ['many-2'], 'another-consumer'))).toEqual(new Set(['many-2']));
+    const claims = ['many-1', 'many-2', 'many-3', 'many-2'].map((messageId) => ({ messageId, consumer: 'many-test' }));
+    expect(await env.db.transaction((tx) => inbox.claimEach(tx, claims))).toEqual([false, true, true, false]);
+    expect(await env.db.transaction((tx) => inbox.claimEach(tx, claims.slice(1, 3)))).toEqual([false, false]);
+    expect(await env.db.transaction((tx) => inbox.claimEach(tx, [{ messageId: 'many-2', consumer: 'another-consumer' }, { messageId: 'many-4', consumer: 'many-test' }]))).toEqual([true, true]);
+    await expect(env.db.transaction((tx) => inbox.claimEach(tx, [{ messageId: '', consumer: 'many-test' }]))).rejects.toThrow(/messageId and the consumer/);
   });
 
   it('wakes up on NOTIFY at commit instead of waiting for the next poll', async () => {

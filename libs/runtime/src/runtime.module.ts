@@ -5,7 +5,7 @@ import { EdocConfig, loadConfig } from '@edoc/config';
 import { Database } from '@edoc/db';
 import { Directory } from '@edoc/directory';
 import { IdentityModule, identityUrl, remoteVerificationKeys, REVOCATION_CHECK } from '@edoc/identity';
-import { Inbox, Outbox } from '@edoc/messaging';
+import { Inbox, InboxTransactions, Outbox } from '@edoc/messaging';
 import { createObjectStore } from '@edoc/storage';
 import { HealthController } from './health.controller';
 import { DeadLetterDesk } from './dead-letters/dead-letter-desk';
@@ -42,6 +42,7 @@ export class RuntimeModule {
         { provide: Database, useFactory: () => new Database({ url: config.databaseUrl, applicationName: `edoc-${options.name}` }) },
         { provide: Outbox, useValue: new Outbox(options.name) },
         { provide: Inbox, useValue: new Inbox(options.name) },
+        { provide: InboxTransactions, useFactory: (db: Database, inbox: Inbox) => new InboxTransactions(db, inbox), inject: [Database, Inbox] },
         { provide: OBJECT_STORE, useFactory: (c: EdocConfig) => createObjectStore(c), inject: [EDOC_CONFIG] },
         { provide: Directory, useFactory: () => Directory.fromFile(config.directoryFile) },
         ServiceReadiness,
@@ -54,7 +55,7 @@ export class RuntimeModule {
         ShutdownDeadline,
         GracefulStop,
       ],
-      exports: [DeadLetterDesk, SERVICE_OPTIONS, EDOC_CONFIG, Database, Outbox, Inbox, OBJECT_STORE, Directory, ServiceReadiness, EventOutbox, RevocationStore, REVOCATION_CHECK],
+      exports: [DeadLetterDesk, SERVICE_OPTIONS, EDOC_CONFIG, Database, Outbox, Inbox, InboxTransactions, OBJECT_STORE, Directory, ServiceReadiness, EventOutbox, RevocationStore, REVOCATION_CHECK],
     };
   }
 }

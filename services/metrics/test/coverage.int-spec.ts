@@ -5,7 +5,7 @@ import { loadConfig } from '@edoc/config';
 import { StatusCode } from '@edoc/contracts';
 import { Database, runMigrations } from '@edoc/db';
 import { Directory } from '@edoc/directory';
-import { Inbox, messagingMigrationsDir } from '@edoc/messaging';
+import { Inbox, InboxTransactions, messagingMigrationsDir } from '@edoc/messaging';
 import { createTestDatabase, TestDatabase } from '@edoc/testing';
 import { DEFAULT_TARGETS } from '../src/domain/targets';
 import { CsvExportService } from '../src/reports/csv-export.service';
@@ -36,11 +36,11 @@ describe('coverage figures from events, against PostgreSQL', () => {
     database = await createTestDatabase({ prefix: 'edoc_metrics' });
     db = new Database({ url: database.url });
     await runMigrations(db, { schema: 'metrics', directories: [messagingMigrationsDir, join(__dirname, '..', 'migrations')] });
-    const inbox = new Inbox('metrics');
+    const transactions = new InboxTransactions(db, new Inbox('metrics'));
     const factsRepository = new FactsRepository(db);
     const deliveriesRepository = new DeliveryFactsRepository(db);
-    facts = new FactsService(db, inbox, factsRepository);
-    deliveryFacts = new DeliveryFactsService(db, inbox, deliveriesRepository);
+    facts = new FactsService(transactions, factsRepository);
+    deliveryFacts = new DeliveryFactsService(transactions, deliveriesRepository);
     coverage = new CoverageService(factsRepository, deliveriesRepository, Directory.fromFile(loadConfig().directoryFile), DEFAULT_TARGETS, () => NOW);
     rebuild = new RebuildService(db, factsRepository, deliveriesRepository);
 

@@ -29,18 +29,18 @@ export class Inbox {
   }
 
   /**
-   * `claim` for several messages in one statement: the ids this consumer sees for the first time.
-   * An id given twice is claimed once.
+   * `claim` for messages of several consumers in one statement: for each claim, in order, whether it
+   * is the first time its consumer sees its message. A pair given twice is claimed by the first.
    */
-  async claimMany(tx: Tx, messageIds: string[], consumer: string): Promise<Set<string>> {
-    if (messageIds.some((id) => id === '')) throw new Error('Inbox.claimMany needs the messageId of every message');
-    if (consumer === '') throw new Error('Inbox.claimMany needs a consumer name');
-    if (messageIds.length === 0) return new Set();
-    const { rows } = await tx.query<{ message_id: string }>(
-      `INSERT INTO ${this.schema}.inbox (message_id, consumer) SELECT DISTINCT unnest($1::text[]), $2 ON CONFLICT DO NOTHING RETURNING message_id`,
-      [messageIds, consumer],
+  async claimEach(tx: Tx, claims: readonly { messageId: string; consumer: string }[]): Promise<boolean[]> {
+    if (claims.some((c) => c.messageId === '' || c.consumer === '')) throw new Error('Inbox.claimEach needs the messageId and the consumer of every claim');
+    if (claims.length === 0) return [];
+    const { rows } = await tx.query<{ message_id: string; consumer: string }>(
+      `INSERT INTO ${this.schema}.inbox (message_id, consumer) SELECT DISTINCT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING RETURNING message_id, consumer`,
+      [claims.map((c) => c.messageId), claims.map((c) => c.consumer)],
     );
-    return new Set(rows.map((row) => row.message_id));
+    const fresh = new Set(rows.map((row) => pairKey(row.message_id, row.consumer)));
+    return claims.map((c) => fresh.delete(pairKey(c.messageId, c.consumer)));
   }
 
   /** Forgets entries older than the retention, which must exceed the longest possible redelivery delay. */
@@ -51,4 +51,8 @@ export class Inbox {
     );
     return rowCount ?? 0;
   }
+}
+
+function pairKey(messageId: string, consumer: string): string {
+  return `${consumer}\n${messageId}`;
 }

@@ -46,12 +46,7 @@ export class AuditTrailService {
   /** Whether each event was appended (false: already applied, or given twice in this batch). */
   private appendBatch(events: PendingEvent[]): Promise<boolean[]> {
     return this.db.transaction(async (tx) => {
-      const claimed = new Set<string>();
-      for (const consumer of new Set(events.map((event) => event.consumer))) {
-        const ids = events.filter((event) => event.consumer === consumer).map((event) => event.messageId);
-        for (const id of await this.inbox.claimMany(tx, ids, consumer)) claimed.add(`${consumer}\n${id}`);
-      }
-      const fresh = events.map((event) => claimed.delete(`${event.consumer}\n${event.messageId}`));
+      const fresh = await this.inbox.claimEach(tx, events);
       await this.entries.appendMany(tx, events.filter((_, index) => fresh[index]).map((event) => event.entry));
       return fresh;
     });

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DeliveriesCreated, DeliveryCreated, DeliveryReceiptOverdue, DeliveryStatusChanged, DeliveryStatusesChanged, StatusCode, timestampDate } from '@edoc/contracts';
 import { Database } from '@edoc/db';
 import { Directory } from '@edoc/directory';
-import { Inbox, PermanentMessageError } from '@edoc/messaging';
+import { InboxTransactions, PermanentMessageError } from '@edoc/messaging';
 import { OBJECT_STORE } from '@edoc/runtime';
 import type { ObjectStore } from '@edoc/storage';
 import { isUuid } from '../domain/uuid';
@@ -17,7 +17,7 @@ export class DeliveryViewService {
 
   constructor(
     private readonly db: Database,
-    private readonly inbox: Inbox,
+    private readonly transactions: InboxTransactions,
     private readonly deliveries: DeliveriesRepository,
     private readonly documents: DocumentsRepository,
     private readonly directory: Directory,
@@ -50,10 +50,7 @@ export class DeliveryViewService {
   }
 
   private async recordCreated(messageId: string, consumer: string, rows: Parameters<DeliveriesRepository['upsertCreated']>[1]): Promise<void> {
-    await this.db.transaction(async (tx) => {
-      if (!(await this.inbox.claim(tx, messageId, consumer))) return;
-      await this.deliveries.upsertCreated(tx, rows);
-    });
+    await this.transactions.once(consumer, messageId, (tx) => this.deliveries.upsertCreated(tx, rows));
   }
 
   async onStatusChanged(event: DeliveryStatusChanged, messageId: string): Promise<void> {
@@ -67,8 +64,7 @@ export class DeliveryViewService {
   }
 
   private async applyChanges(changes: DeliveryStatusChanged[], messageId: string, consumer: string): Promise<void> {
-    const released = await this.db.transaction(async (tx) => {
-      if (!(await this.inbox.claim(tx, messageId, consumer))) return [];
+    const released = await this.transactions.once(consumer, messageId, async (tx) => {
       const applied = changes.map((event) => ({
         deliveryId: event.deliveryId,
         documentId: event.documentId,
@@ -91,14 +87,12 @@ export class DeliveryViewService {
       }
       return files;
     });
-    await this.deleteUnreferenced(released);
+    await this.deleteUnreferenced(released ?? []);
   }
 
   async onReceiptOverdue(event: DeliveryReceiptOverdue, messageId: string): Promise<void> {
-    await this.db.transaction(async (tx) => {
-      if (!(await this.inbox.claim(tx, messageId, 'intake.receipt_overdue'))) return;
-      await this.deliveries.markReceiptOverdue(tx, event.deliveryId, event.deadline ? timestampDate(event.deadline) : new Date());
-    });
+    const deadline = event.deadline ? timestampDate(event.deadline) : new Date();
+    await this.transactions.once('intake.receipt_overdue', messageId, (tx) => this.deliveries.markReceiptOverdue(tx, event.deliveryId, deadline));
   }
 
   /**

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DeliveriesCreated, DeliveryCreated, DeliveryStatusChanged, DeliveryStatusesChanged, StatusCode, timestampDate } from '@edoc/contracts';
-import { Database } from '@edoc/db';
-import { Inbox, PermanentMessageError } from '@edoc/messaging';
+import { InboxTransactions, PermanentMessageError } from '@edoc/messaging';
 import { vietnamDay } from '../domain/vietnam-time';
 import { type DeliveryCreatedFact, DeliveryFactsRepository, type DeliveryStatusFact } from '../repositories/delivery-facts.repository';
 import { isDayText, isUuid } from '../domain/formats';
@@ -12,8 +11,7 @@ const RECEIPT = new Set<StatusCode>([StatusCode.ARRIVED, StatusCode.ACCEPTED]);
 @Injectable()
 export class DeliveryFactsService {
   constructor(
-    private readonly db: Database,
-    private readonly inbox: Inbox,
+    private readonly transactions: InboxTransactions,
     private readonly deliveries: DeliveryFactsRepository,
   ) {}
 
@@ -35,10 +33,7 @@ export class DeliveryFactsService {
   }
 
   private async recordCreated(messageId: string, consumer: string, facts: DeliveryCreatedFact[]): Promise<void> {
-    await this.db.transaction(async (tx) => {
-      if (!(await this.inbox.claim(tx, messageId, consumer))) return;
-      await this.deliveries.recordCreated(tx, facts);
-    });
+    await this.transactions.once(consumer, messageId, (tx) => this.deliveries.recordCreated(tx, facts));
   }
 
   async onStatusChanged(event: DeliveryStatusChanged, messageId: string): Promise<void> {
@@ -52,10 +47,7 @@ export class DeliveryFactsService {
   }
 
   private async recordStatuses(facts: DeliveryStatusFact[], messageId: string, consumer: string): Promise<void> {
-    await this.db.transaction(async (tx) => {
-      if (!(await this.inbox.claim(tx, messageId, consumer))) return;
-      await this.deliveries.recordStatuses(tx, facts);
-    });
+    await this.transactions.once(consumer, messageId, (tx) => this.deliveries.recordStatuses(tx, facts));
   }
 }
 

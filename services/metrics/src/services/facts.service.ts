@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DocumentIssued, Medium, RegisterBook, RegisterEntriesRecorded, RegisterEntryRecorded, timestampDate } from '@edoc/contracts';
-import { Database } from '@edoc/db';
-import { Inbox, PermanentMessageError } from '@edoc/messaging';
+import { InboxTransactions, PermanentMessageError } from '@edoc/messaging';
 import { vietnamDay } from '../domain/vietnam-time';
 import { Book, FactsRepository, MediumName, type RegisterFact } from '../repositories/facts.repository';
 import { isDayText, isUuid } from '../domain/formats';
@@ -13,8 +12,7 @@ const BOOK: Partial<Record<RegisterBook, Book>> = { [RegisterBook.OUTGOING]: 'ou
 @Injectable()
 export class FactsService {
   constructor(
-    private readonly db: Database,
-    private readonly inbox: Inbox,
+    private readonly transactions: InboxTransactions,
     private readonly facts: FactsRepository,
   ) {}
 
@@ -29,24 +27,19 @@ export class FactsService {
   }
 
   private async record(facts: RegisterFact[], messageId: string, consumer: string): Promise<void> {
-    await this.db.transaction(async (tx) => {
-      if (!(await this.inbox.claim(tx, messageId, consumer))) return;
-      await this.facts.insertAll(tx, facts);
-    });
+    await this.transactions.once(consumer, messageId, (tx) => this.facts.insertAll(tx, facts));
   }
 
   async onIssued(event: DocumentIssued, messageId: string): Promise<void> {
     const metadata = event.metadata;
     if (metadata === undefined) throw new PermanentMessageError('document.issued without metadata');
-    await this.db.transaction(async (tx) => {
-      if (!(await this.inbox.claim(tx, messageId, 'metrics.issued'))) return;
-      await this.facts.insertIssued(tx, {
-        documentId: metadata.documentId,
-        issuerCode: metadata.issuerCode,
-        recipients: metadata.recipientCodes.length,
-        issuedAt: event.issuedAt ? timestampDate(event.issuedAt) : new Date(),
-      });
-    });
+    const issued = {
+      documentId: metadata.documentId,
+      issuerCode: metadata.issuerCode,
+      recipients: metadata.recipientCodes.length,
+      issuedAt: event.issuedAt ? timestampDate(event.issuedAt) : new Date(),
+    };
+    await this.transactions.once('metrics.issued', messageId, (tx) => this.facts.insertIssued(tx, issued));
   }
 }
 

@@ -1,8 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { BusinessType, DocumentImported, DocumentIssued, type DocumentMetadata, type FileRef, type Timestamp, timestampDate, timestampFromDate } from '@edoc/contracts';
-import { Database } from '@edoc/db';
 import { Directory } from '@edoc/directory';
-import { Inbox, PermanentMessageError } from '@edoc/messaging';
+import { InboxTransactions, PermanentMessageError } from '@edoc/messaging';
 import { EventOutbox, isUrgent } from '@edoc/runtime';
 import { RoutingRepository } from '../repositories/deliveries.repository';
 import { receiptDeadline } from '../domain/receipt-deadline';
@@ -23,8 +22,7 @@ export class FanOutService {
   private readonly logger = new Logger(FanOutService.name);
 
   constructor(
-    private readonly db: Database,
-    private readonly inbox: Inbox,
+    private readonly transactions: InboxTransactions,
     private readonly routing: RoutingRepository,
     private readonly directory: Directory,
     private readonly events: EventOutbox,
@@ -54,8 +52,7 @@ export class FanOutService {
       return organisation;
     });
     const issuedAt = event.issuedAt ? timestampDate(event.issuedAt) : new Date();
-    await this.db.transaction(async (tx) => {
-      if (!(await this.inbox.claim(tx, messageId, 'routing.fan_out'))) return;
+    await this.transactions.once('routing.fan_out', messageId, async (tx) => {
       if (!(await this.routing.insertDocument(tx, { metadata, file: event.file, attachments: event.attachments, issuedAt }))) return;
       const createdAt = timestampFromDate(new Date());
       const receiptDeadlineAt = receiptDeadline(new Date(), metadata.priority, this.receiptRules);
