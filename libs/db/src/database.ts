@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool, type PoolClient, type QueryResult, type QueryResultRow } from 'pg';
 import { redactUrl } from '@edoc/config';
+import { coalesceWrites } from './coalesced-writes';
 import { assertPostgresUrl } from './connection-url';
 import { DbNotificationListener, type NotificationListenerOptions } from './notification-listener';
 import { errorMessage, isRetryableTransactionError, isStalePreparedStatement } from './pg-errors';
@@ -43,6 +44,8 @@ export class Database implements Queryable {
       application_name: opts.applicationName,
       max: opts.max ?? 10,
       connectionTimeoutMillis: 10_000,
+      // A transaction's BEGIN leaves with its first statement instead of a round trip ahead of it.
+      pipeline: true,
     });
     // An idle connection dropped by the server (restart, pg_terminate_backend) must not crash the
     // process: the pool discards it and opens a fresh one on the next query.
@@ -54,6 +57,7 @@ export class Database implements Queryable {
     // which kills the process. Every client keeps a listener of its own; the pool still discards it.
     this.pool.on('connect', (client) => {
       client.on('error', () => undefined);
+      coalesceWrites((client as unknown as { connection?: { stream?: unknown } }).connection?.stream);
     });
   }
 
@@ -131,9 +135,14 @@ export class Database implements Queryable {
   private async transactionOnce<T>(fn: (tx: Tx) => Promise<T>, isolation: IsolationLevel): Promise<T> {
     const { client, release } = await this.checkout();
     const tx = new ScopedQueryable(client, 'transaction', this.statements);
+    // Not awaited: the client is pipelined, so BEGIN goes out in one write with the first statement
+    // `fn` sends (in the same turn), and the server answers both at once. Its outcome is checked
+    // before COMMIT; should it fail, the statements behind it fail too.
+    const begun = client.query(`BEGIN ISOLATION LEVEL ${isolation.toUpperCase()}`);
+    begun.catch(() => undefined);
     try {
-      await client.query(`BEGIN ISOLATION LEVEL ${isolation.toUpperCase()}`);
       const result = await fn(tx);
+      await begun;
       tx.finish();
       await client.query('COMMIT');
       release();
@@ -141,6 +150,7 @@ export class Database implements Queryable {
     } catch (error) {
       tx.finish();
       try {
+        await begun.catch(() => undefined);
         await client.query('ROLLBACK');
         release(isStalePreparedStatement(error) ? (error as Error) : undefined);
       } catch (rollbackError) {

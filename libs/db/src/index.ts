@@ -6,3 +6,4 @@ export * from './wait-for-database';
 export { assertPostgresUrl, withDatabase, databaseName } from './connection-url';
 export { sqlState, isRetryableTransactionError } from './pg-errors';
 export { GroupCommit } from './group-commit';
+export { coalesceWrites } from './coalesced-writes';

@@ -40,6 +40,16 @@ describe('Database (real PostgreSQL)', () => {
     expect(rows).toHaveLength(0);
   });
 
+  it('runs the first statement, sent together with BEGIN, inside the transaction and at its isolation level', async () => {
+    const level = await db.transaction(async (tx) => (await tx.query<{ level: string }>('SELECT current_setting($1) AS level', ['transaction_isolation'])).rows[0]!.level, { isolation: 'serializable' });
+    expect(level).toBe('serializable');
+    await expect(db.transaction((tx) => tx.query('INSERT INTO items VALUES ($1), ($1)', ['twice']))).rejects.toThrow(/duplicate key/);
+    expect((await db.query('SELECT name FROM items WHERE name = $1', ['twice'])).rows).toHaveLength(0);
+    // Every pooled connection is still usable after the failure behind its pipelined BEGIN.
+    const levels = await Promise.all([1, 2, 3, 4].map(() => db.transaction(async (tx) => (await tx.query<{ level: string }>("SELECT current_setting('transaction_isolation') AS level")).rows[0]!.level)));
+    expect(levels).toEqual(['read committed', 'read committed', 'read committed', 'read committed']);
+  });
+
   it('refuses a transaction handle used after its transaction ended', async () => {
     let leaked: { query: (sql: string) => Promise<unknown> } | undefined;
     await db.transaction(async (tx) => {
