@@ -57,6 +57,15 @@ describe('InboxTransactions (real PostgreSQL)', () => {
     expect(await transactions.once('svc.other', 'm-1', effect('other consumer'))).toEqual(expect.any(String));
   });
 
+  it('takes a redelivered message whose effect would now fail (its row exists) for one applied before, not for a failure', async () => {
+    const transactions = new InboxTransactions(db, inbox);
+    await transactions.once('svc.c', 'm-row', effect('row'));
+    // Its effect runs before the claims are read and breaks the primary key; the claim says why.
+    const outcomes = await Promise.all([transactions.once('svc.c', 'm-lead', effect('lead')), transactions.once('svc.c', 'm-row', effect('row')), transactions.once('svc.c', 'm-next', effect('next'))]);
+    expect(outcomes[1]).toBeUndefined();
+    expect(await effects()).toEqual(['lead', 'next', 'row']);
+  });
+
   it('fails a bad message alone: the others of its transaction are applied, its claim is not kept', async () => {
     const transactions = new InboxTransactions(db, inbox);
     const outcomes = await Promise.allSettled([

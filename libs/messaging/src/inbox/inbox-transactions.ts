@@ -16,8 +16,10 @@ type Outcome = { applied: true; value: unknown } | { applied: false };
  *   db.transaction(async (tx) => { if (await inbox.claim(tx, id, consumer)) await apply(tx); })
  *
  * would, but messages handled at the same moment share one transaction (group commit): one BEGIN,
- * one statement claiming them all and one COMMIT for the lot. A message's own effect costs four
- * round trips less, and under load, when messages queue, most share.
+ * one statement claiming them all and one COMMIT for the lot, and the claim does not hold the effects
+ * back (see claimAndApply). A message whose effect is one statement costs two round trips, BEGIN,
+ * claim and effect together, then COMMIT, instead of four; under load, when messages queue, most
+ * share theirs.
  *
  * Effects must only touch the database through `tx`: when a shared transaction fails, each of its
  * messages is applied again alone (GroupCommit), so one bad message fails, and dead-letters, alone.
@@ -43,14 +45,51 @@ export class InboxTransactions {
     return outcome.applied ? (outcome.value as T) : undefined;
   }
 
-  private applyBatch(effects: PendingEffect[]): Promise<Outcome[]> {
-    return this.db.transaction(async (tx) => {
-      const fresh = await this.inbox.claimEach(tx, effects);
-      const outcomes: Outcome[] = [];
-      for (const [index, effect] of effects.entries()) {
-        outcomes.push(fresh[index] ? { applied: true, value: await effect.apply(tx) } : { applied: false });
+  /** Whether each effect was applied, with its value; a message applied before is left out and the rest applied again. */
+  private async applyBatch(effects: PendingEffect[]): Promise<Outcome[]> {
+    const outcomes: Outcome[] = effects.map(() => ({ applied: false }));
+    let pending = effects.map((_, index) => index);
+    while (pending.length > 0) {
+      const batch = pending;
+      try {
+        const values = await this.db.transaction((tx) => this.claimAndApply(tx, batch.map((index) => effects[index] as PendingEffect)));
+        batch.forEach((index, position) => (outcomes[index] = { applied: true, value: values[position] }));
+        return outcomes;
+      } catch (error) {
+        if (!(error instanceof AppliedBefore)) throw error;
+        pending = batch.filter((_, position) => error.fresh[position]);
       }
-      return outcomes;
-    });
+    }
+    return outcomes;
+  }
+
+  /**
+   * The claims and the effects' first statements go out together (the connection is pipelined) and
+   * the server runs them in that order: a message seen before is rare, so its effect is not waited
+   * for. When the claims show one, the transaction is undone (AppliedBefore) and the others are
+   * applied again without it.
+   */
+  private async claimAndApply(tx: Tx, effects: PendingEffect[]): Promise<unknown[]> {
+    const claimed = this.inbox.claimEach(tx, effects);
+    const applied = Promise.allSettled(effects.map((effect) => effect.apply(tx)));
+    let fresh: boolean[];
+    try {
+      fresh = await claimed;
+    } finally {
+      // Nothing of the transaction may still be running when it ends, whatever the claims said.
+      await applied;
+    }
+    if (fresh.some((isFresh) => !isFresh)) throw new AppliedBefore(fresh);
+    const results = await applied;
+    const failed = results.find((result) => result.status === 'rejected');
+    if (failed !== undefined) throw failed.reason;
+    return results.map((result) => (result as PromiseFulfilledResult<unknown>).value);
+  }
+}
+
+/** Some messages of a batch were applied before: the transaction is undone and the fresh ones applied again. */
+class AppliedBefore extends Error {
+  constructor(readonly fresh: boolean[]) {
+    super('some messages of the batch were applied before');
   }
 }
