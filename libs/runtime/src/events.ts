@@ -13,6 +13,11 @@ export function isUrgent(priority: Priority): boolean {
   return priority !== Priority.NORMAL_UNSPECIFIED;
 }
 
+type EventInit<K extends EventName> = MessageInitShape<(typeof MessageTypes)[K]['schema']>;
+
+/** An event to emit: its type and what it says. */
+export type AnyEvent = { [K in EventName]: { name: K; init: EventInit<K> } }[EventName];
+
 export interface EmitOptions {
   messageId?: string;
   /** Publish on the urgent path (the document is KHẨN, THƯỢNG KHẨN or HỎA TỐC). */
@@ -27,15 +32,13 @@ export interface EmitOptions {
 export class EventOutbox {
   constructor(private readonly outbox: Outbox) {}
 
-  emit<K extends EventName>(tx: Tx, name: K, init: MessageInitShape<(typeof MessageTypes)[K]['schema']>, options: EmitOptions = {}): Promise<string> {
-    const { schema, routingKey } = MessageTypes[name];
-    return this.outbox.enqueue(tx, {
-      exchange: EdocExchanges.events,
-      routingKey: options.urgent ? `${routingKey}${URGENT_SUFFIX}` : routingKey,
-      schema,
-      message: create(schema, init as never),
-      messageId: options.messageId,
-    });
+  emit<K extends EventName>(tx: Tx, name: K, init: EventInit<K>, options: EmitOptions = {}): Promise<string> {
+    return this.outbox.enqueue(tx, eventMessage(name, init, options));
+  }
+
+  /** Several events in one statement, in order (what a batch of arrivals announces); returns their messageIds. */
+  emitAll(tx: Tx, events: readonly AnyEvent[]): Promise<string[]> {
+    return this.outbox.enqueueAll(tx, events.map(({ name, init }) => eventMessage(name, init as never)));
   }
 
   /** One delivery to one recipient, routed by the recipient's organisation code (urgent ones to its urgent queue). */
@@ -54,6 +57,17 @@ export class EventOutbox {
     const message = create(ReportRefusedSchema, init);
     return this.outbox.enqueue(tx, { exchange: EdocExchanges.inbox, routingKey: message.fromCode, schema: ReportRefusedSchema, message, messageId });
   }
+}
+
+function eventMessage<K extends EventName>(name: K, init: EventInit<K>, options: EmitOptions = {}): EdocMessage {
+  const { schema, routingKey } = MessageTypes[name];
+  return {
+    exchange: EdocExchanges.events,
+    routingKey: options.urgent ? `${routingKey}${URGENT_SUFFIX}` : routingKey,
+    schema,
+    message: create(schema, init as never),
+    messageId: options.messageId,
+  };
 }
 
 function deliveryMessage(init: MessageInitShape<typeof DeliverySchema>, priority: Priority, messageId?: string): EdocMessage<typeof DeliverySchema> {

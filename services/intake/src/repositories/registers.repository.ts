@@ -91,25 +91,32 @@ export class RegistersRepository {
    * no duplicates and no gaps.
    */
   async takeNextNumber(tx: Queryable, orgCode: string, book: RegisterBook, year: number, series: RegisterSeries): Promise<number> {
-    return (await this.takeNextNumbers(tx, [orgCode], book, year, series)).get(orgCode) as number;
+    return (await this.takeNumbers(tx, [orgCode], book, year, series))[0] as number;
   }
 
   /**
-   * The next number of the same book in several organisations' registers, in one statement: a
-   * document's arrivals in the built-in inboxes of its recipients. Each code at most once; the
-   * counters are taken in code order, as every caller does, so two callers never deadlock.
+   * Numbers of the same book in several organisations' registers, in one statement, one per code
+   * given and in that order: a code named twice (two documents arriving at one ward in the same
+   * transaction) takes two consecutive numbers. Each counter moves once, by how many it gives, and
+   * the counters are taken in code order, as every caller does, so two callers never deadlock.
    */
-  async takeNextNumbers(tx: Queryable, orgCodes: readonly string[], book: RegisterBook, year: number, series: RegisterSeries): Promise<Map<string, number>> {
-    const codes = [...orgCodes].sort();
-    if (new Set(codes).size !== codes.length) throw new Error(`takeNextNumbers: an organisation is named twice (${codes.join(', ')})`);
+  async takeNumbers(tx: Queryable, orgCodes: readonly string[], book: RegisterBook, year: number, series: RegisterSeries): Promise<number[]> {
+    const counts = new Map<string, number>();
+    for (const code of orgCodes) counts.set(code, (counts.get(code) ?? 0) + 1);
+    const codes = [...counts.keys()].sort();
     const { rows } = await tx.query<{ org_code: string; last_number: number }>(
       `INSERT INTO intake.register_counters (org_code, book, year, series, last_number)
-       SELECT code, $2, $3, $4, 1 FROM unnest($1::text[]) WITH ORDINALITY AS c(code, position) ORDER BY position
-       ON CONFLICT (org_code, book, year, series) DO UPDATE SET last_number = intake.register_counters.last_number + 1
+       SELECT code, $2, $3, $4, taken FROM unnest($1::text[], $5::int[]) WITH ORDINALITY AS c(code, taken, position) ORDER BY position
+       ON CONFLICT (org_code, book, year, series) DO UPDATE SET last_number = intake.register_counters.last_number + EXCLUDED.last_number
        RETURNING org_code, last_number`,
-      [codes, book, year, series],
+      [codes, book, year, series, codes.map((code) => counts.get(code))],
     );
-    return new Map(rows.map((row) => [row.org_code, row.last_number]));
+    const next = new Map(rows.map((row) => [row.org_code, row.last_number - (counts.get(row.org_code) as number) + 1]));
+    return orgCodes.map((code) => {
+      const number = next.get(code) as number;
+      next.set(code, number + 1);
+      return number;
+    });
   }
 
   async insert(tx: Queryable, entry: NewRegisterEntry): Promise<RegisterEntry> {

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BuiltinDeliveries, Delivery, DocumentMetadata, FileRef, Medium, RegisterBook, StatusCode, timestampFromDate } from '@edoc/contracts';
-import { Database, type Tx } from '@edoc/db';
+import { Database, GroupCommit, type Tx } from '@edoc/db';
 import { Directory, type Organisation } from '@edoc/directory';
 import { Inbox, PermanentMessageError } from '@edoc/messaging';
-import { EventOutbox, OBJECT_STORE } from '@edoc/runtime';
+import { type AnyEvent, EventOutbox, OBJECT_STORE } from '@edoc/runtime';
 import type { ObjectStore } from '@edoc/storage';
 import { numberAndNotation } from '../domain/numbering';
 import { isUuid } from '../domain/uuid';
@@ -13,12 +13,22 @@ import type { RegisterEntry } from '../repositories/registers.repository';
 import { RegistersRepository } from '../repositories/registers.repository';
 
 /**
+ * Arrival messages handled at the same moment share one transaction. Each takes the next numbers
+ * of its recipients' incoming registers and holds those counters' locks until it commits, and a
+ * district's documents mostly go to the same wards, so one transaction per message made every
+ * arrival in the district wait for the one before it (the lock, then the commit's flush).
+ */
+const ARRIVAL_BATCH = 16;
+
+/**
  * A delivery reaches a unit that uses edoc's own inbox: it is entered in the unit's incoming
  * register (arrival numbers are shared with paper documents) and status 01 goes back to the
  * sender at once, as Decision 28/2018 asks.
  */
 @Injectable()
 export class ArrivalService {
+  private readonly batches = new GroupCommit<ArrivalMessage, void>((messages) => this.enterTogether(messages), ARRIVAL_BATCH);
+
   constructor(
     private readonly db: Database,
     private readonly inbox: Inbox,
@@ -45,20 +55,33 @@ export class ArrivalService {
     const twice = arrivals.find((arrival, index) => arrivals.findIndex((other) => other.recipient.code === arrival.recipient.code) !== index);
     if (twice !== undefined) throw new PermanentMessageError(`deliveries of document ${twice.delivery.documentId} name ${twice.recipient.code} twice`);
     await this.checkFiles(arrivals);
+    await this.batches.submit({ messageId, consumer, arrivals });
+  }
+
+  /**
+   * Enters the arrivals of several messages in one transaction: one claim, one take of numbers, one
+   * insert of each kind and one of the announcements for them all. A message seen before, or a
+   * delivery that arrived before (in an earlier message or earlier in this batch), enters nothing.
+   * When the transaction fails, GroupCommit enters each message again alone.
+   */
+  private async enterTogether(messages: ArrivalMessage[]): Promise<void[]> {
     await this.db.transaction(async (tx) => {
-      if (!(await this.inbox.claim(tx, messageId, consumer))) return;
-      const arrived = await this.deliveries.arrivedAmong(tx, arrivals.map((a) => a.delivery.deliveryId));
-      const fresh = arrivals.filter((a) => !arrived.has(a.delivery.deliveryId));
+      const claimed = await this.inbox.claimEach(tx, messages);
+      const claimedMessages = messages.filter((_, index) => claimed[index]);
+      if (claimedMessages.length === 0) return;
+      const seen = await this.deliveries.arrivedAmong(tx, claimedMessages.flatMap((message) => message.arrivals.map((a) => a.delivery.deliveryId)));
+      const firstArrival = (arrival: Arrival) => {
+        if (seen.has(arrival.delivery.deliveryId)) return false;
+        seen.add(arrival.delivery.deliveryId);
+        return true;
+      };
+      const fresh = claimedMessages.map((message) => message.arrivals.filter(firstArrival)).filter((arrivals) => arrivals.length > 0);
       if (fresh.length === 0) return;
-      const recorded = await this.enter(tx, fresh, new Date());
-      if (recorded.length === 1) {
-        await this.events.emit(tx, 'statusReported', { report: recorded[0].report });
-        await this.events.emit(tx, 'registerEntryRecorded', recorded[0].entry);
-      } else {
-        await this.events.emit(tx, 'statusesReported', { reports: recorded.map((r) => r.report) });
-        await this.events.emit(tx, 'registerEntriesRecorded', { entries: recorded.map((r) => r.entry) });
-      }
+      const recorded = await this.enter(tx, fresh.flat(), new Date());
+      let next = 0;
+      await this.events.emitAll(tx, fresh.flatMap((arrivals) => announcements(recorded.slice(next, (next += arrivals.length)))));
     });
+    return messages.map(() => undefined);
   }
 
   /** A delivery this service can enter, or the reason it never can. */
@@ -92,17 +115,17 @@ export class ArrivalService {
    */
   private async enter(tx: Tx, arrivals: Arrival[], now: Date) {
     const year = vietnamYear(now);
-    const numbers = await this.registers.takeNextNumbers(tx, arrivals.map((a) => a.recipient.code), 'incoming', year, 'normal');
+    const numbers = await this.registers.takeNumbers(tx, arrivals.map((a) => a.recipient.code), 'incoming', year, 'normal');
     const entries = await this.registers.insertAll(
       tx,
-      arrivals.map(({ delivery, recipient, metadata }) => {
+      arrivals.map(({ delivery, recipient, metadata }, index) => {
         const sender = this.directory.get(delivery.senderCode);
         return {
           orgCode: recipient.code,
           book: 'incoming' as const,
           year,
           series: 'normal' as const,
-          number: numbers.get(recipient.code) as number,
+          number: numbers[index] as number,
           medium: 'electronic' as const,
           documentId: delivery.documentId,
           deliveryId: delivery.deliveryId,
@@ -137,7 +160,7 @@ export class ArrivalService {
         orgCode: recipient.code,
         book: RegisterBook.INCOMING,
         year,
-        number: numbers.get(recipient.code) as number,
+        number: numbers[index] as number,
         medium: Medium.ELECTRONIC,
         documentId: delivery.documentId,
         typeCode: metadata.typeCode,
@@ -149,6 +172,27 @@ export class ArrivalService {
       },
     }));
   }
+}
+
+type StatusReportInit = NonNullable<Extract<AnyEvent, { name: 'statusReported' }>['init']['report']>;
+type RegisterEntryInit = Extract<AnyEvent, { name: 'registerEntryRecorded' }>['init'];
+
+/** What one document's arrivals announce: their 01s and register entries, as one event each or, for several, one event of all. */
+function announcements(recorded: { report: StatusReportInit; entry: RegisterEntryInit }[]): AnyEvent[] {
+  if (recorded.length === 1) {
+    const [{ report, entry }] = recorded as [{ report: StatusReportInit; entry: RegisterEntryInit }];
+    return [{ name: 'statusReported', init: { report } }, { name: 'registerEntryRecorded', init: entry }];
+  }
+  return [
+    { name: 'statusesReported', init: { reports: recorded.map((r) => r.report) } },
+    { name: 'registerEntriesRecorded', init: { entries: recorded.map((r) => r.entry) } },
+  ];
+}
+
+interface ArrivalMessage {
+  messageId: string;
+  consumer: string;
+  arrivals: Arrival[];
 }
 
 interface Arrival {
