@@ -14,8 +14,8 @@ COPY .swcrc tsconfig.json ./
 RUN npm ci --no-audit --no-fund && node scripts/build.mjs && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
-# poppler's pdftotext reads where a document prints its signature block, so signatures go there.
-RUN apt-get update && apt-get install -y --no-install-recommends poppler-utils && rm -rf /var/lib/apt/lists/*
+# MuPDF's mutool reads where a document prints its signature block, so signatures go there.
+RUN apt-get update && apt-get install -y --no-install-recommends mupdf-tools && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 ENV NODE_ENV=production EDOC_HOST=0.0.0.0 EDOC_DATA_DIR=/var/lib/edoc
 COPY --from=build /app /app

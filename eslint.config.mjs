@@ -20,6 +20,13 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
+    // Scripts that MuPDF's `mutool run` executes: ES5, with MuPDF's globals instead of Node's.
+    files: ['services/*/mutool/**/*.js'],
+    languageOptions: { ecmaVersion: 5, sourceType: 'script', globals: { Document: 'readonly', readline: 'readonly', print: 'readonly', quit: 'readonly', gc: 'readonly' } },
+    // ES5 has no catch without a binding.
+    rules: { '@typescript-eslint/no-unused-vars': ['error', { caughtErrors: 'none' }] },
+  },
+  {
     // Pages' own scripts and the web app run in the browser, not in Node.
     files: ['services/*/assets/**/*.js', 'web/src/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },

@@ -55,13 +55,14 @@ async function widgetRects(pdf: Buffer): Promise<Map<string, Box>> {
 
 const overlaps = (a: Box, b: Box) => a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
 
-describe('signatures placed from the document\'s own text (poppler reads the page)', () => {
+describe('signatures placed from the document\'s own text (MuPDF reads the page, poppler checks where everything went)', () => {
   const root = createRootCa({ commonName: 'Layout Root', keyAlgorithm: 'ec-p256' });
   const ca = createIssuingCa(root, { commonName: 'Layout CA', keyAlgorithm: 'ec-p256' });
   const org = { orgCode: '000.00.13.H26', orgName: 'Ủy ban nhân dân quận Hai Bà Trưng' };
   const person = loadSigningIdentity({ ...pem(issuePersonCertificate(ca, { ...org, fullName: 'Ngô Thanh Thảo', position: 'Chủ tịch', keyAlgorithm: 'ec-p256' })), chainPem: [ca.certificatePem] });
   const seal = loadSigningIdentity({ ...pem(issueOrganisationCertificate(ca, { ...org, keyAlgorithm: 'ec-p256' })), chainPem: [ca.certificatePem] });
-  const layout = new SignatureLayoutService(new PageTextRepository());
+  const pages = new PageTextRepository();
+  const layout = new SignatureLayoutService(pages);
   let dir: string;
 
   function pem(credential: { certificatePem: string; privateKeyPem: string }) {
@@ -72,7 +73,10 @@ describe('signatures placed from the document\'s own text (poppler reads the pag
     dir = mkdtempSync(join(tmpdir(), 'edoc-layout-'));
   });
 
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => {
+    pages.onModuleDestroy();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   async function signBoth(name: string, pdf: Buffer, options: { layout?: SignatureLayoutService; original?: string } = {}): Promise<Buffer> {
     const placer = options.layout ?? layout;
@@ -113,6 +117,7 @@ describe('signatures placed from the document\'s own text (poppler reads the pag
       }
     })();
     const remembered = await widgetRects(await signBoth('remembered', await letter(), { layout: new SignatureLayoutService(counting), original: 'sha-of-the-draft' }));
+    counting.onModuleDestroy();
     expect(readings).toEqual([join(dir, 'remembered.pdf')]);
     const readTwice = await widgetRects(await signBoth('read-twice', await letter()));
     expect(remembered.get('CoQuan')).toEqual(readTwice.get('CoQuan'));

@@ -17,7 +17,7 @@ export class SignatureLayoutService {
   /**
    * The last page's text of documents the person signed here, by the original file's SHA-256: the
    * organisation's signature goes on the same page of the same content (signing adds annotations,
-   * never page text), so its layout needs no second pdftotext. A document signed by another
+   * never page text), so its layout needs no second reading. A document signed by another
    * instance, or after a restart, is read again.
    */
   private readonly lastPages = new Map<string, PageText>();
