@@ -214,6 +214,16 @@ async function submitAll(stack, pdf) {
 }
 
 /** Per document: submitted, issued and delivered (the last of its deliveries), from the services' own records. */
+/**
+ * How many deliveries have a status (or went to a ward system's queue): the progress polled twice a
+ * second. The timeline's join over every delivery's history, asked that often, cost PostgreSQL a
+ * visible share of what the exchange itself cost it; it is asked once all seem delivered.
+ */
+async function deliveredSoFar(db) {
+  const { rows } = await db.query(`SELECT count(*) FILTER (WHERE channel = 'queue' OR status IS NOT NULL) AS delivered FROM routing.deliveries`);
+  return Number(rows[0].delivered);
+}
+
 async function timeline(db) {
   const { rows } = await db.query(`
     WITH delivered AS (
@@ -319,11 +329,13 @@ async function main() {
     let rows = [];
     for (let last = -1; ; await sleep(500)) {
       stack.assertAlive();
-      rows = await timeline(db);
-      const delivered = rows.reduce((n, r) => n + Number(r.delivered), 0);
+      const delivered = await deliveredSoFar(db);
       if (delivered !== last) process.stderr.write(`delivered ${delivered}/${expected}\n`);
       last = delivered;
-      if (delivered >= expected) break;
+      if (delivered >= expected) {
+        rows = await timeline(db);
+        if (rows.reduce((n, r) => n + Number(r.delivered), 0) >= expected) break;
+      }
       if (performance.now() - started > 30 * 60_000) throw new Error(`only ${delivered} of ${expected} deliveries after 30 minutes`);
     }
     const seconds = (performance.now() - started) / 1000;
