@@ -189,7 +189,9 @@ describe('axis gateway: documents and statuses to and from the national axis, th
       expect(posted.pkg.business).toMatchObject({ docType: 1, documentId: edxmlDocumentId, reason: 'Ban hành nhầm số liệu' });
       expect(posted.pkg.header.to.map((t) => t.organId)).toEqual([CITY]);
       expect(posted.pkg.attachments).toEqual([]);
-      axis.offer('status', [DISTRICT], cityStatus('14', 0));
+      // A minute on, like the statuses before it: edXML times have whole seconds, so a 14 stamped
+      // "now" can fall in the second the recall's 13 was recorded in, and sort before it.
+      axis.offer('status', [DISTRICT], cityStatus('14', 1));
       const city = await waitFor("the city's 14 in the sender's view", async () => {
         const d = (await deliveries(documentId)).deliveries.find((x) => x.recipientCode === CITY);
         return d?.status === '14' && d.history.length >= 4 ? d : undefined;
