@@ -61,12 +61,15 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const percentile = (values, p) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.max(0, Math.ceil((p / 100) * values.length) - 1))];
 const TICKS = 100;
 
+/** The fields of /proc/<pid>/stat after the command's name (fields[11] utime, [12] stime, [13] cutime, [14] cstime, [1] ppid). */
+const procStat = (pid) => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+
 /** CPU seconds (user + system) of processes, from /proc. */
 function cpuSeconds(pids) {
   let total = 0;
   for (const pid of pids) {
     try {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      const fields = procStat(pid);
       total += (Number(fields[11]) + Number(fields[12])) / TICKS;
     } catch {
       // the process ended
@@ -79,17 +82,16 @@ function cpuSeconds(pids) {
  * it started and reaped): what they cost the machine is the service's cost.
  */
 function serviceCpuSeconds(pid) {
-  const stat = (of) => readFileSync(`/proc/${of}/stat`, 'utf8').split(') ')[1].split(' ');
   const withReaped = (fields) => (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / TICKS;
   let total = 0;
   try {
-    total += withReaped(stat(pid));
+    total += withReaped(procStat(pid));
   } catch {
     return 0; // the service ended
   }
   for (const entry of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
     try {
-      const fields = stat(entry);
+      const fields = procStat(entry);
       if (Number(fields[1]) === pid) total += withReaped(fields);
     } catch {
       // the process ended
