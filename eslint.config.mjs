@@ -22,7 +22,7 @@ export default tseslint.config(
   {
     // Scripts that MuPDF's `mutool run` executes: ES5, with MuPDF's globals instead of Node's.
     files: ['services/*/mutool/**/*.js'],
-    languageOptions: { ecmaVersion: 5, sourceType: 'script', globals: { Document: 'readonly', readline: 'readonly', print: 'readonly', quit: 'readonly', gc: 'readonly' } },
+    languageOptions: { ecmaVersion: 5, sourceType: 'script', globals: { PDFDocument: 'readonly', readline: 'readonly', print: 'readonly', quit: 'readonly', gc: 'readonly' } },
     // ES5 has no catch without a binding.
     rules: { '@typescript-eslint/no-unused-vars': ['error', { caughtErrors: 'none' }] },
   },

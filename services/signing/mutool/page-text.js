@@ -12,7 +12,8 @@ function lineOf(bbox) {
 }
 
 function readPage(path, pageNumber) {
-  var doc = new Document(path);
+  // As a PDF whatever the file is called: MuPDF would pick its HTML, SVG or EPUB reader by the name.
+  var doc = new PDFDocument(path);
   var count = doc.countPages();
   var page = pageNumber === 0 ? count : pageNumber;
   if (page < 1 || page > count) return { error: 'the document has ' + count + ' pages, not page ' + page };

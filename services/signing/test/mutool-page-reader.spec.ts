@@ -74,6 +74,12 @@ describe('MutoolPageReader: one MuPDF process reads pages on request', () => {
     expect((await same.read(LETTER, 0)).lines.length).toBeGreaterThan(5);
   });
 
+  it('reads every file as a PDF, whatever it is called: an SVG is refused, not read as a drawing', async () => {
+    const drawing = join(dir, 'signature-block.svg');
+    writeFileSync(drawing, '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100"><text x="10" y="50">Ngô Thanh Thảo</text></svg>');
+    await expect(reader().read(drawing, 0)).rejects.toThrow(/./);
+  });
+
   it('fails the request of a helper that dies, with what it said, and starts another for the next', async () => {
     // Dies at its first request, as MuPDF would on a file that crashes it; behaves from then on.
     const marker = join(dir, 'died-once');
