@@ -41,20 +41,36 @@ export class SignerDesk {
     await this.pool.end().catch(() => undefined);
   }
 
+  /**
+   * Each signer with requests waiting works through their own queue as the API lists it (the most
+   * urgent first), so the order a signer would act in is the one this desk acts in.
+   */
   private async approveWaiting(): Promise<void> {
-    const { rows } = await this.pool.query<{ document_id: string; signer_username: string }>(
-      `SELECT document_id, signer_username FROM signing.jobs WHERE state = 'awaiting_signature' ORDER BY requested_at LIMIT 64`,
-    );
+    const { rows } = await this.pool.query<{ signer_username: string }>(`SELECT DISTINCT signer_username FROM signing.jobs WHERE state = 'awaiting_signature'`);
+    await Promise.all(rows.map(async ({ signer_username: signer }) => this.approveQueueOf(signer)));
+  }
+
+  private async approveQueueOf(signer: string): Promise<void> {
+    const listed = await fetch(this.exchange.url('signing', '/sign-requests'), { headers: this.headers(signer), signal: AbortSignal.timeout(10_000) }).catch(() => undefined);
+    if (listed?.status !== 200) {
+      await listed?.body?.cancel().catch(() => undefined);
+      return;
+    }
+    const { items } = (await listed.json()) as { items: { documentId: string }[] };
     await Promise.all(
-      rows.map(async (row) => {
-        const response = await fetch(this.exchange.url('signing', `/sign-requests/${row.document_id}/approve`), {
+      items.slice(0, 64).map(async ({ documentId }) => {
+        const response = await fetch(this.exchange.url('signing', `/sign-requests/${documentId}/approve`), {
           method: 'POST',
-          headers: { authorization: `Bearer ${this.exchange.token(row.signer_username)}`, 'user-agent': 'edoc-test signer desk' },
+          headers: this.headers(signer),
           signal: AbortSignal.timeout(10_000),
         }).catch(() => undefined);
         if (response?.status === 202) this.approved++;
         await response?.body?.cancel().catch(() => undefined);
       }),
     );
+  }
+
+  private headers(signer: string): Record<string, string> {
+    return { authorization: `Bearer ${this.exchange.token(signer)}`, 'user-agent': 'edoc-test signer desk' };
   }
 }

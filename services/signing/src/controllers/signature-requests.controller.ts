@@ -20,7 +20,7 @@ export class SignatureRequestsController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: "A signer's requests waiting for them (oldest first); for clerks and administrators, the unit's requests" })
+  @ApiOperation({ summary: "A signer's requests waiting for them (the most urgent first, then the oldest); for clerks and administrators, the unit's requests" })
   @ApiQuery({ name: 'state', required: false, description: 'awaiting_signature, approved, returned, person_signed, issued, failed (comma-separated) or all' })
   @Roles('clerk', 'signer', 'admin')
   async list(@CurrentPrincipal() principal: Principal, @Query('state') state?: string): Promise<{ items: SignatureRequestView[] }> {

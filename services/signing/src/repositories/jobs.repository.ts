@@ -1,8 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { fromJson, JsonValue, toJson } from '@bufbuild/protobuf';
-import { DocumentMetadata, DocumentMetadataSchema, FileRef, FileRefSchema } from '@edoc/contracts';
+import { DocumentMetadata, DocumentMetadataSchema, FileRef, FileRefSchema, Priority, PrioritySchema } from '@edoc/contracts';
 import { Database, Queryable } from '@edoc/db';
 import type { ChosenPlacement } from '../domain/chosen-placement';
+
+/**
+ * The urgent priorities as the stored metadata spells them (protobuf JSON: the enum's names; a normal
+ * document's is left out), the most pressing first: the enum numbers them by urgency.
+ */
+const URGENCIES_MOST_PRESSING_FIRST = PrioritySchema.values
+  .filter((value) => value.number !== Priority.NORMAL_UNSPECIFIED)
+  .sort((a, b) => b.number - a.number)
+  .map((value) => value.name);
 
 export type JobState = 'awaiting_signature' | 'approved' | 'returned' | 'person_signed' | 'issued' | 'failed';
 
@@ -130,11 +139,15 @@ export class JobsRepository {
     return rows[0] === undefined ? undefined : toJob(rows[0]);
   }
 
-  /** Requests naming a signer, oldest first (the longest waiting is the most pressing). */
+  /**
+   * Requests naming a signer, the most urgent first (a HỎA TỐC request is read before a backlog of
+   * normal ones), then the longest waiting.
+   */
   async forSigner(username: string, states: readonly JobState[], limit: number): Promise<SigningJob[]> {
     const { rows } = await this.db.query<JobRow>(
-      `SELECT ${COLUMNS} FROM signing.jobs WHERE signer_username = $1 AND state = ANY($2) ORDER BY requested_at ASC NULLS LAST LIMIT $3`,
-      [username, states, limit],
+      `SELECT ${COLUMNS} FROM signing.jobs WHERE signer_username = $1 AND state = ANY($2)
+       ORDER BY array_position($4::text[], metadata->>'priority') NULLS LAST, requested_at ASC NULLS LAST LIMIT $3`,
+      [username, states, limit, URGENCIES_MOST_PRESSING_FIRST],
     );
     return rows.map(toJob);
   }
