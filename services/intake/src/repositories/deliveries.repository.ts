@@ -184,8 +184,8 @@ export class DeliveriesRepository {
            status_sequence = EXCLUDED.status_sequence, updated_at = now()
          WHERE intake.deliveries.status_sequence < EXCLUDED.status_sequence
        )
-       INSERT INTO intake.status_history (delivery_id, status, reason, reported_by, occurred_at)
-       SELECT * FROM unnest($1::uuid[], $8::smallint[], $9::text[], $10::text[], $11::timestamptz[])
+       INSERT INTO intake.status_history (delivery_id, status, reason, reported_by, occurred_at, sequence)
+       SELECT * FROM unnest($1::uuid[], $8::smallint[], $9::text[], $10::text[], $11::timestamptz[], $7::bigint[])
        ON CONFLICT DO NOTHING`,
       [
         column((c) => c.deliveryId), column((c) => c.documentId), column((c) => c.senderCode), column((c) => c.recipientCode), column((c) => c.status),
@@ -210,9 +210,11 @@ export class DeliveriesRepository {
     return rows.map(toRecord);
   }
 
+  /** Each delivery's statuses in the order routing accepted them (not by their times: see migration 008). */
   async history(deliveryIds: string[], tx: Queryable = this.db): Promise<Map<string, StatusHistoryEntry[]>> {
     const { rows } = await tx.query<{ delivery_id: string; status: number; reason: string; reported_by: string; occurred_at: Date }>(
-      `SELECT delivery_id, status, reason, reported_by, occurred_at FROM intake.status_history WHERE delivery_id = ANY($1::uuid[]) ORDER BY occurred_at, id`,
+      `SELECT delivery_id, status, reason, reported_by, occurred_at FROM intake.status_history WHERE delivery_id = ANY($1::uuid[])
+       ORDER BY sequence NULLS FIRST, occurred_at, id`,
       [deliveryIds],
     );
     const byDelivery = new Map<string, StatusHistoryEntry[]>();
