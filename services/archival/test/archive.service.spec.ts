@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { PDFDocument } from 'pdf-lib';
 import { ARCHIVED_ENTRY_TYPE, type NewEntry } from '@edoc/audit';
 import { create, DocumentIssuedSchema, timestampFromDate } from '@edoc/contracts';
-import type { Database } from '@edoc/db';
 import type { Directory } from '@edoc/directory';
 import { signPdf } from '@edoc/pdf-sign';
 import { createIssuingCa, createRootCa, issueOrganisationCertificate, loadSigningIdentity } from '@edoc/pki';
@@ -15,7 +14,6 @@ import type { ArchiveRecord, RecordsRepository } from '../src/repositories/recor
 import type { ArchiveKeysService } from '../src/services/archive-keys.service';
 import { ArchiveService } from '../src/services/archive.service';
 import type { AuditTrailService } from '../src/services/audit-trail.service';
-import type { CheckpointService } from '../src/services/checkpoint.service';
 
 const PDF = Buffer.from('%PDF-1.7 issued');
 const ATTACHMENT = Buffer.from('%PDF-1.7 attachment');
@@ -38,13 +36,14 @@ async function setup(dir: string, given: { pdf?: Buffer; attachment?: Buffer; an
   const files = new FilesystemObjectStore(join(dir, 'files'));
   for (const bytes of [given.pdf ?? PDF, given.attachment ?? ATTACHMENT]) await files.put(bytes);
   const service = new ArchiveService(
-    { transaction: (fn: (tx: unknown) => Promise<unknown>) => fn({}) } as unknown as Database,
     {
       exists: async (id: string) => records.has(id),
       insert: async (_tx: unknown, record: Omit<ArchiveRecord, 'archivedAt' | 'disposalListedAt'>) => !records.has(record.documentId) && records.set(record.documentId, record) !== undefined,
     } as unknown as RecordsRepository,
-    { recordEvent: async (_s: unknown, _m: unknown, messageId: string) => void recorded.push(messageId), append: async (_tx: unknown, entry: NewEntry) => void appended.push(entry) } as unknown as AuditTrailService,
-    { nudge: () => undefined } as unknown as CheckpointService,
+    {
+      recordEvent: async (_s: unknown, _m: unknown, messageId: string) => void recorded.push(messageId),
+      recordIf: async (entry: NewEntry, firstTime: (tx: unknown) => Promise<boolean>) => (await firstTime({})) && appended.push(entry) > 0,
+    } as unknown as AuditTrailService,
     {
       trust: () => {
         if (given.anchorsPem === undefined) throw new Error('no trust anchors in this test');

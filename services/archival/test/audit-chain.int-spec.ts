@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ChainVerifier, trustFromPem, type AuditTrust } from '@edoc/audit';
+import { ARCHIVED_ENTRY_TYPE, ChainVerifier, trustFromPem, type AuditTrust } from '@edoc/audit';
 import { create, DeliveryStatusChangedSchema, StatusCode, timestampFromDate } from '@edoc/contracts';
 import { Database, runMigrations } from '@edoc/db';
 import { Inbox, messagingMigrationsDir } from '@edoc/messaging';
@@ -11,6 +11,7 @@ import { createTestDatabase, waitFor, type TestDatabase } from '@edoc/testing';
 import type { ArchivalSettings } from '../src/config/archival-settings';
 import { AuditEntriesRepository } from '../src/repositories/audit-entries.repository';
 import { CheckpointsRepository } from '../src/repositories/checkpoints.repository';
+import { RecordsRepository } from '../src/repositories/records.repository';
 import { ArchiveKeysService } from '../src/services/archive-keys.service';
 import { AuditTrailService } from '../src/services/audit-trail.service';
 import { CheckpointService } from '../src/services/checkpoint.service';
@@ -133,6 +134,39 @@ describe('audit chain on PostgreSQL with two archival instances', () => {
     const { rows } = await a.db.query<{ n: string }>(`SELECT count(*) AS n FROM archival.audit_entries WHERE message_id LIKE 'batched-%'`);
     expect(rows[0].n).toBe('30');
   });
+  it("commits a document's record and its archived entry with the events handled at the same time, the entry once whoever inserts the record", async () => {
+    const documentId = DOCUMENTS[2];
+    const records = new RecordsRepository(a.db);
+    const record = { documentId, issuerCode: '000.00.13.H26', edxmlDocumentId: `000.00.13.H26,2026/12/05,7/UBND-VP`, retentionClass: '10y', retainUntil: null, objects: [{ name: `000.00.13.H26/2026/${documentId}/document.pdf`, sha256: 'ab'.repeat(32), size: 20, role: 'document' as const, mediaType: 'application/pdf' }], lockMode: 'none', issuedAt: new Date(), issuedDate: '2026-12-05', verificationValid: true, timestampHorizon: null };
+    const archivedEntry = (messageId: string) => ({ type: ARCHIVED_ENTRY_TYPE, messageId, documentId, orgCodes: ['000.00.13.H26'], occurredAt: new Date().toISOString(), recordedAt: new Date().toISOString(), summary: 'archived', payload: { documentId, objects: record.objects } });
+    const transactions = async () => (await a.db.query<{ tx: string }>(`SELECT DISTINCT xmin::text AS tx FROM archival.audit_entries WHERE message_id LIKE 'together-%'`)).rows.length;
+    const appendMany = jest.spyOn(a.trail['entries'], 'appendMany');
+    try {
+      const events = Array.from({ length: 6 }, (_, i) => a.trail.recordEvent(DeliveryStatusChangedSchema, statusEvent(documentId, 200 + i), `together-${i}`));
+      // The same document's issue handled twice at once (a redelivery, or a second instance): one record, one entry.
+      const archived = [a.trail.recordIf(archivedEntry('together-issued:archived'), (tx) => records.insert(tx, record)), a.trail.recordIf(archivedEntry('together-again:archived'), (tx) => records.insert(tx, record))];
+      const [first, second] = await Promise.all([...archived, ...events]);
+      expect([first, second].sort()).toEqual([false, true]);
+      expect(appendMany.mock.calls.length).toBeLessThanOrEqual(2);
+    } finally {
+      appendMany.mockRestore();
+    }
+    const { rows } = await a.db.query<{ message_id: string }>(`SELECT message_id FROM archival.audit_entries WHERE event_type = $1 AND document_id = $2`, [ARCHIVED_ENTRY_TYPE, documentId]);
+    expect(rows).toHaveLength(1);
+    expect(await transactions()).toBeLessThanOrEqual(2);
+    expect((await a.db.query(`SELECT 1 FROM archival.records WHERE document_id = $1`, [documentId])).rows).toHaveLength(1);
+
+    // A record that cannot be written fails alone: the events beside it are appended, no entry for it.
+    const broken = a.trail.recordIf(archivedEntry('broken:archived'), (tx) => records.insert(tx, { ...record, documentId: DOCUMENTS[1], issuedDate: '2026-13-45' }));
+    const beside = a.trail.recordEvent(DeliveryStatusChangedSchema, statusEvent(documentId, 300), 'together-beside');
+    await expect(broken).rejects.toThrow(/date/);
+    await beside;
+    expect((await a.db.query(`SELECT 1 FROM archival.audit_entries WHERE message_id IN ('together-beside', 'broken:archived')`)).rows).toHaveLength(1);
+    expect((await a.db.query(`SELECT 1 FROM archival.records WHERE document_id = $1`, [DOCUMENTS[1]])).rows).toHaveLength(0);
+    await a.checkpoints.seal();
+    expect(await verifyAll()).toMatchObject({ ok: true, problems: [] });
+  });
+
   it('asks the database whether a checkpoint is due by count only once N entries may wait', async () => {
     await a.checkpoints.seal();
     const made = async () => (await a.view.checkpointsWithCopies()).checkpoints.length;

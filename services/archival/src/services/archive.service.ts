@@ -2,7 +2,6 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { createReadStream } from 'node:fs';
 import { ARCHIVED_ENTRY_TYPE } from '@edoc/audit';
 import { DocumentIssued, DocumentIssuedSchema, DocumentMetadataSchema, timestampDate, toJson } from '@edoc/contracts';
-import { Database } from '@edoc/db';
 import { Directory } from '@edoc/directory';
 import { PermanentMessageError } from '@edoc/messaging';
 import { pageCount } from '@edoc/pdf-sign';
@@ -17,7 +16,6 @@ import { ArchivedObject, RecordsRepository } from '../repositories/records.repos
 import { ArchiveKeysService } from './archive-keys.service';
 import { ARCHIVE_STORE } from './archive-store.token';
 import { AuditTrailService } from './audit-trail.service';
-import { CheckpointService } from './checkpoint.service';
 
 /**
  * Keeps every issued document write-once: the signed PDF, its attachments, its metadata as JSON and
@@ -29,10 +27,8 @@ export class ArchiveService {
   private readonly logger = new Logger(ArchiveService.name);
 
   constructor(
-    private readonly db: Database,
     private readonly records: RecordsRepository,
     private readonly audit: AuditTrailService,
-    private readonly checkpoints: CheckpointService,
     private readonly keys: ArchiveKeysService,
     private readonly directory: Directory,
     @Inject(ARCHIVAL_SETTINGS) private readonly settings: ArchivalSettings,
@@ -52,23 +48,11 @@ export class ArchiveService {
     if (await this.records.exists(metadata.documentId)) return;
     // Objects are written before the transaction (storage is not transactional); putOnce makes a repeat harmless.
     const stored = await this.store(event, issuedAt);
-    const archived = await this.db.transaction(async (tx) => {
-      const created = await this.records.insert(tx, {
-        documentId: metadata.documentId,
-        issuerCode: metadata.issuerCode,
-        edxmlDocumentId: metadata.edxmlDocumentId,
-        retentionClass: stored.retentionClass,
-        retainUntil: stored.retainUntil ?? null,
-        objects: stored.objects,
-        lockMode: stored.lockMode,
-        issuedAt,
-        issuedDate: /^\d{4}-\d{2}-\d{2}$/.test(metadata.issuedDate) ? metadata.issuedDate : null,
-        verificationValid: stored.verificationValid,
-        timestampHorizon: stored.timestampHorizon ?? null,
-      });
-      if (!created) return false; // another instance archived it meanwhile
-      const now = new Date().toISOString();
-      await this.audit.append(tx, {
+    const now = new Date().toISOString();
+    // The record and its entry commit together, with the entries of the events handled meanwhile
+    // (one take of the chain's head lock for all); a record another instance made first appends nothing.
+    const archived = await this.audit.recordIf(
+      {
         type: ARCHIVED_ENTRY_TYPE,
         messageId: `${messageId}:archived`,
         documentId: metadata.documentId,
@@ -86,11 +70,23 @@ export class ArchiveService {
           verificationValid: stored.verificationValid,
           objects: stored.objects.map((o) => ({ name: o.name, sha256: o.sha256, size: o.size, role: o.role, mediaType: o.mediaType })),
         },
-      });
-      return true;
-    });
+      },
+      (tx) =>
+        this.records.insert(tx, {
+          documentId: metadata.documentId,
+          issuerCode: metadata.issuerCode,
+          edxmlDocumentId: metadata.edxmlDocumentId,
+          retentionClass: stored.retentionClass,
+          retainUntil: stored.retainUntil ?? null,
+          objects: stored.objects,
+          lockMode: stored.lockMode,
+          issuedAt,
+          issuedDate: /^\d{4}-\d{2}-\d{2}$/.test(metadata.issuedDate) ? metadata.issuedDate : null,
+          verificationValid: stored.verificationValid,
+          timestampHorizon: stored.timestampHorizon ?? null,
+        }),
+    );
     if (!archived) return;
-    this.checkpoints.nudge();
     this.logger.log(`archived ${metadata.edxmlDocumentId} (${stored.objects.length} objects, ${stored.lockMode})`);
   }
 

@@ -7,22 +7,28 @@ import { entryForEvent } from '../domain/event-entries';
 import { AuditEntriesRepository } from '../repositories/audit-entries.repository';
 import { CheckpointService } from './checkpoint.service';
 
-/** An event waiting for its batch: its entry, and the inbox claim that makes a redelivery change nothing. */
-interface PendingEvent {
+/**
+ * What makes an entry's append happen once: the inbox claim of the message it records, or a write of
+ * the caller's, in the same transaction, that says whether this is the first time (an insert that
+ * does nothing on conflict).
+ */
+type Once = { messageId: string; consumer: string } | ((tx: Tx) => Promise<boolean>);
+
+/** An entry waiting for its batch. */
+interface PendingEntry {
   entry: NewEntry;
-  messageId: string;
-  consumer: string;
+  once: Once;
 }
 
 /**
  * Appends lifecycle events to the audit chain, each exactly once however often it is delivered.
- * Events handled at the same time go into one transaction (group commit): every append holds the
+ * Entries handled at the same time go into one transaction (group commit): every append holds the
  * chain's head lock until its commit, so one transaction per event capped the whole archive at
  * what one lock holder after another could commit.
  */
 @Injectable()
 export class AuditTrailService {
-  private readonly batches = new GroupCommit<PendingEvent, boolean>((events) => this.appendBatch(events));
+  private readonly batches = new GroupCommit<PendingEntry, boolean>((pending) => this.appendBatch(pending));
 
   constructor(
     private readonly db: Database,
@@ -35,7 +41,15 @@ export class AuditTrailService {
   async recordEvent(schema: DescMessage, message: unknown, messageId: string, consumer = 'archival.audit'): Promise<void> {
     // Made before batching: an event that cannot become an entry fails alone.
     const entry = entryForEvent(schema, message, messageId, new Date());
-    if (await this.batches.submit({ entry, messageId, consumer })) this.checkpoints.nudge();
+    await this.record(entry, { messageId, consumer });
+  }
+
+  /**
+   * Appends `entry` with the next batch when `firstTime`, run first in that batch's transaction,
+   * says so: the entry and the write it records commit together or not at all. Whether it was appended.
+   */
+  recordIf(entry: NewEntry, firstTime: (tx: Tx) => Promise<boolean>): Promise<boolean> {
+    return this.record(entry, firstTime);
   }
 
   /** Appends inside the caller's transaction (which must have claimed its message). */
@@ -43,11 +57,22 @@ export class AuditTrailService {
     return this.entries.append(tx, entry);
   }
 
-  /** Whether each event was appended (false: already applied, or given twice in this batch). */
-  private appendBatch(events: PendingEvent[]): Promise<boolean[]> {
+  private async record(entry: NewEntry, once: Once): Promise<boolean> {
+    const appended = await this.batches.submit({ entry, once });
+    if (appended) this.checkpoints.nudge();
+    return appended;
+  }
+
+  /** Whether each entry was appended (false: already applied, or given twice in this batch). */
+  private appendBatch(pending: PendingEntry[]): Promise<boolean[]> {
     return this.db.transaction(async (tx) => {
-      const fresh = await this.inbox.claimEach(tx, events);
-      await this.entries.appendMany(tx, events.filter((_, index) => fresh[index]).map((event) => event.entry));
+      const claims = pending.flatMap(({ once }) => (typeof once === 'function' ? [] : [once]));
+      const claimed = await this.inbox.claimEach(tx, claims);
+      let nextClaim = 0;
+      const fresh: boolean[] = [];
+      // One after another: the callers' writes share the transaction's connection.
+      for (const { once } of pending) fresh.push(typeof once === 'function' ? await once(tx) : claimed[nextClaim++]);
+      await this.entries.appendMany(tx, pending.filter((_, index) => fresh[index]).map((item) => item.entry));
       return fresh;
     });
   }
