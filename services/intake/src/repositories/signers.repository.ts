@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Database, type Tx } from '@edoc/db';
+import { Database, type Queryable, type Tx } from '@edoc/db';
 
 /** A signer as printed under a document. */
 export interface SignerRecord {
@@ -36,8 +36,9 @@ export class SignersRepository {
     return rows.map(toRecord);
   }
 
-  async find(username: string): Promise<SignerRecord | undefined> {
-    const { rows } = await this.db.query<SignerRow>(`${SELECT} WHERE username = $1`, [username]);
+  /** `db`: the caller's transaction when it holds one (a second connection from the pool could wait for itself). */
+  async find(username: string, db: Queryable = this.db): Promise<SignerRecord | undefined> {
+    const { rows } = await db.query<SignerRow>(`${SELECT} WHERE username = $1`, [username]);
     return rows[0] === undefined ? undefined : toRecord(rows[0]);
   }
 

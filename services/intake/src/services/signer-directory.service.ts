@@ -20,7 +20,7 @@ export class SignerDirectory {
     const isSigner = event.roles.includes('signer') && !event.disabled && event.signer !== undefined;
     await this.db.transaction(async (tx) => {
       if (!(await this.inbox.claim(tx, messageId, 'intake.user-changed'))) return;
-      const known = await this.signers.find(event.username);
+      const known = await this.signers.find(event.username, tx);
       if (!isSigner && known === undefined) return;
       const signer = event.signer;
       await this.signers.apply(tx, {
