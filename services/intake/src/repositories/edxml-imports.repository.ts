@@ -35,9 +35,9 @@ export class EdxmlImportsRepository {
     return rowCount === 1;
   }
 
-  /** The import that registered this document (its organ and the package's DocumentId). */
-  async ofDocument(documentId: string): Promise<{ organId: string; edxmlDocumentId: string; recipientCodes: string[] } | undefined> {
-    const { rows } = await this.db.query<{ organ_id: string; edxml_document_id: string; recipient_codes: string[] }>('SELECT organ_id, edxml_document_id, recipient_codes FROM intake.edxml_imports WHERE document_id = $1', [documentId]);
+  /** The import that registered this document (its organ and the package's DocumentId). `db`: the caller's transaction when it holds one. */
+  async ofDocument(documentId: string, db: Queryable = this.db): Promise<{ organId: string; edxmlDocumentId: string; recipientCodes: string[] } | undefined> {
+    const { rows } = await db.query<{ organ_id: string; edxml_document_id: string; recipient_codes: string[] }>('SELECT organ_id, edxml_document_id, recipient_codes FROM intake.edxml_imports WHERE document_id = $1', [documentId]);
     return rows[0] === undefined ? undefined : { organId: rows[0].organ_id, edxmlDocumentId: rows[0].edxml_document_id, recipientCodes: rows[0].recipient_codes };
   }
 

@@ -33,7 +33,7 @@ export class AxisStatusRelay {
   async relay(tx: Tx, changes: readonly AppliedChange[]): Promise<void> {
     for (const change of changes) {
       if (change.reportedBy !== change.recipientCode || this.directory.get(change.senderCode)?.channel !== 'axis') continue;
-      const imported = await this.imports.ofDocument(change.documentId);
+      const imported = await this.imports.ofDocument(change.documentId, tx);
       if (imported === undefined) continue;
       const recipientName = this.directory.get(change.recipientCode)?.name ?? change.recipientCode;
       await this.events.emit(tx, 'edxmlStatusOutgoing', {
