@@ -141,6 +141,72 @@ describe('Database (real PostgreSQL)', () => {
   });
 });
 
+/** Other test files run beside this one, in databases of their own. */
+const ADVISORY_LOCKS_HERE = "SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())";
+
+describe('Database with EDOC_DB_SCOPE_CHECKS=1 (real PostgreSQL)', () => {
+  let testDb: TestDatabase;
+  let db: Database;
+  const before = process.env.EDOC_DB_SCOPE_CHECKS;
+
+  beforeAll(async () => {
+    testDb = await createTestDatabase();
+    process.env.EDOC_DB_SCOPE_CHECKS = '1';
+    db = new Database({ url: testDb.url, applicationName: 'edoc-db-scope-test', max: 2 });
+    await db.query('CREATE TABLE items (name text PRIMARY KEY)');
+  });
+
+  afterAll(async () => {
+    if (before === undefined) delete process.env.EDOC_DB_SCOPE_CHECKS;
+    else process.env.EDOC_DB_SCOPE_CHECKS = before;
+    await db.close();
+    await testDb.drop();
+  });
+
+  it('fails a query or a transaction asked of the pool from inside one of its transactions, which rolls back', async () => {
+    const aside = db.transaction(async (tx) => {
+      await tx.query('INSERT INTO items VALUES ($1)', ['inside']);
+      await db.query('SELECT 1');
+    });
+    await expect(aside).rejects.toThrow(/a query \(SELECT 1\) asked the pool for a connection from inside a transaction of the same pool/);
+    const nested = db.transaction(async (tx) => {
+      await tx.query('INSERT INTO items VALUES ($1)', ['inside']);
+      await db.transaction((inner) => inner.query('SELECT 1'));
+    });
+    await expect(nested).rejects.toThrow(/a transaction or connection of its own asked the pool/);
+    expect((await db.query('SELECT name FROM items')).rows).toEqual([]);
+  });
+
+  it('runs work under a lock one session at a time, and that work may run transactions of its own', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const first = db.ifLockFree(['edoc.test.lock', 'one'], async () => {
+      await held;
+      return db.transaction(async (tx) => (await tx.query('INSERT INTO items VALUES ($1) RETURNING name', ['under-lock'])).rows[0]!.name as string);
+    });
+    await waitFor('the first to hold the lock', async () => (await db.query(ADVISORY_LOCKS_HERE)).rowCount === 1);
+    // Held: a second caller does not wait and does not run; another document's lock is free.
+    await expect(db.ifLockFree(['edoc.test.lock', 'one'], () => Promise.resolve('ran'))).resolves.toBeUndefined();
+    await expect(db.ifLockFree(['edoc.test.lock', 'two'], () => Promise.resolve('ran'))).resolves.toBe('ran');
+    release();
+    await expect(first).resolves.toBe('under-lock');
+    // Released after the work, and after a failure too.
+    await expect(db.ifLockFree(['edoc.test.lock', 'one'], () => Promise.reject(new Error('failed under the lock')))).rejects.toThrow('failed under the lock');
+    await expect(db.ifLockFree(['edoc.test.lock', 'one'], () => Promise.resolve('ran'))).resolves.toBe('ran');
+    expect((await db.query(ADVISORY_LOCKS_HERE)).rowCount).toBe(0);
+    await db.query('DELETE FROM items');
+  });
+
+  it('lets the transaction itself, and work begun outside any transaction, use the pool as before', async () => {
+    const names = await Promise.all(['a', 'b', 'c', 'd'].map((name) => db.transaction(async (tx) => {
+      await tx.query('INSERT INTO items VALUES ($1)', [name]);
+      return (await tx.query<{ name: string }>('SELECT name FROM items WHERE name = $1', [name])).rows[0]!.name;
+    })));
+    expect(names).toEqual(['a', 'b', 'c', 'd']);
+    expect((await db.query('SELECT count(*)::int AS n FROM items')).rows[0]).toEqual({ n: 4 });
+  });
+});
+
 describe('waitForDatabase', () => {
   it('resolves once the server answers', async () => {
     const testDb = await createTestDatabase();

@@ -108,9 +108,7 @@ export class ArchiveRenewalService implements OnApplicationBootstrap, OnApplicat
    * unlisted. Undefined when another instance holds the record, or renewed it since it was read.
    */
   private async renewAlone(record: ArchiveRecord, now: Date): Promise<RenewalOutcome | undefined> {
-    return this.db.transaction(async (tx) => {
-      const { rows } = await tx.query<{ locked: boolean }>(`SELECT pg_try_advisory_xact_lock(hashtext('edoc.archival.renewal'), hashtext($1)) AS locked`, [record.documentId]);
-      if (rows[0]?.locked !== true) return undefined;
+    return this.db.ifLockFree(['edoc.archival.renewal', record.documentId], async () => {
       const fresh = await this.records.find(record.documentId);
       if (fresh === undefined || fresh.timestampHorizon?.getTime() !== record.timestampHorizon?.getTime()) return undefined;
       return this.renew(fresh, now);

@@ -49,23 +49,25 @@ export class AxisPollerService implements OnApplicationBootstrap, OnApplicationS
 
   /**
    * One pass; returns how many messages it took. One gateway instance polls at a time: two would
-   * each download the same packages (up to 20 MB apiece) for one of them to find it taken.
+   * each download the same packages (up to 20 MB apiece) for one of them to find it taken. Each
+   * message is recorded in a transaction of its own while the lock is held.
    */
   async poll(): Promise<number> {
-    return this.db.transaction(async (tx) => {
-      const { rows } = await tx.query<{ locked: boolean }>(`SELECT pg_try_advisory_xact_lock(hashtext('edoc.gateway.poll')) AS locked`);
-      if (rows[0]?.locked !== true) return 0; // another instance is polling
-      const organs = this.directory.list().filter((o) => o.channel !== 'axis').map((o) => o.code);
-      let messages: AxisMessage[];
-      try {
-        messages = await this.axis.received(organs);
-      } catch (error) {
-        this.metrics.pollFailures.inc();
-        throw error;
-      }
-      for (const message of messages) await this.take(message);
-      return messages.length;
-    });
+    // Undefined: another instance is polling.
+    return (await this.db.ifLockFree(['edoc.gateway.poll'], () => this.takeWaiting())) ?? 0;
+  }
+
+  private async takeWaiting(): Promise<number> {
+    const organs = this.directory.list().filter((o) => o.channel !== 'axis').map((o) => o.code);
+    let messages: AxisMessage[];
+    try {
+      messages = await this.axis.received(organs);
+    } catch (error) {
+      this.metrics.pollFailures.inc();
+      throw error;
+    }
+    for (const message of messages) await this.take(message);
+    return messages.length;
   }
 
   private async take(message: AxisMessage): Promise<void> {
