@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool, type PoolClient, type QueryResult, type QueryResultRow } from 'pg';
-import { redactUrl } from '@edoc/config';
+import { envBool, redactUrl } from '@edoc/config';
 import { coalesceWrites } from './coalesced-writes';
 import { assertPostgresUrl } from './connection-url';
 import { DbNotificationListener, type NotificationListenerOptions } from './notification-listener';
@@ -40,7 +40,7 @@ export class Database implements Queryable {
    * AsyncLocalStorage, which slows every promise of the process (1.5 to 2.7 times on a loop of
    * awaits, measured on Node 20).
    */
-  private readonly transactionScope = process.env.EDOC_DB_SCOPE_CHECKS === '1' ? new AsyncLocalStorage<true>() : undefined;
+  private readonly transactionScope = envBool('EDOC_DB_SCOPE_CHECKS', false) ? new AsyncLocalStorage<true>() : undefined;
 
   constructor(private readonly opts: DatabaseOptions) {
     assertPostgresUrl(opts.url);
@@ -134,11 +134,17 @@ export class Database implements Queryable {
     return this.withConnection(async (connection) => {
       const { rows } = await connection.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock(${names}) AS locked`, [...key]);
       if (rows[0]?.locked !== true) return undefined;
+      const unlock = () => connection.query(`SELECT pg_advisory_unlock(${names})`, [...key]);
+      let result: T;
       try {
-        return await fn();
-      } finally {
-        await connection.query(`SELECT pg_advisory_unlock(${names})`, [...key]);
+        result = await fn();
+      } catch (error) {
+        // The work's failure is what the caller needs; should the unlock fail too, the connection is discarded and the lock with it.
+        await unlock().catch(() => undefined);
+        throw error;
       }
+      await unlock();
+      return result;
     });
   }
 

@@ -177,6 +177,15 @@ describe('Database with EDOC_DB_SCOPE_CHECKS=1 (real PostgreSQL)', () => {
     expect((await db.query('SELECT name FROM items')).rows).toEqual([]);
   });
 
+  it('refuses a value of EDOC_DB_SCOPE_CHECKS that is neither true nor false, rather than run unchecked', () => {
+    process.env.EDOC_DB_SCOPE_CHECKS = 'sometimes';
+    try {
+      expect(() => new Database({ url: testDb.url })).toThrow('EDOC_DB_SCOPE_CHECKS must be true or false, got "sometimes"');
+    } finally {
+      process.env.EDOC_DB_SCOPE_CHECKS = '1';
+    }
+  });
+
   it('runs work under a lock one session at a time, and that work may run transactions of its own', async () => {
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
