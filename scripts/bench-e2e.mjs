@@ -238,6 +238,20 @@ async function timeline(db) {
   return rows;
 }
 
+/**
+ * Documents a second while the exchange runs full: from the moment a quarter of the documents were
+ * delivered to the moment three quarters were. The whole run's figure includes the start, while
+ * V8 still compiles, and the drain of the last documents, when the pipeline is no longer full.
+ */
+function steadyRate(rows) {
+  const done = rows.map((r) => r.delivered_at).filter((at) => at !== null).map((at) => at.getTime()).sort((a, b) => a - b);
+  if (done.length < 8) return undefined;
+  const first = Math.floor(done.length / 4);
+  const last = Math.floor((done.length * 3) / 4);
+  const seconds = (done[last] - done[first]) / 1000;
+  return seconds > 0 ? (last - first) / seconds : undefined;
+}
+
 /** Nothing lost and nothing doubled: every built-in arrival entered once, every delivery's 01 recorded once. */
 async function checkOnce(db) {
   const { rows } = await db.query(`
@@ -355,6 +369,8 @@ async function main() {
     console.log(`\n${DOCUMENTS} documents × ${RECIPIENTS} recipients, ${SIZE_KB} KB, ${LOAD}: ${seconds.toFixed(1)} s\n`);
     console.log(`  documents per second    ${(DOCUMENTS / seconds).toFixed(1)}`);
     console.log(`  deliveries per second   ${(expected / seconds).toFixed(1)}`);
+    const steady = steadyRate(rows);
+    if (steady !== undefined) console.log(`  steady state            ${steady.toFixed(1)} documents a second (the middle half of the documents to be delivered, without the start's warm-up and the last ones' drain)`);
     const line = (name, values) => console.log(`  ${name.padEnd(22)}  p50 ${percentile(values, 50).toFixed(2)} s   p95 ${percentile(values, 95).toFixed(2)} s   p99 ${percentile(values, 99).toFixed(2)} s`);
     line('submit → issued', issued);
     line('submit → delivered', delivered);

@@ -5,6 +5,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
+// A worker thread of a pool (intake's preflight, piscina) waits for work in Atomics.wait inside a
+// JavaScript loop: the profile samples it as running, though it takes no CPU.
+const IDLE = new Set(['(idle)', '(program)', 'atomicsWaitLoop']);
 
 /** Self time per function (name and place) over every profile in `dir`, in ms, most first. */
 function selfTimes(dir) {
@@ -19,7 +22,7 @@ function selfTimes(dir) {
       const ms = (deltas[index] ?? 0) / 1000;
       all += ms;
       const { functionName, url, lineNumber } = node.callFrame;
-      if (functionName === '(idle)' || functionName === '(program)') continue;
+      if (IDLE.has(functionName)) continue;
       const where = url === '' ? functionName || '(native)' : `${functionName || '(anonymous)'} ${shorten(url)}:${lineNumber + 1}`;
       totals.set(where, (totals.get(where) ?? 0) + ms);
     }
