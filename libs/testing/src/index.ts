@@ -7,3 +7,4 @@ export * from './process-memory';
 export * from './hostile-pdf/hostile-pdf';
 export * from './hostile-pdf/hostile-corpus';
 export * from './softhsm';
+export * from './migrated-database';

@@ -1,12 +1,12 @@
 import { join } from 'node:path';
 import { BuiltinDeliveriesSchema, create, DeliverySchema, fromBinary, RegisterEntriesRecordedSchema, StatusesReportedSchema } from '@edoc/contracts';
 import { loadConfig } from '@edoc/config';
-import { Database, runMigrations } from '@edoc/db';
+import { Database } from '@edoc/db';
 import { Directory } from '@edoc/directory';
-import { Inbox, messagingMigrationsDir, Outbox } from '@edoc/messaging';
+import { Inbox, Outbox } from '@edoc/messaging';
 import { EventOutbox } from '@edoc/runtime';
 import type { ObjectStore } from '@edoc/storage';
-import { createTestDatabase, type TestDatabase } from '@edoc/testing';
+import { createMigratedTestDatabase, type MigratedTestDatabase } from '@edoc/testing';
 import { DeliveriesRepository } from '../src/repositories/deliveries.repository';
 import { RegistersRepository } from '../src/repositories/registers.repository';
 import { ArrivalService } from '../src/services/arrival.service';
@@ -22,7 +22,7 @@ const FILE = { objectKey: 'sha256/ab', sha256: 'ab', size: 20n, mediaType: 'appl
  * own document) holds whether they share it or not.
  */
 describe('ArrivalService: arrivals of several documents at once (real PostgreSQL)', () => {
-  let testDb: TestDatabase;
+  let testDb: MigratedTestDatabase;
   let db: Database;
   let arrivals: ArrivalService;
 
@@ -67,16 +67,14 @@ describe('ArrivalService: arrivals of several documents at once (real PostgreSQL
     (await db.query<{ last_number: number }>(`SELECT last_number FROM intake.register_counters WHERE org_code = $1 AND book = 'incoming'`, [orgCode])).rows[0]?.last_number ?? 0;
 
   beforeAll(async () => {
-    testDb = await createTestDatabase();
-    db = new Database({ url: testDb.url, applicationName: 'arrival-test' });
-    await runMigrations(db, { schema: 'intake', directories: [messagingMigrationsDir, join(__dirname, '..', 'migrations')] });
+    testDb = await createMigratedTestDatabase({ schema: 'intake', migrations: join(__dirname, '..', 'migrations'), applicationName: 'arrival-test' });
+    db = testDb.db;
     const directory = Directory.fromFile(loadConfig().directoryFile);
     arrivals = new ArrivalService(db, new Inbox('intake'), new DeliveriesRepository(db), new RegistersRepository(db), directory, new EventOutbox(new Outbox('intake')), store);
   });
 
   afterAll(async () => {
-    await db?.close();
-    await testDb?.drop();
+    await testDb?.close();
   });
 
   it('enters the documents that arrive together in one transaction, with consecutive numbers and each document its own 01s', async () => {

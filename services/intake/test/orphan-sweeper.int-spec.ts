@@ -2,16 +2,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '@edoc/config';
-import { Database, runMigrations } from '@edoc/db';
-import { messagingMigrationsDir } from '@edoc/messaging';
+import { Database } from '@edoc/db';
 import type { ServiceReadiness } from '@edoc/runtime';
 import { FilesystemObjectStore } from '@edoc/storage';
-import { createTestDatabase, type TestDatabase } from '@edoc/testing';
+import { createMigratedTestDatabase, type MigratedTestDatabase } from '@edoc/testing';
 import { StagedObjectsRepository } from '../src/repositories/staged-objects.repository';
 import { OrphanSweeperService } from '../src/services/orphan-sweeper.service';
 
 describe('the orphan sweeper (real PostgreSQL, filesystem storage)', () => {
-  let testDb: TestDatabase;
+  let testDb: MigratedTestDatabase;
   let db: Database;
   let dir: string;
   let store: FilesystemObjectStore;
@@ -34,17 +33,15 @@ describe('the orphan sweeper (real PostgreSQL, filesystem storage)', () => {
     );
 
   beforeAll(async () => {
-    testDb = await createTestDatabase();
-    db = new Database({ url: testDb.url, applicationName: 'orphan-sweeper-test' });
-    await runMigrations(db, { schema: 'intake', directories: [messagingMigrationsDir, join(__dirname, '..', 'migrations')] });
+    testDb = await createMigratedTestDatabase({ schema: 'intake', migrations: join(__dirname, '..', 'migrations'), applicationName: 'orphan-sweeper-test' });
+    db = testDb.db;
     dir = mkdtempSync(join(tmpdir(), 'edoc-sweeper-'));
     store = new FilesystemObjectStore(join(dir, 'files'));
     staged = new StagedObjectsRepository(db);
   });
 
   afterAll(async () => {
-    await db?.close();
-    await testDb?.drop();
+    await testDb?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { create, UserChangedSchema } from '@edoc/contracts';
-import { Database, runMigrations } from '@edoc/db';
-import { Inbox, messagingMigrationsDir } from '@edoc/messaging';
-import { createTestDatabase, type TestDatabase } from '@edoc/testing';
+import { Database } from '@edoc/db';
+import { Inbox } from '@edoc/messaging';
+import { createMigratedTestDatabase, type MigratedTestDatabase } from '@edoc/testing';
 import { SignersRepository } from '../src/repositories/signers.repository';
 import { SignerDirectory } from '../src/services/signer-directory.service';
 
@@ -15,21 +15,19 @@ const DISTRICT = '000.00.13.H26';
  * another handler, itself waiting, holds, until the pool's connect timeout fails them all.
  */
 describe('SignerDirectory: a burst of user.changed events (real PostgreSQL)', () => {
-  let testDb: TestDatabase;
+  let testDb: MigratedTestDatabase;
   let db: Database;
   let directory: SignerDirectory;
 
   beforeAll(async () => {
-    testDb = await createTestDatabase();
     // Fewer connections than events at once, as 10 connections are fewer than a prefetch of 16.
-    db = new Database({ url: testDb.url, applicationName: 'signer-directory-test', max: 2 });
-    await runMigrations(db, { schema: 'intake', directories: [messagingMigrationsDir, join(__dirname, '..', 'migrations')] });
+    testDb = await createMigratedTestDatabase({ schema: 'intake', migrations: join(__dirname, '..', 'migrations'), applicationName: 'signer-directory-test', max: 2 });
+    db = testDb.db;
     directory = new SignerDirectory(db, new Inbox('intake'), new SignersRepository(db));
   });
 
   afterAll(async () => {
-    await db?.close();
-    await testDb?.drop();
+    await testDb?.close();
   });
 
   const signer = (n: number) =>

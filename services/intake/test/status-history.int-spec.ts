@@ -1,8 +1,7 @@
 import { join } from 'node:path';
 import { StatusCode } from '@edoc/contracts';
-import { Database, runMigrations } from '@edoc/db';
-import { messagingMigrationsDir } from '@edoc/messaging';
-import { createTestDatabase, type TestDatabase } from '@edoc/testing';
+import { Database } from '@edoc/db';
+import { createMigratedTestDatabase, type MigratedTestDatabase } from '@edoc/testing';
 import { DeliveriesRepository } from '../src/repositories/deliveries.repository';
 
 const DISTRICT = '000.00.13.H26';
@@ -11,20 +10,18 @@ const DELIVERY = '7d7b0c1e-0000-4000-9000-000000000001';
 const DOCUMENT = '7d7b0c1e-0000-4000-8000-000000000001';
 
 describe("a delivery's status history (real PostgreSQL)", () => {
-  let testDb: TestDatabase;
+  let testDb: MigratedTestDatabase;
   let db: Database;
   let deliveries: DeliveriesRepository;
 
   beforeAll(async () => {
-    testDb = await createTestDatabase();
-    db = new Database({ url: testDb.url, applicationName: 'status-history-test' });
-    await runMigrations(db, { schema: 'intake', directories: [messagingMigrationsDir, join(__dirname, '..', 'migrations')] });
+    testDb = await createMigratedTestDatabase({ schema: 'intake', migrations: join(__dirname, '..', 'migrations'), applicationName: 'status-history-test' });
+    db = testDb.db;
     deliveries = new DeliveriesRepository(db);
   });
 
   afterAll(async () => {
-    await db?.close();
-    await testDb?.drop();
+    await testDb?.close();
   });
 
   const change = (status: StatusCode, sequence: number, occurredAt: string, reportedBy: string) => ({

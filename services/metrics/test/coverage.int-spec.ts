@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { loadConfig } from '@edoc/config';
 import { StatusCode } from '@edoc/contracts';
-import { Database, runMigrations } from '@edoc/db';
+import { Database } from '@edoc/db';
 import { Directory } from '@edoc/directory';
-import { Inbox, InboxTransactions, messagingMigrationsDir } from '@edoc/messaging';
-import { createTestDatabase, TestDatabase } from '@edoc/testing';
+import { Inbox, InboxTransactions } from '@edoc/messaging';
+import { createMigratedTestDatabase, type MigratedTestDatabase } from '@edoc/testing';
 import { DEFAULT_TARGETS } from '../src/domain/targets';
 import { CsvExportService } from '../src/reports/csv-export.service';
 import { DeliveryFactsRepository } from '../src/repositories/delivery-facts.repository';
@@ -23,7 +23,7 @@ const RANGE = { from: `${YEAR}-10-01`, to: `${YEAR}-12-31` };
 const NOW = new Date('2026-03-15T03:00:00Z');
 
 describe('coverage figures from events, against PostgreSQL', () => {
-  let database: TestDatabase;
+  let database: MigratedTestDatabase;
   let db: Database;
   let facts: FactsService;
   let deliveryFacts: DeliveryFactsService;
@@ -33,9 +33,8 @@ describe('coverage figures from events, against PostgreSQL', () => {
   const ledger: Record<string, unknown>[] = [];
 
   beforeAll(async () => {
-    database = await createTestDatabase({ prefix: 'edoc_metrics' });
-    db = new Database({ url: database.url });
-    await runMigrations(db, { schema: 'metrics', directories: [messagingMigrationsDir, join(__dirname, '..', 'migrations')] });
+    database = await createMigratedTestDatabase({ schema: 'metrics', migrations: join(__dirname, '..', 'migrations'), prefix: 'edoc_metrics' });
+    db = database.db;
     const transactions = new InboxTransactions(db, new Inbox('metrics'));
     const factsRepository = new FactsRepository(db);
     const deliveriesRepository = new DeliveryFactsRepository(db);
@@ -62,8 +61,7 @@ describe('coverage figures from events, against PostgreSQL', () => {
   }, 60_000);
 
   afterAll(async () => {
-    await db?.close();
-    await database?.drop();
+    await database?.close();
   });
 
   it('counts every unit by medium with its electronic share, worst first, over the range', async () => {

@@ -3,10 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as OTPAuth from 'otpauth';
 import { loadConfig } from '@edoc/config';
-import { Database, runMigrations } from '@edoc/db';
+import { Database } from '@edoc/db';
 import type { Principal } from '@edoc/identity';
-import { messagingMigrationsDir } from '@edoc/messaging';
-import { createTestDatabase, type TestDatabase } from '@edoc/testing';
+import { createMigratedTestDatabase, type MigratedTestDatabase } from '@edoc/testing';
 import { SecondFactorsRepository } from '../src/repositories/second-factors.repository';
 import { SecretBox } from '../src/repositories/secret-box';
 import { SecondFactorService } from '../src/services/second-factor.service';
@@ -21,22 +20,20 @@ const codeFor = (secret: string, stepsAhead = 0) => new OTPAuth.TOTP({ secret: O
 const statusOf = async (run: Promise<unknown>) => run.then(() => 200, (error: { getStatus?: () => number; message: string }) => `${error.getStatus?.() ?? 500} ${error.message}`);
 
 describe('the second factor of remote signing (real PostgreSQL)', () => {
-  let testDb: TestDatabase;
+  let testDb: MigratedTestDatabase;
   let db: Database;
   let dir: string;
   let service: SecondFactorService;
 
   beforeAll(async () => {
-    testDb = await createTestDatabase();
-    db = new Database({ url: testDb.url, applicationName: 'second-factor-test' });
-    await runMigrations(db, { schema: 'signing', directories: [messagingMigrationsDir, join(__dirname, '..', 'migrations')] });
+    testDb = await createMigratedTestDatabase({ schema: 'signing', migrations: join(__dirname, '..', 'migrations'), applicationName: 'second-factor-test' });
+    db = testDb.db;
     dir = mkdtempSync(join(tmpdir(), 'edoc-second-factor-'));
     service = new SecondFactorService(db, new SecondFactorsRepository(db), new SecretBox({ ...loadConfig(), dataDir: dir }));
   });
 
   afterAll(async () => {
-    await db?.close();
-    await testDb?.drop();
+    await testDb?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -1,28 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { create, DocumentMetadataSchema, FileRefSchema, Priority } from '@edoc/contracts';
-import { Database, runMigrations } from '@edoc/db';
-import { messagingMigrationsDir } from '@edoc/messaging';
-import { createTestDatabase, type TestDatabase } from '@edoc/testing';
+import { Database } from '@edoc/db';
+import { createMigratedTestDatabase, type MigratedTestDatabase } from '@edoc/testing';
 import { JobsRepository } from '../src/repositories/jobs.repository';
 
 const DISTRICT = '000.00.13.H26';
 
 describe("a signer's queue (real PostgreSQL)", () => {
-  let testDb: TestDatabase;
+  let testDb: MigratedTestDatabase;
   let db: Database;
   let jobs: JobsRepository;
 
   beforeAll(async () => {
-    testDb = await createTestDatabase();
-    db = new Database({ url: testDb.url, applicationName: 'signer-queue-test' });
-    await runMigrations(db, { schema: 'signing', directories: [messagingMigrationsDir, join(__dirname, '..', 'migrations')] });
+    testDb = await createMigratedTestDatabase({ schema: 'signing', migrations: join(__dirname, '..', 'migrations'), applicationName: 'signer-queue-test' });
+    db = testDb.db;
     jobs = new JobsRepository(db);
   });
 
   afterAll(async () => {
-    await db?.close();
-    await testDb?.drop();
+    await testDb?.close();
   });
 
   const request = async (subject: string, priority: Priority, requestedAt: string, signer = 'hbt.signer') => {
