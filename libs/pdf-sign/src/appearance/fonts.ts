@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as fontkit from '@pdf-lib/fontkit';
+import type * as Fontkit from '@pdf-lib/fontkit';
 import { PdfSignError } from '../errors';
 
 export type FontStyle = 'regular' | 'bold';
@@ -17,11 +17,23 @@ export const FONT_DIR = join(__dirname, '..', '..', 'assets', 'fonts');
 
 export interface LoadedFont {
   readonly style: FontStyle;
-  readonly font: fontkit.Font;
+  readonly font: Fontkit.Font;
   readonly unitsPerEm: number;
 }
 
 const loaded = new Map<FontStyle, LoadedFont>();
+
+/**
+ * fontkit loads on the first font, not with this library: its bundle takes about 0.2 s of CPU to
+ * load, and only the drawing of a signature's appearance needs it. Intake, archival, metrics and
+ * the command line load this library to read and verify PDFs, and started paying it for nothing.
+ */
+let fontkit: typeof Fontkit | undefined;
+function fontkitLibrary(): typeof Fontkit {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load, see above
+  fontkit ??= require('@pdf-lib/fontkit') as typeof Fontkit;
+  return fontkit;
+}
 
 export function loadFont(style: FontStyle): LoadedFont {
   let f = loaded.get(style);
@@ -32,7 +44,7 @@ export function loadFont(style: FontStyle): LoadedFont {
     } catch (e) {
       throw new PdfSignError('IO_ERROR', `signature font ${FILES[style]} is missing from ${FONT_DIR}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
-    const font = fontkit.create(bytes);
+    const font = fontkitLibrary().create(bytes);
     f = { style, font, unitsPerEm: font.unitsPerEm };
     loaded.set(style, f);
   }

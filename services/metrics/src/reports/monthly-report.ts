@@ -1,5 +1,4 @@
-import * as fontkit from '@pdf-lib/fontkit';
-import { PDFDocument, PDFFont, PDFPage, rgb } from 'pdf-lib';
+import type { PDFFont, PDFPage, rgb } from 'pdf-lib';
 import type { Figures, Targets } from '../domain/figures';
 import { formatPercent, Language, REPORT_LABELS } from './labels';
 import type { ReportFonts } from './report-font';
@@ -21,16 +20,24 @@ export interface MonthlyReportData {
 
 const A4 = { width: 595.28, height: 841.89 };
 const MARGIN = 48;
-const BLACK = rgb(0, 0, 0);
-const GREY = rgb(0.45, 0.45, 0.45);
-const LIGHT = rgb(0.88, 0.88, 0.88);
-const GREEN = rgb(0.13, 0.55, 0.13);
-const RED = rgb(0.75, 0.1, 0.1);
-const BLUE = rgb(0.15, 0.35, 0.65);
+
+function palette(colour: typeof rgb) {
+  return {
+    BLACK: colour(0, 0, 0),
+    GREY: colour(0.45, 0.45, 0.45),
+    LIGHT: colour(0.88, 0.88, 0.88),
+    GREEN: colour(0.13, 0.55, 0.13),
+    RED: colour(0.75, 0.1, 0.1),
+    BLUE: colour(0.15, 0.35, 0.65),
+  };
+}
 
 /** The printable monthly report: the district against its targets, then every unit, worst first. */
 export async function renderMonthlyReport(data: MonthlyReportData, language: Language, fontFiles: ReportFonts): Promise<Uint8Array> {
   const words = REPORT_LABELS[language];
+  // pdf-lib and fontkit load with the first report, not at every start of metrics (about 0.3 s of CPU).
+  const [{ PDFDocument, rgb: colour }, { default: fontkit }] = await Promise.all([import('pdf-lib'), import('@pdf-lib/fontkit')]);
+  const { BLACK, GREY, LIGHT, GREEN, RED, BLUE } = palette(colour);
   const pdf = await PDFDocument.create();
   pdf.registerFontkit(fontkit);
   const regular = await pdf.embedFont(fontFiles.regular, { subset: true });
