@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { Readable, Transform } from 'node:stream';
 import { ObjectTooLargeError, StorageError } from './errors';
 
@@ -38,6 +39,13 @@ export function hashingPassThrough(): { stage: Transform; result: () => { sha256
     },
   });
   return { stage, result: () => ({ sha256: meter.digest(), size: meter.size }) };
+}
+
+/** SHA-256 and size of a file, read in chunks; past `maxBytes` it throws ObjectTooLargeError. */
+export async function measureFile(path: string, maxBytes?: number): Promise<{ sha256: string; size: number }> {
+  const meter = new HashingMeter(maxBytes);
+  for await (const chunk of createReadStream(path)) meter.update(chunk as Buffer);
+  return { sha256: meter.digest(), size: meter.size };
 }
 
 /** SHA-256 of everything a stream yields, read in chunks (never buffered whole). */

@@ -23,6 +23,12 @@ export interface PutOptions {
 export interface ObjectStore {
   /** Hashes while writing; the same bytes give the same key and no second copy; never a partial object. */
   put(data: Buffer | Readable, opts?: PutOptions): Promise<StoredObject>;
+  /**
+   * Stores the local file at `path` and takes it: once this succeeds the path is gone. The
+   * filesystem backend moves the file into place when it can (no copy: creating a file is the
+   * dearest thing it does); nothing may write to the file meanwhile. On failure the file stays.
+   */
+  putFile(path: string, opts?: PutOptions): Promise<StoredObject>;
   /** Throws ObjectNotFoundError when absent. */
   get(key: string): Promise<Buffer>;
   /** Throws ObjectNotFoundError when absent (before any byte is read). */

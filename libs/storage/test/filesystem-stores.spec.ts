@@ -49,6 +49,25 @@ describe('filesystem backends', () => {
   beforeEach(freshRoot);
   afterEach(removeRoot);
 
+  it('copies a file from another file system into the store (a move cannot cross), then removes it', async () => {
+    // /dev/shm is a tmpfs here, the temporary folder a disk: rename(2) fails with EXDEV between them.
+    const elsewhere = await mkdtemp('/dev/shm/edoc-put-file-');
+    try {
+      expect((await stat(elsewhere)).dev).not.toBe((await stat(root)).dev);
+      const data = randomBytes(50_000);
+      const path = join(elsewhere, 'signed.pdf');
+      await writeFile(path, data);
+      const store = new FilesystemObjectStore(root);
+      const stored = await store.putFile(path);
+      expect(await store.get(stored.key)).toEqual(data);
+      expect(await store.verify(stored.key)).toBe(true);
+      expect(await readdir(elsewhere)).toEqual([]);
+      expect(await filesUnder(join(root, '.tmp'))).toBe(0);
+    } finally {
+      await rm(elsewhere, { recursive: true, force: true });
+    }
+  });
+
   it('makes stored objects read-only files fanned out by hash prefix', async () => {
     const stored = await new FilesystemObjectStore(root).put(Buffer.from('abc'));
     const path = join(root, 'sha256', stored.sha256.slice(0, 2), stored.sha256);

@@ -1,4 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { ChecksumMismatchError, InvalidObjectKeyError, ObjectNotFoundError, ObjectTooLargeError, StorageError, type ObjectStore } from '@edoc/storage';
 
@@ -150,6 +154,52 @@ export function describeObjectStoreContract(backend: string, makeHarness: () => 
       await h.store.delete(stored.key);
       expect(await h.store.exists(stored.key)).toBe(false);
       expect(await h.countObjects()).toBe(0);
+    });
+
+    describe('putFile', () => {
+      let dir: string;
+      beforeEach(async () => {
+        dir = await mkdtemp(join(tmpdir(), 'edoc-put-file-'));
+      });
+      afterEach(() => rm(dir, { recursive: true, force: true }));
+
+      const fileOf = async (data: Buffer) => {
+        const path = join(dir, `${randomBytes(4).toString('hex')}.pdf`);
+        await writeFile(path, data);
+        return path;
+      };
+
+      it('stores a local file under its digest, and takes it: the path is gone', async () => {
+        const data = randomBytes(300_000);
+        const path = await fileOf(data);
+        const stored = await h.store.putFile(path, { mediaType: 'application/pdf', expectedSha256: sha256(data) });
+        expect(stored).toEqual({ key: `sha256/${sha256(data)}`, sha256: sha256(data), size: data.length });
+        expect(await h.store.get(stored.key)).toEqual(data);
+        expect(await h.store.verify(stored.key)).toBe(true);
+        expect(existsSync(path)).toBe(false);
+        expect(await h.countObjects()).toBe(1);
+        expect(await h.leftoverTemporaries()).toBe(0);
+      });
+
+      it('takes a file of bytes it holds already without a second object', async () => {
+        const data = Buffer.from('the same file twice');
+        await h.store.put(data);
+        const path = await fileOf(data);
+        expect((await h.store.putFile(path)).key).toBe(`sha256/${sha256(data)}`);
+        expect(existsSync(path)).toBe(false);
+        expect(await h.countObjects()).toBe(1);
+      });
+
+      it('stores nothing and leaves the file where it is when it does not hash to the claim, or is too large', async () => {
+        const data = Buffer.from('not what the claim check says');
+        const path = await fileOf(data);
+        await expect(h.store.putFile(path, { expectedSha256: sha256(Buffer.from('other')) })).rejects.toThrow(ChecksumMismatchError);
+        await expect(h.store.putFile(path, { maxBytes: 10 })).rejects.toThrow(ObjectTooLargeError);
+        await expect(h.store.putFile(join(dir, 'absent.pdf'))).rejects.toThrow(/ENOENT/);
+        expect(await readFile(path)).toEqual(data);
+        expect(await h.countObjects()).toBe(0);
+        expect(await h.leftoverTemporaries()).toBe(0);
+      });
     });
 
     it('verifies intact content and detects tampered content', async () => {

@@ -1,8 +1,9 @@
+import { createReadStream } from 'node:fs';
 import { chmod, mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { ChecksumMismatchError, ObjectNotFoundError } from '../errors';
-import { assertPutInput, assertWithinLimit, sha256Hex, sha256OfStream } from '../hashing';
+import { assertPutInput, assertWithinLimit, measureFile, sha256Hex, sha256OfStream } from '../hashing';
 import { isObjectKey, normaliseSha256, objectKeyFor, sha256OfKey } from '../object-key';
 import type { ObjectStore, PutOptions, StoredObject } from '../stores';
 import { isErrnoCode } from './fs-errors';
@@ -47,6 +48,36 @@ export class FilesystemObjectStore implements ObjectStore {
     } finally {
       await rm(temp.path, { force: true });
     }
+  }
+
+  async putFile(path: string, opts: PutOptions = {}): Promise<StoredObject> {
+    const expected = opts.expectedSha256 === undefined ? undefined : normaliseSha256(opts.expectedSha256);
+    const { sha256, size } = await measureFile(path, opts.maxBytes);
+    if (expected !== undefined && expected !== sha256) throw new ChecksumMismatchError(expected, sha256);
+    const key = objectKeyFor(sha256);
+    if (!(await this.exists(key))) {
+      const finalPath = this.pathOf(sha256);
+      await mkdir(dirname(finalPath), { recursive: true });
+      // The same durability as put: the bytes reach the disk before the name that publishes them.
+      const handle = await open(path, 'r');
+      try {
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await chmod(path, 0o444);
+      try {
+        await rename(path, finalPath);
+      } catch (error) {
+        // Another file system (the file outside the data folder): a copy, then the file goes.
+        if (!isErrnoCode(error, 'EXDEV')) throw error;
+        await chmod(path, 0o600);
+        await this.put(createReadStream(path), { ...opts, expectedSha256: sha256 });
+      }
+      await syncDirectory(dirname(finalPath));
+    }
+    await rm(path, { force: true });
+    return { key, sha256, size };
   }
 
   async get(key: string): Promise<Buffer> {

@@ -1,8 +1,9 @@
 import { createReadStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import type { Client } from 'minio';
 import { ChecksumMismatchError, ObjectNotFoundError } from '../errors';
-import { assertPutInput, assertWithinLimit, readAll, sha256Hex, sha256OfStream } from '../hashing';
+import { assertPutInput, assertWithinLimit, measureFile, readAll, sha256Hex, sha256OfStream } from '../hashing';
 import { isObjectKey, normaliseSha256, objectKeyFor, sha256OfKey } from '../object-key';
 import type { ObjectStore, PutOptions, StoredObject } from '../stores';
 import { writeTempFile } from '../filesystem/temp-file';
@@ -45,6 +46,16 @@ export class S3ObjectStore implements ObjectStore {
       if (expected !== undefined && expected !== temp.sha256) throw new ChecksumMismatchError(expected, temp.sha256);
       return this.upload(temp.sha256, temp.size, () => createReadStream(temp.path), headers);
     });
+  }
+
+  async putFile(path: string, opts: PutOptions = {}): Promise<StoredObject> {
+    const expected = opts.expectedSha256 === undefined ? undefined : normaliseSha256(opts.expectedSha256);
+    // The file is its own spool: hashed first, so the key is known before the upload.
+    const { sha256, size } = await measureFile(path, opts.maxBytes);
+    if (expected !== undefined && expected !== sha256) throw new ChecksumMismatchError(expected, sha256);
+    const stored = await this.upload(sha256, size, () => createReadStream(path), { 'Content-Type': opts.mediaType ?? DEFAULT_MEDIA_TYPE });
+    await rm(path, { force: true });
+    return stored;
   }
 
   async get(key: string): Promise<Buffer> {

@@ -1,6 +1,5 @@
 import { BadRequestException, ConflictException, HttpException, Inject, Injectable, PayloadTooLargeException, UnprocessableEntityException, UnsupportedMediaTypeException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { create, DocumentMetadataSchema, FileRef, FileRefSchema, printable, timestampFromDate } from '@edoc/contracts';
 import { Database } from '@edoc/db';
@@ -196,9 +195,12 @@ export class SubmissionService {
     if (problems.length > 0) throw new UnprocessableEntityException(problems);
   }
 
-  /** Streams a staged file into the object store, which checks it hashes to what was staged. */
+  /**
+   * Hands a staged file to the object store, which checks it hashes to what was staged and moves it
+   * into place (the staging folder is on the data disk beside the store): no second file created.
+   */
   private async storeFile(upload: StagedFile): Promise<FileRef> {
-    const stored = await this.store.put(createReadStream(upload.path), { mediaType: 'application/pdf', expectedSha256: upload.sha256 });
+    const stored = await this.store.putFile(upload.path, { mediaType: 'application/pdf', expectedSha256: upload.sha256 });
     return create(FileRefSchema, { objectKey: stored.key, sha256: stored.sha256, size: BigInt(stored.size), mediaType: 'application/pdf', fileName: printable(upload.originalname).slice(0, 255) });
   }
 }

@@ -1,5 +1,4 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import type { EdocConfig } from '@edoc/config';
 import { create, type FileRef, FileRefSchema } from '@edoc/contracts';
@@ -12,8 +11,8 @@ export type PdfFileTransform = (input: string, output: string) => Promise<unknow
 /**
  * The PDFs signing works on, kept as files rather than buffers so memory stays flat whatever their
  * size: the file a claim check names is copied out of the store into a scratch folder (checked
- * against its SHA-256 on the way), transformed file to file, and the result streamed back into
- * the store, which hashes it on the way in. The scratch folder goes afterwards, whatever happened.
+ * against its SHA-256 on the way), transformed file to file, and the result handed to the store,
+ * which hashes it and moves it into place. The scratch folder goes afterwards, whatever happened.
  */
 @Injectable()
 export class PdfFilesRepository implements OnApplicationBootstrap {
@@ -42,7 +41,8 @@ export class PdfFilesRepository implements OnApplicationBootstrap {
       const input = await this.scratch.copyOut(ref, dir);
       const output = join(dir, 'output.pdf');
       await transform(input.path, output);
-      const stored = await this.store.put(createReadStream(output), { mediaType: 'application/pdf' });
+      // The store takes the output (moved into place on the same disk): one file fewer created per signature.
+      const stored = await this.store.putFile(output, { mediaType: 'application/pdf' });
       return create(FileRefSchema, { objectKey: stored.key, sha256: stored.sha256, size: BigInt(stored.size), mediaType: 'application/pdf', fileName });
     });
   }
