@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, constants, copyFileSync, fstatSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { closeSync, constants, copyFileSync, fstatSync, fsyncSync, ftruncateSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { BufferSource, FileSource } from '../core/byte-source';
 import { openPdf } from '../core/open-pdf';
@@ -38,7 +38,10 @@ export function addValidationData(pdf: Buffer, data: ValidationData, opts: Valid
   return update === undefined ? pdf : Buffer.concat([pdf, update]);
 }
 
-/** addValidationData from file to file: the input is copied, never loaded, and the output renamed into place. */
+/**
+ * addValidationData from file to file: the input is copied, never loaded, and the output renamed
+ * into place; with `outputPath` the input itself, the update is appended to it.
+ */
 export function addValidationDataFile(inputPath: string, outputPath: string, data: ValidationData, opts: ValidationDataOptions = {}): { bytesWritten: number } {
   const source = new FileSource(inputPath);
   let update: Buffer | undefined;
@@ -47,23 +50,30 @@ export function addValidationDataFile(inputPath: string, outputPath: string, dat
   } finally {
     source.close();
   }
+  // Output and input the same file: the update is appended to it, no copy made, and a failure cuts it back.
+  const inPlace = resolve(inputPath) === resolve(outputPath);
   const tmp = join(dirname(outputPath), `.${basename(outputPath)}.${randomBytes(6).toString('hex')}.tmp`);
+  const at = source.length;
   try {
-    copyFileSync(inputPath, tmp, constants.COPYFILE_EXCL);
-    const fd = openSync(tmp, 'r+');
+    if (!inPlace) copyFileSync(inputPath, tmp, constants.COPYFILE_EXCL);
+    const fd = openSync(inPlace ? inputPath : tmp, 'r+');
     try {
-      const at = source.length;
       if (fstatSync(fd).size !== at) throw new PdfSignError('IO_ERROR', `${inputPath} changed while validation data was being added`);
-      for (let done = 0; update !== undefined && done < update.length; ) done += writeSync(fd, update, done, update.length - done, at + done);
-      if (opts.durable !== false) fsyncSync(fd);
+      try {
+        for (let done = 0; update !== undefined && done < update.length; ) done += writeSync(fd, update, done, update.length - done, at + done);
+        if (opts.durable !== false) fsyncSync(fd);
+      } catch (e) {
+        if (inPlace) ftruncateSync(fd, at);
+        throw e;
+      }
     } finally {
       closeSync(fd);
     }
-    renameSync(tmp, outputPath);
-    return { bytesWritten: source.length + (update?.length ?? 0) };
+    if (!inPlace) renameSync(tmp, outputPath);
+    return { bytesWritten: at + (update?.length ?? 0) };
   } catch (e) {
     try {
-      unlinkSync(tmp);
+      if (!inPlace) unlinkSync(tmp);
     } catch {
       // nothing was created
     }

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, constants, copyFileSync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { isSigningKey, type SigningKey, type TimestampProvider } from '@edoc/pki';
 import type { SignatureAppearance } from '../appearance/appearance-types';
 import { BufferSink, FileSink } from '../core/byte-sink';
@@ -147,7 +147,8 @@ const CHUNK = 1 << 20;
 /**
  * Signs a PDF file into `outputPath` without loading it: memory stays flat whatever the file
  * size (the copy is hashed in 1 MB chunks). Writes to a temporary file renamed into place, so a
- * failure never leaves a partial output.
+ * failure never leaves a partial output. With `outputPath` the input itself, the signature is
+ * appended to it instead, and a failure leaves it as it was.
  */
 export async function signPdfFile(inputPath: string, outputPath: string, opts: SignFileOptions): Promise<SignFileResult> {
   checkOptions(opts);
@@ -167,12 +168,19 @@ export async function appendSignatureFieldToFile(inputPath: string, outputPath: 
 
 async function signDocumentToFile(inputPath: string, outputPath: string, opened: PdfDocument, maker: ContentsMaker, opts: AppendOptions): Promise<SignFileResult> {
   const tmp = join(dirname(outputPath), `.${basename(outputPath)}.${randomBytes(6).toString('hex')}.tmp`);
+  // Output and input the same file: the update is appended to it, no copy made (a new file is dear
+  // on some file systems), and a failure cuts it back to its length before. A damaged file is
+  // still rewritten into a temporary file first.
+  const inPlace = resolve(inputPath) === resolve(outputPath) && !opened.damage;
   let out: number | undefined;
   let rewritten: FileSource | undefined;
   try {
     let doc = opened;
     let repaired: DamageNote | undefined;
-    if (doc.damage) {
+    if (inPlace) {
+      out = openSync(inputPath, 'r+');
+      if (fstatSync(out).size !== opened.source.length) throw new PdfSignError('IO_ERROR', `${inputPath} changed while it was being signed`);
+    } else if (doc.damage) {
       // The repaired file is written straight into the output's temporary file: memory stays flat.
       out = openSync(tmp, 'wx+');
       repaired = repairForSigning(doc, new FileSink(out, tmp));
@@ -210,12 +218,15 @@ async function signDocumentToFile(inputPath: string, outputPath: string, opened:
     if (opts.durable !== false) fsyncSync(out);
     closeSync(out);
     out = undefined;
-    renameSync(tmp, outputPath);
+    if (!inPlace) renameSync(tmp, outputPath);
     return { outputPath, ...result, ...(repaired ? { repaired } : {}) };
   } catch (e) {
-    if (out !== undefined) closeSync(out);
+    if (out !== undefined) {
+      if (inPlace) cutBack(out, opened.source.length);
+      closeSync(out);
+    }
     try {
-      unlinkSync(tmp);
+      if (!inPlace) unlinkSync(tmp);
     } catch {
       // nothing was created
     }
@@ -225,6 +236,15 @@ async function signDocumentToFile(inputPath: string, outputPath: string, opened:
     throw e;
   } finally {
     rewritten?.close();
+  }
+}
+
+/** A failed append in place leaves the file as it was; if even that fails, the caller's error stands. */
+function cutBack(fd: number, length: number): void {
+  try {
+    ftruncateSync(fd, length);
+  } catch {
+    // the error that brought us here says more
   }
 }
 

@@ -1,4 +1,4 @@
-import { dirname, join } from 'node:path';
+import { rename } from 'node:fs/promises';
 import { Injectable, Logger } from '@nestjs/common';
 import { clone, DocumentMetadata, DocumentMetadataSchema, DocumentNumbered, DocumentSubmitted, FileRef, SignatureApproved, timestampDate, timestampFromDate } from '@edoc/contracts';
 import { Database } from '@edoc/db';
@@ -203,13 +203,15 @@ export class SigningService {
   private signFile(kind: string, ref: FileRef, fileName: string, opts: SignFileOptions, original?: string, { longTerm = false, signers = [] as ParsedCertificate[] } = {}): Promise<FileRef> {
     return this.pdfs.transform(ref, fileName, async (input, output) => {
       const appearance = await this.placed(input, opts.appearance, original);
-      if (!longTerm) return this.sign(kind, () => signPdfFile(input, output, { ...opts, appearance, durable: false }));
-      // PAdES B-LTA: the signature, then what validates it offline (/DSS), then a document time-stamp over both.
-      const signed = join(dirname(output), 'signed.pdf');
-      const withValidationData = join(dirname(output), 'with-validation-data.pdf');
-      await this.sign(kind, () => signPdfFile(input, signed, { ...opts, appearance, durable: false }));
-      await this.sign('validation-data', async () => addValidationDataFile(signed, withValidationData, this.validationData.current(signers), { durable: false }));
-      return this.sign('document-timestamp', () => timestampPdfFile(withValidationData, output, { timestamp: this.timestamps.provider(), fieldName: 'DauThoiGian', durable: false }));
+      // Each update is appended to the scratch copy itself, which then becomes the output: no new
+      // file per step (creating one costs more CPU than a signature on some file systems).
+      await this.sign(kind, () => signPdfFile(input, input, { ...opts, appearance, durable: false }));
+      if (longTerm) {
+        // PAdES B-LTA: the signature, then what validates it offline (/DSS), then a document time-stamp over both.
+        await this.sign('validation-data', async () => addValidationDataFile(input, input, this.validationData.current(signers), { durable: false }));
+        await this.sign('document-timestamp', () => timestampPdfFile(input, input, { timestamp: this.timestamps.provider(), fieldName: 'DauThoiGian', durable: false }));
+      }
+      await rename(input, output);
     });
   }
 
