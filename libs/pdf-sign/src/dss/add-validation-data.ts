@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, constants, copyFileSync, fstatSync, fsyncSync, ftruncateSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, copyFileSync, fstatSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { BufferSource, FileSource } from '../core/byte-source';
@@ -9,6 +9,7 @@ import { PdfDict, type PdfObject, PdfRef, name } from '../core/pdf-objects';
 import type { ReadBudget } from '../core/read-budget';
 import { NewStream } from '../core/serialize';
 import { PdfSignError } from '../errors';
+import { cutBack } from '../update/cut-back';
 import { UpdateObjects } from '../update/update-objects';
 import { writeIncrementalUpdate } from '../update/write-update';
 import { readDss } from './read-dss';
@@ -63,7 +64,7 @@ export function addValidationDataFile(inputPath: string, outputPath: string, dat
         for (let done = 0; update !== undefined && done < update.length; ) done += writeSync(fd, update, done, update.length - done, at + done);
         if (opts.durable !== false) fsyncSync(fd);
       } catch (e) {
-        if (inPlace) ftruncateSync(fd, at);
+        if (inPlace) cutBack(fd, at);
         throw e;
       }
     } finally {

@@ -9,6 +9,7 @@ import type { DamageNote } from '../core/damage';
 import type { PdfDocument } from '../core/pdf-document';
 import type { ReadBudget } from '../core/read-budget';
 import { PdfSignError } from '../errors';
+import { cutBack } from '../update/cut-back';
 import { createPadesCms, estimateCmsSize } from './create-cms';
 import { openForSigning, openRepaired, repairForSigning, withRepairRetry } from './open-for-signing';
 import { type PrepareOptions, type PreparedSignature, prepareSignature } from './prepare-signature';
@@ -236,15 +237,6 @@ async function signDocumentToFile(inputPath: string, outputPath: string, opened:
     throw e;
   } finally {
     rewritten?.close();
-  }
-}
-
-/** A failed append in place leaves the file as it was; if even that fails, the caller's error stands. */
-function cutBack(fd: number, length: number): void {
-  try {
-    ftruncateSync(fd, length);
-  } catch {
-    // the error that brought us here says more
   }
 }
 

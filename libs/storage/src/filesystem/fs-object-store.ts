@@ -37,13 +37,7 @@ export class FilesystemObjectStore implements ObjectStore {
     try {
       if (expected !== undefined && expected !== temp.sha256) throw new ChecksumMismatchError(expected, temp.sha256);
       const key = objectKeyFor(temp.sha256);
-      const finalPath = this.pathOf(temp.sha256);
-      if (!(await this.exists(key))) {
-        await chmod(temp.path, 0o444);
-        await mkdir(dirname(finalPath), { recursive: true });
-        await rename(temp.path, finalPath);
-        await syncDirectory(dirname(finalPath));
-      }
+      if (!(await this.exists(key))) await this.publish(temp.path, temp.sha256);
       return { key, sha256: temp.sha256, size: temp.size };
     } finally {
       await rm(temp.path, { force: true });
@@ -56,8 +50,6 @@ export class FilesystemObjectStore implements ObjectStore {
     if (expected !== undefined && expected !== sha256) throw new ChecksumMismatchError(expected, sha256);
     const key = objectKeyFor(sha256);
     if (!(await this.exists(key))) {
-      const finalPath = this.pathOf(sha256);
-      await mkdir(dirname(finalPath), { recursive: true });
       // The same durability as put: the bytes reach the disk before the name that publishes them.
       const handle = await open(path, 'r');
       try {
@@ -65,16 +57,13 @@ export class FilesystemObjectStore implements ObjectStore {
       } finally {
         await handle.close();
       }
-      await chmod(path, 0o444);
       try {
-        await rename(path, finalPath);
+        await this.publish(path, sha256);
       } catch (error) {
         // Another file system (the file outside the data folder): a copy, then the file goes.
         if (!isErrnoCode(error, 'EXDEV')) throw error;
-        await chmod(path, 0o600);
         await this.put(createReadStream(path), { ...opts, expectedSha256: sha256 });
       }
-      await syncDirectory(dirname(finalPath));
     }
     await rm(path, { force: true });
     return { key, sha256, size };
@@ -138,6 +127,15 @@ export class FilesystemObjectStore implements ObjectStore {
       .filter((entry) => entry.isFile() && isObjectKey(objectKeyFor(entry.name)))
       .map((entry) => objectKeyFor(entry.name))
       .sort();
+  }
+
+  /** Makes a complete, flushed file the object `sha256`: read-only, renamed into place, the rename itself made durable. */
+  private async publish(file: string, sha256: string): Promise<void> {
+    const finalPath = this.pathOf(sha256);
+    await chmod(file, 0o444);
+    await mkdir(dirname(finalPath), { recursive: true });
+    await rename(file, finalPath);
+    await syncDirectory(dirname(finalPath));
   }
 
   private pathOf(sha256: string): string {
