@@ -122,7 +122,26 @@ async function postgresWork(db) {
   const { rows } = await db.query(
     `SELECT xact_commit + xact_rollback AS transactions, tup_inserted + tup_updated + tup_deleted AS written FROM pg_stat_database WHERE datname = current_database()`,
   );
-  return { transactions: Number(rows[0].transactions), written: Number(rows[0].written) };
+  const tables = await db.query(
+    `SELECT schemaname || '.' || relname AS name, n_tup_ins AS inserted, n_tup_upd AS updated, n_tup_del AS deleted FROM pg_stat_user_tables`,
+  );
+  const byTable = Object.fromEntries(tables.rows.map((t) => [t.name, { inserted: Number(t.inserted), updated: Number(t.updated), deleted: Number(t.deleted) }]));
+  return { transactions: Number(rows[0].transactions), written: Number(rows[0].written), byTable };
+}
+
+/** The tables written most between two readings of postgresWork, per document: where the rows go. */
+function busiestTables(before, after, documents, count) {
+  const zero = { inserted: 0, updated: 0, deleted: 0 };
+  return Object.entries(after.byTable)
+    .map(([name, now]) => {
+      const then = before.byTable[name] ?? zero;
+      const delta = { inserted: now.inserted - then.inserted, updated: now.updated - then.updated, deleted: now.deleted - then.deleted };
+      return { name, ...delta, total: delta.inserted + delta.updated + delta.deleted };
+    })
+    .filter((t) => t.total > 0)
+    .sort((a, b) => b.total - a.total)
+    .slice(0, count)
+    .map((t) => `${t.name.padEnd(34)} ${(t.total / documents).toFixed(1).padStart(6)}  (inserted ${(t.inserted / documents).toFixed(1)}, updated ${(t.updated / documents).toFixed(1)}, deleted ${(t.deleted / documents).toFixed(1)})`);
 }
 
 /** The signers at their desks: each waiting request approved by its signer through the API. */
@@ -379,7 +398,8 @@ async function main() {
     console.log(`\n  Checked: ${once.counts.issued} documents issued, ${once.counts.deliveries} deliveries, ${once.counts.entered} built-in arrivals entered once each, no 01 twice${once.problems.length === 0 ? '' : ` -- NOT SO: ${once.problems.join('; ')}`}`);
     if (once.problems.length > 0) process.exitCode = 1;
     const perDocument = (key) => ((workAfter[key] - workBefore[key]) / DOCUMENTS).toFixed(0);
-    console.log(`\n  PostgreSQL per document: ${perDocument('transactions')} transactions, ${perDocument('written')} rows written (the benchmark's own polling included)`);
+    console.log(`\n  PostgreSQL per document: ${perDocument('transactions')} transactions, ${perDocument('written')} rows written (the benchmark's own polling included); the tables written most, rows per document:`);
+    for (const line of busiestTables(workBefore, workAfter, DOCUMENTS, 12)) console.log(`    ${line}`);
     console.log('\n  Baselines, same run, same machine:');
     console.log(`    raw RabbitMQ: ${expected} persistent messages published with confirms to a quorum queue and consumed: ${rabbitSeconds.toFixed(2)} s (${(expected / rabbitSeconds).toFixed(0)}/s); the exchange's deliveries/s is ${((expected / seconds) / (expected / rabbitSeconds) * 100).toFixed(1)}% of it`);
     console.log(`    raw PostgreSQL: ${expected} single-row inserts, ${CONCURRENCY} connections: ${postgresSeconds.toFixed(2)} s (${(expected / postgresSeconds).toFixed(0)}/s); the exchange's deliveries/s is ${((expected / seconds) / (expected / postgresSeconds) * 100).toFixed(1)}% of it`);
