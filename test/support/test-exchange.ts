@@ -348,6 +348,11 @@ export class TestExchange {
       // P-256 keys make provisioning the demo PKI take a second instead of twenty; the signing
       // library's own tests cover RSA.
       EDOC_DEMO_KEY_ALGORITHM: 'ec-p256',
+      // The lowest password-hash cost the settings accept: provisioning hashes the 71 demo passwords
+      // and the boot signs each in, 1.7 CPU-seconds of every exchange at production's cost, and the
+      // suite is CPU-bound. Production's defaults are held by the hasher's unit test.
+      EDOC_ARGON2_MEMORY_KIB: '8192',
+      EDOC_ARGON2_ITERATIONS: '1',
       ...options.env,
     };
     if (options.s3) {
