@@ -1,4 +1,4 @@
-import { demoPassword, identityUrl } from '@edoc/identity';
+import { demoPassword, identityUrl } from '@edoc/identity-client';
 import { fixedToken, IdentityClient, IdentityError, SessionTokenSource, type TokenSource } from '@edoc/identity-client';
 import { CredentialsFile } from './credentials-file';
 

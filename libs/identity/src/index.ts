@@ -8,7 +8,8 @@ export * from './revocation-check';
 export * from './session-cookies';
 export * from './organisation-access';
 export * from './user-seed';
-export * from './demo-password';
+// Plain helpers that live with the HTTP client, so that a command line need not load NestJS for them.
+export { demoPassword, identityUrl, identityPublicUrl } from '@edoc/identity-client';
 export { assertEd25519 } from './key-checks';
 export { IdentityModule, type IdentityModuleOptions } from './nest/identity.module';
 export { AuthGuard } from './nest/auth.guard';
