@@ -1,0 +1,119 @@
+#!/usr/bin/env node
+// npm run bench:compare -- --ref <commit> [--pairs N] [--keep] [-- <bench:e2e options>]: bench:e2e on
+// this tree and on another commit, alternately, in the same session. A shared machine drifts by more
+// than most single changes are worth (the same build ran 8.8 to 14.1 documents a second within one
+// session), so two builds are only compared run against run, in alternating order, and by medians.
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+const args = process.argv.slice(2);
+const split = args.indexOf('--');
+const own = split === -1 ? args : args.slice(0, split);
+const benchArgs = split === -1 ? [] : args.slice(split + 1);
+if (own.includes('--help') || !own.includes('--ref')) {
+  console.log(
+    'usage: npm run bench:compare -- --ref <commit> [--pairs N] [--keep] [-- <bench:e2e options>]\n' +
+      '  runs bench:e2e N times (default 3) on this tree and on <commit>, alternating which goes first,\n' +
+      '  and prints each run and the medians: documents a second, steady state, CPU per document\n' +
+      '  <commit> is checked out, installed (npm ci) and built in a worktree under the temporary folder;\n' +
+      '  --keep leaves it there for the next comparison with the same commit',
+  );
+  process.exit(own.includes('--help') ? 0 : 2);
+}
+const option = (name, fallback) => (own.includes(name) ? own[own.indexOf(name) + 1] : fallback);
+const pairs = Number(option('--pairs', '3'));
+if (!Number.isInteger(pairs) || pairs < 1) throw new Error('--pairs is a whole number of at least 1');
+const git = (...rest) => execFileSync('git', rest, { cwd: root, encoding: 'utf8' }).trim();
+const commit = git('rev-parse', '--verify', `${option('--ref')}^{commit}`);
+const short = commit.slice(0, 7);
+
+/** The other commit, installed and built once; a marker says the build finished. */
+function prepareWorktree() {
+  const dir = join(tmpdir(), `edoc-bench-ref-${short}`);
+  const built = join(dir, '.edoc-bench-built');
+  if (existsSync(built)) return dir;
+  rmSync(dir, { recursive: true, force: true });
+  git('worktree', 'prune');
+  git('worktree', 'add', '--detach', dir, commit);
+  const log = join(dir, '.edoc-bench-install.log');
+  console.log(`installing and building ${short} in ${dir} (log: ${log}) ...`);
+  execFileSync('bash', ['-c', `npm ci --no-audit --no-fund > "${log}" 2>&1 && node scripts/build.mjs --quiet >> "${log}" 2>&1`], { cwd: dir, stdio: 'inherit' });
+  writeFileSync(built, `${commit}\n`);
+  return dir;
+}
+
+/** One bench:e2e run in `dir`; its output goes to `logFile`, its figures come back. */
+function runBench(dir, logFile) {
+  return new Promise((resolveRun, reject) => {
+    const child = spawn(process.execPath, [join(dir, 'scripts', 'bench-e2e.mjs'), ...benchArgs], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    const log = createWriteStream(logFile);
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      log.write(chunk);
+    });
+    child.stderr.pipe(log, { end: false });
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      log.end();
+      if (code !== 0) return reject(new Error(`bench:e2e in ${dir} exited with ${code}; see ${logFile}`));
+      resolveRun(figuresOf(output, logFile));
+    });
+  });
+}
+
+function figuresOf(output, logFile) {
+  const number = (pattern) => {
+    const match = output.match(pattern);
+    if (match === null) throw new Error(`bench:e2e printed no ${pattern}; see ${logFile}`);
+    return Number(match[1]);
+  };
+  const cpu = Object.fromEntries([...output.matchAll(/^ {4}([a-z]+) +([\d.]+) ms$/gm)].map((m) => [m[1], Number(m[2])]));
+  return { documentsPerSecond: number(/documents per second +([\d.]+)/), steady: number(/steady state +([\d.]+)/), cpu };
+}
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+async function main() {
+  const reference = prepareWorktree();
+  const logs = join(tmpdir(), `edoc-bench-compare-${Date.now()}`);
+  mkdirSync(logs, { recursive: true });
+  const trees = { this: root, [short]: reference };
+  const results = { this: [], [short]: [] };
+  for (let pair = 1; pair <= pairs; pair++) {
+    const order = pair % 2 === 1 ? [short, 'this'] : ['this', short];
+    for (const name of order) {
+      process.stdout.write(`pair ${pair}/${pairs}: ${name} ... `);
+      const figures = await runBench(trees[name], join(logs, `${name}-${pair}.log`));
+      results[name].push(figures);
+      console.log(`${figures.documentsPerSecond} documents a second (steady ${figures.steady}), ${Object.values(figures.cpu).reduce((a, b) => a + b, 0).toFixed(0)} ms of CPU a document`);
+    }
+  }
+  const services = Object.keys(results.this[0].cpu);
+  const row = (label, pick) => {
+    const mine = median(results.this.map(pick));
+    const theirs = median(results[short].map(pick));
+    console.log(`  ${label.padEnd(30)} ${theirs.toFixed(1).padStart(8)} ${mine.toFixed(1).padStart(8)}   ${(mine / theirs).toFixed(2)}`);
+  };
+  console.log(`\nmedians of ${pairs} runs each (bench:e2e ${benchArgs.join(' ') || 'defaults'}; logs in ${logs}):`);
+  console.log(`  ${''.padEnd(30)} ${short.padStart(8)} ${'this'.padStart(8)}   this / ${short}`);
+  row('documents a second', (r) => r.documentsPerSecond);
+  row('steady state', (r) => r.steady);
+  for (const service of services) row(`CPU ms a document: ${service}`, (r) => r.cpu[service]);
+  if (!own.includes('--keep')) {
+    rmSync(reference, { recursive: true, force: true });
+    git('worktree', 'prune');
+  }
+}
+
+main().catch((error) => {
+  console.error(`bench:compare: ${error.message}`);
+  process.exit(1);
+});
