@@ -43,7 +43,8 @@ export function buildProgram(only?: string): Command {
     .description('edoc: the e-document exchange of a district, its departments and its wards')
     .showHelpAfterError()
     .exitOverride();
-  const names = only !== undefined && only in COMMANDS ? [only] : COMMAND_NAMES;
+  // Own names only: `in` would take constructor or __proto__ from Object's prototype for a command.
+  const names = only !== undefined && Object.hasOwn(COMMANDS, only) ? [only] : COMMAND_NAMES;
   for (const name of names) program.addCommand((COMMANDS[name] as () => Command)().exitOverride());
   return program;
 }

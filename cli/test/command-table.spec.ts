@@ -10,7 +10,7 @@ describe('the command table', () => {
   });
 
   it('builds every command for help, an option or a name it does not know', () => {
-    for (const first of [undefined, '--help', 'help', 'sned']) {
+    for (const first of [undefined, '--help', 'help', 'sned', 'constructor', '__proto__', 'toString']) {
       expect(buildProgram(first).commands).toHaveLength(COMMAND_NAMES.length);
     }
   });
