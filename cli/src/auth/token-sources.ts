@@ -1,5 +1,4 @@
-import { demoPassword, identityUrl } from '@edoc/identity-client';
-import { fixedToken, IdentityClient, IdentityError, SessionTokenSource, type TokenSource } from '@edoc/identity-client';
+import { demoPassword, fixedToken, IdentityClient, IdentityError, identityUrl, SessionTokenSource, type TokenSource } from '@edoc/identity-client';
 import { CredentialsFile } from './credentials-file';
 
 /** How a command that talks to the HTTP API authenticates. */
