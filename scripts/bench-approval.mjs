@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { startStack } from './bench-memory/stack.mjs';
+import { percentile } from './bench-stats.mjs';
 
 const require = createRequire(import.meta.url);
 const root = resolve(import.meta.dirname, '..');
@@ -84,7 +85,6 @@ async function approvedToIssued(stack, unit, documentId, body) {
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const percentile = (values, p) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil((p / 100) * values.length) - 1)];
 
 /** Enrols a signer's authenticator, confirmed with the previous period's code (one period of drift is allowed). */
 async function enrolTotp(stack, signer, periodStart) {

@@ -4,9 +4,10 @@
 // than most single changes are worth (the same build ran 8.8 to 14.1 documents a second within one
 // session), so two builds are only compared run against run, in alternating order, and by medians.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
+import { closeSync, createWriteStream, existsSync, mkdirSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { median } from './bench-stats.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
@@ -40,7 +41,13 @@ function prepareWorktree() {
   git('worktree', 'add', '--detach', dir, commit);
   const log = join(dir, '.edoc-bench-install.log');
   console.log(`installing and building ${short} in ${dir} (log: ${log}) ...`);
-  execFileSync('bash', ['-c', `npm ci --no-audit --no-fund > "${log}" 2>&1 && node scripts/build.mjs --quiet >> "${log}" 2>&1`], { cwd: dir, stdio: 'inherit' });
+  const out = openSync(log, 'w');
+  try {
+    execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: dir, stdio: ['ignore', out, out] });
+    execFileSync(process.execPath, ['scripts/build.mjs', '--quiet'], { cwd: dir, stdio: ['ignore', out, out] });
+  } finally {
+    closeSync(out);
+  }
   writeFileSync(built, `${commit}\n`);
   return dir;
 }
@@ -74,12 +81,6 @@ function figuresOf(output, logFile) {
   const cpu = Object.fromEntries([...output.matchAll(/^ {4}([a-z]+) +([\d.]+) ms$/gm)].map((m) => [m[1], Number(m[2])]));
   return { documentsPerSecond: number(/documents per second +([\d.]+)/), steady: number(/steady state +([\d.]+)/), cpu };
 }
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
 
 async function main() {
   const reference = prepareWorktree();

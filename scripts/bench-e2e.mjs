@@ -13,6 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { SERVICE_NAMES, startStack } from './bench-memory/stack.mjs';
 import { hottestFunctions } from './cpu-profile-summary.mjs';
+import { percentile } from './bench-stats.mjs';
 
 const require = createRequire(import.meta.url);
 const root = resolve(import.meta.dirname, '..');
@@ -58,7 +59,6 @@ const firstBuiltinWard = district.organisations.find((o) => o.kind === 'ward' &&
 const recipients = RECIPIENTS === 20 ? ['all-wards'] : [firstBuiltinWard];
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const percentile = (values, p) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.max(0, Math.ceil((p / 100) * values.length) - 1))];
 const TICKS = 100;
 
 /** The fields of /proc/<pid>/stat after the command's name (fields[11] utime, [12] stime, [13] cutime, [14] cstime, [1] ppid). */
