@@ -25,10 +25,19 @@ if (own.includes('--help') || !own.includes('--ref')) {
   process.exit(own.includes('--help') ? 0 : 2);
 }
 const option = (name, fallback) => (own.includes(name) ? own[own.indexOf(name) + 1] : fallback);
+const refuse = (reason) => {
+  console.error(`bench:compare: ${reason}`);
+  process.exit(2);
+};
 const pairs = Number(option('--pairs', '3'));
-if (!Number.isInteger(pairs) || pairs < 1) throw new Error('--pairs is a whole number of at least 1');
-const git = (...rest) => execFileSync('git', rest, { cwd: root, encoding: 'utf8' }).trim();
-const commit = git('rev-parse', '--verify', `${option('--ref')}^{commit}`);
+if (!Number.isInteger(pairs) || pairs < 1) refuse(`--pairs is a whole number of at least 1, got ${option('--pairs')}`);
+const git = (...rest) => execFileSync('git', rest, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+let commit = '';
+try {
+  commit = git('rev-parse', '--verify', '--end-of-options', `${option('--ref')}^{commit}`);
+} catch {
+  refuse(`--ref ${option('--ref')} is not a commit of this repository`);
+}
 const short = commit.slice(0, 7);
 
 /** The other commit, installed and built once; a marker says the build finished. */
