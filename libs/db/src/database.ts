@@ -177,25 +177,41 @@ export class Database implements Queryable {
     // before COMMIT; should it fail, the statements behind it fail too.
     const begun = client.query(`BEGIN ISOLATION LEVEL ${isolation.toUpperCase()}`);
     begun.catch(() => undefined);
+    let result: T;
     try {
-      const result = await (this.transactionScope === undefined ? fn(tx) : this.transactionScope.run(true, () => fn(tx)));
+      result = await (this.transactionScope === undefined ? fn(tx) : this.transactionScope.run(true, () => fn(tx)));
       await begun;
-      tx.finish();
-      await client.query('COMMIT');
-      release();
-      return result;
     } catch (error) {
       tx.finish();
+      // A statement awaited behind a failed pipelined write fails only as "transaction aborted": the write's error is the one to report.
+      const cause = (await tx.pipelinedFailure()) ?? { raw: error, reported: error };
       try {
         await begun.catch(() => undefined);
         await client.query('ROLLBACK');
-        release(isStalePreparedStatement(error) ? (error as Error) : undefined);
+        release(isStalePreparedStatement(cause.raw) ? (cause.raw as Error) : undefined);
       } catch (rollbackError) {
         // The connection is unusable (killed backend, network); never hand it out again.
         release(rollbackError instanceof Error ? rollbackError : new Error(errorMessage(rollbackError)));
       }
-      throw error;
+      throw cause.reported;
     }
+    tx.finish();
+    // Sent behind the pipelined writes without waiting for their answers. If one failed, the
+    // server has aborted the transaction and answers this COMMIT with a rollback.
+    const committed = client.query('COMMIT');
+    const failed = await tx.pipelinedFailure();
+    try {
+      await committed;
+    } catch (commitError) {
+      release(commitError instanceof Error ? commitError : new Error(errorMessage(commitError)));
+      throw failed?.reported ?? commitError;
+    }
+    if (failed !== undefined) {
+      release(isStalePreparedStatement(failed.raw) ? (failed.raw as Error) : undefined);
+      throw failed.reported;
+    }
+    release();
+    return result;
   }
 
   /**
@@ -231,9 +247,16 @@ export class Database implements Queryable {
   }
 }
 
+/** How a pipelined write failed: the server's error, and the one to report (after `explain`). */
+interface PipelinedFailure {
+  raw: unknown;
+  reported: unknown;
+}
+
 /** Forwards queries to one client until its scope ends; afterwards use is a bug, reported as one. */
-class ScopedQueryable implements Queryable {
+class ScopedQueryable implements Tx {
   private finished = false;
+  private readonly pipelined: Promise<PipelinedFailure | undefined>[] = [];
 
   constructor(
     private readonly client: PoolClient,
@@ -246,6 +269,22 @@ class ScopedQueryable implements Queryable {
       return Promise.reject(new Error(`this ${this.kind} has already finished: use it only inside its callback`));
     }
     return this.client.query<R>(this.statements.config(sql, params));
+  }
+
+  pipelineWrite(sql: string, params?: unknown[], explain?: (error: unknown) => unknown): void {
+    if (this.finished || this.kind !== 'transaction') throw new Error(`a pipelined write needs a transaction in progress, and this ${this.kind} has ${this.finished ? 'already finished' : 'no COMMIT to check it'}`);
+    this.pipelined.push(
+      this.client.query(this.statements.config(sql, params)).then(
+        () => undefined,
+        (error: unknown) => ({ raw: error, reported: explain === undefined ? error : explain(error) }),
+      ),
+    );
+  }
+
+  /** The first pipelined write that failed, once all have answered; undefined when none did. */
+  async pipelinedFailure(): Promise<PipelinedFailure | undefined> {
+    for (const outcome of await Promise.all(this.pipelined)) if (outcome !== undefined) return outcome;
+    return undefined;
   }
 
   finish(): void {

@@ -8,7 +8,17 @@ export interface Queryable {
 }
 
 /** A transaction in progress; valid only inside the callback that received it. */
-export type Tx = Queryable;
+export interface Tx extends Queryable {
+  /**
+   * Sends a write whose result nobody needs before COMMIT (an outbox row, an audit append, marking
+   * rows sent) without waiting for its answer: what the transaction sends next, COMMIT included,
+   * follows it on the pipelined connection instead of a round trip later. It runs in order with the
+   * transaction's other statements. Should it fail, the transaction rolls back and `transaction()`
+   * throws its error, passed through `explain` when given (a raw retryable error, a deadlock say,
+   * is retried as any other).
+   */
+  pipelineWrite(sql: string, params?: unknown[], explain?: (error: unknown) => unknown): void;
+}
 
 export type IsolationLevel = 'read committed' | 'repeatable read' | 'serializable';
 

@@ -82,6 +82,69 @@ describe('Database (real PostgreSQL)', () => {
     expect(runs).toBe(3);
   });
 
+  it('commits a pipelined write with its transaction, in order with the statements after it', async () => {
+    const seen = await db.transaction(async (tx) => {
+      tx.pipelineWrite('INSERT INTO items VALUES ($1)', ['pipelined']);
+      return (await tx.query<{ n: string }>('SELECT count(*) AS n FROM items WHERE name = $1', ['pipelined'])).rows[0]!.n;
+    });
+    expect(seen).toBe('1');
+    expect((await db.query('SELECT name FROM items WHERE name = $1', ['pipelined'])).rows).toHaveLength(1);
+  });
+
+  it('rolls the whole transaction back when a pipelined write fails, and throws its error as explained', async () => {
+    await db.query('INSERT INTO items VALUES ($1)', ['taken']);
+    const explained = new Error('that name is taken');
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.query('INSERT INTO items VALUES ($1)', ['before-the-failure']);
+        tx.pipelineWrite('INSERT INTO items VALUES ($1)', ['taken'], (error) => ((error as { code?: string }).code === '23505' ? explained : error));
+      }),
+    ).rejects.toBe(explained);
+    expect((await db.query('SELECT name FROM items WHERE name = $1', ['before-the-failure'])).rows).toHaveLength(0);
+    // Every pooled connection is usable afterwards: none is left inside the aborted transaction.
+    const open = await Promise.all([1, 2, 3, 4].map(() => db.transaction(async (tx) => (await tx.query<{ n: string }>('SELECT count(*) AS n FROM items WHERE name = $1', ['taken'])).rows[0]!.n)));
+    expect(open).toEqual(['1', '1', '1', '1']);
+  });
+
+  it("reports a failed pipelined write's own error when a statement after it fails only because the transaction was aborted", async () => {
+    await expect(
+      db.transaction(async (tx) => {
+        tx.pipelineWrite('INSERT INTO no_such_table VALUES (1)');
+        await tx.query('SELECT 1');
+      }),
+    ).rejects.toThrow(/no_such_table/);
+  });
+
+  it('re-runs a transaction whose pipelined write lost a serialization conflict', async () => {
+    await db.query('INSERT INTO counter VALUES (2, 0) ON CONFLICT (id) DO UPDATE SET n = 0');
+    let runs = 0;
+    let release!: () => void;
+    const bothRead = new Promise<void>((resolve) => (release = resolve));
+    let readers = 0;
+    const increment = () =>
+      db.transaction(
+        async (tx) => {
+          runs++;
+          const { rows } = await tx.query<{ n: number }>('SELECT n FROM counter WHERE id = 2');
+          if (++readers === 2) release();
+          if (readers <= 2) await bothRead;
+          tx.pipelineWrite('UPDATE counter SET n = $1 WHERE id = 2', [rows[0]!.n + 1]);
+        },
+        { isolation: 'serializable' },
+      );
+    await Promise.all([increment(), increment()]);
+    expect((await db.query<{ n: number }>('SELECT n FROM counter WHERE id = 2')).rows[0]!.n).toBe(2);
+    expect(runs).toBe(3);
+  });
+
+  it('refuses a pipelined write after its transaction ended', async () => {
+    let leaked: { pipelineWrite: (sql: string) => void } | undefined;
+    await db.transaction(async (tx) => {
+      leaked = tx;
+    });
+    expect(() => leaked!.pipelineWrite('INSERT INTO items VALUES (1)')).toThrow(/already finished/);
+  });
+
   it('prepares a repeated parameterised statement once per connection and reuses it', async () => {
     const sql = 'SELECT name FROM items WHERE name = $1';
     const prepared = await db.withConnection(async (connection) => {

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { BadRequestException, ConflictException, ForbiddenException, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
-import { Database, type Tx } from '@edoc/db';
+import { Database, type Queryable } from '@edoc/db';
 import { Directory } from '@edoc/directory';
 import type { Principal, UserView } from '@edoc/identity';
 import { passwordProblems } from '../domain/password-rules';
@@ -123,7 +123,7 @@ export class UserAdminService {
     if (refusal !== undefined) throw new ForbiddenException(refusal);
   }
 
-  private async require(q: Tx, username: string, forUpdate = false): Promise<UserRecord> {
+  private async require(q: Queryable, username: string, forUpdate = false): Promise<UserRecord> {
     const user = await this.users.findByUsername(q, username, { forUpdate });
     if (user === undefined) throw new NotFoundException(`no user ${username}`);
     return user;
