@@ -36,6 +36,20 @@ describe('Outbox and OutboxRelay (real PostgreSQL and RabbitMQ)', () => {
     await env.cleanup();
   });
 
+  it('fails a transaction that writes a message id the outbox already holds, saying so, and commits none of it', async () => {
+    const messageId = randomUUID();
+    await env.db.transaction((tx) => outbox.enqueue(tx, failedMessage('edoc.events', 'document.failed', 'd-first', 'ok', messageId)));
+    await expect(
+      env.db.transaction(async (tx) => {
+        await tx.query('INSERT INTO svc.documents VALUES ($1)', ['d-again']);
+        await outbox.enqueue(tx, failedMessage('edoc.events', 'document.failed', 'd-again', 'ok', messageId));
+      }),
+    ).rejects.toThrow(`the outbox of svc already holds message ${messageId}`);
+    expect((await env.db.query('SELECT id FROM svc.documents WHERE id = $1', ['d-again'])).rows).toHaveLength(0);
+    const { rows } = await env.db.query<{ count: string }>('SELECT count(*) FROM svc.outbox WHERE message_id = $1', [messageId]);
+    expect(rows[0]!.count).toBe('1');
+  });
+
   it('publishes what was committed, with its properties, and nothing of a rolled-back transaction', async () => {
     const committedId = randomUUID();
     await env.db.transaction(async (tx) => {

@@ -255,10 +255,8 @@ export class OutboxRelay {
     const seqs = (kind: RowOutcome['kind']) => outcomes.filter((entry) => entry.outcome.kind === kind).map((entry) => entry.row.seq);
     const published = seqs('published');
     if (published.length > 0) {
-      await tx.query(
-        `UPDATE ${this.schema}.outbox SET sent_at = now(), outcome = 'published', attempts = attempts + 1 WHERE seq = ANY($1::bigint[])`,
-        [published],
-      );
+      // Pipelined with the COMMIT: nothing needs its answer first, and every relay round saves a round trip.
+      tx.pipelineWrite(`UPDATE ${this.schema}.outbox SET sent_at = now(), outcome = 'published', attempts = attempts + 1 WHERE seq = ANY($1::bigint[])`, [published]);
     }
     for (const { row, outcome } of outcomes) {
       if (outcome.kind === 'published') continue;

@@ -1,5 +1,5 @@
 import { toBinary } from '@bufbuild/protobuf';
-import { assertSchemaName, type Tx } from '@edoc/db';
+import { assertSchemaName, sqlState, type Tx } from '@edoc/db';
 import { validateEdocMessage, type EdocMessage } from '../publishing/protobuf-message';
 import { OUTBOX_NOTIFY_CHANNEL } from './outbox-notify';
 
@@ -12,26 +12,31 @@ export class Outbox {
     assertSchemaName(schema);
   }
 
-  /** Returns the messageId. Nothing is sent before the transaction commits. */
-  async enqueue(tx: Tx, msg: EdocMessage): Promise<string> {
-    const [messageId] = await this.enqueueAll(tx, [msg]);
-    return messageId as string;
+  /**
+   * Returns the messageId. Nothing is sent before the transaction commits. The row goes out as a
+   * pipelined write (no round trip of its own): a message id the outbox already holds fails the
+   * transaction when it commits, with "the outbox of <schema> already holds message <id>".
+   */
+  enqueue(tx: Tx, msg: EdocMessage): Promise<string> {
+    return Promise.resolve(this.write(tx, [msg])[0] as string);
   }
 
   /**
-   * Several messages in one INSERT (a document's deliveries, one per recipient): one round trip
+   * Several messages in one INSERT (a document's deliveries, one per recipient): one statement
    * instead of one each. Returns their messageIds, in order.
    */
-  async enqueueAll(tx: Tx, msgs: EdocMessage[]): Promise<string[]> {
-    if (msgs.length === 0) return [];
+  enqueueAll(tx: Tx, msgs: EdocMessage[]): Promise<string[]> {
+    return Promise.resolve(msgs.length === 0 ? [] : this.write(tx, msgs));
+  }
+
+  private write(tx: Tx, msgs: EdocMessage[]): string[] {
     const messageIds = msgs.map((msg) => validateEdocMessage(msg));
     // The relay's wake-up goes in the same statement: PostgreSQL delivers it only at commit, not
     // at all on rollback, and once however many statements of a transaction ask for it.
-    const { rows } = await tx.query<{ inserted: number }>(
+    tx.pipelineWrite(
       `WITH inserted AS (
          INSERT INTO ${this.schema}.outbox (message_id, exchange, routing_key, message_type, body, headers, priority)
          SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::bytea[], $6::jsonb[], $7::int[])
-         ON CONFLICT (message_id) DO NOTHING
          RETURNING 1)
        SELECT count(*)::int AS inserted, pg_notify($8, $9) FROM inserted`,
       [
@@ -45,8 +50,10 @@ export class Outbox {
         OUTBOX_NOTIFY_CHANNEL,
         this.schema,
       ],
+      (error) => (sqlState(error) === UNIQUE_VIOLATION ? new Error(`the outbox of ${this.schema} already holds message ${messageIds.length === 1 ? messageIds[0] : `(one of ${messageIds.join(', ')})`}`) : error),
     );
-    if (rows[0]?.inserted !== msgs.length) throw new Error(`the outbox of ${this.schema} already holds message ${messageIds.length === 1 ? messageIds[0] : `(one of ${messageIds.join(', ')})`}`);
     return messageIds;
   }
 }
+
+const UNIQUE_VIOLATION = '23505';
