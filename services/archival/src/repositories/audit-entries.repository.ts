@@ -65,11 +65,14 @@ export class AuditEntriesRepository {
   async appendMany(tx: Tx, entries: NewEntry[]): Promise<StoredEntry[]> {
     if (entries.length === 0) return [];
     // The document heads are read after the lock, in a statement of their own (a join in the
-    // locking statement would see them as they were before the wait).
-    const { rows: heads } = await tx.query<{ seq: string; hash: string }>(`SELECT seq, hash FROM archival.audit_head WHERE id = 1 FOR UPDATE`);
+    // locking statement would see them as they were before the wait). Both leave together on the
+    // pipelined connection; the server runs the second once the first has the lock.
+    const [{ rows: heads }, docHeads] = await Promise.all([
+      tx.query<{ seq: string; hash: string }>(`SELECT seq, hash FROM archival.audit_head WHERE id = 1 FOR UPDATE`),
+      this.documentHeads(tx, entries),
+    ]);
     if (heads.length === 0) throw new Error('archival.audit_head has no row: the audit chain is not initialised (migration 002)');
     let head = { seq: Number(heads[0].seq), hash: heads[0].hash };
-    const docHeads = await this.documentHeads(tx, entries);
     const stored: StoredEntry[] = [];
     const rows: EntryColumns[] = [];
     for (const entry of entries) {
@@ -85,9 +88,9 @@ export class AuditEntriesRepository {
       });
     }
     const touched = [...new Set(rows.flatMap((row) => (row.document_id === null ? [] : [row.document_id])))];
-    // One round trip for the entries and both heads; jsonb carries each entry's array of units,
-    // which unnest would flatten.
-    await tx.query(
+    // One statement for the entries and both heads, pipelined with the COMMIT (the head lock is
+    // held a round trip less); jsonb carries each entry's array of units, which unnest would flatten.
+    tx.pipelineWrite(
       `WITH entries AS (
          INSERT INTO archival.audit_entries (seq, hash, prev_hash, event_type, message_id, document_id, doc_seq, org_codes, occurred_at, recorded_at, body)
          SELECT seq, hash, prev_hash, event_type, message_id, document_id, doc_seq, org_codes, occurred_at, recorded_at, body
