@@ -88,7 +88,9 @@ function figuresOf(output, logFile) {
     return Number(match[1]);
   };
   const cpu = Object.fromEntries([...output.matchAll(/^ {4}([a-z]+) +([\d.]+) ms$/gm)].map((m) => [m[1], Number(m[2])]));
-  return { documentsPerSecond: number(/documents per second +([\d.]+)/), steady: number(/steady state +([\d.]+)/), cpu };
+  // Printed by bench:e2e since 2026-12-06; an older commit's run has none.
+  const waits = output.match(/^ {4}all +(\d+)$/m);
+  return { documentsPerSecond: number(/documents per second +([\d.]+)/), steady: number(/steady state +([\d.]+)/), cpu, waits: waits === null ? undefined : Number(waits[1]) };
 }
 
 async function main() {
@@ -117,6 +119,7 @@ async function main() {
   row('documents a second', (r) => r.documentsPerSecond);
   row('steady state', (r) => r.steady);
   for (const service of services) row(`CPU ms a document: ${service}`, (r) => r.cpu[service]);
+  if ([...results.this, ...results[short]].every((r) => r.waits !== undefined)) row('waits a document, all', (r) => r.waits);
   if (!own.includes('--keep')) {
     rmSync(reference, { recursive: true, force: true });
     git('worktree', 'prune');

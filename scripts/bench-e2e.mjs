@@ -30,7 +30,8 @@ if (args.includes('--help')) {
       '  --cpu-prof DIR: each service writes a V8 CPU profile to DIR/<service>, and the hottest functions are printed\n' +
       '  --rate R: submit R documents a second on a fixed schedule (an open load: the latencies at that rate), not C in flight\n' +
       '  --midway "COMMAND": run a shell command once half the documents are submitted (e.g. stop a node of\n' +
-      '    deploy/rabbitmq-cluster.sh); the run must still deliver everything, once',
+      '    deploy/rabbitmq-cluster.sh); the run must still deliver everything, once\n' +
+      '  BENCH_NODE_FLAGS="--flag ...": extra node flags for every service (e.g. --single-threaded-gc), to try a V8 setting',
   );
   process.exit(0);
 }
@@ -89,10 +90,9 @@ function serviceCpuSeconds(pid) {
   } catch {
     return 0; // the service ended
   }
-  for (const entry of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+  for (const child of childrenOf(pid)) {
     try {
-      const fields = procStat(entry);
-      if (Number(fields[1]) === pid) total += withReaped(fields);
+      total += withReaped(procStat(child));
     } catch {
       // the process ended
     }
@@ -106,6 +106,51 @@ const pidsOf = (name) => {
     return [];
   }
 };
+
+/** The processes whose parent is `pid`. */
+function childrenOf(pid) {
+  const children = [];
+  for (const entry of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      if (Number(procStat(entry)[1]) === pid) children.push(Number(entry));
+    } catch {
+      // the process ended
+    }
+  }
+  return children;
+}
+
+/**
+ * Voluntary context switches of every thread of the processes: each is a time a thread slept until
+ * something woke it (an answer on a socket, a lock, the disk). Round trips are counted here, not in
+ * CPU-seconds, where this machine's run-to-run noise hides a few percent.
+ */
+function waitsOf(pids) {
+  let total = 0;
+  for (const pid of pids) {
+    let tasks;
+    try {
+      tasks = readdirSync(`/proc/${pid}/task`);
+    } catch {
+      continue; // the process ended
+    }
+    for (const task of tasks) {
+      try {
+        total += Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/task/${task}/status`, 'utf8'))?.[1] ?? 0);
+      } catch {
+        // the thread ended
+      }
+    }
+  }
+  return total;
+}
+
+function waitSnapshot(stack) {
+  const snapshot = Object.fromEntries(SERVICE_NAMES.map((name) => [name, waitsOf([stack.pid(name), ...childrenOf(stack.pid(name))])]));
+  snapshot.postgresql = waitsOf(pidsOf('postgres'));
+  snapshot.rabbitmq = waitsOf(pidsOf('beam.smp'));
+  return snapshot;
+}
 
 function cpuSnapshot(stack) {
   const snapshot = Object.fromEntries(SERVICE_NAMES.map((name) => [name, serviceCpuSeconds(stack.pid(name))]));
@@ -358,6 +403,7 @@ async function main() {
     const stopDesk = signerDesk(stack, databaseUrl);
     const workBefore = await postgresWork(db);
     const before = cpuSnapshot(stack);
+    const waitsBefore = waitSnapshot(stack);
     const started = performance.now();
     await submitAll(stack, pdf);
     const expected = DOCUMENTS * RECIPIENTS;
@@ -376,6 +422,7 @@ async function main() {
     const seconds = (performance.now() - started) / 1000;
     await midway;
     const after = cpuSnapshot(stack);
+    const waitsAfter = waitSnapshot(stack);
     const once = await checkOnce(db);
     await stopDesk();
     const workAfter = await postgresWork(db);
@@ -395,6 +442,10 @@ async function main() {
     line('submit → delivered', delivered);
     console.log('\n  CPU-seconds per document (the signers\' approvals included; a service with the processes it starts):');
     for (const name of [...SERVICE_NAMES, 'postgresql', 'rabbitmq']) console.log(`    ${name.padEnd(12)} ${((after[name] - before[name]) / DOCUMENTS * 1000).toFixed(1)} ms`);
+    console.log('\n  Waits per document (voluntary context switches of every thread: each a sleep until a socket, a lock or the disk woke it;\n  a PostgreSQL backend waits once a round trip, so these move with round trips where CPU-seconds are too noisy to show them):');
+    const waitsPerDocument = (name) => (waitsAfter[name] - waitsBefore[name]) / DOCUMENTS;
+    for (const name of [...SERVICE_NAMES, 'postgresql', 'rabbitmq']) console.log(`    ${name.padEnd(12)} ${waitsPerDocument(name).toFixed(0).padStart(5)}`);
+    console.log(`    ${'all'.padEnd(12)} ${[...SERVICE_NAMES, 'postgresql', 'rabbitmq'].reduce((sum, name) => sum + waitsPerDocument(name), 0).toFixed(0).padStart(5)}`);
     console.log(`\n  Checked: ${once.counts.issued} documents issued, ${once.counts.deliveries} deliveries, ${once.counts.entered} built-in arrivals entered once each, no 01 twice${once.problems.length === 0 ? '' : ` -- NOT SO: ${once.problems.join('; ')}`}`);
     if (once.problems.length > 0) process.exitCode = 1;
     const perDocument = (key) => ((workAfter[key] - workBefore[key]) / DOCUMENTS).toFixed(0);

@@ -50,7 +50,7 @@ export async function startStack({ root, s3 = false, beforeServices, cpuProfileD
       const log = openSync(join(dataDir, `${name}.log`), 'a');
       // With cpuProfileDir, each service writes a V8 CPU profile into <dir>/<service> when it stops.
       const profile = cpuProfileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${join(cpuProfileDir, name)}`];
-      const child = spawn(process.execPath, ['--enable-source-maps', ...profile, join(root, 'services', name, 'dist', 'main.js')], { env: { ...env, EDOC_PORT: String(ports.get(name)) }, stdio: ['ignore', log, log] });
+      const child = spawn(process.execPath, ['--enable-source-maps', ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean), ...profile, join(root, 'services', name, 'dist', 'main.js')], { env: { ...env, EDOC_PORT: String(ports.get(name)) }, stdio: ['ignore', log, log] });
       children.set(name, child);
     }
     cleanups.push(async () => {
