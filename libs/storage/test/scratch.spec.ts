@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { scratchPath, sweepScratchFolders, withScratchFolder } from '@edoc/storage';
@@ -39,6 +39,20 @@ describe('scratch folders', () => {
     ).rejects.toThrow('signing refused');
     expect(existsSync(seen)).toBe(false);
     expect(await readdir(parent)).toEqual([]);
+  });
+
+  it('makes a missing parent (private to the service) on first use, and removes a folder left empty or already gone', async () => {
+    const nested = join(parent, 'tmp', 'signing');
+    let emptied = '';
+    await withScratchFolder(async (dir) => {
+      emptied = dir;
+      await writeFile(join(dir, 'output.pdf'), 'moved away by the store');
+      await rm(join(dir, 'output.pdf'));
+    }, nested);
+    expect(existsSync(emptied)).toBe(false);
+    expect((await stat(nested)).mode & 0o777).toBe(0o700);
+    await expect(withScratchFolder((dir) => rm(dir, { recursive: true }), nested)).resolves.toBeUndefined();
+    expect(await readdir(nested)).toEqual([]);
   });
 
   it('sweeps only its own folders, and only old ones', async () => {

@@ -1,5 +1,5 @@
-import { createReadStream } from 'node:fs';
-import { chmod, link, mkdir, open, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { chmodSync, createReadStream, linkSync, mkdirSync, rmSync } from 'node:fs';
+import { open, readFile, readdir, stat } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { normaliseArchiveName, normaliseArchivePrefix } from '../archive-name';
@@ -41,16 +41,18 @@ export class FilesystemArchiveStore implements ArchiveStore {
     const finalPath = this.pathOf(key);
     const temp = await writeTempFile(join(this.root, TMP_DIR), data);
     const sha256 = temp.sha256;
+    // The metadata calls are synchronous: microseconds on a local disk, against 30-40 µs of CPU and
+    // two threads woken for each trip through libuv's thread pool. Archival keeps several objects a document.
     try {
-      await chmod(temp.path, 0o444);
+      chmodSync(temp.path, 0o444);
       try {
-        await mkdir(dirname(finalPath), { recursive: true });
+        mkdirSync(dirname(finalPath), { recursive: true });
       } catch (error) {
         if (isErrnoCode(error, 'EEXIST', 'ENOTDIR')) throw new InvalidArchiveNameError(key, 'a leading part of it is already an archived object');
         throw error;
       }
       try {
-        await link(temp.path, finalPath);
+        linkSync(temp.path, finalPath);
       } catch (error) {
         if (!isErrnoCode(error, 'EEXIST')) throw error;
         if (!(await stat(finalPath)).isFile()) throw new InvalidArchiveNameError(key, 'it is the folder of other archived objects');
@@ -59,7 +61,8 @@ export class FilesystemArchiveStore implements ArchiveStore {
       await syncDirectory(dirname(finalPath));
       return { key, sha256, locked: 'read-only-file' };
     } finally {
-      await rm(temp.path, { force: true });
+      // Once linked into place, removing this name frees no blocks: cheap enough for the event loop.
+      rmSync(temp.path, { force: true });
     }
   }
 

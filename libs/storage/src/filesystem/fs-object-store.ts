@@ -1,5 +1,5 @@
-import { createReadStream } from 'node:fs';
-import { chmod, mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { chmodSync, createReadStream, mkdirSync, renameSync, statSync } from 'node:fs';
+import { open, readdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { ChecksumMismatchError, ObjectNotFoundError } from '../errors';
@@ -59,6 +59,7 @@ export class FilesystemObjectStore implements ObjectStore {
       }
       try {
         await this.publish(path, sha256);
+        return { key, sha256, size };
       } catch (error) {
         // Another file system (the file outside the data folder): a copy, then the file goes.
         if (!isErrnoCode(error, 'EXDEV')) throw error;
@@ -93,7 +94,9 @@ export class FilesystemObjectStore implements ObjectStore {
 
   async stat(key: string): Promise<{ size: number } | undefined> {
     try {
-      const info = await stat(this.pathOf(sha256OfKey(key)));
+      // Synchronous, as the other metadata calls here: microseconds on a local disk, against 30-40 µs
+      // of CPU and two threads woken for a trip through libuv's thread pool.
+      const info = statSync(this.pathOf(sha256OfKey(key)));
       return { size: info.size };
     } catch (error) {
       if (isErrnoCode(error, 'ENOENT')) return undefined;
@@ -132,9 +135,9 @@ export class FilesystemObjectStore implements ObjectStore {
   /** Makes a complete, flushed file the object `sha256`: read-only, renamed into place, the rename itself made durable. */
   private async publish(file: string, sha256: string): Promise<void> {
     const finalPath = this.pathOf(sha256);
-    await chmod(file, 0o444);
-    await mkdir(dirname(finalPath), { recursive: true });
-    await rename(file, finalPath);
+    chmodSync(file, 0o444);
+    mkdirSync(dirname(finalPath), { recursive: true });
+    renameSync(file, finalPath);
     await syncDirectory(dirname(finalPath));
   }
 
