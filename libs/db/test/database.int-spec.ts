@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { Database, waitForDatabase } from '@edoc/db';
+import { Database, type Tx, waitForDatabase } from '@edoc/db';
 import { createTestDatabase, waitFor, type TestDatabase } from '@edoc/testing';
 
 describe('Database (real PostgreSQL)', () => {
@@ -58,8 +58,12 @@ describe('Database (real PostgreSQL)', () => {
     await expect(leaked!.query('SELECT 1')).rejects.toThrow(/already finished/);
   });
 
-  it('re-runs a serializable transaction that lost a serialization conflict', async () => {
-    await db.query('INSERT INTO counter VALUES (1, 0) ON CONFLICT (id) DO UPDATE SET n = 0');
+  /**
+   * Two serializable increments of counter `id` whose first attempts both read before either
+   * writes, so one loses; `write` sends the update. Returns the counter after both and the attempts made.
+   */
+  async function racedIncrements(id: number, write: (tx: Tx, n: number) => Promise<unknown> | void): Promise<{ n: number; runs: number }> {
+    await db.query('INSERT INTO counter VALUES ($1, 0) ON CONFLICT (id) DO UPDATE SET n = 0', [id]);
     let runs = 0;
     let release!: () => void;
     const bothRead = new Promise<void>((resolve) => (release = resolve));
@@ -68,18 +72,20 @@ describe('Database (real PostgreSQL)', () => {
       db.transaction(
         async (tx) => {
           runs++;
-          const { rows } = await tx.query<{ n: number }>('SELECT n FROM counter WHERE id = 1');
-          // Make the first attempts of both transactions read before either writes.
+          const { rows } = await tx.query<{ n: number }>('SELECT n FROM counter WHERE id = $1', [id]);
           if (++readers === 2) release();
           if (readers <= 2) await bothRead;
-          await tx.query('UPDATE counter SET n = $1 WHERE id = 1', [rows[0]!.n + 1]);
+          await write(tx, rows[0]!.n + 1);
         },
         { isolation: 'serializable' },
       );
     await Promise.all([increment(), increment()]);
-    const { rows } = await db.query<{ n: number }>('SELECT n FROM counter WHERE id = 1');
-    expect(rows[0]!.n).toBe(2);
-    expect(runs).toBe(3);
+    const { rows } = await db.query<{ n: number }>('SELECT n FROM counter WHERE id = $1', [id]);
+    return { n: rows[0]!.n, runs };
+  }
+
+  it('re-runs a serializable transaction that lost a serialization conflict', async () => {
+    await expect(racedIncrements(1, (tx, n) => tx.query('UPDATE counter SET n = $1 WHERE id = 1', [n]))).resolves.toEqual({ n: 2, runs: 3 });
   });
 
   it('commits a pipelined write with its transaction, in order with the statements after it', async () => {
@@ -116,25 +122,7 @@ describe('Database (real PostgreSQL)', () => {
   });
 
   it('re-runs a transaction whose pipelined write lost a serialization conflict', async () => {
-    await db.query('INSERT INTO counter VALUES (2, 0) ON CONFLICT (id) DO UPDATE SET n = 0');
-    let runs = 0;
-    let release!: () => void;
-    const bothRead = new Promise<void>((resolve) => (release = resolve));
-    let readers = 0;
-    const increment = () =>
-      db.transaction(
-        async (tx) => {
-          runs++;
-          const { rows } = await tx.query<{ n: number }>('SELECT n FROM counter WHERE id = 2');
-          if (++readers === 2) release();
-          if (readers <= 2) await bothRead;
-          tx.pipelineWrite('UPDATE counter SET n = $1 WHERE id = 2', [rows[0]!.n + 1]);
-        },
-        { isolation: 'serializable' },
-      );
-    await Promise.all([increment(), increment()]);
-    expect((await db.query<{ n: number }>('SELECT n FROM counter WHERE id = 2')).rows[0]!.n).toBe(2);
-    expect(runs).toBe(3);
+    await expect(racedIncrements(2, (tx, n) => tx.pipelineWrite('UPDATE counter SET n = $1 WHERE id = 2', [n]))).resolves.toEqual({ n: 2, runs: 3 });
   });
 
   it('refuses a pipelined write after its transaction ended', async () => {
