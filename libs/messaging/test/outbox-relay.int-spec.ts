@@ -50,6 +50,26 @@ describe('Outbox and OutboxRelay (real PostgreSQL and RabbitMQ)', () => {
     expect(rows[0]!.count).toBe('1');
   });
 
+  it('rejects, rather than throws at the call, a message that is not valid, and its transaction writes nothing', async () => {
+    let thrownAtCall: unknown;
+    await expect(
+      env.db.transaction(async (tx) => {
+        await tx.query('INSERT INTO svc.documents VALUES ($1)', ['d-invalid']);
+        let queued: Promise<string>;
+        try {
+          queued = outbox.enqueue(tx, { ...failedMessage('edoc.events', 'document.failed', 'd-invalid'), messageId: 'not-a-uuid' });
+        } catch (error) {
+          thrownAtCall = error;
+          throw error;
+        }
+        await queued;
+      }),
+    ).rejects.toThrow(/messageId must be a UUID/);
+    expect(thrownAtCall).toBeUndefined();
+    expect((await env.db.query('SELECT id FROM svc.documents WHERE id = $1', ['d-invalid'])).rows).toHaveLength(0);
+    expect((await env.db.query('SELECT seq FROM svc.outbox')).rows).toHaveLength(0);
+  });
+
   it('publishes what was committed, with its properties, and nothing of a rolled-back transaction', async () => {
     const committedId = randomUUID();
     await env.db.transaction(async (tx) => {
