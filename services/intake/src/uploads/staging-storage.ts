@@ -28,7 +28,9 @@ export class StagingStorage {
   _handleFile(request: IncomingMessage & { res?: ServerResponse }, file: MulterFilePart, done: Done): void {
     this.stage(file.stream)
       .then((staged) => {
-        const remove = () => void rm(staged.path, { force: true });
+        // A removal that fails (the folder made unwritable, say) must not end the process as an
+        // unhandled rejection: the orphan sweeper removes what is left, later.
+        const remove = () => void rm(staged.path, { force: true }).catch(() => undefined);
         if (request.res === undefined || request.res.closed) remove();
         else request.res.once('close', remove);
         done(null, staged);
