@@ -82,7 +82,7 @@ function cpuSeconds(pids) {
  * CPU seconds of a service with the processes it starts (the page reader it keeps running, and any
  * it started and reaped): what they cost the machine is the service's cost.
  */
-function serviceCpuSeconds(pid) {
+function serviceCpuSeconds(pid, children) {
   const withReaped = (fields) => (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / TICKS;
   let total = 0;
   try {
@@ -90,7 +90,7 @@ function serviceCpuSeconds(pid) {
   } catch {
     return 0; // the service ended
   }
-  for (const child of childrenOf(pid)) {
+  for (const child of children) {
     try {
       total += withReaped(procStat(child));
     } catch {
@@ -145,18 +145,22 @@ function waitsOf(pids) {
   return total;
 }
 
-function waitSnapshot(stack) {
-  const snapshot = Object.fromEntries(SERVICE_NAMES.map((name) => [name, waitsOf([stack.pid(name), ...childrenOf(stack.pid(name))])]));
-  snapshot.postgresql = waitsOf(pidsOf('postgres'));
-  snapshot.rabbitmq = waitsOf(pidsOf('beam.smp'));
-  return snapshot;
-}
-
-function cpuSnapshot(stack) {
-  const snapshot = Object.fromEntries(SERVICE_NAMES.map((name) => [name, serviceCpuSeconds(stack.pid(name))]));
-  snapshot.postgresql = cpuSeconds(pidsOf('postgres'));
-  snapshot.rabbitmq = cpuSeconds(pidsOf('beam.smp'));
-  return snapshot;
+/** CPU-seconds and waits so far of each service (with the processes it started), of PostgreSQL and of RabbitMQ. */
+function snapshot(stack) {
+  const cpu = {};
+  const waits = {};
+  for (const name of SERVICE_NAMES) {
+    const pid = stack.pid(name);
+    const children = childrenOf(pid);
+    cpu[name] = serviceCpuSeconds(pid, children);
+    waits[name] = waitsOf([pid, ...children]);
+  }
+  for (const [name, command] of [['postgresql', 'postgres'], ['rabbitmq', 'beam.smp']]) {
+    const pids = pidsOf(command);
+    cpu[name] = cpuSeconds(pids);
+    waits[name] = waitsOf(pids);
+  }
+  return { cpu, waits };
 }
 
 /** What PostgreSQL did in the exchange's database: transactions and rows written, from its statistics. */
@@ -402,8 +406,7 @@ async function main() {
   try {
     const stopDesk = signerDesk(stack, databaseUrl);
     const workBefore = await postgresWork(db);
-    const before = cpuSnapshot(stack);
-    const waitsBefore = waitSnapshot(stack);
+    const { cpu: before, waits: waitsBefore } = snapshot(stack);
     const started = performance.now();
     await submitAll(stack, pdf);
     const expected = DOCUMENTS * RECIPIENTS;
@@ -421,8 +424,7 @@ async function main() {
     }
     const seconds = (performance.now() - started) / 1000;
     await midway;
-    const after = cpuSnapshot(stack);
-    const waitsAfter = waitSnapshot(stack);
+    const { cpu: after, waits: waitsAfter } = snapshot(stack);
     const once = await checkOnce(db);
     await stopDesk();
     const workAfter = await postgresWork(db);
