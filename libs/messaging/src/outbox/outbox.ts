@@ -33,13 +33,13 @@ export class Outbox {
   private write(tx: Tx, msgs: EdocMessage[]): string[] {
     const messageIds = msgs.map((msg) => validateEdocMessage(msg));
     // The relay's wake-up goes in the same statement: PostgreSQL delivers it only at commit, not
-    // at all on rollback, and once however many statements of a transaction ask for it.
+    // at all on rollback, and once however many statements of a transaction ask for it. The insert
+    // writes every row or fails the statement, so nothing is counted.
     tx.pipelineWrite(
       `WITH inserted AS (
          INSERT INTO ${this.schema}.outbox (message_id, exchange, routing_key, message_type, body, headers, priority)
-         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::bytea[], $6::jsonb[], $7::int[])
-         RETURNING 1)
-       SELECT count(*)::int AS inserted, pg_notify($8, $9) FROM inserted`,
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::bytea[], $6::jsonb[], $7::int[]))
+       SELECT pg_notify($8, $9)`,
       [
         messageIds,
         msgs.map((msg) => msg.exchange),
