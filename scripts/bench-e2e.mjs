@@ -196,6 +196,8 @@ function busiestTables(before, after, documents, count) {
 /** The signers at their desks: each waiting request approved by its signer through the API. */
 function signerDesk(stack, databaseUrl) {
   const pool = new Pool({ connectionString: databaseUrl, max: 1 });
+  // The stack's database is dropped with its connections when a run fails: that is not the error to report.
+  pool.on('error', () => undefined);
   let stopped = false;
   const done = (async () => {
     while (!stopped) {
@@ -214,10 +216,20 @@ function signerDesk(stack, databaseUrl) {
       if (rows.length === 0) await sleep(20);
     }
   })();
-  return async () => {
-    stopped = true;
-    await done;
-    await pool.end();
+  // A failed poll ends the desk; the run reports it when it stops the desk, not as an unhandled rejection.
+  const ended = done.then(
+    () => undefined,
+    (error) => error,
+  );
+  let stoppedOnce;
+  return () => {
+    stoppedOnce ??= (async () => {
+      stopped = true;
+      const error = await ended;
+      await pool.end();
+      if (error !== undefined) throw new Error(`the signers' desk stopped: ${error.message}`);
+    })();
+    return stoppedOnce;
   };
 }
 
@@ -403,8 +415,8 @@ async function main() {
   });
   const db = new Client({ connectionString: databaseUrl });
   await db.connect();
+  const stopDesk = signerDesk(stack, databaseUrl);
   try {
-    const stopDesk = signerDesk(stack, databaseUrl);
     const workBefore = await postgresWork(db);
     const { cpu: before, waits: waitsBefore } = snapshot(stack);
     const started = performance.now();
@@ -457,6 +469,8 @@ async function main() {
     console.log(`    raw RabbitMQ: ${expected} persistent messages published with confirms to a quorum queue and consumed: ${rabbitSeconds.toFixed(2)} s (${(expected / rabbitSeconds).toFixed(0)}/s); the exchange's deliveries/s is ${((expected / seconds) / (expected / rabbitSeconds) * 100).toFixed(1)}% of it`);
     console.log(`    raw PostgreSQL: ${expected} single-row inserts, ${CONCURRENCY} connections: ${postgresSeconds.toFixed(2)} s (${(expected / postgresSeconds).toFixed(0)}/s); the exchange's deliveries/s is ${((expected / seconds) / (expected / postgresSeconds) * 100).toFixed(1)}% of it`);
   } finally {
+    // Stopped already on success (and its failure thrown there); after another failure, that one is reported.
+    await stopDesk().catch(() => undefined);
     await db.end();
     await stack.stop();
   }
