@@ -1,11 +1,11 @@
 import { readdirSync, existsSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { Client } from 'pg';
-import { waitFor } from '@edoc/testing';
+import { filesUnder, waitFor } from '@edoc/testing';
 import { TestExchange } from '../support/test-exchange';
 import { http, submissionForm } from '../support/http';
 import { makePdf } from '../support/pdf-fixtures';
@@ -18,14 +18,6 @@ const good = { type: 'CV', subject: 'Về việc kiểm tra', recipients: ['000.
 function filesNamed(dir: string, part: string): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && e.name.includes(part)).map((e) => e.name);
-}
-
-/** Files below `dir`, by path relative to it (named, so that a failure says what was left). */
-function filesIn(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile())
-    .map((e) => relative(dir, join(e.parentPath, e.name)));
 }
 
 describe('bad submissions are refused with a reason, and nothing is stored, numbered or sent', () => {
@@ -111,9 +103,9 @@ describe('bad submissions are refused with a reason, and nothing is stored, numb
     const counts = await db.query(`SELECT (SELECT count(*) FROM intake.documents) AS documents, (SELECT count(*) FROM intake.register_entries) AS entries, (SELECT count(*) FROM intake.outbox) AS messages`);
     expect(counts.rows[0]).toEqual({ documents: '0', entries: '0', messages: '0' });
     // The audit trail's checkpoints may be there (sign-ins are audited); no document's file may.
-    expect(filesIn(join(exchange.dataFolder, 'storage')).filter((path) => !path.startsWith('edoc-archive/audit/checkpoints/'))).toEqual([]);
+    expect(filesUnder(join(exchange.dataFolder, 'storage')).filter((path) => !path.startsWith('edoc-archive/audit/checkpoints/'))).toEqual([]);
     // The staged uploads went with their answers.
-    await waitFor('the staging folder to be empty', () => filesIn(join(exchange.dataFolder, 'tmp', 'uploads')).length === 0, { timeoutMs: 5_000 });
+    await waitFor('the staging folder to be empty', () => filesUnder(join(exchange.dataFolder, 'tmp', 'uploads')).length === 0, { timeoutMs: 5_000 });
   });
 
   it('answers a repeated submission with the same Idempotency-Key with the first document, not a second one', async () => {

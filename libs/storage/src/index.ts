@@ -10,4 +10,5 @@ export { S3ArchiveStore } from './s3/s3-archive-store';
 export { createS3Client } from './s3/s3-client';
 export { createObjectStore, createArchiveStore, filesystemBucketPath } from './create-stores';
 export { writeTempFile, type WrittenTemp, type TempFileOptions } from './filesystem/temp-file';
-export { scratchPath, withScratchFolder, sweepScratchFolders } from './scratch';
+export { scratchPath, withScratchFolder, sweepScratchFolders, removeIdleScratchFolders } from './scratch';
+export { ScratchFolderPool } from './scratch-folder-pool';

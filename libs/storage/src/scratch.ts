@@ -1,9 +1,9 @@
-import { mkdirSync, mkdtempSync, rmdirSync } from 'node:fs';
 import { readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EdocConfig } from '@edoc/config';
 import { isErrnoCode } from './filesystem/fs-errors';
+import { ScratchFolderPool } from './scratch-folder-pool';
 
 const PREFIX = 'edoc-';
 
@@ -16,44 +16,26 @@ export function scratchPath(config: Pick<EdocConfig, 'dataDir'>, purpose: string
   return join(config.dataDir, 'tmp', purpose);
 }
 
+/** Folders of finished work, kept empty for the next: see ScratchFolderPool. */
+const folders = new ScratchFolderPool(PREFIX);
+
 /**
- * Runs `use` in a new private folder under `parent` (the system's temporary folder by default) and
- * removes the folder with everything in it afterwards, whether `use` succeeded or threw.
- *
- * The folder is made and, when `use` left it empty, removed with synchronous calls: on a local disk
- * each takes a few microseconds, where a trip through libuv's thread pool costs 30-40 µs of CPU
- * and wakes two threads. Signing and archival make several such folders a document.
+ * Runs `use` in a private, empty folder under `parent` (the system's temporary folder by default),
+ * and afterwards removes everything `use` left in it, whether it succeeded or threw. A folder left
+ * empty is kept for the next work rather than removed and made again (ScratchFolderPool).
  */
 export async function withScratchFolder<T>(use: (dir: string) => Promise<T>, parent: string = tmpdir()): Promise<T> {
-  const dir = makeScratchFolder(parent);
+  const dir = folders.take(parent);
   try {
     return await use(dir);
   } finally {
-    await removeScratchFolder(dir);
+    await folders.give(parent, dir);
   }
 }
 
-function makeScratchFolder(parent: string): string {
-  try {
-    return mkdtempSync(join(parent, PREFIX));
-  } catch (error) {
-    // The parent is made once, on first use, rather than asked for before every folder.
-    if (!isErrnoCode(error, 'ENOENT')) throw error;
-    mkdirSync(parent, { recursive: true, mode: 0o700 });
-    return mkdtempSync(join(parent, PREFIX));
-  }
-}
-
-async function removeScratchFolder(dir: string): Promise<void> {
-  try {
-    rmdirSync(dir);
-  } catch (error) {
-    // Files are left in it (a copy that was read, a failed step): removed in the thread pool,
-    // where a large file's unlink does not hold the event loop.
-    if (isErrnoCode(error, 'ENOENT')) return;
-    if (!isErrnoCode(error, 'ENOTEMPTY', 'EEXIST')) throw error;
-    await rm(dir, { recursive: true, force: true });
-  }
+/** Removes the empty folders kept for later work (as the process does when it exits). */
+export function removeIdleScratchFolders(): void {
+  folders.drain();
 }
 
 /**

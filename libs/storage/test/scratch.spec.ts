@@ -1,22 +1,25 @@
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { scratchPath, sweepScratchFolders, withScratchFolder } from '@edoc/storage';
+import { removeIdleScratchFolders, scratchPath, sweepScratchFolders, withScratchFolder } from '@edoc/storage';
+import { filesUnder } from '@edoc/testing';
 
 describe('scratch folders', () => {
   let parent: string;
   beforeEach(async () => {
     parent = await mkdtemp(join(tmpdir(), 'edoc-scratch-test-'));
   });
-  afterEach(() => rm(parent, { recursive: true, force: true }));
+  afterEach(async () => {
+    removeIdleScratchFolders();
+    await rm(parent, { recursive: true, force: true });
+  });
 
   it('lives under <dataDir>/tmp/<purpose>', () => {
     expect(scratchPath({ dataDir: '/srv/edoc' }, 'signing')).toBe('/srv/edoc/tmp/signing');
     expect(() => scratchPath({ dataDir: '/srv/edoc' }, '../x')).toThrow(/lower-case letters, digits and hyphens/);
   });
 
-  it('gives a fresh folder and removes it with its files afterwards', async () => {
+  it('gives an empty folder and removes its files afterwards', async () => {
     let seen = '';
     const result = await withScratchFolder(async (dir) => {
       seen = dir;
@@ -25,10 +28,10 @@ describe('scratch folders', () => {
     }, parent);
     expect(result).toBe(42);
     expect(seen.startsWith(parent)).toBe(true);
-    expect(existsSync(seen)).toBe(false);
+    expect(filesUnder(parent)).toEqual([]);
   });
 
-  it('removes the folder also when the work fails, and passes the failure on', async () => {
+  it('removes the files also when the work fails, and passes the failure on', async () => {
     let seen = '';
     await expect(
       withScratchFolder(async (dir) => {
@@ -37,11 +40,12 @@ describe('scratch folders', () => {
         throw new Error('signing refused');
       }, parent),
     ).rejects.toThrow('signing refused');
-    expect(existsSync(seen)).toBe(false);
+    expect(await readdir(seen)).toEqual([]);
+    removeIdleScratchFolders();
     expect(await readdir(parent)).toEqual([]);
   });
 
-  it('makes a missing parent (private to the service) on first use, and removes a folder left empty or already gone', async () => {
+  it('makes a missing parent (private to the service) on first use, keeps a folder left empty for the next work, and forgets one already gone', async () => {
     const nested = join(parent, 'tmp', 'signing');
     let emptied = '';
     await withScratchFolder(async (dir) => {
@@ -49,10 +53,33 @@ describe('scratch folders', () => {
       await writeFile(join(dir, 'output.pdf'), 'moved away by the store');
       await rm(join(dir, 'output.pdf'));
     }, nested);
-    expect(existsSync(emptied)).toBe(false);
     expect((await stat(nested)).mode & 0o777).toBe(0o700);
+    expect(await readdir(emptied)).toEqual([]);
+    let reused = '';
+    await withScratchFolder(async (dir) => {
+      reused = dir;
+    }, nested);
+    expect(reused).toBe(emptied);
     await expect(withScratchFolder((dir) => rm(dir, { recursive: true }), nested)).resolves.toBeUndefined();
     expect(await readdir(nested)).toEqual([]);
+  });
+
+  it('gives work running at the same time folders of their own, and removes the idle ones on request', async () => {
+    const seen = await Promise.all(
+      [1, 2, 3].map((index) =>
+        withScratchFolder(async (dir) => {
+          await writeFile(join(dir, 'copy.pdf'), `work ${index}`);
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          expect(await readFile(join(dir, 'copy.pdf'), 'utf8')).toBe(`work ${index}`);
+          await rm(join(dir, 'copy.pdf'));
+          return dir;
+        }, parent),
+      ),
+    );
+    expect(new Set(seen).size).toBe(3);
+    expect((await readdir(parent)).length).toBe(3);
+    removeIdleScratchFolders();
+    expect(await readdir(parent)).toEqual([]);
   });
 
   it('sweeps only its own folders, and only old ones', async () => {

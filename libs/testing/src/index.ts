@@ -8,3 +8,4 @@ export * from './hostile-pdf/hostile-pdf';
 export * from './hostile-pdf/hostile-corpus';
 export * from './softhsm';
 export * from './migrated-database';
+export * from './files-under';

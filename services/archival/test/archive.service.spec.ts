@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PDFDocument } from 'pdf-lib';
@@ -8,6 +8,7 @@ import type { Directory } from '@edoc/directory';
 import { signPdf } from '@edoc/pdf-sign';
 import { createIssuingCa, createRootCa, issueOrganisationCertificate, loadSigningIdentity } from '@edoc/pki';
 import { FilesystemArchiveStore, FilesystemObjectStore, sha256Hex } from '@edoc/storage';
+import { filesUnder } from '@edoc/testing';
 import type { ArchivalSettings } from '../src/config/archival-settings';
 import { IssuedFilesRepository } from '../src/repositories/issued-files.repository';
 import type { ArchiveRecord, RecordsRepository } from '../src/repositories/records.repository';
@@ -103,7 +104,7 @@ describe('ArchiveService.onIssued', () => {
     const { service, tamper } = await setup(dir);
     tamper(PDF, Buffer.from('%PDF-1.7 swapped'));
     await expect(service.onIssued(issued(), 'message-1')).rejects.toMatchObject({ name: 'PermanentMessageError', message: expect.stringContaining('does not hash to') });
-    expect(readdirSync(join(dir, 'tmp', 'archival'))).toEqual([]);
+    expect(filesUnder(join(dir, 'tmp', 'archival'))).toEqual([]);
   });
 
   it('refuses, for good, a claim check that names no object', async () => {
@@ -120,7 +121,7 @@ describe('ArchiveService.onIssued', () => {
     expect(await archive.get(document.name)).toEqual(PDF);
     expect(await archive.get(attachment.name)).toEqual(ATTACHMENT);
     expect([document.size, attachment.size]).toEqual([PDF.length, ATTACHMENT.length]);
-    expect(readdirSync(join(dir, 'tmp', 'archival'))).toEqual([]);
+    expect(filesUnder(join(dir, 'tmp', 'archival'))).toEqual([]);
   });
 
   it('verifies the signatures of the document and its attachment, and counts the pages, from the scratch copies', async () => {
@@ -146,6 +147,6 @@ describe('ArchiveService.onIssued', () => {
       { name: 'attachment-1.pdf', report: { valid: true, fileLength: attachment.length } },
     ]);
     expect((await stored('metadata-xml')).toString()).toContain('<SoTrang>3</SoTrang>');
-    expect(readdirSync(join(dir, 'tmp', 'archival'))).toEqual([]);
+    expect(filesUnder(join(dir, 'tmp', 'archival'))).toEqual([]);
   });
 });

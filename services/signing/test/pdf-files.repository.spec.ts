@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EdocConfig } from '@edoc/config';
 import { create, FileRefSchema } from '@edoc/contracts';
 import { PermanentMessageError } from '@edoc/messaging';
 import { FilesystemObjectStore } from '@edoc/storage';
+import { filesUnder } from '@edoc/testing';
 import { PdfFilesRepository } from '../src/repositories/pdf-files.repository';
 
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
@@ -39,7 +40,7 @@ describe('PdfFilesRepository', () => {
     const signed = Buffer.concat([original, Buffer.from('\n% signed')]);
     expect(result).toMatchObject({ objectKey: `sha256/${sha256(signed)}`, sha256: sha256(signed), size: BigInt(signed.length), fileName: 'cong-van.pdf', mediaType: 'application/pdf' });
     expect(await store.get(result.objectKey)).toEqual(signed);
-    expect(await readdir(scratch())).toEqual([]);
+    expect(filesUnder(scratch())).toEqual([]);
   });
 
   it('removes its scratch files when the transform fails, and passes the failure on', async () => {
@@ -53,7 +54,7 @@ describe('PdfFilesRepository', () => {
       }),
     ).rejects.toThrow('the time-stamp authority did not answer');
     expect(existsSync(seen)).toBe(false);
-    expect(await readdir(scratch())).toEqual([]);
+    expect(filesUnder(scratch())).toEqual([]);
   });
 
   it('refuses for good a claim check whose object hashes to something else, without running the transform', async () => {
@@ -62,7 +63,7 @@ describe('PdfFilesRepository', () => {
     const transform = jest.fn();
     await expect(files.transform(ref, 'x.pdf', transform)).rejects.toThrow(new PermanentMessageError(`object ${ref.objectKey} does not hash to the claim check's SHA-256 ${ref.sha256}`));
     expect(transform).not.toHaveBeenCalled();
-    expect(await readdir(scratch())).toEqual([]);
+    expect(filesUnder(scratch())).toEqual([]);
   });
 
   it('refuses for good a claim check that points at no object', async () => {
