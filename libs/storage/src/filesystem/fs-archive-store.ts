@@ -1,4 +1,4 @@
-import { chmodSync, createReadStream, linkSync, mkdirSync, rmSync } from 'node:fs';
+import { chmodSync, createReadStream, linkSync, mkdirSync, unlinkSync } from 'node:fs';
 import { open, readFile, readdir, stat } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -8,6 +8,7 @@ import { assertArchiveInput, discardInput, sha256OfStream } from '../hashing';
 import type { ArchivePutOptions, ArchiveStore, ArchivedObject } from '../stores';
 import { assertRetainUntil } from '../retention';
 import { isErrnoCode } from './fs-errors';
+import { inFolderMadeOnDemand } from './folder-on-demand';
 import { syncDirectory, writeTempFile } from './temp-file';
 
 const TMP_DIR = '.tmp';
@@ -46,14 +47,9 @@ export class FilesystemArchiveStore implements ArchiveStore {
     try {
       chmodSync(temp.path, 0o444);
       try {
-        mkdirSync(dirname(finalPath), { recursive: true });
+        inFolderMadeOnDemand(dirname(finalPath), () => linkSync(temp.path, finalPath), () => this.makeFolderOf(key, finalPath));
       } catch (error) {
-        if (isErrnoCode(error, 'EEXIST', 'ENOTDIR')) throw new InvalidArchiveNameError(key, 'a leading part of it is already an archived object');
-        throw error;
-      }
-      try {
-        linkSync(temp.path, finalPath);
-      } catch (error) {
+        if (isErrnoCode(error, 'ENOTDIR')) throw new InvalidArchiveNameError(key, 'a leading part of it is already an archived object');
         if (!isErrnoCode(error, 'EEXIST')) throw error;
         if (!(await stat(finalPath)).isFile()) throw new InvalidArchiveNameError(key, 'it is the folder of other archived objects');
         if ((await sha256OfStream(createReadStream(finalPath))) !== sha256) throw new ArchiveConflictError(key);
@@ -62,7 +58,16 @@ export class FilesystemArchiveStore implements ArchiveStore {
       return { key, sha256, locked: 'read-only-file' };
     } finally {
       // Once linked into place, removing this name frees no blocks: cheap enough for the event loop.
-      rmSync(temp.path, { force: true });
+      removeName(temp.path);
+    }
+  }
+
+  private makeFolderOf(key: string, finalPath: string): void {
+    try {
+      mkdirSync(dirname(finalPath), { recursive: true });
+    } catch (error) {
+      if (isErrnoCode(error, 'EEXIST', 'ENOTDIR')) throw new InvalidArchiveNameError(key, 'a leading part of it is already an archived object');
+      throw error;
     }
   }
 
@@ -130,5 +135,14 @@ export class FilesystemArchiveStore implements ArchiveStore {
 
   private pathOf(key: string): string {
     return join(this.root, ...key.split('/'));
+  }
+}
+
+/** unlink(2), a name already gone being no error: rmSync would ask lstat(2) first. */
+function removeName(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch (error) {
+    if (!isErrnoCode(error, 'ENOENT')) throw error;
   }
 }

@@ -1,4 +1,4 @@
-import { chmodSync, createReadStream, mkdirSync, renameSync, statSync } from 'node:fs';
+import { chmodSync, createReadStream, renameSync, statSync } from 'node:fs';
 import { open, readdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -7,6 +7,7 @@ import { assertPutInput, assertWithinLimit, measureFile, sha256Hex, sha256OfStre
 import { isObjectKey, normaliseSha256, objectKeyFor, sha256OfKey } from '../object-key';
 import type { ObjectStore, PutOptions, StoredObject } from '../stores';
 import { isErrnoCode } from './fs-errors';
+import { inFolderMadeOnDemand } from './folder-on-demand';
 import { syncDirectory, writeTempFile } from './temp-file';
 
 /**
@@ -136,8 +137,7 @@ export class FilesystemObjectStore implements ObjectStore {
   private async publish(file: string, sha256: string): Promise<void> {
     const finalPath = this.pathOf(sha256);
     chmodSync(file, 0o444);
-    mkdirSync(dirname(finalPath), { recursive: true });
-    renameSync(file, finalPath);
+    inFolderMadeOnDemand(dirname(finalPath), () => renameSync(file, finalPath));
     await syncDirectory(dirname(finalPath));
   }
 

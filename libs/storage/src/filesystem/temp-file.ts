@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { closeSync, fsync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, fsync, openSync } from 'node:fs';
 import { open, rm } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { HashingMeter, assertWithinLimit, sha256Hex } from '../hashing';
+import { inFolderMadeOnDemandAsync } from './folder-on-demand';
 
 export interface WrittenTemp {
   path: string;
@@ -28,10 +29,8 @@ export interface TempFileOptions {
  */
 export async function writeTempFile(dir: string, data: Buffer | Readable, opts: TempFileOptions = {}): Promise<WrittenTemp> {
   const { maxBytes, durable = true } = opts;
-  // Synchronous: a few microseconds on a local disk, and the folder is there nearly always.
-  mkdirSync(dir, { recursive: true });
   const path = join(dir, `${randomUUID()}.part`);
-  const handle = await open(path, 'wx', 0o600);
+  const handle = await inFolderMadeOnDemandAsync(dir, () => open(path, 'wx', 0o600));
   try {
     let sha256: string;
     let size: number;
