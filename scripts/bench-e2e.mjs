@@ -28,6 +28,7 @@ if (args.includes('--help')) {
       '  defaults: 500 documents to the 20 wards, 8 in flight, 1024 KB PDFs\n' +
       '  profiles of the issue: --recipients 1 (single recipient), --size-kb 200 (small files)\n' +
       '  --cpu-prof DIR: each service writes a V8 CPU profile to DIR/<service>, and the hottest functions are printed\n' +
+      '  --sync-fs: time each service\'s synchronous file-system calls (each holds its event loop) and print them per document\n' +
       '  --rate R: submit R documents a second on a fixed schedule (an open load: the latencies at that rate), not C in flight\n' +
       '  --midway "COMMAND": run a shell command once half the documents are submitted (e.g. stop a node of\n' +
       '    deploy/rabbitmq-cluster.sh); the run must still deliver everything, once\n' +
@@ -43,6 +44,7 @@ const RATE = args.includes('--rate') ? value('--rate', NaN) : undefined;
 if (RATE !== undefined && !(RATE > 0)) throw new Error('--rate is a number of documents a second above 0');
 const LOAD = RATE === undefined ? `${CONCURRENCY} in flight` : `${RATE} a second`;
 const CPU_PROFILE_DIR = args.includes('--cpu-prof') ? resolve(args[args.indexOf('--cpu-prof') + 1]) : undefined;
+const SYNC_FS_DIR = args.includes('--sync-fs') ? require('node:fs').mkdtempSync(join(require('node:os').tmpdir(), 'edoc-bench-sync-fs-')) : undefined;
 const MIDWAY = args.includes('--midway') ? args[args.indexOf('--midway') + 1] : undefined;
 if (![1, 20].includes(RECIPIENTS)) throw new Error('--recipients is 20 (all wards) or 1');
 
@@ -408,6 +410,7 @@ async function main() {
   const stack = await startStack({
     root,
     cpuProfileDir: CPU_PROFILE_DIR,
+    syncFsDir: SYNC_FS_DIR,
     beforeServices: async ({ env }) => {
       databaseUrl = env.EDOC_DATABASE_URL;
       amqpUrl = env.EDOC_AMQP_URL;
@@ -474,10 +477,31 @@ async function main() {
     await db.end();
     await stack.stop();
   }
+  if (SYNC_FS_DIR !== undefined) {
+    console.log('\n  Synchronous file-system calls, the whole run (start included): the event loop held, a document:');
+    for (const line of syncFsSummary(SYNC_FS_DIR, SERVICE_NAMES, DOCUMENTS)) console.log(`    ${line}`);
+    require('node:fs').rmSync(SYNC_FS_DIR, { recursive: true, force: true });
+  }
   if (CPU_PROFILE_DIR !== undefined) {
     console.log(`\n  Hottest functions by self time (profiles in ${CPU_PROFILE_DIR}):`);
     for (const line of hottestFunctions(CPU_PROFILE_DIR, SERVICE_NAMES, 8)) console.log(`    ${line}`);
   }
+}
+
+/** Per service: how long its synchronous file calls held the event loop a document, and the calls that held it most. */
+function syncFsSummary(dir, services, documents) {
+  const { existsSync } = require('node:fs');
+  return services.flatMap((name) => {
+    const path = join(dir, `${name}.json`);
+    if (!existsSync(path)) return [`${name.padEnd(12)} (no timings: the service did not exit normally)`];
+    const calls = Object.entries(JSON.parse(readFileSync(path, 'utf8'))).filter(([, total]) => total.calls > 0);
+    const ms = calls.reduce((sum, [, total]) => sum + total.ms, 0);
+    const top = calls
+      .sort(([, a], [, b]) => b.ms - a.ms)
+      .slice(0, 4)
+      .map(([call, total]) => `${call} ${(total.calls / documents).toFixed(1)}× ${(total.ms / total.calls).toFixed(2)} ms (max ${total.maxMs.toFixed(1)})`);
+    return [`${name.padEnd(12)} ${(ms / documents).toFixed(2).padStart(6)} ms   ${top.join(', ')}`];
+  });
 }
 
 main().catch((error) => {

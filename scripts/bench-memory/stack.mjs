@@ -14,7 +14,7 @@ const require = createRequire(import.meta.url);
 export const SERVICE_NAMES = ['identity', 'intake', 'signing', 'routing', 'archival', 'metrics'];
 
 /** `beforeServices({ dataDir, env })` runs after provisioning, before the services start: e.g. to move keys to an HSM. */
-export async function startStack({ root, s3 = false, beforeServices, cpuProfileDir }) {
+export async function startStack({ root, s3 = false, beforeServices, cpuProfileDir, syncFsDir }) {
   const testing = require('@edoc/testing');
   const cleanups = [];
   const stop = async () => {
@@ -50,7 +50,9 @@ export async function startStack({ root, s3 = false, beforeServices, cpuProfileD
       const log = openSync(join(dataDir, `${name}.log`), 'a');
       // With cpuProfileDir, each service writes a V8 CPU profile into <dir>/<service> when it stops.
       const profile = cpuProfileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${join(cpuProfileDir, name)}`];
-      const child = spawn(process.execPath, ['--enable-source-maps', ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean), ...profile, join(root, 'services', name, 'dist', 'main.js')], { env: { ...env, EDOC_PORT: String(ports.get(name)) }, stdio: ['ignore', log, log] });
+      // With syncFsDir, each service times its synchronous file-system calls into <dir>/<service>.json when it stops.
+      const syncFs = syncFsDir === undefined ? [] : ['--require', join(root, 'scripts', 'bench-memory', 'sync-fs-timing.cjs')];
+      const child = spawn(process.execPath, ['--enable-source-maps', ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean), ...profile, ...syncFs, join(root, 'services', name, 'dist', 'main.js')], { env: { ...env, EDOC_PORT: String(ports.get(name)), ...(syncFsDir === undefined ? {} : { BENCH_SYNC_FS_DIR: syncFsDir }) }, stdio: ['ignore', log, log] });
       children.set(name, child);
     }
     cleanups.push(async () => {
