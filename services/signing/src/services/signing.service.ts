@@ -1,9 +1,9 @@
 import { rename } from 'node:fs/promises';
 import { Injectable, Logger } from '@nestjs/common';
 import { clone, DocumentMetadata, DocumentMetadataSchema, DocumentNumbered, DocumentSubmitted, FileRef, SignatureApproved, timestampDate, timestampFromDate } from '@edoc/contracts';
-import { Database } from '@edoc/db';
+import { Database, type Tx } from '@edoc/db';
 import { Directory } from '@edoc/directory';
-import { Inbox, PermanentMessageError } from '@edoc/messaging';
+import { InboxTransactions, PermanentMessageError } from '@edoc/messaging';
 import { addValidationDataFile, PdfSignError, signPdfFile, timestampPdfFile, type SignatureAppearance, type SignFileOptions } from '@edoc/pdf-sign';
 import { isTokenUnavailable, type ParsedCertificate } from '@edoc/pki';
 import { EventOutbox, isUrgent } from '@edoc/runtime';
@@ -35,7 +35,7 @@ export class SigningService {
 
   constructor(
     private readonly db: Database,
-    private readonly inbox: Inbox,
+    private readonly transactions: InboxTransactions,
     private readonly jobs: JobsRepository,
     private readonly credentials: CredentialsRepository,
     private readonly timestamps: TimestampService,
@@ -63,11 +63,10 @@ export class SigningService {
       if (!(error instanceof DocumentCannotBeSigned)) throw error;
       return this.fail(metadata, event, messageId, 'person_signature', error.message);
     }
-    await this.db.transaction(async (tx) => {
-      if (!(await this.inbox.claim(tx, messageId, 'signing.request'))) return;
-      const requestedAt = event.submittedAt === undefined ? new Date() : timestampDate(event.submittedAt);
-      await this.jobs.insert(tx, { metadata, mainFile: event.mainFile!, attachments: event.attachments, submittedBy: event.submittedBy, requestedAt, state: 'awaiting_signature' });
-    });
+    const requestedAt = event.submittedAt === undefined ? new Date() : timestampDate(event.submittedAt);
+    await this.transactions.once('signing.request', messageId, (tx) =>
+      this.jobs.insert(tx, { metadata, mainFile: event.mainFile!, attachments: event.attachments, submittedBy: event.submittedBy, requestedAt, state: 'awaiting_signature' }),
+    );
   }
 
   /** The signer approved (the evidence is recorded): the person's signature goes on the draft. */
@@ -102,8 +101,7 @@ export class SigningService {
       await this.fail(metadata, undefined, messageId ?? `retry:${job.documentId}`, 'person_signature', error.message);
       return 'skipped';
     }
-    await this.db.transaction(async (tx) => {
-      if (messageId !== undefined && !(await this.inbox.claim(tx, messageId, 'signing.person'))) return;
+    await this.once('signing.person', messageId, async (tx) => {
       if (!(await this.jobs.markPersonSigned(tx, metadata.documentId, signed))) return;
       await this.events.emit(tx, 'personSignatureApplied', { documentId: metadata.documentId, issuerCode: metadata.issuerCode, signedFile: signed, signedAt: timestampFromDate(new Date()) }, { urgent: isUrgent(metadata.priority) });
     });
@@ -162,21 +160,19 @@ export class SigningService {
       await this.fail(metadata, undefined, messageId ?? `retry:${job.documentId}:issue`, 'organisation_signature', error.message);
       return 'skipped';
     }
-    const done = await this.db.transaction(async (tx) => {
-      if (messageId !== undefined && !(await this.inbox.claim(tx, messageId, 'signing.organisation'))) return false;
+    const done = await this.once('signing.organisation', messageId, async (tx) => {
       if (!(await this.jobs.markIssued(tx, job.documentId, metadata, issued))) return false;
       await this.events.emit(tx, 'documentIssued', { metadata, file: issued, attachments, issuedAt: timestampFromDate(issuedAt) }, { urgent: isUrgent(metadata.priority) });
       return true;
     });
-    if (!done) return 'skipped';
+    if (done !== true) return 'skipped';
     this.logger.log(`issued ${numberNotation} of ${job.issuerCode} (${job.documentId})`);
     return 'issued';
   }
 
   private async fail(metadata: DocumentMetadata, submitted: DocumentSubmitted | undefined, messageId: string, stage: string, reason: string): Promise<void> {
     this.logger.warn(`document ${metadata.documentId} cannot be signed (${stage}): ${reason}`);
-    await this.db.transaction(async (tx) => {
-      if (!(await this.inbox.claim(tx, messageId, `signing.${stage}`))) return;
+    await this.transactions.once(`signing.${stage}`, messageId, async (tx) => {
       if (submitted !== undefined) {
         const requestedAt = submitted.submittedAt === undefined ? new Date() : timestampDate(submitted.submittedAt);
         await this.jobs.insert(tx, { metadata, mainFile: submitted.mainFile!, attachments: submitted.attachments, submittedBy: submitted.submittedBy, requestedAt, state: 'failed', failureReason: reason });
@@ -185,6 +181,16 @@ export class SigningService {
       }
       await this.events.emit(tx, 'documentFailed', { documentId: metadata.documentId, issuerCode: metadata.issuerCode, stage, reason, failedAt: timestampFromDate(new Date()) });
     });
+  }
+
+  /**
+   * Runs `apply` once for the message `messageId`, in the transaction that claims it (shared with
+   * the other messages handled at the same moment, see InboxTransactions); without a message (the
+   * retry of jobs that waited for an HSM), in a transaction of its own: the state it moves from
+   * keeps that once. Undefined when the message was handled before.
+   */
+  private once<T>(consumer: string, messageId: string | undefined, apply: (tx: Tx) => Promise<T>): Promise<T | undefined> {
+    return messageId === undefined ? this.db.transaction(apply) : this.transactions.once(consumer, messageId, apply);
   }
 
   /** The signer's certificate, for the revocation data of the issued document; none when it cannot be read. */
