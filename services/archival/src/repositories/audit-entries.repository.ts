@@ -46,6 +46,12 @@ const toEntry = (row: Row): AuditEntryRow => ({
   prevHash: row.prev_hash,
 });
 
+/** The chain's head and the heads of some documents' chains, read under the head lock. */
+export interface ChainHeads {
+  head: { seq: number; hash: string };
+  docHeads: Map<string, { docSeq: number; hash: string }>;
+}
+
 /** The append-only audit chain in archival.audit_entries. */
 @Injectable()
 export class AuditEntriesRepository {
@@ -57,22 +63,31 @@ export class AuditEntriesRepository {
   }
 
   /**
-   * Appends entries, in the order given, inside the caller's transaction. The head row's lock
-   * serialises appends of every archival instance until that transaction ends, so seq order is
-   * commit order and no two entries ever claim the same predecessor; a batch pays for the lock,
-   * the reads and the writes once.
+   * Takes the chain's head lock, and reads the head and the heads of the documents of `entries`.
+   * The head row's lock serialises appends of every archival instance until the transaction ends,
+   * so seq order is commit order and no two entries ever claim the same predecessor. The document
+   * heads are read after the lock, in a statement of their own (a join in the locking statement
+   * would see them as they were before the wait). Both leave together on the pipelined connection;
+   * the server runs the second once the first has the lock.
    */
-  async appendMany(tx: Tx, entries: NewEntry[]): Promise<StoredEntry[]> {
-    if (entries.length === 0) return [];
-    // The document heads are read after the lock, in a statement of their own (a join in the
-    // locking statement would see them as they were before the wait). Both leave together on the
-    // pipelined connection; the server runs the second once the first has the lock.
+  async lockChain(tx: Tx, entries: readonly NewEntry[]): Promise<ChainHeads> {
     const [{ rows: heads }, docHeads] = await Promise.all([
       tx.query<{ seq: string; hash: string }>(`SELECT seq, hash FROM archival.audit_head WHERE id = 1 FOR UPDATE`),
       this.documentHeads(tx, entries),
     ]);
     if (heads.length === 0) throw new Error('archival.audit_head has no row: the audit chain is not initialised (migration 002)');
-    let head = { seq: Number(heads[0].seq), hash: heads[0].hash };
+    return { head: { seq: Number(heads[0].seq), hash: heads[0].hash }, docHeads };
+  }
+
+  /**
+   * Appends entries, in the order given, inside the caller's transaction, after taking the chain's
+   * lock (lockChain) or with the heads of a lockChain the caller already sent in this transaction
+   * for these entries or more. A batch pays for the lock, the reads and the writes once.
+   */
+  async appendMany(tx: Tx, entries: NewEntry[], locked?: Promise<ChainHeads>): Promise<StoredEntry[]> {
+    if (entries.length === 0) return [];
+    const { head: chainHead, docHeads } = await (locked ?? this.lockChain(tx, entries));
+    let head = chainHead;
     const stored: StoredEntry[] = [];
     const rows: EntryColumns[] = [];
     for (const entry of entries) {
@@ -105,7 +120,7 @@ export class AuditEntriesRepository {
     return stored;
   }
 
-  private async documentHeads(tx: Tx, entries: NewEntry[]): Promise<Map<string, { docSeq: number; hash: string }>> {
+  private async documentHeads(tx: Tx, entries: readonly NewEntry[]): Promise<Map<string, { docSeq: number; hash: string }>> {
     const documentIds = [...new Set(entries.map((entry) => entry.documentId).filter((id) => id !== ''))];
     if (documentIds.length === 0) return new Map();
     const { rows } = await tx.query<{ document_id: string; doc_seq: number; hash: string }>(
