@@ -95,7 +95,7 @@ export class FilesystemObjectStore implements ObjectStore {
 
   async stat(key: string): Promise<{ size: number } | undefined> {
     try {
-      // Synchronous, as the other metadata calls here: microseconds on a local disk, against 30-40 µs
+      // Synchronous, as the other metadata calls here: a few µs of CPU on a local disk, against 30-40 µs
       // of CPU and two threads woken for a trip through libuv's thread pool.
       const info = statSync(this.pathOf(sha256OfKey(key)));
       return { size: info.size };
