@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, rmdirSync } from 'node:fs';
 import { rm, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { inFolderMadeOnDemand } from './filesystem/folder-on-demand';
 import { isErrnoCode } from './filesystem/fs-errors';
 
 interface IdleFolder {
@@ -77,15 +78,9 @@ export class ScratchFolderPool {
     }
   }
 
+  /** The parent is made (private to the service) on first use, rather than asked for before every folder. */
   private make(parent: string): string {
-    try {
-      return mkdtempSync(join(parent, this.prefix));
-    } catch (error) {
-      // The parent is made once, on first use, rather than asked for before every folder.
-      if (!isErrnoCode(error, 'ENOENT')) throw error;
-      mkdirSync(parent, { recursive: true, mode: 0o700 });
-      return mkdtempSync(join(parent, this.prefix));
-    }
+    return inFolderMadeOnDemand(parent, () => mkdtempSync(join(parent, this.prefix)), () => mkdirSync(parent, { recursive: true, mode: 0o700 }));
   }
 
   private removeIdleOnExit(): void {
