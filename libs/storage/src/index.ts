@@ -9,6 +9,7 @@ export { S3ObjectStore } from './s3/s3-object-store';
 export { S3ArchiveStore } from './s3/s3-archive-store';
 export { createS3Client } from './s3/s3-client';
 export { createObjectStore, createArchiveStore, filesystemBucketPath } from './create-stores';
+export { removeFile } from './filesystem/remove-file';
 export { writeTempFile, type WrittenTemp, type TempFileOptions } from './filesystem/temp-file';
 export { scratchPath, withScratchFolder, sweepScratchFolders, removeIdleScratchFolders } from './scratch';
 export { ScratchFolderPool } from './scratch-folder-pool';

@@ -1,5 +1,5 @@
 import { chmodSync, createReadStream, renameSync, statSync } from 'node:fs';
-import { open, readdir, readFile, rm } from 'node:fs/promises';
+import { open, readdir, readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { ChecksumMismatchError, ObjectNotFoundError } from '../errors';
@@ -8,6 +8,7 @@ import { isObjectKey, normaliseSha256, objectKeyFor, sha256OfKey } from '../obje
 import type { ObjectStore, PutOptions, StoredObject } from '../stores';
 import { isErrnoCode } from './fs-errors';
 import { inFolderMadeOnDemand } from './folder-on-demand';
+import { removeFile } from './remove-file';
 import { syncDirectory, writeTempFile } from './temp-file';
 
 /**
@@ -41,7 +42,7 @@ export class FilesystemObjectStore implements ObjectStore {
       if (!(await this.exists(key))) await this.publish(temp.path, temp.sha256);
       return { key, sha256: temp.sha256, size: temp.size };
     } finally {
-      await rm(temp.path, { force: true });
+      await removeFile(temp.path);
     }
   }
 
@@ -67,7 +68,7 @@ export class FilesystemObjectStore implements ObjectStore {
         await this.put(createReadStream(path), { ...opts, expectedSha256: sha256 });
       }
     }
-    await rm(path, { force: true });
+    await removeFile(path);
     return { key, sha256, size };
   }
 
@@ -110,7 +111,7 @@ export class FilesystemObjectStore implements ObjectStore {
   }
 
   async delete(key: string): Promise<void> {
-    await rm(this.pathOf(sha256OfKey(key)), { force: true });
+    await removeFile(this.pathOf(sha256OfKey(key)));
   }
 
   async verify(key: string): Promise<boolean> {

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { closeSync, fsync, openSync } from 'node:fs';
-import { open, rm } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { HashingMeter, assertWithinLimit, sha256Hex } from '../hashing';
 import { inFolderMadeOnDemandAsync } from './folder-on-demand';
+import { removeFile } from './remove-file';
 
 export interface WrittenTemp {
   path: string;
@@ -56,7 +57,7 @@ export async function writeTempFile(dir: string, data: Buffer | Readable, opts: 
     return { path, sha256, size };
   } catch (error) {
     await handle.close().catch(() => undefined);
-    await rm(path, { force: true });
+    await removeFile(path);
     throw error;
   }
 }

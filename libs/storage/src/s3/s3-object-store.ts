@@ -1,11 +1,11 @@
 import { createReadStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import type { Client } from 'minio';
 import { ChecksumMismatchError, ObjectNotFoundError } from '../errors';
 import { assertPutInput, assertWithinLimit, measureFile, readAll, sha256Hex, sha256OfStream } from '../hashing';
 import { isObjectKey, normaliseSha256, objectKeyFor, sha256OfKey } from '../object-key';
 import type { ObjectStore, PutOptions, StoredObject } from '../stores';
+import { removeFile } from '../filesystem/remove-file';
 import { writeTempFile } from '../filesystem/temp-file';
 import { withScratchFolder } from '../scratch';
 import { BucketGuard } from './bucket-guard';
@@ -54,7 +54,7 @@ export class S3ObjectStore implements ObjectStore {
     const { sha256, size } = await measureFile(path, opts.maxBytes);
     if (expected !== undefined && expected !== sha256) throw new ChecksumMismatchError(expected, sha256);
     const stored = await this.upload(sha256, size, () => createReadStream(path), { 'Content-Type': opts.mediaType ?? DEFAULT_MEDIA_TYPE });
-    await rm(path, { force: true });
+    await removeFile(path);
     return stored;
   }
 

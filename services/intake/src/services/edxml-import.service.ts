@@ -1,6 +1,6 @@
 import { createHash, randomUUID, X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConflictException, ForbiddenException, HttpException, Inject, Injectable, Logger, PayloadTooLargeException, UnprocessableEntityException } from '@nestjs/common';
 import { type FileRef, type FileRefSchema, type MessageInitShape, timestampFromDate } from '@edoc/contracts';
@@ -12,7 +12,7 @@ import type { Principal } from '@edoc/identity';
 import { PermanentMessageError } from '@edoc/messaging';
 import { districtTrust, readTrustedRoots, type TrustedRoot } from '@edoc/pki';
 import { EDOC_CONFIG, EventOutbox, isUrgent, OBJECT_STORE, pkiDirOf } from '@edoc/runtime';
-import { objectKeyFor, type ObjectStore } from '@edoc/storage';
+import { objectKeyFor, removeFile, type ObjectStore } from '@edoc/storage';
 import { checkPdfUpload, HEAD_BYTES, TAIL_BYTES } from '../domain/pdf-upload';
 import { validateInWorker } from '../edxml/package-validation';
 import { EdxmlImportsRepository } from '../repositories/edxml-imports.repository';
@@ -63,7 +63,7 @@ export class EdxmlImportService {
       if (upload.size > DEFAULT_MAX_PACKAGE_BYTES) throw new PayloadTooLargeException(`the package is ${upload.size} bytes, more than the limit of ${DEFAULT_MAX_PACKAGE_BYTES}`);
       return await this.register(principal, await readFile(upload.path), upload.sha256);
     } finally {
-      await rm(upload.path, { force: true });
+      await removeFile(upload.path);
     }
   }
 

@@ -1,4 +1,4 @@
-import { readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { ConflictException, ForbiddenException, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
 import { applyStatus, type MessageInitShape, type StatusCode, statusCodeText, type StatusReportSchema, timestampFromDate } from '@edoc/contracts';
 import { Database } from '@edoc/db';
@@ -7,6 +7,7 @@ import { readStatusMessage } from '@edoc/edxml';
 import { Inbox, PermanentMessageError } from '@edoc/messaging';
 import type { Principal } from '@edoc/identity';
 import { EventOutbox } from '@edoc/runtime';
+import { removeFile } from '@edoc/storage';
 import { statusMessageXml } from '../domain/edxml-status';
 import { isUuid } from '../domain/uuid';
 import { DeliveriesRepository } from '../repositories/deliveries.repository';
@@ -75,7 +76,7 @@ export class EdxmlStatusService {
     try {
       return await this.apply(principal, await readFile(upload.path));
     } finally {
-      await rm(upload.path, { force: true });
+      await removeFile(upload.path);
     }
   }
 

@@ -1,11 +1,10 @@
 import { BadRequestException, ConflictException, HttpException, Inject, Injectable, PayloadTooLargeException, UnprocessableEntityException, UnsupportedMediaTypeException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { rm } from 'node:fs/promises';
 import { create, DocumentMetadataSchema, FileRef, FileRefSchema, printable, timestampFromDate } from '@edoc/contracts';
 import { Database } from '@edoc/db';
 import { Directory } from '@edoc/directory';
 import type { Principal } from '@edoc/identity';
-import { objectKeyFor, type ObjectStore } from '@edoc/storage';
+import { objectKeyFor, removeFile, type ObjectStore } from '@edoc/storage';
 import { EDOC_CONFIG, EventOutbox, isUrgent, OBJECT_STORE } from '@edoc/runtime';
 import type { EdocConfig } from '@edoc/config';
 import { checkPdfUpload, HEAD_BYTES, TAIL_BYTES, UploadProblem } from '../domain/pdf-upload';
@@ -61,7 +60,7 @@ export class SubmissionService {
       return await this.submitStaged(principal, input, main, attachments, idempotencyKey);
     } finally {
       // A file the preflight rewrote (its active content stripped) sits beside its upload's.
-      await Promise.all([main, ...attachments].map((file) => (file === undefined ? undefined : rm(strippedPathOf(file.path), { force: true }))));
+      await Promise.all([main, ...attachments].map((file) => (file === undefined ? undefined : removeFile(strippedPathOf(file.path)))));
     }
   }
 

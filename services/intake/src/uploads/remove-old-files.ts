@@ -1,4 +1,5 @@
-import { readdir, rm, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
+import { removeFile } from '@edoc/storage';
 import { join } from 'node:path';
 
 /** Removes the files of `dir` last changed more than `ageMs` ago; a missing folder has none. */
@@ -15,7 +16,7 @@ export async function removeFilesOlderThan(dir: string, ageMs: number): Promise<
     const path = join(dir, name);
     const info = await stat(path).catch(() => undefined);
     if (info?.isFile() === true && Date.now() - info.mtimeMs > ageMs) {
-      await rm(path, { force: true });
+      await removeFile(path);
       removed++;
     }
   }

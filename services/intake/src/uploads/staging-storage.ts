@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { hashingPassThrough } from '@edoc/storage';
+import { hashingPassThrough, removeFile } from '@edoc/storage';
 
 /** What multer hands a storage engine for each file part (multer has no typings of its own here). */
 interface MulterFilePart {
@@ -30,7 +30,7 @@ export class StagingStorage {
       .then((staged) => {
         // A removal that fails (the folder made unwritable, say) must not end the process as an
         // unhandled rejection: the orphan sweeper removes what is left, later.
-        const remove = () => void rm(staged.path, { force: true }).catch(() => undefined);
+        const remove = () => void removeFile(staged.path).catch(() => undefined);
         if (request.res === undefined || request.res.closed) remove();
         else request.res.once('close', remove);
         done(null, staged);
@@ -40,7 +40,7 @@ export class StagingStorage {
 
   _removeFile(_request: IncomingMessage, file: { path?: string }, done: (error: Error | null) => void): void {
     if (file.path === undefined) return done(null);
-    rm(file.path, { force: true }).then(() => done(null), done);
+    removeFile(file.path).then(() => done(null), done);
   }
 
   private async stage(stream: Readable): Promise<{ path: string; sha256: string; size: number }> {
@@ -50,7 +50,7 @@ export class StagingStorage {
     try {
       await pipeline(stream, meter.stage, createWriteStream(path, { flags: 'wx', mode: 0o600 }));
     } catch (error) {
-      await rm(path, { force: true });
+      await removeFile(path);
       throw error;
     }
     return { path, ...meter.result() };
