@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +11,13 @@ import { appendUpdate } from './helpers/tamper';
  * verifyPdf given a path reads the file in blocks instead of holding it: the report must be the
  * one the Buffer form gives for the same bytes, whatever the file's signatures and revisions.
  */
-describe('verifyPdf given a file path', () => {
+/** Up to 1 MB a file is read whole when opened; past it, in blocks as the parser asks. */
+const SIZES: [string, number][] = [
+  ['a small file, read whole', 0],
+  ['a file over 1 MB, read in blocks', 1_500_000],
+];
+
+describe.each(SIZES)('verifyPdf given a file path: %s', (_size, paddingBytes) => {
   let pki: TestPki;
   let dir: string;
   let signed: Buffer;
@@ -20,7 +27,7 @@ describe('verifyPdf given a file path', () => {
   beforeAll(async () => {
     pki = makeTestPki();
     dir = mkdtempSync(join(tmpdir(), 'edoc-verify-path-'));
-    const input = await pdfLibDocument({ objectStreams: false, pages: 2 });
+    const input = await pdfLibDocument({ objectStreams: false, pages: 2, paddingBytes });
     signed = await signPdf(input, { identity: pki.personId, appearance: { kind: 'person', position: 'CHỦ TỊCH', fullName: 'Nguyễn Văn Đức' }, timestamp: pki.tsa });
     twice = await signPdf(signed, { identity: pki.orgId, appearance: { kind: 'invisible' } });
     // One validation time for both readings, so the reports can be compared whole.
@@ -71,6 +78,23 @@ describe('verifyPdf given a file path', () => {
     // Not two empty reports that merely agree: the signatures were read and judged.
     expect(fromPath.signatures.map((s) => s.indication)).toEqual(indications);
     expect(fromPath.fileLength).toBe(pdf.length);
+  });
+
+  test(paddingBytes === 0 ? 'the file is read once, when it is opened' : 'the file is read in pieces, none of them the whole file', () => {
+    const path = onDisk('counted.pdf', twice);
+    const reads = jest.spyOn(fs, 'readSync');
+    try {
+      expect(verifyPdf(path, trust).signatures).toHaveLength(2);
+      // readSync(fd, buffer, offset, length, position): the length asked for.
+      const lengths = reads.mock.calls.map((call) => (call as unknown[])[3] as number);
+      if (paddingBytes === 0) expect(lengths).toEqual([twice.length]);
+      else {
+        expect(lengths.length).toBeGreaterThan(1);
+        expect(Math.max(...lengths)).toBeLessThan(twice.length);
+      }
+    } finally {
+      reads.mockRestore();
+    }
   });
 
   test('the tampered byte is reported as such from a path', () => {

@@ -1,7 +1,7 @@
 import { PdfSignError } from '../errors';
 import { BufferSource, type ByteSource, FileSource } from './byte-source';
 
-/** A PDF in memory, or the path of one: a file is read in small blocks, so memory stays flat. */
+/** A PDF in memory, or the path of one: a file is read in small blocks (a small one whole, at once), so memory stays flat. */
 export type PdfInput = Buffer | string;
 
 export function withPdfSource<T>(input: PdfInput, use: (source: ByteSource) => T): T {

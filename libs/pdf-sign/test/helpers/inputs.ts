@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
@@ -6,8 +7,11 @@ import { run, withTempDir } from './external-tools';
 
 export const FIXTURES = join(__dirname, '..', 'fixtures');
 
-/** A small letter made by pdf-lib; `objectStreams` selects xref stream + object streams or a classic table. */
-export async function pdfLibDocument(opts: { pages?: number; objectStreams?: boolean; rotate?: number; cropBox?: boolean } = {}): Promise<Buffer> {
+/**
+ * A small letter made by pdf-lib; `objectStreams` selects xref stream + object streams or a classic
+ * table; `paddingBytes` attaches that many random bytes, for a file past a size threshold.
+ */
+export async function pdfLibDocument(opts: { pages?: number; objectStreams?: boolean; rotate?: number; cropBox?: boolean; paddingBytes?: number } = {}): Promise<Buffer> {
   const doc = await PDFDocument.create();
   const font = await doc.embedFont(StandardFonts.TimesRoman);
   for (let i = 0; i < (opts.pages ?? 2); i++) {
@@ -17,6 +21,7 @@ export async function pdfLibDocument(opts: { pages?: number; objectStreams?: boo
     if (opts.cropBox) page.setCropBox(20, 30, 550, 780);
   }
   doc.setTitle('edoc test');
+  if (opts.paddingBytes) await doc.attach(randomBytes(opts.paddingBytes), 'padding.bin', { mimeType: 'application/octet-stream' });
   return Buffer.from(await doc.save({ useObjectStreams: opts.objectStreams ?? true }));
 }
 
