@@ -28,6 +28,7 @@ if (args.includes('--help')) {
       '  defaults: 500 documents to the 20 wards, 8 in flight, 1024 KB PDFs\n' +
       '  profiles of the issue: --recipients 1 (single recipient), --size-kb 200 (small files)\n' +
       '  --cpu-prof DIR: each service writes a V8 CPU profile to DIR/<service>, and the hottest functions are printed\n' +
+      '  --keys rsa-2048|rsa-3072|ec-p256: the district PKI\'s key type (default rsa-2048, what `npm start` makes; ec-p256 signs in a fraction of the CPU)\n' +
       '  --sync-fs: time each service\'s synchronous file-system calls (each holds its event loop) and print them per document\n' +
       '  --rate R: submit R documents a second on a fixed schedule (an open load: the latencies at that rate), not C in flight\n' +
       '  --midway "COMMAND": run a shell command once half the documents are submitted (e.g. stop a node of\n' +
@@ -45,6 +46,8 @@ if (RATE !== undefined && !(RATE > 0)) throw new Error('--rate is a number of do
 const LOAD = RATE === undefined ? `${CONCURRENCY} in flight` : `${RATE} a second`;
 const CPU_PROFILE_DIR = args.includes('--cpu-prof') ? resolve(args[args.indexOf('--cpu-prof') + 1]) : undefined;
 const SYNC_FS_DIR = args.includes('--sync-fs') ? require('node:fs').mkdtempSync(join(require('node:os').tmpdir(), 'edoc-bench-sync-fs-')) : undefined;
+const KEYS = args.includes('--keys') ? args[args.indexOf('--keys') + 1] : 'rsa-2048';
+if (!['rsa-2048', 'rsa-3072', 'ec-p256'].includes(KEYS)) throw new Error('--keys is rsa-2048, rsa-3072 or ec-p256');
 const MIDWAY = args.includes('--midway') ? args[args.indexOf('--midway') + 1] : undefined;
 if (![1, 20].includes(RECIPIENTS)) throw new Error('--recipients is 20 (all wards) or 1');
 
@@ -404,13 +407,14 @@ async function main() {
   await writeLargePdf(scratch, SIZE_KB * 1024, 'Văn bản đo thông lượng');
   const pdf = readFileSync(scratch);
   require('node:fs').rmSync(scratch, { force: true });
-  console.log(`starting a scratch exchange; then ${DOCUMENTS} documents of ${SIZE_KB} KB to ${RECIPIENTS === 20 ? 'the 20 wards' : 'one ward'}, ${LOAD} ...`);
+  console.log(`starting a scratch exchange with ${KEYS} keys; then ${DOCUMENTS} documents of ${SIZE_KB} KB to ${RECIPIENTS === 20 ? 'the 20 wards' : 'one ward'}, ${LOAD} ...`);
   let databaseUrl = '';
   let amqpUrl = '';
   const stack = await startStack({
     root,
     cpuProfileDir: CPU_PROFILE_DIR,
     syncFsDir: SYNC_FS_DIR,
+    keyAlgorithm: KEYS,
     beforeServices: async ({ env }) => {
       databaseUrl = env.EDOC_DATABASE_URL;
       amqpUrl = env.EDOC_AMQP_URL;
@@ -449,7 +453,7 @@ async function main() {
     const rabbitSeconds = await rawRabbit(amqpUrl, expected);
     const postgresSeconds = await rawPostgres(databaseUrl, expected);
 
-    console.log(`\n${DOCUMENTS} documents × ${RECIPIENTS} recipients, ${SIZE_KB} KB, ${LOAD}: ${seconds.toFixed(1)} s\n`);
+    console.log(`\n${DOCUMENTS} documents × ${RECIPIENTS} recipients, ${SIZE_KB} KB, ${LOAD}, ${KEYS} keys: ${seconds.toFixed(1)} s\n`);
     console.log(`  documents per second    ${(DOCUMENTS / seconds).toFixed(1)}`);
     console.log(`  deliveries per second   ${(expected / seconds).toFixed(1)}`);
     const steady = steadyRate(rows);
