@@ -7,3 +7,4 @@ export { assertPostgresUrl, withDatabase, databaseName } from './connection-url'
 export { sqlState, isRetryableTransactionError } from './pg-errors';
 export { GroupCommit } from './group-commit';
 export { coalesceWrites } from './coalesced-writes';
+export { together } from './together';

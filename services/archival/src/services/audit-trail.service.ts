@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { DescMessage } from '@edoc/contracts';
 import type { NewEntry } from '@edoc/audit';
-import { Database, GroupCommit, type Tx } from '@edoc/db';
+import { Database, GroupCommit, together, type Tx } from '@edoc/db';
 import { Inbox } from '@edoc/messaging';
 import { entryForEvent } from '../domain/event-entries';
 import { AuditEntriesRepository } from '../repositories/audit-entries.repository';
@@ -87,10 +87,7 @@ export class AuditTrailService {
   private async claimAndAppend(tx: Tx, pending: PendingEntry[], claims: { messageId: string; consumer: string }[]): Promise<boolean[]> {
     const claimed = this.inbox.claimEach(tx, claims);
     const locked = this.entries.lockChain(tx, pending.map((item) => item.entry));
-    const [claimOutcome, lockOutcome] = await Promise.allSettled([claimed, locked]);
-    if (claimOutcome.status === 'rejected') throw claimOutcome.reason;
-    if (lockOutcome.status === 'rejected') throw lockOutcome.reason;
-    const fresh = claimOutcome.value;
+    const [fresh] = await together(claimed, locked);
     await this.entries.appendMany(tx, pending.filter((_, index) => fresh[index]).map((item) => item.entry), locked);
     return fresh;
   }
