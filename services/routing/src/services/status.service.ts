@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { applyStatus, BusinessType, DeliveryStatusChangedSchema, type MessageInitShape, StatusCode, statusCodeText, StatusReport, StatusesReported, timestampDate, timestampFromDate, type TransitionResult } from '@edoc/contracts';
-import { Database, type Tx } from '@edoc/db';
+import { Database, together, type Tx } from '@edoc/db';
 import { errorMessage, Inbox, PermanentMessageError, truncateReason } from '@edoc/messaging';
 import { EventOutbox } from '@edoc/runtime';
 import { type RoutedDelivery, RoutingRepository } from '../repositories/deliveries.repository';
@@ -74,8 +74,9 @@ export class StatusService {
   async onInternalReports(event: StatusesReported, messageId: string): Promise<void> {
     if (event.reports.length === 0) throw new PermanentMessageError('statuses.reported without reports');
     const refused = await this.db.transaction(async (tx) => {
-      if (!(await this.inbox.claim(tx, messageId, 'routing.status'))) return [];
-      const { changes, refusals } = await this.applyAll(tx, event.reports);
+      const applied = await this.claimAndApply(tx, messageId, event.reports);
+      if (applied === undefined) return [];
+      const { changes, refusals } = applied;
       if (changes.length > 0) await this.events.emit(tx, 'deliveryStatusesChanged', { changes });
       return refusals;
     });
@@ -84,21 +85,35 @@ export class StatusService {
 
   private async apply(report: StatusReport, messageId: string): Promise<void> {
     await this.db.transaction(async (tx) => {
-      if (!(await this.inbox.claim(tx, messageId, 'routing.status'))) return;
-      const { changes, refusals } = await this.applyAll(tx, [report]);
+      const applied = await this.claimAndApply(tx, messageId, [report]);
+      if (applied === undefined) return;
+      const { changes, refusals } = applied;
       if (refusals.length > 0) throw new PermanentMessageError(refusals[0] as string);
       if (changes.length > 0) await this.events.emit(tx, 'deliveryStatusChanged', changes[0] as DeliveryStatusChangeInit);
     });
   }
 
   /**
-   * Applies reports in their order, a statement for all of them at each step: the deliveries are
-   * locked together, each report is judged against its delivery's state (and changes it for the
-   * next report of the same delivery), and the accepted ones are stored together.
+   * The message's inbox claim and the lock of its deliveries leave together, a round trip fewer a
+   * report (a redelivery, which rarely comes, locks them for nothing and changes nothing).
+   * Undefined when the message was handled before. Nothing of the transaction is left running
+   * when it ends, whichever of the two failed.
    */
-  private async applyAll(tx: Tx, reports: readonly StatusReport[]): Promise<{ changes: DeliveryStatusChangeInit[]; refusals: string[] }> {
+  private async claimAndApply(tx: Tx, messageId: string, reports: readonly StatusReport[]): Promise<{ changes: DeliveryStatusChangeInit[]; refusals: string[] } | undefined> {
     const ids = [...new Set(reports.map((r) => r.deliveryId).filter((id) => /^[0-9a-f-]{36}$/i.test(id)))].sort();
-    const deliveries = ids.length === 0 ? new Map<string, RoutedDelivery>() : await this.routing.lockAll(tx, ids);
+    const [claimed, deliveries] = await together(
+      this.inbox.claim(tx, messageId, 'routing.status'),
+      ids.length === 0 ? Promise.resolve(new Map<string, RoutedDelivery>()) : this.routing.lockAll(tx, ids),
+    );
+    return claimed ? this.applyAll(tx, reports, deliveries) : undefined;
+  }
+
+  /**
+   * Applies reports in their order to their locked deliveries, a statement for all of them at each
+   * step: each report is judged against its delivery's state (and changes it for the next report
+   * of the same delivery), and the accepted ones are stored together.
+   */
+  private async applyAll(tx: Tx, reports: readonly StatusReport[], deliveries: Map<string, RoutedDelivery>): Promise<{ changes: DeliveryStatusChangeInit[]; refusals: string[] }> {
     const accepted: { delivery: RoutedDelivery; report: StatusReport; next: RoutedDelivery; recorded: StatusCode; occurredAt: Date }[] = [];
     const refusals: string[] = [];
     for (const report of reports) {
