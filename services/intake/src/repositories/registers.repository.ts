@@ -123,9 +123,12 @@ export class RegistersRepository {
     return (await this.insertAll(tx, [entry]))[0] as RegisterEntry;
   }
 
-  /** Several entries in one statement; returns them with their ids, in order. */
-  async insertAll(tx: Queryable, entries: readonly NewRegisterEntry[]): Promise<RegisterEntry[]> {
-    const stored = entries.map((entry) => ({ ...entry, entryId: randomUUID() }));
+  /**
+   * Several entries in one statement; returns them with their ids, in order. An entry may bring its
+   * id, so that a statement about it can be sent before this one has returned.
+   */
+  async insertAll(tx: Queryable, entries: readonly (NewRegisterEntry & { entryId?: string })[]): Promise<RegisterEntry[]> {
+    const stored = entries.map((entry) => ({ ...entry, entryId: entry.entryId ?? randomUUID() }));
     const column = <T>(pick: (entry: RegisterEntry) => T) => stored.map(pick);
     await tx.query(
       `INSERT INTO intake.register_entries (entry_id, org_code, book, year, series, number, medium, document_id, delivery_id, number_notation,

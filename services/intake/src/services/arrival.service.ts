@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { BuiltinDeliveries, Delivery, DocumentMetadata, FileRef, Medium, RegisterBook, StatusCode, timestampFromDate } from '@edoc/contracts';
-import { Database, GroupCommit, type Tx } from '@edoc/db';
+import { Database, GroupCommit, together, type Tx } from '@edoc/db';
 import { Directory, type Organisation } from '@edoc/directory';
 import { Inbox, PermanentMessageError } from '@edoc/messaging';
 import { type AnyEvent, EventOutbox, OBJECT_STORE } from '@edoc/runtime';
@@ -66,10 +67,13 @@ export class ArrivalService {
    */
   private async enterTogether(messages: ArrivalMessage[]): Promise<void[]> {
     await this.db.transaction(async (tx) => {
-      const claimed = await this.inbox.claimEach(tx, messages);
+      // The claims and the question which deliveries arrived before leave together, a round trip fewer.
+      const [claimed, seen] = await together(
+        this.inbox.claimEach(tx, messages),
+        this.deliveries.arrivedAmong(tx, messages.flatMap((message) => message.arrivals.map((a) => a.delivery.deliveryId))),
+      );
       const claimedMessages = messages.filter((_, index) => claimed[index]);
       if (claimedMessages.length === 0) return;
-      const seen = await this.deliveries.arrivedAmong(tx, claimedMessages.flatMap((message) => message.arrivals.map((a) => a.delivery.deliveryId)));
       const firstArrival = (arrival: Arrival) => {
         if (seen.has(arrival.delivery.deliveryId)) return false;
         seen.add(arrival.delivery.deliveryId);
@@ -116,11 +120,14 @@ export class ArrivalService {
   private async enter(tx: Tx, arrivals: Arrival[], now: Date) {
     const year = vietnamYear(now);
     const numbers = await this.registers.takeNumbers(tx, arrivals.map((a) => a.recipient.code), 'incoming', year, 'normal');
-    const entries = await this.registers.insertAll(
+    // The entries' ids are made here, so that the deliveries naming them go with the entries' insert.
+    const entryIds = arrivals.map(() => randomUUID());
+    const written = this.registers.insertAll(
       tx,
       arrivals.map(({ delivery, recipient, metadata }, index) => {
         const sender = this.directory.get(delivery.senderCode);
         return {
+          entryId: entryIds[index] as string,
           orgCode: recipient.code,
           book: 'incoming' as const,
           year,
@@ -139,7 +146,7 @@ export class ArrivalService {
         };
       }),
     );
-    await this.deliveries.recordArrivals(
+    const recorded = this.deliveries.recordArrivals(
       tx,
       arrivals.map(({ delivery, recipient, metadata, file }, index) => ({
         deliveryId: delivery.deliveryId,
@@ -150,9 +157,10 @@ export class ArrivalService {
         file,
         attachments: delivery.attachments,
         arrivedAt: now,
-        entryId: (entries[index] as RegisterEntry).entryId,
+        entryId: entryIds[index] as string,
       })),
     );
+    const [entries] = await together(written, recorded);
     return arrivals.map(({ delivery, recipient, metadata }, index) => ({
       report: { deliveryId: delivery.deliveryId, documentId: delivery.documentId, fromCode: recipient.code, status: StatusCode.ARRIVED, reportedAt: timestampFromDate(now), handler: 'edoc built-in inbox' },
       entry: {
