@@ -149,4 +149,26 @@ describe('registers (sổ đăng ký): numbers, paper documents, export', () => 
       ]),
     );
   });
+
+  it('fails a document whose number the register already holds (its counter set back by hand), with the reason and no entry of its own', async () => {
+    // Decree 30: a number and notation are never given twice in a year. Numbering takes the number
+    // and inserts the entry in statements sent together: the refusal must still be the register's.
+    const { rows } = await db.query<{ last_number: number }>(
+      `UPDATE intake.register_counters SET last_number = last_number - 1 WHERE org_code = $1 AND book = 'outgoing' AND series = 'normal' AND year = (SELECT max(year) FROM intake.register_counters WHERE org_code = $1 AND book = 'outgoing') RETURNING last_number`,
+      [DISTRICT],
+    );
+    expect(rows).toHaveLength(1);
+    const submitted = await http<{ documentId: string }>(exchange.url('intake', '/documents'), {
+      token: exchange.token('hbt.clerk'),
+      form: submissionForm({ type: 'TB', subject: 'Thông báo trùng số', recipients: [BACH_DANG], signer: 'hbt.signer', draftingUnit: 'VP' }, await makePdf('Thong bao trung so')),
+    });
+    expect(submitted.status).toBe(202);
+    const view = await waitFor('the document to fail at numbering', async () => {
+      const answer = await get<{ state: string; failure: { stage: string; reason: string } | null }>(`/documents/${submitted.body.documentId}`, 'hbt.clerk');
+      return answer.body.state === 'failed' ? answer.body : undefined;
+    }, { timeoutMs: 30_000 });
+    expect(view.failure).toEqual({ stage: 'numbering', reason: `the outgoing register of ${DISTRICT} already holds this number and notation` });
+    const own = await db.query(`SELECT 1 FROM intake.register_entries WHERE document_id = $1`, [submitted.body.documentId]);
+    expect(own.rows).toEqual([]);
+  });
 });

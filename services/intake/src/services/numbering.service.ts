@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { clone, DocumentMetadataSchema, Medium, PersonSignatureApplied, RegisterBook, timestampFromDate } from '@edoc/contracts';
-import { Database, sqlState } from '@edoc/db';
+import { Database, sqlState, together } from '@edoc/db';
 import { Directory } from '@edoc/directory';
 import { Inbox, PermanentMessageError } from '@edoc/messaging';
 import { EventOutbox, isUrgent } from '@edoc/runtime';
@@ -45,16 +45,17 @@ export class NumberingService {
   }
 
   private async number(tx: Parameters<Parameters<Database['transaction']>[0]>[0], event: PersonSignatureApplied, messageId: string): Promise<void> {
-    if (!(await this.inbox.claim(tx, messageId, 'intake.numbering'))) return;
-    const doc = await this.documents.findForUpdate(tx, event.documentId);
+    // Statements that do not wait for each other's answers leave together: three round trips
+    // instead of six, and the register's counter, a hot lock, is held for fewer of them.
+    const [claimed, doc] = await together(this.inbox.claim(tx, messageId, 'intake.numbering'), this.documents.findForUpdate(tx, event.documentId));
+    if (!claimed) return;
     if (doc === undefined) throw new PermanentMessageError(`person signature for unknown document ${event.documentId}`);
     if (doc.state !== 'awaiting_signature') return;
-    await this.documents.markPersonSigned(tx, doc.documentId);
     const issuer = this.directory.require(doc.issuerCode);
     const now = new Date();
     const year = vietnamYear(now);
     const series = doc.metadata.legalNormative ? 'legal' : 'normal';
-    const number = await this.registers.takeNextNumber(tx, issuer.code, 'outgoing', year, series);
+    const [, number] = await together(this.documents.markPersonSigned(tx, doc.documentId), this.registers.takeNextNumber(tx, issuer.code, 'outgoing', year, series));
     const notation = buildNotation(doc.metadata.typeCode, issuer.abbreviation, doc.metadata.draftingUnit);
     const issuedDate = vietnamDate(now);
     const metadata = clone(DocumentMetadataSchema, doc.metadata);
@@ -62,7 +63,7 @@ export class NumberingService {
     metadata.notation = notation;
     metadata.issuedDate = issuedDate;
     metadata.edxmlDocumentId = edxmlDocumentId(issuer.code, issuedDate, number, notation);
-    const entry = await this.registers.insert(tx, {
+    const [entry] = await together(this.registers.insert(tx, {
       orgCode: issuer.code,
       book: 'outgoing',
       year,
@@ -78,8 +79,7 @@ export class NumberingService {
       signer: [metadata.signer?.competence, metadata.signer?.position, metadata.signer?.fullName].filter(Boolean).join(' '),
       dueDate: metadata.dueDate,
       recordedAt: now,
-    });
-    await this.documents.markNumbered(tx, doc.documentId, metadata);
+    }), this.documents.markNumbered(tx, doc.documentId, metadata));
     await this.events.emit(tx, 'documentNumbered', {
       documentId: doc.documentId,
       issuerCode: issuer.code,
