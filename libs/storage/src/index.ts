@@ -10,6 +10,7 @@ export { S3ArchiveStore } from './s3/s3-archive-store';
 export { createS3Client } from './s3/s3-client';
 export { createObjectStore, createArchiveStore, filesystemBucketPath } from './create-stores';
 export { removeFile } from './filesystem/remove-file';
+export { inFolderMadeOnDemandAsync } from './filesystem/folder-on-demand';
 export { writeTempFile, type WrittenTemp, type TempFileOptions } from './filesystem/temp-file';
 export { scratchPath, withScratchFolder, sweepScratchFolders, removeIdleScratchFolders } from './scratch';
 export { ScratchFolderPool } from './scratch-folder-pool';

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { existsSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -27,6 +27,19 @@ describe('StagingStorage', () => {
     expect(existsSync(staged.path)).toBe(true);
     response.emit('close');
     await waitFor('the staged upload to be removed', () => !existsSync(staged.path));
+  });
+
+  it('makes its folder (owner-only) when an upload finds it missing, also after it was removed, and keeps each upload owner-only', async () => {
+    const dir = join(root, 'uploads');
+    const storage = new StagingStorage(dir);
+    const first = await stage(storage, Object.assign(new EventEmitter(), { closed: false }));
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    expect(statSync(first.path).mode & 0o777).toBe(0o600);
+    expect(readFileSync(first.path, 'latin1')).toBe('%PDF-1.7 staged');
+    rmSync(dir, { recursive: true });
+    const second = await stage(storage, Object.assign(new EventEmitter(), { closed: false }));
+    expect(readFileSync(second.path, 'latin1')).toBe('%PDF-1.7 staged');
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
   });
 
   it('survives a removal that fails, instead of ending the process with an unhandled rejection', async () => {

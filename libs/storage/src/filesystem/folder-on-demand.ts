@@ -18,13 +18,13 @@ export function inFolderMadeOnDemand<T>(dir: string, create: () => T, makeFolder
   }
 }
 
-/** inFolderMadeOnDemand for a `create` that is asynchronous. */
-export async function inFolderMadeOnDemandAsync<T>(dir: string, create: () => Promise<T>): Promise<T> {
+/** inFolderMadeOnDemand for a `create` that is asynchronous; `mode` is the mode of the folders it makes. */
+export async function inFolderMadeOnDemandAsync<T>(dir: string, create: () => Promise<T>, mode?: number): Promise<T> {
   try {
     return await create();
   } catch (error) {
     if (!isErrnoCode(error, 'ENOENT')) throw error;
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true, ...(mode === undefined ? {} : { mode }) });
     return create();
   }
 }

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { hashingPassThrough, removeFile } from '@edoc/storage';
+import { hashingPassThrough, inFolderMadeOnDemandAsync, removeFile } from '@edoc/storage';
 
 /** What multer hands a storage engine for each file part (multer has no typings of its own here). */
 interface MulterFilePart {
@@ -44,11 +43,12 @@ export class StagingStorage {
   }
 
   private async stage(stream: Readable): Promise<{ path: string; sha256: string; size: number }> {
-    await mkdir(this.dir, { recursive: true, mode: 0o700 });
     const path = join(this.dir, `${randomUUID()}.upload`);
+    // The folder is made when the first upload finds it missing, not asked for before each one.
+    const file = await inFolderMadeOnDemandAsync(this.dir, () => open(path, 'wx', 0o600), 0o700);
     const meter = hashingPassThrough();
     try {
-      await pipeline(stream, meter.stage, createWriteStream(path, { flags: 'wx', mode: 0o600 }));
+      await pipeline(stream, meter.stage, file.createWriteStream());
     } catch (error) {
       await removeFile(path);
       throw error;
