@@ -59,8 +59,9 @@ export class SubmissionService {
     try {
       return await this.submitStaged(principal, input, main, attachments, idempotencyKey);
     } finally {
-      // A file the preflight rewrote (its active content stripped) sits beside its upload's.
-      await Promise.all([main, ...attachments].map((file) => (file === undefined ? undefined : removeFile(strippedPathOf(file.path)))));
+      // A file the preflight rewrote (its active content stripped) sits beside its upload's; under
+      // the 'refuse' policy none is ever written, and asking to remove it would cost a failed unlink.
+      if (this.preflight.policy === 'strip') await Promise.all([main, ...attachments].map((file) => (file === undefined ? undefined : removeFile(strippedPathOf(file.path)))));
     }
   }
 
