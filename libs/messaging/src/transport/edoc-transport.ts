@@ -3,7 +3,6 @@ import type { Channel, ConsumeMessage, Message } from 'amqplib';
 import { Server, type CustomTransportStrategy } from '@nestjs/microservices';
 import { isObservable, lastValueFrom } from 'rxjs';
 import { AmqpConnection } from '../connection/amqp-connection';
-import { BROKER_RPC_TIMEOUT_MS, withinDeadline } from '../connection/broker-deadline';
 import type { ManagedChannel } from '../connection/managed-channel';
 import { replayHeaders, type DeadLetter } from '../dead-letters/dead-letter';
 import { deadLetterCopy } from '../dead-letters/dead-letter-envelope';
@@ -12,6 +11,7 @@ import { defaultLogger, type MessagingLogger } from '../logger';
 import { deadLetterQueueName, EdocExchanges } from '../names';
 import { ConfirmPublisher } from '../publishing/confirm-publisher';
 import { decodeDelivery, type DecodedDelivery } from './delivery-decoder';
+import { assertQueuesProvisioned } from './queues-provisioned';
 import { queuesWithoutContract, type QueueContract, type RefusalKind } from './queue-contract';
 import { EdocMessageContext, deliveryCountOf } from './edoc-message-context';
 import { decideOnFailure, describeHandlerError, isOutage, type FailurePolicy } from './failure-policy';
@@ -206,7 +206,11 @@ export class EdocTransport extends Server<EdocTransportEvents, EdocTransportStat
     for (const { event, callback } of this.pendingListeners.splice(0)) this.attachListener(event, callback);
     this.unsubscribe.push(this.connection.onConnect(() => this._status$.next('connected')));
     this.unsubscribe.push(this.connection.onDisconnect(() => this._status$.next('disconnected')));
-    await this.assertQueuesExist(this.connection);
+    await assertQueuesProvisioned(this.connection, this.opts.queues.flatMap((name) => [name, deadLetterQueueName(name)]), {
+      timeoutMs: this.opts.connectTimeoutMs,
+      logger: this.log,
+      stopping: () => this.closing,
+    });
     this.publisher = new ConfirmPublisher(this.connection, { name: `${this.opts.serviceName}:dead-letters` });
     this.consumer = this.connection.channel<Channel>({
       name: `${this.opts.serviceName}:consumer`,
@@ -215,27 +219,6 @@ export class EdocTransport extends Server<EdocTransportEvents, EdocTransportStat
     await this.consumer.waitForOpen(this.opts.connectTimeoutMs);
     this._status$.next('connected');
     this.log.log(`consuming ${this.opts.queues.join(', ')} (prefetch ${this.opts.prefetch}, delivery limit ${this.opts.deliveryLimit})`);
-  }
-
-  /** Topology is provisioning's job; a consumer that declared its own queues would hide a missing step. */
-  private async assertQueuesExist(connection: AmqpConnection): Promise<void> {
-    const model = await connection.waitForConnection(this.opts.connectTimeoutMs);
-    for (const queue of this.opts.queues.flatMap((name) => [name, deadLetterQueueName(name)])) {
-      const channel = await withinDeadline(model.createChannel(), BROKER_RPC_TIMEOUT_MS, `opening a channel to check queue ${queue}`, (late) => {
-        late.close().catch(() => undefined);
-      });
-      channel.on('error', () => undefined);
-      try {
-        await withinDeadline(channel.checkQueue(queue), BROKER_RPC_TIMEOUT_MS, `checking queue ${queue}`);
-        await channel.close();
-      } catch (error) {
-        await channel.close().catch(() => undefined);
-        if (/NOT[_-]FOUND|\b404\b/.test(errorMessage(error))) {
-          throw new Error(`queue "${queue}" does not exist in vhost "${connection.vhost}": run \`npm run provision\` to declare the broker topology`);
-        }
-        throw error;
-      }
-    }
   }
 
   private async setupConsumer(channel: Channel): Promise<void> {
