@@ -88,9 +88,15 @@ function figuresOf(output, logFile) {
     return Number(match[1]);
   };
   const cpu = Object.fromEntries([...output.matchAll(/^ {4}([a-z]+) +([\d.]+) ms$/gm)].map((m) => [m[1], Number(m[2])]));
-  // Printed by bench:e2e since 2026-12-06; an older commit's run has none.
-  const waits = output.match(/^ {4}all +(\d+)$/m);
-  return { documentsPerSecond: number(/documents per second +([\d.]+)/), steady: number(/steady state +([\d.]+)/), cpu, waits: waits === null ? undefined : Number(waits[1]) };
+  // Waits are printed by bench:e2e since 2026-12-06, write calls beside them since its seventh session; an older commit's run has none.
+  const counts = output.match(/^ {4}all +(\d+)(?: +(\d+))?$/m);
+  return {
+    documentsPerSecond: number(/documents per second +([\d.]+)/),
+    steady: number(/steady state +([\d.]+)/),
+    cpu,
+    waits: counts === null ? undefined : Number(counts[1]),
+    writes: counts?.[2] === undefined ? undefined : Number(counts[2]),
+  };
 }
 
 async function main() {
@@ -120,6 +126,7 @@ async function main() {
   row('steady state', (r) => r.steady);
   for (const service of services) row(`CPU ms a document: ${service}`, (r) => r.cpu[service]);
   if ([...results.this, ...results[short]].every((r) => r.waits !== undefined)) row('waits a document, all', (r) => r.waits);
+  if ([...results.this, ...results[short]].every((r) => r.writes !== undefined)) row('write calls a document, all', (r) => r.writes);
   if (!own.includes('--keep')) {
     rmSync(reference, { recursive: true, force: true });
     git('worktree', 'prune');

@@ -153,22 +153,42 @@ function waitsOf(pids) {
   return total;
 }
 
-/** CPU-seconds and waits so far of each service (with the processes it started), of PostgreSQL and of RabbitMQ. */
+/**
+ * System calls that wrote (write, writev, send...; /proc/<pid>/io's syscw) by the processes. On
+ * loopback a write to a socket also runs the receiver's side of TCP, so each costs far more than
+ * its bytes: the writes a message costs are counted here, as the waits count its round trips.
+ */
+function writeCallsOf(pids) {
+  let total = 0;
+  for (const pid of pids) {
+    try {
+      total += Number(/^syscw:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? 0);
+    } catch {
+      // the process ended, or is not ours to read
+    }
+  }
+  return total;
+}
+
+/** CPU-seconds, waits and write calls so far of each service (with the processes it started), of PostgreSQL and of RabbitMQ. */
 function snapshot(stack) {
   const cpu = {};
   const waits = {};
+  const writes = {};
   for (const name of SERVICE_NAMES) {
     const pid = stack.pid(name);
     const children = childrenOf(pid);
     cpu[name] = serviceCpuSeconds(pid, children);
     waits[name] = waitsOf([pid, ...children]);
+    writes[name] = writeCallsOf([pid, ...children]);
   }
   for (const [name, command] of [['postgresql', 'postgres'], ['rabbitmq', 'beam.smp']]) {
     const pids = pidsOf(command);
     cpu[name] = cpuSeconds(pids);
     waits[name] = waitsOf(pids);
+    writes[name] = writeCallsOf(pids);
   }
-  return { cpu, waits };
+  return { cpu, waits, writes };
 }
 
 /** What PostgreSQL did in the exchange's database: transactions and rows written, from its statistics. */
@@ -458,7 +478,7 @@ async function main() {
   let stopDesk = APPROVE_AFTER_SUBMIT ? async () => undefined : signerDesk(stack, databaseUrl);
   try {
     const workBefore = await postgresWork(db);
-    const { cpu: before, waits: waitsBefore } = snapshot(stack);
+    const { cpu: before, waits: waitsBefore, writes: writesBefore } = snapshot(stack);
     const clientBefore = process.cpuUsage();
     const started = performance.now();
     await submitAll(stack, pdf);
@@ -484,7 +504,7 @@ async function main() {
     const seconds = (performance.now() - started) / 1000;
     const client = process.cpuUsage(clientBefore);
     await midway;
-    const { cpu: after, waits: waitsAfter } = snapshot(stack);
+    const { cpu: after, waits: waitsAfter, writes: writesAfter } = snapshot(stack);
     const once = await checkOnce(db);
     await stopDesk();
     const workAfter = await postgresWork(db);
@@ -517,10 +537,15 @@ async function main() {
     for (const name of [...SERVICE_NAMES, 'postgresql', 'rabbitmq']) console.log(`    ${name.padEnd(12)} ${((after[name] - before[name]) / DOCUMENTS * 1000).toFixed(1)} ms`);
     // The clients share the two cores with the exchange: what they took is not the exchange's to use.
     console.log(`    ${'(benchmark)'.padEnd(12)} ${((client.user + client.system) / 1000 / DOCUMENTS).toFixed(1)} ms: its clerks' uploads, signers' desk and progress polls`);
-    console.log('\n  Waits per document (voluntary context switches of every thread: each a sleep until a socket, a lock or the disk woke it;\n  a PostgreSQL backend waits once a round trip, so these move with round trips where CPU-seconds are too noisy to show them):');
-    const waitsPerDocument = (name) => (waitsAfter[name] - waitsBefore[name]) / DOCUMENTS;
-    for (const name of [...SERVICE_NAMES, 'postgresql', 'rabbitmq']) console.log(`    ${name.padEnd(12)} ${waitsPerDocument(name).toFixed(0).padStart(5)}`);
-    console.log(`    ${'all'.padEnd(12)} ${[...SERVICE_NAMES, 'postgresql', 'rabbitmq'].reduce((sum, name) => sum + waitsPerDocument(name), 0).toFixed(0).padStart(5)}`);
+    console.log('\n  Per document: waits (voluntary context switches of every thread: each a sleep until a socket, a lock or the disk woke it;\n  a PostgreSQL backend waits once a round trip, so these move with round trips where CPU-seconds are too noisy to show them)\n  and write system calls (each write to a socket on loopback also runs the receiver\'s side of TCP):');
+    console.log(`    ${''.padEnd(12)} ${'waits'.padStart(5)} ${'writes'.padStart(7)}`);
+    const perDocumentOf = (afterCounts, beforeCounts) => (name) => (afterCounts[name] - beforeCounts[name]) / DOCUMENTS;
+    const waitsPerDocument = perDocumentOf(waitsAfter, waitsBefore);
+    const writesPerDocument = perDocumentOf(writesAfter, writesBefore);
+    const everyProcess = [...SERVICE_NAMES, 'postgresql', 'rabbitmq'];
+    for (const name of everyProcess) console.log(`    ${name.padEnd(12)} ${waitsPerDocument(name).toFixed(0).padStart(5)} ${writesPerDocument(name).toFixed(0).padStart(7)}`);
+    const sum = (perDocument) => everyProcess.reduce((total, name) => total + perDocument(name), 0).toFixed(0);
+    console.log(`    ${'all'.padEnd(12)} ${sum(waitsPerDocument).padStart(5)} ${sum(writesPerDocument).padStart(7)}`);
     console.log(`\n  Checked: ${once.counts.issued} documents issued, ${once.counts.deliveries} deliveries, ${once.counts.entered} built-in arrivals entered once each, no 01 twice${once.problems.length === 0 ? '' : ` -- NOT SO: ${once.problems.join('; ')}`}`);
     if (once.problems.length > 0) process.exitCode = 1;
     const perDocument = (key) => ((workAfter[key] - workBefore[key]) / DOCUMENTS).toFixed(0);
