@@ -73,7 +73,7 @@ export class ServiceReadiness implements OnApplicationShutdown {
       this.phase = 'waiting-for-broker';
       this.amqp = await this.connectBroker();
       await this.options.onReady?.(this.config);
-      for (const work of this.preparations) await work();
+      await this.prepare();
       this.relay = new OutboxRelay({ db: this.db, schema: this.options.name, connection: this.amqp });
       this.relay.start();
       this.startHousekeeping(this.relay);
@@ -97,21 +97,46 @@ export class ServiceReadiness implements OnApplicationShutdown {
    * restart that began just after it answered): that is waited out as well, never a failed start.
    */
   private async untilMigrated(): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      this.phase = 'waiting-for-database';
-      await waitForDatabase(this.config.databaseUrl, {
-        timeoutMs: Number.POSITIVE_INFINITY,
-        onRetry: ({ attempt: tries, error }) => this.logger.warn(`database ${redactUrl(this.config.databaseUrl)} not reachable (attempt ${tries}): ${error.message}`),
+    await this.despiteOutages('migrating', async () => {
+      await this.untilDatabaseAnswers();
+      this.phase = 'migrating';
+      const applied = await runMigrations(this.db, { schema: this.options.name, directories: [messagingMigrationsDir, runtimeMigrationsDir, this.options.migrationsDir] });
+      if (applied.length > 0) this.logger.log(`applied migrations: ${applied.join(', ')}`);
+    });
+  }
+
+  /**
+   * The preparations write to the database too: a restart of PostgreSQL while they run is waited
+   * out as the migration's is. A preparation is then run again from its start, so each must be
+   * repeatable (identity's are: the units' sync and the first signing key check before they write).
+   */
+  private async prepare(): Promise<void> {
+    for (const work of this.preparations) {
+      await this.despiteOutages('preparing', async () => {
+        await this.untilDatabaseAnswers();
+        await work();
       });
+    }
+  }
+
+  private async untilDatabaseAnswers(): Promise<void> {
+    this.phase = 'waiting-for-database';
+    await waitForDatabase(this.config.databaseUrl, {
+      timeoutMs: Number.POSITIVE_INFINITY,
+      onRetry: ({ attempt, error }) => this.logger.warn(`database ${redactUrl(this.config.databaseUrl)} not reachable (attempt ${attempt}): ${error.message}`),
+    });
+  }
+
+  /** Runs `work` until it ends without an outage of the database, with a growing pause (1 s to 30 s) between tries. */
+  private async despiteOutages(doing: string, work: () => Promise<void>): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
       try {
-        this.phase = 'migrating';
-        const applied = await runMigrations(this.db, { schema: this.options.name, directories: [messagingMigrationsDir, runtimeMigrationsDir, this.options.migrationsDir] });
-        if (applied.length > 0) this.logger.log(`applied migrations: ${applied.join(', ')}`);
+        await work();
         return;
       } catch (error) {
         if (!isOutage(error)) throw error;
         const pause = Math.min(30_000, 1000 * 2 ** Math.min(attempt - 1, 5));
-        this.logger.warn(`the database went away while migrating (${(error as Error).message}); trying again in ${pause / 1000} s`);
+        this.logger.warn(`the database went away while ${doing} (${(error as Error).message}); trying again in ${pause / 1000} s`);
         await this.pauseWhileStarting(pause);
       }
     }
