@@ -1,12 +1,12 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { EdocConfig, redactUrl } from '@edoc/config';
 import { Database, runMigrations, waitForDatabase } from '@edoc/db';
-import { AmqpConnection, Inbox, isOutage, messagingMigrationsDir, OutboxRelay } from '@edoc/messaging';
+import { AmqpConnection, backoffDelayMs, Inbox, isOutage, messagingMigrationsDir, OutboxRelay } from '@edoc/messaging';
 import { ownBrokerUrl } from './broker-credentials';
 import { RevocationStore, runtimeMigrationsDir } from './revocations';
 import { EDOC_CONFIG, SERVICE_OPTIONS, ServiceOptions } from './service-options';
 
-type Phase = 'starting' | 'waiting-for-database' | 'migrating' | 'waiting-for-broker' | 'ready' | 'stopping' | 'failed';
+type Phase = 'starting' | 'waiting-for-database' | 'migrating' | 'waiting-for-broker' | 'preparing' | 'ready' | 'stopping' | 'failed';
 
 /**
  * Brings a service up in the background so that its HTTP server (and health probes) answer
@@ -114,6 +114,7 @@ export class ServiceReadiness implements OnApplicationShutdown {
     for (const work of this.preparations) {
       await this.despiteOutages('preparing', async () => {
         await this.untilDatabaseAnswers();
+        this.phase = 'preparing';
         await work();
       });
     }
@@ -135,7 +136,7 @@ export class ServiceReadiness implements OnApplicationShutdown {
         return;
       } catch (error) {
         if (!isOutage(error)) throw error;
-        const pause = Math.min(30_000, 1000 * 2 ** Math.min(attempt - 1, 5));
+        const pause = backoffDelayMs(attempt, 1000, 30_000);
         this.logger.warn(`the database went away while ${doing} (${(error as Error).message}); trying again in ${pause / 1000} s`);
         await this.pauseWhileStarting(pause);
       }
@@ -164,7 +165,7 @@ export class ServiceReadiness implements OnApplicationShutdown {
       try {
         return await AmqpConnection.connect(ownBrokerUrl(this.config, this.options.name), { name: `edoc-${this.options.name}`, timeoutMs: 10_000 });
       } catch (error) {
-        const pause = Math.min(30_000, 1000 * 2 ** Math.min(attempt - 1, 5));
+        const pause = backoffDelayMs(attempt, 1000, 30_000);
         this.logger.warn(`${(error as Error).message} (attempt ${attempt}); retrying in ${pause / 1000} s`);
         await this.pauseWhileStarting(pause);
       }
