@@ -69,11 +69,19 @@ describe('verifyPdf given a path keeps memory flat', () => {
   });
 
   test('the measurement sees a file held in memory (the Buffer form), so the bound above means something', async () => {
-    let report: ReturnType<typeof verifyPdf> | undefined;
-    const growth = await peakGrowthMb(() => (report = verifyPdf(readFileSync(path), { anchorsPem: pki.anchorsPem })));
-    console.log(`verifyPdf from a Buffer, ${(size / MB).toFixed(0)} MB file: peak RSS grew by ${growth.toFixed(1)} MB`);
-    expect(report!.valid).toBe(true);
+    // Memory this worker frees on other threads during the work can hide what the work held: fresh-ci
+    // once saw 0.4 MB for the 150 MB Buffer. The measure must be able to see a file held, not see it
+    // every time, so it gets three tries; a measure that could never see it fails all three.
     // Half the file is several times the bound above: enough to show the measure sees a file held.
-    expect(growth).toBeGreaterThan((0.5 * size) / MB);
+    const floorMb = (0.5 * size) / MB;
+    const seen: number[] = [];
+    for (let attempt = 0; attempt < 3; attempt++) {
+      let report: ReturnType<typeof verifyPdf> | undefined;
+      seen.push(await peakGrowthMb(() => (report = verifyPdf(readFileSync(path), { anchorsPem: pki.anchorsPem }))));
+      expect(report!.valid).toBe(true);
+      if (seen[attempt]! > floorMb) break;
+    }
+    console.log(`verifyPdf from a Buffer, ${(size / MB).toFixed(0)} MB file: peak RSS grew by ${seen.map((mb) => mb.toFixed(1)).join(', ')} MB`);
+    expect(Math.max(...seen)).toBeGreaterThan(floorMb);
   });
 });
