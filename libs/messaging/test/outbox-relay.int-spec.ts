@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DocumentFailedSchema, fromBinary, type DocumentFailed } from '@edoc/contracts';
-import { AmqpConnection, EdocMessageContext, EdocTransport, Inbox, Outbox, OutboxRelay } from '@edoc/messaging';
+import { AmqpConnection, EdocMessageContext, EdocTransport, Inbox, Outbox, OutboxRelay, outboxNotifyChannel } from '@edoc/messaging';
 import { forceCloseConnections, waitFor } from '@edoc/testing';
 import { eventsTopology, messagingEnvironment, type MessagingEnvironment } from './support/environment';
 import { expectNoMessage, failedMessage, header, silentLogger, takeMessages } from './support/fixtures';
@@ -145,6 +145,23 @@ describe('Outbox and OutboxRelay (real PostgreSQL and RabbitMQ)', () => {
     await takeMessages(env.channel, 'test.events', 1, 20_000);
     // Far below the 60 s poll: only the notification can have woken the relay (a loaded machine may be slow).
     expect(Date.now() - started).toBeLessThan(20_000);
+  });
+
+  it("notifies its own schema's relays only, not every service's", async () => {
+    const heard: string[] = [];
+    const listeners = await Promise.all(
+      ['svc', 'another_service'].map((schema) => env.db.listen(outboxNotifyChannel(schema), { onNotification: (payload) => heard.push(`${schema}:${payload ?? ''}`) })),
+    );
+    try {
+      await env.db.transaction((tx) => outbox.enqueue(tx, failedMessage('edoc.events', 'document.failed', 'd-own-channel')));
+      // A marker committed after the event: notifications come in commit order, so one for the
+      // other service about the event would have come before its marker.
+      await env.db.query('SELECT pg_notify($1, $2)', [outboxNotifyChannel('another_service'), 'marker']);
+      await waitFor('both notifications', async () => heard.length >= 2);
+      expect(heard.sort()).toEqual(['another_service:marker', 'svc:']);
+    } finally {
+      await Promise.all(listeners.map((listener) => listener.close()));
+    }
   });
 
   it('dead-letters an unroutable message and one for a missing exchange with the reason, and still publishes the rest', async () => {

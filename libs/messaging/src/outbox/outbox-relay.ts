@@ -6,7 +6,7 @@ import { defaultLogger, type MessagingLogger } from '../logger';
 import { EdocExchanges, UNROUTABLE_ROUTING_KEY } from '../names';
 import { ConfirmPublisher } from '../publishing/confirm-publisher';
 import { ExchangeChecker } from '../publishing/exchange-checker';
-import { OUTBOX_NOTIFY_CHANNEL } from './outbox-notify';
+import { outboxNotifyChannel } from './outbox-notify';
 import { outboxRowToMessage, type OutboxRow } from './outbox-row';
 
 export interface OutboxRelayOptions {
@@ -88,10 +88,8 @@ export class OutboxRelay {
     this.stopping = false;
     this.ensurePublisher();
     this.opts.db
-      .listen(OUTBOX_NOTIFY_CHANNEL, {
-        onNotification: (payload) => {
-          if (payload === this.schema) this.kick();
-        },
+      .listen(outboxNotifyChannel(this.schema), {
+        onNotification: () => this.kick(),
         onConnected: () => this.kick(),
       })
       .then((listener) => {

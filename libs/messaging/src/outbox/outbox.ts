@@ -1,7 +1,7 @@
 import { toBinary } from '@bufbuild/protobuf';
 import { assertSchemaName, sqlState, type Tx } from '@edoc/db';
 import { validateEdocMessage, type EdocMessage } from '../publishing/protobuf-message';
-import { OUTBOX_NOTIFY_CHANNEL } from './outbox-notify';
+import { outboxNotifyChannel } from './outbox-notify';
 
 /**
  * Writes events into `<schema>.outbox` inside the caller's transaction, so the event exists if and
@@ -39,7 +39,7 @@ export class Outbox {
       `WITH inserted AS (
          INSERT INTO ${this.schema}.outbox (message_id, exchange, routing_key, message_type, body, headers, priority)
          SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::bytea[], $6::jsonb[], $7::int[]))
-       SELECT pg_notify($8, $9)`,
+       SELECT pg_notify($8, '')`,
       [
         messageIds,
         msgs.map((msg) => msg.exchange),
@@ -48,8 +48,7 @@ export class Outbox {
         msgs.map((msg) => Buffer.from(toBinary(msg.schema, msg.message))),
         msgs.map((msg) => JSON.stringify(msg.headers ?? {})),
         msgs.map((msg) => msg.priority ?? null),
-        OUTBOX_NOTIFY_CHANNEL,
-        this.schema,
+        outboxNotifyChannel(this.schema),
       ],
       (error) => (sqlState(error) === UNIQUE_VIOLATION ? new Error(`the outbox of ${this.schema} already holds message ${messageIds.length === 1 ? messageIds[0] : `(one of ${messageIds.join(', ')})`}`) : error),
     );
