@@ -211,6 +211,7 @@ export class Database implements Queryable {
       throw failed.reported;
     }
     release();
+    tx.committed(this.logger);
     return result;
   }
 
@@ -257,6 +258,7 @@ interface PipelinedFailure {
 class ScopedQueryable implements Tx {
   private finished = false;
   private readonly pipelined: Promise<PipelinedFailure | undefined>[] = [];
+  private readonly onCommit: (() => void)[] = [];
 
   constructor(
     private readonly client: PoolClient,
@@ -279,6 +281,22 @@ class ScopedQueryable implements Tx {
         (error: unknown) => ({ raw: error, reported: explain === undefined ? error : explain(error) }),
       ),
     );
+  }
+
+  afterCommit(callback: () => void): void {
+    if (this.finished || this.kind !== 'transaction') throw new Error(`work after a commit needs a transaction in progress, and this ${this.kind} has ${this.finished ? 'already finished' : 'no COMMIT'}`);
+    this.onCommit.push(callback);
+  }
+
+  /** Runs what was to follow the commit, which has happened. */
+  committed(logger: DbLogger): void {
+    for (const callback of this.onCommit.splice(0)) {
+      try {
+        callback();
+      } catch (error) {
+        logger.warn(`work after a commit failed: ${errorMessage(error)}`);
+      }
+    }
   }
 
   /** The first pipelined write that failed, once all have answered; undefined when none did. */

@@ -18,6 +18,13 @@ export interface Tx extends Queryable {
    * is retried as any other).
    */
   pipelineWrite(sql: string, params?: unknown[], explain?: (error: unknown) => unknown): void;
+  /**
+   * Runs `callback` once the transaction has committed, and never when it rolls back (an attempt
+   * that is retried counts as rolled back). For work in this process that must wait for the commit
+   * and needs no answer: waking the outbox's relay, say. A callback that throws is logged, not
+   * rethrown: the transaction has committed by then.
+   */
+  afterCommit(callback: () => void): void;
 }
 
 export type IsolationLevel = 'read committed' | 'repeatable read' | 'serializable';

@@ -133,6 +133,62 @@ describe('Database (real PostgreSQL)', () => {
     expect(() => leaked!.pipelineWrite('INSERT INTO items VALUES (1)')).toThrow(/already finished/);
   });
 
+  it('runs work after the commit, when another connection sees what was committed, and never for an attempt that rolled back', async () => {
+    const seenAtCallback: number[] = [];
+    const visibleCount = async () => Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM items WHERE name = $1', ['after-commit'])).rows[0]!.n);
+    const waits: Promise<void>[] = [];
+    await db.transaction(async (tx) => {
+      tx.pipelineWrite('INSERT INTO items VALUES ($1)', ['after-commit']);
+      tx.afterCommit(() => waits.push(visibleCount().then((n) => void seenAtCallback.push(n))));
+    });
+    await Promise.all(waits);
+    expect(seenAtCallback).toEqual([1]);
+
+    let rolledBackRuns = 0;
+    await expect(
+      db.transaction(async (tx) => {
+        tx.afterCommit(() => rolledBackRuns++);
+        tx.pipelineWrite('INSERT INTO items VALUES ($1)', ['after-commit']);
+      }),
+    ).rejects.toThrow(/duplicate key/);
+    expect(rolledBackRuns).toBe(0);
+
+    // Of a transaction that lost a serialization conflict and ran again, only the attempt that committed.
+    let afterCommits = 0;
+    await expect(racedIncrements(3, (tx, n) => {
+      tx.afterCommit(() => afterCommits++);
+      return tx.query('UPDATE counter SET n = $1 WHERE id = 3', [n]);
+    })).resolves.toEqual({ n: 2, runs: 3 });
+    expect(afterCommits).toBe(2);
+  });
+
+  it('logs, and does not throw, work after a commit that failed: the transaction committed', async () => {
+    const warnings: string[] = [];
+    const logged = new Database({ url: testDb.url, applicationName: 'edoc-db-test', max: 1, logger: { warn: (message) => warnings.push(message) } });
+    try {
+      await expect(logged.transaction(async (tx) => {
+        tx.afterCommit(() => {
+          throw new Error('the wake-up broke');
+        });
+        await tx.query('INSERT INTO items VALUES ($1)', ['committed-anyway']);
+        return 'done';
+      })).resolves.toBe('done');
+      expect(warnings).toEqual(['work after a commit failed: the wake-up broke']);
+      expect((await db.query('SELECT name FROM items WHERE name = $1', ['committed-anyway'])).rows).toHaveLength(1);
+    } finally {
+      await logged.close();
+    }
+  });
+
+  it('refuses work after a commit outside a transaction in progress', async () => {
+    let leaked: Tx | undefined;
+    await db.transaction(async (tx) => {
+      leaked = tx;
+    });
+    expect(() => leaked!.afterCommit(() => undefined)).toThrow(/already finished/);
+    await expect(db.withConnection(async (connection) => (connection as Tx).afterCommit(() => undefined))).rejects.toThrow(/no COMMIT/);
+  });
+
   it('prepares a repeated parameterised statement once per connection and reuses it', async () => {
     const sql = 'SELECT name FROM items WHERE name = $1';
     const prepared = await db.withConnection(async (connection) => {

@@ -164,6 +164,33 @@ describe('Outbox and OutboxRelay (real PostgreSQL and RabbitMQ)', () => {
     }
   });
 
+  it('is woken by its own process\'s commits without NOTIFY, and writers notify again once it stopped', async () => {
+    const local = new Outbox('svc');
+    const heard: string[] = [];
+    const listener = await env.db.listen(outboxNotifyChannel('svc'), { onNotification: (payload) => heard.push(payload ?? '') });
+    try {
+      const relay = newRelay({ pollMs: 60_000, outbox: local });
+      relay.start();
+      await env.db.transaction((tx) => local.enqueue(tx, failedMessage('edoc.events', 'document.failed', 'd-local-wake')));
+      // Far below the 60 s poll, and nothing notified: only the commit itself can have woken the relay.
+      await takeMessages(env.channel, 'test.events', 1, 20_000);
+      await env.db.query('SELECT pg_notify($1, $2)', [outboxNotifyChannel('svc'), 'marker']);
+      await waitFor('the marker', async () => heard.includes('marker'));
+      expect(heard).toEqual(['marker']);
+
+      await relay.stop();
+      await env.db.transaction((tx) => local.enqueue(tx, failedMessage('edoc.events', 'document.failed', 'd-after-stop')));
+      await waitFor('the notification of a writer without its relay', async () => heard.length === 2);
+      expect(heard).toEqual(['marker', '']);
+    } finally {
+      await listener.close();
+    }
+  });
+
+  it('refuses an outbox of another schema than its own', () => {
+    expect(() => newRelay({ outbox: new Outbox('another_service') })).toThrow('OutboxRelay of svc given the outbox of another_service');
+  });
+
   it('dead-letters an unroutable message and one for a missing exchange with the reason, and still publishes the rest', async () => {
     const lost = randomUUID();
     const noExchange = randomUUID();

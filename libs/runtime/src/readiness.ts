@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { EdocConfig, redactUrl } from '@edoc/config';
 import { Database, runMigrations, waitForDatabase } from '@edoc/db';
-import { AmqpConnection, backoffDelayMs, Inbox, isOutage, messagingMigrationsDir, OutboxRelay } from '@edoc/messaging';
+import { AmqpConnection, backoffDelayMs, Inbox, isOutage, messagingMigrationsDir, Outbox, OutboxRelay } from '@edoc/messaging';
 import { ownBrokerUrl } from './broker-credentials';
 import { RevocationStore, runtimeMigrationsDir } from './revocations';
 import { EDOC_CONFIG, SERVICE_OPTIONS, ServiceOptions } from './service-options';
@@ -26,6 +26,7 @@ export class ServiceReadiness implements OnApplicationShutdown {
     @Inject(EDOC_CONFIG) private readonly config: EdocConfig,
     private readonly db: Database,
     private readonly inbox: Inbox,
+    private readonly outbox: Outbox,
     private readonly revocations: RevocationStore,
   ) {}
 
@@ -74,7 +75,7 @@ export class ServiceReadiness implements OnApplicationShutdown {
       this.amqp = await this.connectBroker();
       await this.options.onReady?.(this.config);
       await this.prepare();
-      this.relay = new OutboxRelay({ db: this.db, schema: this.options.name, connection: this.amqp });
+      this.relay = new OutboxRelay({ db: this.db, schema: this.options.name, connection: this.amqp, outbox: this.outbox });
       this.relay.start();
       this.startHousekeeping(this.relay);
       this.phase = 'ready';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '@edoc/config';
 import { Database } from '@edoc/db';
-import { Inbox } from '@edoc/messaging';
+import { Inbox, Outbox } from '@edoc/messaging';
 import { RevocationStore, ServiceReadiness } from '@edoc/runtime';
 import { createTestDatabase, createTestVhost, type TestDatabase, type TestVhost, waitFor } from '@edoc/testing';
 
@@ -57,7 +57,7 @@ describe('a service starting while PostgreSQL goes away (real PostgreSQL)', () =
     const readinessOn = () => {
       const config = { ...loadConfig(), databaseUrl: testDb.url, amqpUrl: vhost.amqpUrl, dataDir: migrations };
       const options = { name: 'svc' as never, defaultPort: 0, migrationsDir: migrations };
-      return new ServiceReadiness(options, config, db, new Inbox('svc'), new RevocationStore(db, options));
+      return new ServiceReadiness(options, config, db, new Inbox('svc'), new Outbox('svc'), new RevocationStore(db, options));
     };
 
     it('waits out PostgreSQL going away during its preparations (as identity\'s first signing key), and runs them again', async () => {
@@ -100,7 +100,7 @@ describe('a service starting while PostgreSQL goes away (real PostgreSQL)', () =
     // No broker credentials in this data folder: once migrated, the service waits for them.
     const config = { ...loadConfig(), databaseUrl: testDb.url, dataDir: migrations };
     const options = { name: 'svc' as never, defaultPort: 0, migrationsDir: migrations };
-    const readiness = new ServiceReadiness(options, config, db, new Inbox('svc'), new RevocationStore(db, options));
+    const readiness = new ServiceReadiness(options, config, db, new Inbox('svc'), new Outbox('svc'), new RevocationStore(db, options));
     const started = readiness.start();
     await waitFor('the schema to be migrated', () => readiness.describe().phase === 'waiting-for-broker', { timeoutMs: 20_000, intervalMs: 100 });
     expect((await db.query(`SELECT to_regclass('svc.migrated') AS t`)).rows[0].t).toBe('svc.migrated');

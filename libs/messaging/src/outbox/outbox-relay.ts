@@ -6,6 +6,7 @@ import { defaultLogger, type MessagingLogger } from '../logger';
 import { EdocExchanges, UNROUTABLE_ROUTING_KEY } from '../names';
 import { ConfirmPublisher } from '../publishing/confirm-publisher';
 import { ExchangeChecker } from '../publishing/exchange-checker';
+import type { Outbox } from './outbox';
 import { outboxNotifyChannel } from './outbox-notify';
 import { outboxRowToMessage, type OutboxRow } from './outbox-row';
 
@@ -23,6 +24,12 @@ export interface OutboxRelayOptions {
   /** Longest wait for one broker confirm. Default 10 s. */
   publishTimeoutMs?: number;
   logger?: MessagingLogger;
+  /**
+   * This process's writer of the same outbox: its commits wake the relay directly, without NOTIFY
+   * (see Outbox.wakeOnCommit). Writers elsewhere still wake it by NOTIFY, and the poll catches the
+   * rest (another instance's rows, should that instance die before relaying them).
+   */
+  outbox?: Outbox;
 }
 
 export interface RelayBatchResult {
@@ -68,12 +75,14 @@ export class OutboxRelay {
   private listener: DbNotificationListener | undefined;
   private pollTimer: NodeJS.Timeout | undefined;
   private stopConnectListener: (() => void) | undefined;
+  private stopLocalWakeUps: (() => void) | undefined;
   private loop: Promise<void> | undefined;
   private wanted = false;
   private stopping = false;
 
   constructor(private readonly opts: OutboxRelayOptions) {
     assertSchemaName(opts.schema);
+    if (opts.outbox !== undefined && opts.outbox.schema !== opts.schema) throw new Error(`OutboxRelay of ${opts.schema} given the outbox of ${opts.outbox.schema}`);
     this.schema = opts.schema;
     this.batchSize = positive('batchSize', opts.batchSize ?? 100);
     this.pollMs = positive('pollMs', opts.pollMs ?? 1000);
@@ -99,6 +108,7 @@ export class OutboxRelay {
       .catch((error: unknown) => this.logger.warn(`LISTEN failed, relying on polling: ${errorMessage(error)}`));
     this.pollTimer = setInterval(() => this.kick(), this.pollMs);
     this.stopConnectListener = this.opts.connection.onConnect(() => this.kick());
+    this.stopLocalWakeUps = this.opts.outbox?.wakeOnCommit(() => this.kick());
     this.kick();
   }
 
@@ -114,6 +124,7 @@ export class OutboxRelay {
     this.stopping = true;
     clearInterval(this.pollTimer);
     this.stopConnectListener?.();
+    this.stopLocalWakeUps?.();
     await this.listener?.close();
     this.listener = undefined;
     if (!(await settlesWithin(this.loop, graceMs))) {
