@@ -305,6 +305,8 @@ export class OutboxRelay {
   }
 
   private async run(): Promise<void> {
+    // Commits that finish in the same turn of the event loop are relayed in one round.
+    await new Promise((resolve) => setImmediate(resolve));
     while (this.wanted && !this.stopping) {
       this.wanted = false;
       try {
