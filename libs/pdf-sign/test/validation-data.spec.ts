@@ -95,7 +95,8 @@ describe('validation data in the document security store (/DSS)', () => {
     const answers = (revoked: RevokedEntry[]) => {
       const cred = responderCred();
       const responder = new OcspResponder({ issuer: issuer(), signer: loadSigningIdentity({ certificatePem: cred.certificatePem, privateKeyPem: cred.privateKeyPem }), revoked: () => revoked });
-      return [pki.person, pki.org].map((c) => responder.answerFor(parseCertificatePem(c.certificatePem)));
+      // One answer about both signers, as the signing service makes it.
+      return [responder.answerFor([pki.person, pki.org].map((c) => parseCertificatePem(c.certificatePem)))];
     };
     // The root's CRL still says whether the issuing CA is revoked: OCSP here answers for the signers.
     const ocspOnly = (revoked: RevokedEntry[]) => ({ certificates: [der(pki.ca.certificatePem)], crls: [crlDer(createCrl(pki.root, []))], ocspResponses: answers(revoked) });
@@ -117,7 +118,7 @@ describe('validation data in the document security store (/DSS)', () => {
 
     test('an answer from a certificate the CA did not authorise for OCSP is not believed', () => {
       const impostor = new OcspResponder({ issuer: issuer(), signer: pki.orgId, revoked: () => [] });
-      const data = { ...ocspOnly([]), ocspResponses: [pki.person, pki.org].map((c) => impostor.answerFor(parseCertificatePem(c.certificatePem))) };
+      const data = { ...ocspOnly([]), ocspResponses: [impostor.answerFor([pki.person, pki.org].map((c) => parseCertificatePem(c.certificatePem)))] };
       const checks = revocationChecks(addValidationData(signed, data));
       expect(checks[0]).toEqual(['INDETERMINATE', expect.stringContaining('not authorised to sign OCSP responses')]);
     });

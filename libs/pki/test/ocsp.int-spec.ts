@@ -159,6 +159,14 @@ describe('OCSP', () => {
       expect(() => checkOcspResponse(impostor.respond(buildOcspRequest([certIdOf(cert(revoked), issuer)], nonce)), { cert: cert(revoked), issuer, nonce })).toThrow(/not authorised to sign OCSP responses/);
     });
 
+    it('answers about several certificates in one signed answer, each with its own status', () => {
+      const answer = responder.answerFor([cert(good), cert(revoked)]);
+      expect(parseOcspResponse(answer).basic?.responses).toHaveLength(2);
+      expect(checkOcspResponse(answer, { cert: cert(good), issuer }).status).toEqual({ kind: 'good' });
+      expect(checkOcspResponse(answer, { cert: cert(revoked), issuer }).status).toEqual({ kind: 'revoked', revokedAt: REVOKED_AT, reason: 'keyCompromise' });
+      expect(() => responder.answerFor([])).toThrow('an OCSP answer needs at least one certificate');
+    });
+
     it('takes the issuer itself as a responder', () => {
       const byCa = new OcspResponder({ issuer, signer: loadSigningIdentity({ certificatePem: issuing.certificatePem, privateKeyPem: issuing.privateKeyPem }), revoked: () => register });
       const answer = checkOcspResponse(byCa.respond(buildOcspRequest([certIdOf(cert(revoked), issuer)], nonce)), { cert: cert(revoked), issuer, nonce });

@@ -46,8 +46,13 @@ export class OcspResponder {
     return buildOcspResponse({ responder: this.options.signer, responses, producedAt: now, ...(request.nonce === undefined ? {} : { nonce: request.nonce }), ...(delegated ? { certificates: [this.options.signer.certificate] } : {}) });
   }
 
-  /** The answer about one certificate, unasked (no nonce): what a signer's B-LT data carries. */
-  answerFor(cert: ParsedCertificate, now: Date = new Date()): Buffer {
-    return this.respond(buildOcspRequest([certIdOf(cert, this.options.issuer)]), now);
+  /**
+   * One answer about every certificate given, unasked (no nonce): what a document's B-LT data
+   * carries about its signers. One signed answer for all of them, as RFC 6960 allows, rather than
+   * one each: a signature fewer to make per signer, and to check.
+   */
+  answerFor(certs: readonly ParsedCertificate[], now: Date = new Date()): Buffer {
+    if (certs.length === 0) throw new PkiError('BAD_ARGUMENT', 'an OCSP answer needs at least one certificate to answer about');
+    return this.respond(buildOcspRequest(certs.map((cert) => certIdOf(cert, this.options.issuer))), now);
   }
 }

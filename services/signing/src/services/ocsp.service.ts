@@ -18,9 +18,9 @@ export class OcspService {
     return this.ready()?.respond(requestDer) ?? buildOcspErrorResponse('unauthorized');
   }
 
-  /** The answer about a certificate of the issuing CA, for a document's validation data; undefined without a responder. */
-  answerFor(certificate: ParsedCertificate): Buffer | undefined {
-    return this.ready()?.answerFor(certificate);
+  /** One answer about certificates of the issuing CA, for a document's validation data; undefined without a responder or without certificates. */
+  answerFor(certificates: readonly ParsedCertificate[]): Buffer | undefined {
+    return certificates.length === 0 ? undefined : this.ready()?.answerFor(certificates);
   }
 
   private ready(): OcspResponder | undefined {

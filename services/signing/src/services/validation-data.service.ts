@@ -8,7 +8,7 @@ import { TimestampService } from './timestamp.service';
 /**
  * What an issued document carries so that its signatures validate offline for the archive's life
  * (PAdES B-LT): the district CA's certificates, the time-stamp authority's, the latest CRLs, and
- * the CA's OCSP answer about each signer.
+ * the CA's OCSP answer about the signers (one answer for all).
  * Read at each issuance: a revocation re-publishes the CRL while the service runs.
  */
 @Injectable()
@@ -22,7 +22,7 @@ export class ValidationDataService {
     private readonly ocsp: OcspService,
   ) {}
 
-  /** With `signers`: the OCSP responder's answer about each, when the district runs one (the CRLs cover them either way). */
+  /** With `signers`: the OCSP responder's answer about them, when the district runs one (the CRLs cover them either way). */
   current(signers: readonly ParsedCertificate[] = []): ValidationData {
     const certificates = [...this.certificates('root-ca.cert.pem'), ...this.certificates('issuing-ca.cert.pem'), ...this.timestampAuthorityCertificates()];
     const crls = (['issuing-ca.crl.pem', 'root-ca.crl.pem'] as const).flatMap((name) => {
@@ -33,7 +33,8 @@ export class ValidationDataService {
       this.warnedNoCrl = true;
       this.logger.warn('no CRL is published (pki/issuing-ca.crl.pem): issued documents carry certificates but no revocation data; run `edoc pki crl`');
     }
-    const ocspResponses = signers.flatMap((signer) => this.ocsp.answerFor(signer) ?? []);
+    const answer = this.ocsp.answerFor(signers);
+    const ocspResponses = answer === undefined ? [] : [answer];
     return { certificates, crls, ocspResponses };
   }
 
