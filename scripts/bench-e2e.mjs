@@ -14,6 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { SERVICE_NAMES, startStack } from './bench-memory/stack.mjs';
 import { hottestFunctions } from './cpu-profile-summary.mjs';
 import { percentile } from './bench-stats.mjs';
+import { busiestStatements, startStatementStatistics } from './bench-pg-statements.mjs';
 
 const require = createRequire(import.meta.url);
 const root = resolve(import.meta.dirname, '..');
@@ -35,6 +36,7 @@ if (args.includes('--help')) {
       '  --rate R: submit R documents a second on a fixed schedule (an open load: the latencies at that rate), not C in flight\n' +
       '  --midway "COMMAND": run a shell command once half the documents are submitted (e.g. stop a node of\n' +
       '    deploy/rabbitmq-cluster.sh); the run must still deliver everything, once\n' +
+      '  --pg-statements: the statements that took PostgreSQL the most time, per document (needs pg_stat_statements in shared_preload_libraries)\n' +
       '  BENCH_NODE_FLAGS="--flag ...": extra node flags for every service (e.g. --single-threaded-gc), to try a V8 setting',
   );
   process.exit(0);
@@ -51,6 +53,7 @@ const SYNC_FS_DIR = args.includes('--sync-fs') ? require('node:fs').mkdtempSync(
 const KEYS = args.includes('--keys') ? args[args.indexOf('--keys') + 1] : 'rsa-2048';
 if (!['rsa-2048', 'rsa-3072', 'ec-p256'].includes(KEYS)) throw new Error('--keys is rsa-2048, rsa-3072 or ec-p256');
 const APPROVE_AFTER_SUBMIT = args.includes('--approve-after-submit');
+const PG_STATEMENTS = args.includes('--pg-statements');
 const MIDWAY = args.includes('--midway') ? args[args.indexOf('--midway') + 1] : undefined;
 if (![1, 20].includes(RECIPIENTS)) throw new Error('--recipients is 20 (all wards) or 1');
 
@@ -498,6 +501,7 @@ async function main() {
   await db.connect();
   let stopDesk = APPROVE_AFTER_SUBMIT ? async () => undefined : signerDesk(stack, databaseUrl);
   try {
+    if (PG_STATEMENTS) await startStatementStatistics(db);
     const workBefore = await postgresWork(db);
     const { cpu: before, waits: waitsBefore, writes: writesBefore } = snapshot(stack);
     const clientBefore = process.cpuUsage();
@@ -572,6 +576,10 @@ async function main() {
     const perDocument = (key) => ((workAfter[key] - workBefore[key]) / DOCUMENTS).toFixed(0);
     console.log(`\n  PostgreSQL per document: ${perDocument('transactions')} transactions, ${perDocument('written')} rows written (the benchmark's own polling included); the tables written most, rows per document:`);
     for (const line of busiestTables(workBefore, workAfter, DOCUMENTS, 12)) console.log(`    ${line}`);
+    if (PG_STATEMENTS) {
+      console.log('\n  The statements that took PostgreSQL the most execution time (pg_stat_statements), per document:');
+      for (const line of await busiestStatements(db, DOCUMENTS, 15)) console.log(`    ${line}`);
+    }
     console.log('\n  Baselines, same run, same machine:');
     console.log(`    raw RabbitMQ: ${expected} persistent messages published with confirms to a quorum queue and consumed: ${rabbitSeconds.toFixed(2)} s (${(expected / rabbitSeconds).toFixed(0)}/s); the exchange's deliveries/s is ${((expected / seconds) / (expected / rabbitSeconds) * 100).toFixed(1)}% of it`);
     console.log(`    raw PostgreSQL: ${expected} single-row inserts, ${CONCURRENCY} connections: ${postgresSeconds.toFixed(2)} s (${(expected / postgresSeconds).toFixed(0)}/s); the exchange's deliveries/s is ${((expected / seconds) / (expected / postgresSeconds) * 100).toFixed(1)}% of it`);
