@@ -203,25 +203,25 @@ async function postgresWork(db) {
     `SELECT xact_commit + xact_rollback AS transactions, tup_inserted + tup_updated + tup_deleted AS written FROM pg_stat_database WHERE datname = current_database()`,
   );
   const tables = await db.query(
-    `SELECT schemaname || '.' || relname AS name, n_tup_ins AS inserted, n_tup_upd AS updated, n_tup_del AS deleted FROM pg_stat_user_tables`,
+    `SELECT schemaname || '.' || relname AS name, n_tup_ins AS inserted, n_tup_upd AS updated, n_tup_hot_upd AS hot, n_tup_del AS deleted FROM pg_stat_user_tables`,
   );
-  const byTable = Object.fromEntries(tables.rows.map((t) => [t.name, { inserted: Number(t.inserted), updated: Number(t.updated), deleted: Number(t.deleted) }]));
+  const byTable = Object.fromEntries(tables.rows.map((t) => [t.name, { inserted: Number(t.inserted), updated: Number(t.updated), hot: Number(t.hot), deleted: Number(t.deleted) }]));
   return { transactions: Number(rows[0].transactions), written: Number(rows[0].written), byTable };
 }
 
 /** The tables written most between two readings of postgresWork, per document: where the rows go. */
 function busiestTables(before, after, documents, count) {
-  const zero = { inserted: 0, updated: 0, deleted: 0 };
+  const zero = { inserted: 0, updated: 0, hot: 0, deleted: 0 };
   return Object.entries(after.byTable)
     .map(([name, now]) => {
       const then = before.byTable[name] ?? zero;
-      const delta = { inserted: now.inserted - then.inserted, updated: now.updated - then.updated, deleted: now.deleted - then.deleted };
+      const delta = { inserted: now.inserted - then.inserted, updated: now.updated - then.updated, hot: now.hot - then.hot, deleted: now.deleted - then.deleted };
       return { name, ...delta, total: delta.inserted + delta.updated + delta.deleted };
     })
     .filter((t) => t.total > 0)
     .sort((a, b) => b.total - a.total)
     .slice(0, count)
-    .map((t) => `${t.name.padEnd(34)} ${(t.total / documents).toFixed(1).padStart(6)}  (inserted ${(t.inserted / documents).toFixed(1)}, updated ${(t.updated / documents).toFixed(1)}, deleted ${(t.deleted / documents).toFixed(1)})`);
+    .map((t) => `${t.name.padEnd(34)} ${(t.total / documents).toFixed(1).padStart(6)}  (inserted ${(t.inserted / documents).toFixed(1)}, updated ${(t.updated / documents).toFixed(1)} of which HOT ${(t.hot / documents).toFixed(1)}, deleted ${(t.deleted / documents).toFixed(1)})`);
 }
 
 /** Every document submitted has reached signing and waits for its signer (the submissions' work done). */
