@@ -3,8 +3,8 @@ import type { RevokedEntry } from '../crl/create-crl';
 import type { RevocationReason } from '../crl/revocation-reason';
 import { PkiError } from '../errors';
 import type { SigningKey } from '../identity/signing-key';
-import { certIdOf, issuedBy } from './cert-id';
-import { buildOcspErrorResponse, buildOcspRequest, buildOcspResponse, parseOcspRequest, type SingleResponse } from './ocsp-messages';
+import { type CertId, certIdOf, issuedBy } from './cert-id';
+import { buildOcspErrorResponse, buildOcspResponse, parseOcspRequest, type SingleResponse } from './ocsp-messages';
 
 export interface OcspResponderOptions {
   /** The CA whose certificates the responder answers for. */
@@ -34,16 +34,7 @@ export class OcspResponder {
       if (error instanceof PkiError) return buildOcspErrorResponse('malformedRequest');
       throw error;
     }
-    const revoked = new Map(this.options.revoked().map((entry) => [entry.serialHex.toLowerCase().replace(/^0+(?=.)/, ''), entry]));
-    const nextUpdate = new Date(now.getTime() + (this.options.validityMs ?? 3600_000));
-    const responses: SingleResponse[] = request.certIds.slice(0, 50).map((certId) => {
-      if (!issuedBy(certId, this.options.issuer)) return { certId, status: { kind: 'unknown' }, thisUpdate: now, nextUpdate };
-      const entry = revoked.get(certId.serialHex.replace(/^0+(?=.)/, ''));
-      if (entry === undefined) return { certId, status: { kind: 'good' }, thisUpdate: now, nextUpdate };
-      return { certId, status: { kind: 'revoked', revokedAt: entry.revokedAt, ...(entry.reason === undefined ? {} : { reason: entry.reason as RevocationReason }) }, thisUpdate: now, nextUpdate };
-    });
-    const delegated = !this.options.signer.certificate.der.equals(this.options.issuer.der);
-    return buildOcspResponse({ responder: this.options.signer, responses, producedAt: now, ...(request.nonce === undefined ? {} : { nonce: request.nonce }), ...(delegated ? { certificates: [this.options.signer.certificate] } : {}) });
+    return this.answer(request.certIds.slice(0, 50), now, request.nonce);
   }
 
   /**
@@ -53,6 +44,19 @@ export class OcspResponder {
    */
   answerFor(certs: readonly ParsedCertificate[], now: Date = new Date()): Buffer {
     if (certs.length === 0) throw new PkiError('BAD_ARGUMENT', 'an OCSP answer needs at least one certificate to answer about');
-    return this.respond(buildOcspRequest(certs.map((cert) => certIdOf(cert, this.options.issuer))), now);
+    return this.answer(certs.map((cert) => certIdOf(cert, this.options.issuer)), now);
+  }
+
+  private answer(certIds: readonly CertId[], now: Date, nonce?: Buffer): Buffer {
+    const revoked = new Map(this.options.revoked().map((entry) => [entry.serialHex.toLowerCase().replace(/^0+(?=.)/, ''), entry]));
+    const nextUpdate = new Date(now.getTime() + (this.options.validityMs ?? 3600_000));
+    const responses: SingleResponse[] = certIds.map((certId) => {
+      if (!issuedBy(certId, this.options.issuer)) return { certId, status: { kind: 'unknown' }, thisUpdate: now, nextUpdate };
+      const entry = revoked.get(certId.serialHex.replace(/^0+(?=.)/, ''));
+      if (entry === undefined) return { certId, status: { kind: 'good' }, thisUpdate: now, nextUpdate };
+      return { certId, status: { kind: 'revoked', revokedAt: entry.revokedAt, ...(entry.reason === undefined ? {} : { reason: entry.reason as RevocationReason }) }, thisUpdate: now, nextUpdate };
+    });
+    const delegated = !this.options.signer.certificate.der.equals(this.options.issuer.der);
+    return buildOcspResponse({ responder: this.options.signer, responses, producedAt: now, ...(nonce === undefined ? {} : { nonce }), ...(delegated ? { certificates: [this.options.signer.certificate] } : {}) });
   }
 }
