@@ -5,6 +5,6 @@ export * from './migrations';
 export * from './wait-for-database';
 export { assertPostgresUrl, withDatabase, databaseName } from './connection-url';
 export { sqlState, isRetryableTransactionError } from './pg-errors';
-export { GroupCommit } from './group-commit';
+export { GroupCommit, type GroupCommitOptions } from './group-commit';
 export { coalesceWrites } from './coalesced-writes';
 export { together } from './together';

@@ -70,4 +70,67 @@ describe('GroupCommit', () => {
   it('refuses a maxBatch that is not a positive whole number', () => {
     expect(() => new GroupCommit(async (items: string[]) => items, 0)).toThrow(/positive whole maxBatch/);
   });
+
+  it('refuses a negative lingerMs', () => {
+    expect(() => new GroupCommit(async (items: string[]) => items, { lingerMs: -1 })).toThrow(/lingerMs of 0 or more/);
+  });
+
+  describe('with lingerMs, under load', () => {
+    // The writer's batches end on setImmediate, which stays real; the clock and the linger's timer are faked.
+    beforeEach(() => jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] }));
+    afterEach(() => jest.useRealTimers());
+
+    it('lets a busy writer gather its next batch until the oldest item has waited lingerMs', async () => {
+      const writer = heldWriter();
+      const commit = new GroupCommit(writer.write, { lingerMs: 10 });
+      const first = commit.submit('a');
+      await writer.release(); // the writer has just finished a batch: it is busy
+      const later = [commit.submit('b')];
+      jest.advanceTimersByTime(4);
+      later.push(commit.submit('c'));
+      jest.advanceTimersByTime(5);
+      expect(writer.batches).toEqual([['a']]);
+      jest.advanceTimersByTime(1);
+      expect(writer.batches).toEqual([['a'], ['b', 'c']]);
+      await writer.release();
+      await expect(Promise.all([first, ...later])).resolves.toEqual(['A', 'B', 'C']);
+    });
+
+    it('counts the time an item waited behind the batch being written', async () => {
+      const writer = heldWriter();
+      const commit = new GroupCommit(writer.write, { lingerMs: 10 });
+      void commit.submit('a');
+      const b = commit.submit('b');
+      jest.advanceTimersByTime(7);
+      await writer.release();
+      expect(writer.batches).toEqual([['a']]);
+      jest.advanceTimersByTime(3);
+      expect(writer.batches).toEqual([['a'], ['b']]);
+      await writer.release();
+      await expect(b).resolves.toBe('B');
+    });
+
+    it('writes a full batch at once, without waiting', async () => {
+      const writer = heldWriter();
+      const commit = new GroupCommit(writer.write, { maxBatch: 2, lingerMs: 10 });
+      void commit.submit('a');
+      await writer.release();
+      const full = [commit.submit('b'), commit.submit('c')];
+      expect(writer.batches).toEqual([['a'], ['b', 'c']]);
+      await writer.release();
+      await expect(Promise.all(full)).resolves.toEqual(['B', 'C']);
+    });
+
+    it('writes at once for a writer idle for lingerMs: a quiet service adds no latency', async () => {
+      const writer = heldWriter();
+      const commit = new GroupCommit(writer.write, { lingerMs: 10 });
+      void commit.submit('a');
+      await writer.release();
+      jest.advanceTimersByTime(10);
+      const b = commit.submit('b');
+      expect(writer.batches).toEqual([['a'], ['b']]);
+      await writer.release();
+      await expect(b).resolves.toBe('B');
+    });
+  });
 });

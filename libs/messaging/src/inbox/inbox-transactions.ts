@@ -11,6 +11,13 @@ interface PendingEffect {
 type Outcome = { applied: true; value: unknown } | { applied: false };
 
 /**
+ * How long a message's effect may wait for others to share its transaction while the writer is
+ * busy (GroupCommit's lingerMs). Measured on 200 documents to 20 recipients, four alternating pairs:
+ * 33 → 28 transactions and 560 → 495 waits a document; an idle service adds nothing.
+ */
+export const MESSAGE_BATCH_LINGER_MS = 10;
+
+/**
  * Applies each message once, its effect in the transaction that claims it in the inbox, as
  *
  *   db.transaction(async (tx) => { if (await inbox.claim(tx, id, consumer)) await apply(tx); })
@@ -32,9 +39,9 @@ export class InboxTransactions {
   constructor(
     private readonly db: Database,
     private readonly inbox: Inbox,
-    maxBatch = 32,
+    { maxBatch = 32, lingerMs = MESSAGE_BATCH_LINGER_MS }: { maxBatch?: number; lingerMs?: number } = {},
   ) {
-    this.batches = new GroupCommit((effects) => this.applyBatch(effects), maxBatch);
+    this.batches = new GroupCommit((effects) => this.applyBatch(effects), { maxBatch, lingerMs });
   }
 
   /** Resolves to what `apply` returned, or undefined when the consumer had already applied the message. */

@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { BuiltinDeliveries, Delivery, DocumentMetadata, FileRef, Medium, RegisterBook, StatusCode, timestampFromDate } from '@edoc/contracts';
 import { Database, GroupCommit, together, type Tx } from '@edoc/db';
 import { Directory, type Organisation } from '@edoc/directory';
-import { Inbox, PermanentMessageError } from '@edoc/messaging';
+import { Inbox, MESSAGE_BATCH_LINGER_MS, PermanentMessageError } from '@edoc/messaging';
 import { type AnyEvent, EventOutbox, OBJECT_STORE } from '@edoc/runtime';
 import type { ObjectStore } from '@edoc/storage';
 import { numberAndNotation } from '../domain/numbering';
@@ -28,7 +28,7 @@ const ARRIVAL_BATCH = 16;
  */
 @Injectable()
 export class ArrivalService {
-  private readonly batches = new GroupCommit<ArrivalMessage, void>((messages) => this.enterTogether(messages), ARRIVAL_BATCH);
+  private readonly batches = new GroupCommit<ArrivalMessage, void>((messages) => this.enterTogether(messages), { maxBatch: ARRIVAL_BATCH, lingerMs: MESSAGE_BATCH_LINGER_MS });
 
   constructor(
     private readonly db: Database,
