@@ -9,8 +9,8 @@ export interface GroupCommitOptions {
   /** Most items in one batch. Default 64. */
   maxBatch?: number;
   /**
-   * How long an item may wait for company while the writer is busy (writing, or done with a batch
-   * less than this long ago); 0, the default, never waits. An idle writer's item goes at once.
+   * How long the first item of a batch waits for company (counted from its submission, so the
+   * time it waited behind the batch being written counts); 0, the default, never waits.
    */
   lingerMs?: number;
 }
@@ -18,12 +18,13 @@ export interface GroupCommitOptions {
 /**
  * Group commit: what callers submit while a batch is being written waits and goes in the next batch,
  * so N callers at once cost about one transaction instead of N (worth most where each transaction
- * queues behind one lock), and a lone caller waits for nobody.
+ * queues behind one lock). Without `lingerMs` a lone caller waits for nobody.
  *
- * Under load the items that arrive during one short write are few: with `lingerMs`, a busy writer
- * lets the next batch gather until its oldest item has waited that long (or the batch is full), as
- * PostgreSQL's commit_delay does for its own flushes. Fewer, larger transactions cost less CPU and
- * fewer round trips; an idle writer adds no latency.
+ * The messages of one moment (a document's events, a fan-out's arrivals) come a few milliseconds
+ * apart, and a write is shorter than that: without waiting, the first went alone and the rest
+ * together. With `lingerMs` a batch gathers until its oldest item has waited that long (or the
+ * batch is full), as PostgreSQL's commit_delay does for its own flushes: fewer, larger transactions,
+ * for a few milliseconds more on each item.
  *
  * `write` gets the items of one batch and returns one result per item, in order. When a batch fails,
  * each of its items is written again alone, so one bad item fails only its own caller.
@@ -33,7 +34,6 @@ export class GroupCommit<I, R> {
   private readonly maxBatch: number;
   private readonly lingerMs: number;
   private writing = false;
-  private lastBatchEndedAt = Number.NEGATIVE_INFINITY;
   private lingering: NodeJS.Timeout | undefined;
 
   constructor(
@@ -67,12 +67,10 @@ export class GroupCommit<I, R> {
     }, wait);
   }
 
-  /** How much longer the next batch gathers: until its oldest item has waited lingerMs, while the writer is busy. */
+  /** How much longer the next batch gathers: until its oldest item has waited lingerMs. */
   private gatherFor(): number {
     if (this.lingerMs === 0 || this.waiting.length >= this.maxBatch) return 0;
-    const now = Date.now();
-    if (now - this.lastBatchEndedAt >= this.lingerMs) return 0;
-    return (this.waiting[0] as Waiting<I, R>).submittedAt + this.lingerMs - now;
+    return (this.waiting[0] as Waiting<I, R>).submittedAt + this.lingerMs - Date.now();
   }
 
   private startBatch(): void {
@@ -82,7 +80,6 @@ export class GroupCommit<I, R> {
     const batch = this.waiting.splice(0, this.maxBatch);
     void this.flush(batch).finally(() => {
       this.writing = false;
-      this.lastBatchEndedAt = Date.now();
       this.next();
     });
   }

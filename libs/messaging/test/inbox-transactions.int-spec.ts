@@ -38,7 +38,13 @@ describe('InboxTransactions (real PostgreSQL)', () => {
 
     expect(await effects()).toEqual(['a', 'b', 'c', 'd', 'e']);
     expect(await claimed()).toEqual(['svc.even:m-a', 'svc.even:m-c', 'svc.even:m-e', 'svc.odd:m-b', 'svc.odd:m-d']);
-    // The first went alone (nothing was waiting); the four that queued behind it shared one.
+    // The first waited for company (the linger), and the four that came meanwhile shared its transaction.
+    expect(new Set(xids).size).toBe(1);
+  });
+
+  it('without a linger, applies the first alone and those that queued behind it together', async () => {
+    const transactions = new InboxTransactions(db, inbox, { lingerMs: 0 });
+    const xids = await Promise.all(['f', 'g', 'h'].map((name) => transactions.once('svc.even', `m-${name}`, effect(name))));
     expect(new Set(xids).size).toBe(2);
     expect(new Set(xids.slice(1)).size).toBe(1);
   });
