@@ -42,7 +42,7 @@ export class RuntimeModule {
         { provide: Database, useFactory: () => new Database({ url: config.databaseUrl, applicationName: `edoc-${options.name}` }) },
         { provide: Outbox, useValue: new Outbox(options.name) },
         { provide: Inbox, useValue: new Inbox(options.name) },
-        { provide: InboxTransactions, useFactory: (db: Database, inbox: Inbox) => new InboxTransactions(db, inbox), inject: [Database, Inbox] },
+        { provide: InboxTransactions, useFactory: (db: Database, inbox: Inbox) => new InboxTransactions(db, inbox, { lingerMs: options.messageBatchLingerMs }), inject: [Database, Inbox] },
         { provide: OBJECT_STORE, useFactory: (c: EdocConfig) => createObjectStore(c), inject: [EDOC_CONFIG] },
         { provide: Directory, useFactory: () => Directory.fromFile(config.directoryFile) },
         ServiceReadiness,

@@ -16,6 +16,8 @@ export interface ServiceOptions {
   openApi?: { title: string; description: string };
   /** Called once the database is migrated and the broker is reachable, before consuming starts. */
   onReady?: (config: EdocConfig) => Promise<void>;
+  /** How long a message's effect waits for others to share its transaction (InboxTransactions); default MESSAGE_BATCH_LINGER_MS. */
+  messageBatchLingerMs?: number;
 }
 
 export const SERVICE_OPTIONS = Symbol('SERVICE_OPTIONS');

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { join } from 'node:path';
 import type { EdocConfig } from '@edoc/config';
+import { RECORD_BATCH_LINGER_MS } from '@edoc/messaging';
 import { EDOC_CONFIG, PrometheusModule, RuntimeModule } from '@edoc/runtime';
 import { createArchiveStore } from '@edoc/storage';
 import { ARCHIVAL_SETTINGS, loadArchivalSettings } from './config/archival-settings';
@@ -28,7 +29,7 @@ import { RecordsViewService } from './services/records-view.service';
 /** archival.events is bound to every event ("#"): each one is appended to the audit chain. */
 @Module({
   imports: [
-    RuntimeModule.forService({ name: 'archival', defaultPort: 3003, migrationsDir: join(__dirname, '..', 'migrations') }),
+    RuntimeModule.forService({ name: 'archival', defaultPort: 3003, migrationsDir: join(__dirname, '..', 'migrations'), messageBatchLingerMs: RECORD_BATCH_LINGER_MS }),
     PrometheusModule.forFeature([
       {
         name: 'edoc_archive_renewals_blocked',

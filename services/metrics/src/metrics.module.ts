@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { join } from 'node:path';
+import { RECORD_BATCH_LINGER_MS } from '@edoc/messaging';
 import { RuntimeModule } from '@edoc/runtime';
 import { CoverageController } from './controllers/coverage.controller';
 import { FactsController } from './controllers/facts.controller';
@@ -18,7 +19,7 @@ import { FactsService } from './services/facts.service';
 import { RebuildService } from './services/rebuild.service';
 
 @Module({
-  imports: [RuntimeModule.forService({ name: 'metrics', defaultPort: 3004, migrationsDir: join(__dirname, '..', 'migrations') })],
+  imports: [RuntimeModule.forService({ name: 'metrics', defaultPort: 3004, migrationsDir: join(__dirname, '..', 'migrations'), messageBatchLingerMs: RECORD_BATCH_LINGER_MS })],
   controllers: [CoverageController, ReportsController, FactsController, DashboardController, FactsHandler],
   providers: [
     { provide: METRICS_TARGETS, useFactory: () => targetsFromEnv() },

@@ -19,6 +19,14 @@ type Outcome = { applied: true; value: unknown } | { applied: false };
 export const MESSAGE_BATCH_LINGER_MS = 10;
 
 /**
+ * The same for consumers whose effects are records that nothing on a document's way waits for
+ * (archival's audit trail, metrics' facts): longer, so their batches are larger. Three alternating
+ * runs of 200 × 20 against 10 ms: archival 30.3–40.3 → 25.6–30.4 ms of CPU a document, metrics
+ * 7.8–12.1 → 7.2–8.7, waits 488–519 → 466–485 a document.
+ */
+export const RECORD_BATCH_LINGER_MS = 50;
+
+/**
  * Applies each message once, its effect in the transaction that claims it in the inbox, as
  *
  *   db.transaction(async (tx) => { if (await inbox.claim(tx, id, consumer)) await apply(tx); })

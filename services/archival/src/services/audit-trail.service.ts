@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { DescMessage } from '@edoc/contracts';
 import type { NewEntry } from '@edoc/audit';
 import { Database, GroupCommit, together, type Tx } from '@edoc/db';
-import { Inbox, MESSAGE_BATCH_LINGER_MS } from '@edoc/messaging';
+import { Inbox, RECORD_BATCH_LINGER_MS } from '@edoc/messaging';
 import { entryForEvent } from '../domain/event-entries';
 import { AuditEntriesRepository } from '../repositories/audit-entries.repository';
 import { CheckpointService } from './checkpoint.service';
@@ -28,7 +28,7 @@ interface PendingEntry {
  */
 @Injectable()
 export class AuditTrailService {
-  private readonly batches = new GroupCommit<PendingEntry, boolean>((pending) => this.appendBatch(pending), { lingerMs: MESSAGE_BATCH_LINGER_MS });
+  private readonly batches = new GroupCommit<PendingEntry, boolean>((pending) => this.appendBatch(pending), { lingerMs: RECORD_BATCH_LINGER_MS });
 
   constructor(
     private readonly db: Database,
