@@ -38,9 +38,8 @@ export class GroupCommit<I, R> {
 
   constructor(
     private readonly write: (items: I[]) => Promise<R[]>,
-    options: number | GroupCommitOptions = {},
+    { maxBatch = 64, lingerMs = 0 }: GroupCommitOptions = {},
   ) {
-    const { maxBatch = 64, lingerMs = 0 } = typeof options === 'number' ? { maxBatch: options } : options;
     if (!Number.isInteger(maxBatch) || maxBatch < 1) throw new Error(`GroupCommit needs a positive whole maxBatch, got ${maxBatch}`);
     if (!Number.isFinite(lingerMs) || lingerMs < 0) throw new Error(`GroupCommit needs a lingerMs of 0 or more, got ${lingerMs}`);
     this.maxBatch = maxBatch;
@@ -50,21 +49,27 @@ export class GroupCommit<I, R> {
   submit(item: I): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       this.waiting.push({ item, resolve, reject, submittedAt: Date.now() });
-      this.next();
+      // Even an overdue batch starts from the timer, never inside a submit: on a starved machine the
+      // clock can pass the deadline in the middle of a burst, and what is submitted in one turn of
+      // the event loop must still go together.
+      this.next({ overdueStartsNow: false });
     });
   }
 
-  private next(): void {
+  private next({ overdueStartsNow }: { overdueStartsNow: boolean }): void {
     if (this.writing || this.waiting.length === 0) return;
     const wait = this.gatherFor();
-    if (wait <= 0) {
+    if (wait <= 0 && (overdueStartsNow || this.lingerMs === 0 || this.waiting.length >= this.maxBatch)) {
       this.startBatch();
       return;
     }
-    this.lingering ??= setTimeout(() => {
-      this.lingering = undefined;
-      this.next();
-    }, wait);
+    this.lingering ??= setTimeout(
+      () => {
+        this.lingering = undefined;
+        this.next({ overdueStartsNow: true });
+      },
+      Math.max(0, wait),
+    );
   }
 
   /** How much longer the next batch gathers: until its oldest item has waited lingerMs. */
@@ -80,7 +85,7 @@ export class GroupCommit<I, R> {
     const batch = this.waiting.splice(0, this.maxBatch);
     void this.flush(batch).finally(() => {
       this.writing = false;
-      this.next();
+      this.next({ overdueStartsNow: true });
     });
   }
 
