@@ -418,7 +418,8 @@ function shapeOfRun(rows, parts = 10) {
     count(row.issued_at, 'issued');
     count(row.delivered_at, 'delivered');
     // Whether a tail in the percentiles is the start's warm-up or spread through the run.
-    if (row.delivered_at !== null) partOf(row.submitted_at).slowest = Math.max(partOf(row.submitted_at).slowest, (row.delivered_at - row.submitted_at) / 1000);
+    const part = partOf(row.submitted_at);
+    if (row.delivered_at !== null) part.slowest = Math.max(part.slowest, (row.delivered_at - row.submitted_at) / 1000);
   }
   return counts.map((c, index) => ({ from: (index * width) / 1000, to: ((index + 1) * width) / 1000, ...c }));
 }

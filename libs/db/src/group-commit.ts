@@ -58,8 +58,12 @@ export class GroupCommit<I, R> {
 
   private next({ overdueStartsNow }: { overdueStartsNow: boolean }): void {
     if (this.writing || this.waiting.length === 0) return;
+    if (this.lingerMs === 0 || this.waiting.length >= this.maxBatch) {
+      this.startBatch();
+      return;
+    }
     const wait = this.gatherFor();
-    if (wait <= 0 && (overdueStartsNow || this.lingerMs === 0 || this.waiting.length >= this.maxBatch)) {
+    if (wait <= 0 && overdueStartsNow) {
       this.startBatch();
       return;
     }
@@ -74,7 +78,6 @@ export class GroupCommit<I, R> {
 
   /** How much longer the next batch gathers: until its oldest item has waited lingerMs. */
   private gatherFor(): number {
-    if (this.lingerMs === 0 || this.waiting.length >= this.maxBatch) return 0;
     return (this.waiting[0] as Waiting<I, R>).submittedAt + this.lingerMs - Date.now();
   }
 
