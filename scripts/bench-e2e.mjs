@@ -224,6 +224,21 @@ function busiestTables(before, after, documents, count) {
     .map((t) => `${t.name.padEnd(34)} ${(t.total / documents).toFixed(1).padStart(6)}  (inserted ${(t.inserted / documents).toFixed(1)}, updated ${(t.updated / documents).toFixed(1)} of which HOT ${(t.hot / documents).toFixed(1)}, deleted ${(t.deleted / documents).toFixed(1)})`);
 }
 
+/**
+ * Messages a document costs, per service: the events it put in its outbox (each then published with a
+ * confirm) and the messages it claimed in its inbox (each consumed, claimed and acknowledged). Every
+ * hop between services is one of each, whatever its handler does.
+ */
+function messagesPerService(before, after, documents) {
+  const rowsOf = (name) => (after.byTable[name]?.inserted ?? 0) - (before.byTable[name]?.inserted ?? 0);
+  const schemas = [...new Set(Object.keys(after.byTable).filter((name) => /\.(inbox|outbox)$/.test(name)).map((name) => name.split('.')[0]))].sort();
+  const rows = schemas.map((schema) => ({ schema, published: rowsOf(`${schema}.outbox`) / documents, consumed: rowsOf(`${schema}.inbox`) / documents }));
+  const total = (key) => rows.reduce((sum, row) => sum + row[key], 0);
+  return [...rows.filter((row) => row.published + row.consumed > 0), { schema: 'all', published: total('published'), consumed: total('consumed') }].map(
+    (row) => `${row.schema.padEnd(12)} ${row.published.toFixed(1).padStart(9)} ${row.consumed.toFixed(1).padStart(9)}`,
+  );
+}
+
 /** Every document submitted has reached signing and waits for its signer (the submissions' work done). */
 async function untilAllAwaitSignature(db, stack) {
   for (;;) {
@@ -587,6 +602,8 @@ async function main() {
     const perDocument = (key) => ((workAfter[key] - workBefore[key]) / DOCUMENTS).toFixed(0);
     console.log(`\n  PostgreSQL per document: ${perDocument('transactions')} transactions, ${perDocument('written')} rows written (the benchmark's own polling included); the tables written most, rows per document:`);
     for (const line of busiestTables(workBefore, workAfter, DOCUMENTS, 12)) console.log(`    ${line}`);
+    console.log('\n  Messages per document (outbox rows published, inbox claims consumed):\n                 published  consumed');
+    for (const line of messagesPerService(workBefore, workAfter, DOCUMENTS)) console.log(`    ${line}`);
     if (PG_STATEMENTS) {
       console.log('\n  The statements that took PostgreSQL the most execution time (pg_stat_statements), per document:');
       for (const line of await busiestStatements(db, DOCUMENTS, 15)) console.log(`    ${line}`);
