@@ -209,15 +209,19 @@ async function postgresWork(db) {
   return { transactions: Number(rows[0].transactions), written: Number(rows[0].written), byTable };
 }
 
+/** Each table's rows written between two readings of postgresWork. */
+function tableDeltas(before, after) {
+  const zero = { inserted: 0, updated: 0, hot: 0, deleted: 0 };
+  return Object.entries(after.byTable).map(([name, now]) => {
+    const then = before.byTable[name] ?? zero;
+    const delta = { inserted: now.inserted - then.inserted, updated: now.updated - then.updated, hot: now.hot - then.hot, deleted: now.deleted - then.deleted };
+    return { name, ...delta, total: delta.inserted + delta.updated + delta.deleted };
+  });
+}
+
 /** The tables written most between two readings of postgresWork, per document: where the rows go. */
 function busiestTables(before, after, documents, count) {
-  const zero = { inserted: 0, updated: 0, hot: 0, deleted: 0 };
-  return Object.entries(after.byTable)
-    .map(([name, now]) => {
-      const then = before.byTable[name] ?? zero;
-      const delta = { inserted: now.inserted - then.inserted, updated: now.updated - then.updated, hot: now.hot - then.hot, deleted: now.deleted - then.deleted };
-      return { name, ...delta, total: delta.inserted + delta.updated + delta.deleted };
-    })
+  return tableDeltas(before, after)
     .filter((t) => t.total > 0)
     .sort((a, b) => b.total - a.total)
     .slice(0, count)
@@ -230,8 +234,9 @@ function busiestTables(before, after, documents, count) {
  * hop between services is one of each, whatever its handler does.
  */
 function messagesPerService(before, after, documents) {
-  const rowsOf = (name) => (after.byTable[name]?.inserted ?? 0) - (before.byTable[name]?.inserted ?? 0);
-  const schemas = [...new Set(Object.keys(after.byTable).filter((name) => /\.(inbox|outbox)$/.test(name)).map((name) => name.split('.')[0]))].sort();
+  const inserted = new Map(tableDeltas(before, after).map((table) => [table.name, table.inserted]));
+  const rowsOf = (name) => inserted.get(name) ?? 0;
+  const schemas = [...new Set([...inserted.keys()].filter((name) => /\.(inbox|outbox)$/.test(name)).map((name) => name.split('.')[0]))].sort();
   const rows = schemas.map((schema) => ({ schema, published: rowsOf(`${schema}.outbox`) / documents, consumed: rowsOf(`${schema}.inbox`) / documents }));
   const total = (key) => rows.reduce((sum, row) => sum + row[key], 0);
   return [...rows.filter((row) => row.published + row.consumed > 0), { schema: 'all', published: total('published'), consumed: total('consumed') }].map(
